@@ -1,0 +1,165 @@
+/**
+ * The reference gateway's north API: `POST /Patient/$gpc.getstructuredrecord` with point-of-access consent.
+ * Order of work: check the request, then consent, then PDS → SDS → practice, so nothing leaves the gateway
+ * for a request it will refuse.
+ */
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
+import { Agent } from "undici";
+import { operationOutcome } from "../simulators/gpconnect/errors.js";
+import type { OperationOutcome } from "../simulators/gpconnect/fhir-stu3.js";
+import { FHIR_JSON } from "../simulators/gpconnect/identifiers.js";
+import type { GatewayConfig } from "./config.js";
+import { readPointOfAccessConsent } from "./consent.js";
+import { readConsumerClaims } from "./gpconnect-jwt.js";
+import { isJsonObject } from "./json-values.js";
+import { GatewayError, gatewayError, gpcError } from "./outcomes.js";
+import { PracticeClient } from "./practice-client.js";
+import { SpineClient } from "./spine-client.js";
+import { readStructuredRecordRequest } from "./structured-request.js";
+
+/** Both spellings: GP Connect's, and the lower-case one NHS England's gateway exposes. */
+export const STRUCTURED_RECORD_PATHS = [
+  "/Patient/$gpc.getstructuredrecord",
+  "/patient/$gpc.getstructuredrecord",
+];
+
+/** A Parameters request is a few hundred bytes; this leaves room without inviting abuse. */
+export const NORTH_BODY_LIMIT_BYTES = 64 * 1024;
+
+const FHIR_JSON_UTF8 = `${FHIR_JSON}; charset=utf-8`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface GatewayAppOptions {
+  /** Fastify's logger; off by default so stdout carries only the listening line. */
+  readonly logger?: FastifyServerOptions["logger"];
+}
+
+export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: NORTH_BODY_LIMIT_BYTES });
+  // Our own connection pool, so closing the app leaves no sockets keeping the process alive.
+  const dispatcher = new Agent({ keepAliveTimeout: 4_000 });
+  const spine = new SpineClient(config, dispatcher);
+  const practices = new PracticeClient(config, dispatcher);
+  app.addHook("onClose", async () => {
+    await dispatcher.close();
+  });
+
+  // Bodies stay text until the handler checks them, so malformed JSON is a GP Connect error, not Fastify's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser([FHIR_JSON, "application/json"], { parseAs: "string" }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  async function getStructuredRecord(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const traceId = traceIdOf(request.headers["ssp-traceid"]);
+    void reply.header("ssp-traceid", traceId);
+    const north = readStructuredRecordRequest(request.body);
+    const consumerClaims = readConsumerClaims(request.headers.authorization);
+    const consent = readPointOfAccessConsent(request.headers);
+    if (consent.kind === "refused") {
+      throw gpcError(
+        "NO_PATIENT_CONSENT",
+        "The patient refused consent at the point of access; no record was requested",
+      );
+    }
+    const ods = await spine.registeredPractice(north.nhsNumber, traceId);
+    const route = await spine.providerRoute(ods, traceId);
+    const answer = await practices.getStructuredRecord({
+      route,
+      parameters: north.parameters,
+      traceId,
+      consumerClaims,
+    });
+    return reply.code(answer.status).type(FHIR_JSON_UTF8).send(answer.body);
+  }
+
+  for (const url of STRUCTURED_RECORD_PATHS) {
+    app.post(url, getStructuredRecord);
+    app.route({
+      method: ["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"],
+      url,
+      exposeHeadRoute: false,
+      handler: async (request, reply) => {
+        void reply.header("allow", "POST");
+        throw gatewayError(405, "not-supported", `${request.method} is not allowed here; use POST`);
+      },
+    });
+  }
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendOutcome(
+      reply,
+      gatewayError(404, "not-supported", `No such route: ${request.method} ${request.url.slice(0, 200)}`),
+    ),
+  );
+
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    if (error instanceof GatewayError) return sendOutcome(reply, error);
+    const status = isJsonObject(error) && typeof error.statusCode === "number" ? error.statusCode : 500;
+    if (status === 413) {
+      return sendOutcome(
+        reply,
+        gatewayError(413, "too-long", `Request body exceeds ${NORTH_BODY_LIMIT_BYTES} bytes`),
+      );
+    }
+    if (status === 415) {
+      return sendOutcome(reply, gatewayError(415, "not-supported", `Content-Type must be ${FHIR_JSON}`));
+    }
+    if (status >= 400 && status < 500) {
+      return sendOutcome(
+        reply,
+        new GatewayError(400, operationOutcome("BAD_REQUEST", "The request could not be read")),
+      );
+    }
+    request.log.error({ err: error }, "unexpected gateway failure");
+    return sendOutcome(
+      reply,
+      new GatewayError(500, operationOutcome("INTERNAL_SERVER_ERROR", "The gateway failed unexpectedly")),
+    );
+  });
+
+  return app;
+}
+
+export interface RunningGateway {
+  /** Base URL of the north API, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Builds the gateway and listens on config.host:config.port (port 0 = any free port). */
+export async function startGateway(
+  config: GatewayConfig,
+  options: GatewayAppOptions = {},
+): Promise<RunningGateway> {
+  const app = buildGatewayApp(config, options);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return { url: `http://${host}:${port}`, app, close: () => app.close() };
+}
+
+function sendOutcome(reply: FastifyReply, error: GatewayError): FastifyReply {
+  return reply
+    .code(error.status)
+    .type(FHIR_JSON_UTF8)
+    .send(JSON.stringify(error.outcome satisfies OperationOutcome));
+}
+
+/** The consumer's trace id when it is the UUID GP Connect requires, so one id follows the request south. */
+function traceIdOf(header: string | string[] | undefined): string {
+  return typeof header === "string" && UUID.test(header.trim()) ? header.trim() : randomUUID();
+}

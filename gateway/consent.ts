@@ -1,0 +1,54 @@
+/**
+ * Point-of-access consent (the MIG model): the clinician asks the patient every time and the consumer
+ * states the answer in `X-Consent` (granted | refused | emergency) and `X-Consent-Reason`.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import { gpcError } from "./outcomes.js";
+
+export type ConsentDecision =
+  | { readonly kind: "granted" }
+  | { readonly kind: "refused" }
+  /** Emergency access without consent must say why, so the override can be audited. */
+  | { readonly kind: "emergency"; readonly reason: string };
+
+export const CONSENT_HEADER = "x-consent";
+export const CONSENT_REASON_HEADER = "x-consent-reason";
+
+/** Longer reasons are refused: a reason is a sentence for an auditor, not a document. */
+const MAX_REASON_LENGTH = 1000;
+
+/** The consent the consumer stated; throws 400 BAD_REQUEST when it is missing, unknown or incomplete. */
+export function readPointOfAccessConsent(headers: IncomingHttpHeaders): ConsentDecision {
+  const stated = headerText(headers[CONSENT_HEADER]);
+  if (stated === undefined) {
+    throw gpcError("BAD_REQUEST", "X-Consent header is required: granted, refused or emergency");
+  }
+  switch (stated.toLowerCase()) {
+    case "granted":
+      return { kind: "granted" };
+    case "refused":
+      return { kind: "refused" };
+    case "emergency": {
+      const reason = headerText(headers[CONSENT_REASON_HEADER]);
+      if (reason === undefined) {
+        throw gpcError("BAD_REQUEST", "X-Consent-Reason header is required when X-Consent is emergency");
+      }
+      if (reason.length > MAX_REASON_LENGTH) {
+        throw gpcError("BAD_REQUEST", `X-Consent-Reason must be at most ${MAX_REASON_LENGTH} characters`);
+      }
+      return { kind: "emergency", reason };
+    }
+    default:
+      throw gpcError(
+        "BAD_REQUEST",
+        `X-Consent must be granted, refused or emergency, got "${stated.slice(0, 40)}"`,
+      );
+  }
+}
+
+/** A header's trimmed text; absent, empty and repeated headers (ambiguous answers) count as missing or invalid. */
+function headerText(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value.join(", ") : value;
+  const trimmed = text?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+}

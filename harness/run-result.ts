@@ -1,0 +1,116 @@
+/**
+ * The run result: the one document every report writer reads. Versioned, because CI scripts and
+ * commissioners' archives read it long after the run.
+ */
+
+export const RUN_RESULT_SCHEMA_VERSION = 1;
+
+export type ResultCode = "pass" | "fail" | "skip" | "omit" | "error";
+export type Level = "MUST" | "SHOULD" | "MAY";
+export type Pack = "core" | "consent" | "clinical-safety" | "resilience" | "security" | "performance";
+
+/** One named assertion inside a scenario, in the order it ran. */
+export interface CheckResult {
+  readonly name: string;
+  readonly passed: boolean;
+  /** What was seen, in words a reader can act on. */
+  readonly detail: string;
+}
+
+/** An exchange with the gateway (north), as evidence. */
+export interface NorthExchange {
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Record<string, string>;
+    readonly body?: unknown;
+  };
+  readonly response?: {
+    readonly status: number;
+    readonly headers: Record<string, string>;
+    /** Parsed JSON when the body was JSON, otherwise the text (cut to a readable length). */
+    readonly body?: unknown;
+  };
+  /** Transport failure (connection refused, timeout...) instead of a response. */
+  readonly error?: string;
+  readonly elapsedMs: number;
+}
+
+/** A request the gateway made to a simulator (south), from the journal. */
+export interface SouthExchange {
+  readonly time: string;
+  readonly target: string;
+  readonly ods?: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly nhsNumber?: string;
+  readonly headers: Record<string, string>;
+  readonly jwtClaims?: Record<string, unknown>;
+  readonly latencyMs: number;
+}
+
+export interface ScenarioResult {
+  readonly id: string;
+  readonly title: string;
+  readonly pack: Pack;
+  readonly level: Level;
+  readonly hazard: string;
+  readonly result: ResultCode;
+  /** Why it did not pass (or why it was skipped / omitted). */
+  readonly message?: string;
+  readonly checks: readonly CheckResult[];
+  readonly durationMs: number;
+  readonly evidence: {
+    readonly world: Record<string, unknown>;
+    readonly north: readonly NorthExchange[];
+    readonly south: readonly SouthExchange[];
+  };
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
+  readonly tool: { readonly name: "gp-harness"; readonly version: string };
+  /** False when the run was interrupted: the scenarios listed are those that finished. */
+  readonly complete: boolean;
+  readonly verdict: "pass" | "fail";
+  readonly verdictReason: string;
+  readonly seed: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly gateway: { readonly name: string; readonly url: string; readonly launch: string };
+  readonly region: {
+    readonly control: string;
+    readonly pds: string;
+    readonly sds: string;
+    readonly attached: boolean;
+  };
+  readonly totals: Readonly<Record<ResultCode, number>>;
+  readonly scenarios: readonly ScenarioResult[];
+}
+
+/** The verdict passes only when every MUST scenario passed (omitted ones — capability not declared — aside). */
+export function verdictOf(
+  scenarios: readonly ScenarioResult[],
+  complete: boolean,
+): { verdict: "pass" | "fail"; reason: string } {
+  const blocking = scenarios.filter((s) => s.level === "MUST" && s.result !== "pass" && s.result !== "omit");
+  if (!complete) return { verdict: "fail", reason: "the run was interrupted before every scenario finished" };
+  if (blocking.length === 0) {
+    const musts = scenarios.filter((s) => s.level === "MUST" && s.result === "pass").length;
+    return { verdict: "pass", reason: `all ${musts} MUST scenarios passed` };
+  }
+  return {
+    verdict: "fail",
+    reason: `${blocking.length} MUST scenario${blocking.length === 1 ? "" : "s"} did not pass: ${blocking
+      .map((s) => `${s.id} (${s.result})`)
+      .join(", ")}`,
+  };
+}
+
+export function totalsOf(scenarios: readonly ScenarioResult[]): Record<ResultCode, number> {
+  const totals: Record<ResultCode, number> = { pass: 0, fail: 0, skip: 0, omit: 0, error: 0 };
+  for (const s of scenarios) totals[s.result] += 1;
+  return totals;
+}

@@ -1,0 +1,56 @@
+/**
+ * The scenario API: what a scenario file sees. A scenario reads like the requirement it checks —
+ * id, title, level, hazard, world, then a short `run` of named steps and expectations.
+ */
+import type { ClinicalSystem, Trait } from "../simulators/population/types.js";
+import type { GatewayConsumer } from "./consumer.js";
+import type { Expect } from "./expectations.js";
+import type { Level, Pack } from "./run-result.js";
+import type { WorldControl, WorldPatient, WorldPractice } from "./world.js";
+
+export type { Level, Pack } from "./run-result.js";
+export type { WorldPatient, WorldPractice } from "./world.js";
+
+/** What a gateway may declare it can do; scenarios needing an undeclared one are omitted. */
+export type Capability = "point-of-access-consent";
+
+export interface WorldSpec {
+  /** The patient the scenario is about: registered at a practice of its own, created for this scenario. */
+  readonly patient: { readonly system: ClinicalSystem; readonly traits?: readonly Trait[] };
+}
+
+export interface ScenarioContext {
+  readonly patient: WorldPatient;
+  readonly practice: WorldPractice;
+  /** The gateway under test, spoken to as a clinician's system would. */
+  readonly gateway: GatewayConsumer;
+  /** Changes to the simulated world during the scenario (faults, unknown patients...). */
+  readonly world: WorldControl;
+  readonly expect: Expect;
+}
+
+export interface Scenario {
+  /** Stable id, e.g. "CONSENT-02": reports and baselines key on it. */
+  readonly id: string;
+  readonly title: string;
+  readonly pack: Pack;
+  readonly level: Level;
+  /** The clinical hazard it guards against, in one sentence. */
+  readonly hazard: string;
+  readonly requires?: readonly Capability[];
+  readonly world: WorldSpec;
+  run(context: ScenarioContext): Promise<void>;
+}
+
+const SCENARIO_ID = /^[A-Z][A-Z-]*-\d{2,}$/;
+
+/** Declares a scenario; checks the parts a reader relies on, so a badly written one fails at load. */
+export function scenario(definition: Scenario): Scenario {
+  if (!SCENARIO_ID.test(definition.id)) {
+    throw new Error(`scenario id "${definition.id}" must look like PACK-NN (e.g. CONSENT-02)`);
+  }
+  for (const field of ["title", "hazard"] as const) {
+    if (definition[field].trim() === "") throw new Error(`scenario ${definition.id} has an empty ${field}`);
+  }
+  return Object.freeze(definition);
+}

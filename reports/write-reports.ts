@@ -1,0 +1,57 @@
+/**
+ * Writes every report for a run result. Each file is written to a temporary name and renamed into place,
+ * so a reader (or a crash) never sees half a report.
+ */
+import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { RunResult } from "../harness/run-result.js";
+import { junitXml } from "./junit.js";
+import { reportJson } from "./report-json.js";
+
+export const REPORT_WRITERS: ReadonlyArray<{ file: string; write: (result: RunResult) => string }> = [
+  { file: "report.json", write: reportJson },
+  { file: "junit.xml", write: junitXml },
+];
+
+/** Writes all reports into `dir` (created if needed); returns the paths written. */
+export async function writeReports(dir: string, result: RunResult): Promise<string[]> {
+  await ensureDirectory(dir);
+  const written: string[] = [];
+  for (const { file, write } of REPORT_WRITERS) {
+    const path = join(dir, file);
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, write(result), "utf8");
+    await rename(temporary, path);
+    written.push(path);
+  }
+  return written;
+}
+
+/**
+ * Creates `dir` and any missing parents, one level at a time. (Node's recursive mkdir never settles on
+ * some paths, such as under /proc, and a report must not hang the run.)
+ */
+export async function ensureDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let current = resolve(dir);
+  for (;;) {
+    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (found !== undefined) {
+      if (!found.isDirectory())
+        throw Object.assign(new Error(`${current} is not a directory`), { code: "ENOTDIR" });
+      break;
+    }
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}

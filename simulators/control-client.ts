@@ -1,0 +1,137 @@
+/**
+ * A client of the control API (`/_control`), with the same operations as the in-process Region. Failures
+ * are Errors that say what was asked, the status, and the server's own explanation.
+ */
+import { request } from "undici";
+import type { JournalEntry, JournalFilter } from "./journal.js";
+import type { ClinicalSystem, Trait } from "./population/types.js";
+import type { Fault, FaultTarget, PatientInfo, PracticeInfo, RegionInfo } from "./region.js";
+
+export interface ControlClientOptions {
+  /** The control token the region was started with, if any. */
+  readonly token?: string;
+  /** Budget for each call, connection included. Default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+export class ControlClient {
+  /** The control server's origin, e.g. `http://127.0.0.1:8100` (a trailing `/_control` is accepted too). */
+  readonly baseUrl: string;
+  private readonly token: string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, options: ControlClientOptions = {}) {
+    let parsed: URL;
+    try {
+      parsed = new URL(baseUrl);
+    } catch {
+      throw new Error(`the control URL is not a URL: ${JSON.stringify(baseUrl)}`);
+    }
+    this.baseUrl = `${parsed.origin}${parsed.pathname.replace(/\/+$/, "").replace(/\/_control$/, "")}`;
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  region(): Promise<RegionInfo> {
+    return this.call<RegionInfo>("GET", "/region");
+  }
+
+  addPractice(system: ClinicalSystem): Promise<PracticeInfo> {
+    return this.call<PracticeInfo>("POST", "/practices", { system });
+  }
+
+  addPatient(ods: string, traits: readonly Trait[]): Promise<PatientInfo> {
+    return this.call<PatientInfo>("POST", "/patients", { ods, traits });
+  }
+
+  async setFault(target: FaultTarget, fault: Fault | null): Promise<void> {
+    const path = `/faults/${encodeURIComponent(target)}`;
+    if (fault === null) await this.call("DELETE", path);
+    else await this.call("PUT", path, fault);
+  }
+
+  async journal(filter: JournalFilter = {}): Promise<JournalEntry[]> {
+    const query = new URLSearchParams();
+    if (filter.target !== undefined) query.set("target", filter.target);
+    if (filter.ods !== undefined) query.set("ods", filter.ods);
+    if (filter.nhsNumber !== undefined) query.set("nhsNumber", filter.nhsNumber);
+    if (filter.after !== undefined) query.set("after", String(filter.after));
+    const search = query.toString() === "" ? "" : `?${query}`;
+    const answer = await this.call<{ entries: JournalEntry[] }>("GET", `/journal${search}`);
+    return answer.entries;
+  }
+
+  async clearJournal(): Promise<void> {
+    await this.call("DELETE", "/journal");
+  }
+
+  /** A valid 999-range NHS number that no patient of the region has. */
+  async unknownNhsNumber(): Promise<string> {
+    const answer = await this.call<{ nhsNumber: string }>("GET", "/unknown-nhs-number");
+    return answer.nhsNumber;
+  }
+
+  private async call<T = undefined>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}/_control${path}`;
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw unreachable(`${this.baseUrl}/_control`, `${method} ${path}`, this.timeoutMs, error);
+    }
+    const text = await response.body.text();
+    if (response.statusCode >= 400) {
+      throw new Error(`control ${method} ${path} failed with ${response.statusCode}: ${errorText(text)}`);
+    }
+    if (text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new Error(
+        `control ${method} ${path} answered ${response.statusCode} with a body that is not JSON`,
+      );
+    }
+  }
+}
+
+function unreachable(url: string, call: string, timeoutMs: number, error: unknown): Error {
+  const cause = error as { name?: string; code?: string; message?: string } | undefined;
+  if (cause?.name === "TimeoutError" || cause?.name === "AbortError") {
+    return new Error(`the simulated region at ${url} did not answer control ${call} within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  const reason = cause?.code ?? cause?.message ?? String(error);
+  return new Error(`cannot reach the simulated region at ${url} (control ${call}: ${reason})`, {
+    cause: error,
+  });
+}
+
+/** The server's `{ "error": "..." }` text, or the raw body when it is not that shape. */
+function errorText(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (
+      parsed !== null &&
+      typeof parsed === "object" &&
+      typeof (parsed as { error?: unknown }).error === "string"
+    ) {
+      return (parsed as { error: string }).error;
+    }
+  } catch {
+    // Not JSON: show what came back.
+  }
+  return text === "" ? "(no body)" : text.slice(0, 500);
+}

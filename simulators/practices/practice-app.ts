@@ -1,0 +1,163 @@
+/**
+ * One simulated GP practice's GP Connect provider (Access Record Structured 1.6, FHIR STU3), as a fastify
+ * app that is built but not listening: the region gives every practice its own listener, so "offline"
+ * can be a refused connection.
+ */
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { GPC_ERRORS, operationOutcome } from "../gpconnect/errors.js";
+import { FHIR_JSON } from "../gpconnect/identifiers.js";
+import { type Journal, recordInJournal } from "../journal.js";
+import { todayUtc } from "../population/calendar.js";
+import type { Population, Practice } from "../population/types.js";
+import { capabilityStatement } from "./capability-statement.js";
+import type { GpcFailure } from "./failure.js";
+import { flavourOf } from "./flavours.js";
+import { checkRequestHeaders } from "./request-headers.js";
+import { structuredRecordBundle } from "./structured-bundle.js";
+import { nhsNumberInBody, parseStructuredRecordParameters } from "./structured-parameters.js";
+
+export interface PracticeAppOptions {
+  readonly practice: Practice;
+  readonly population: Population;
+  readonly journal: Journal;
+  /** "/{ODS}/STU3/1/gpconnect/structured/fhir": the path part of the endpoint SDS publishes. */
+  readonly endpointPath: string;
+}
+
+/** A Parameters body is a few hundred bytes; anything near this is not a GP Connect request. */
+export const PRACTICE_BODY_LIMIT_BYTES = 64 * 1024;
+
+const FHIR_JSON_UTF8 = `${FHIR_JSON};charset=utf-8`;
+const STRUCTURED_RECORD_OPERATION = "$gpc.getstructuredrecord";
+const ACCEPTED_CONTENT_TYPES = ["application/fhir+json", "application/json"];
+
+/** A body that was sent as JSON but does not parse: answered 422 INVALID_RESOURCE, not a framework 400. */
+class MalformedJsonBody {
+  constructor(readonly reason: string) {}
+}
+
+function sendFailure(reply: FastifyReply, failure: GpcFailure): FastifyReply {
+  const status = failure.status ?? GPC_ERRORS[failure.code].status;
+  return reply
+    .code(status)
+    .type(FHIR_JSON_UTF8)
+    .send(JSON.stringify(operationOutcome(failure.code, failure.diagnostics)));
+}
+
+function unsupportedMediaType(): GpcFailure {
+  return {
+    code: "BAD_REQUEST",
+    diagnostics: `Unsupported or missing Content-Type; send ${ACCEPTED_CONTENT_TYPES.join(" or ")}`,
+    status: 415,
+  };
+}
+
+function frameworkFailure(error: FastifyError): GpcFailure {
+  const status = error.statusCode ?? 500;
+  if (status === 415) return unsupportedMediaType();
+  if (status === 413) {
+    return {
+      code: "BAD_REQUEST",
+      diagnostics: `Request body exceeds ${PRACTICE_BODY_LIMIT_BYTES} bytes`,
+      status,
+    };
+  }
+  if (status >= 400 && status < 500) return { code: "BAD_REQUEST", diagnostics: error.message, status };
+  return { code: "INTERNAL_SERVER_ERROR", diagnostics: `The simulated provider failed: ${error.message}` };
+}
+
+export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
+  const { practice, population, journal } = options;
+  const endpointPath = options.endpointPath.replace(/\/+$/, "");
+  const flavour = flavourOf(practice.system);
+  const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
+
+  recordInJournal(app, journal, { kind: "practice", ods: practice.ods }, (request) =>
+    nhsNumberInBody(request.body),
+  );
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(ACCEPTED_CONTENT_TYPES, { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(String(body)));
+    } catch (error) {
+      done(null, new MalformedJsonBody(error instanceof Error ? error.message : String(error)));
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => sendFailure(reply, frameworkFailure(error)));
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    sendFailure(reply, {
+      code: "BAD_REQUEST",
+      diagnostics: `No such endpoint: ${request.method} ${request.url.split("?")[0]} (this practice serves POST ${endpointPath}/Patient/${STRUCTURED_RECORD_OPERATION} and GET ${endpointPath}/metadata)`,
+      status: 404,
+    });
+  app.setNotFoundHandler(notFound);
+
+  app.get(`${endpointPath}/metadata`, async (_request, reply) =>
+    reply
+      .type(FHIR_JSON_UTF8)
+      .send(JSON.stringify(capabilityStatement(practice, flavour, population.referenceDate))),
+  );
+
+  const getStructuredRecord = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Without a Content-Type fastify leaves the body unparsed; a provider answers 415, as for a wrong one.
+    if (request.headers["content-type"] === undefined || request.headers["content-type"] === "") {
+      return sendFailure(reply, unsupportedMediaType());
+    }
+    const headers = checkRequestHeaders(request.headers, {
+      practice,
+      endpointPath,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    if (!headers.ok) return sendFailure(reply, headers.failure);
+    if (request.body instanceof MalformedJsonBody) {
+      return sendFailure(reply, {
+        code: "INVALID_RESOURCE",
+        diagnostics: `The request body is not JSON: ${request.body.reason}`,
+      });
+    }
+    const query = parseStructuredRecordParameters(request.body, todayUtc());
+    if (!query.ok) return sendFailure(reply, query.failure);
+
+    const { nhsNumber } = query.value;
+    const patient = population.findByNhsNumber(nhsNumber);
+    // A patient registered at another practice is as unknown here as one registered nowhere.
+    if (patient === undefined || patient.practiceOds !== practice.ods) {
+      return sendFailure(reply, {
+        code: "PATIENT_NOT_FOUND",
+        diagnostics: `No patient with NHS number ${nhsNumber} is registered at ${practice.ods}`,
+      });
+    }
+    if (patient.dissent) {
+      return sendFailure(reply, {
+        code: "NO_PATIENT_CONSENT",
+        diagnostics: `The patient has dissented from sharing their record (${flavour.sharingModel})`,
+      });
+    }
+    const bundle = structuredRecordBundle({
+      seed: population.seed,
+      practice,
+      patient,
+      query: query.value,
+      flavour,
+      asOf: population.referenceDate,
+    });
+    return reply.type(FHIR_JSON_UTF8).send(JSON.stringify(bundle));
+  };
+  // A parameter route, because route params are percent-decoded and some clients send "$" as "%24".
+  app.post<{ Params: { operation: string } }>(
+    `${endpointPath}/Patient/:operation`,
+    async (request, reply) => {
+      if (request.params.operation !== STRUCTURED_RECORD_OPERATION) return notFound(request, reply);
+      return getStructuredRecord(request, reply);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,513 @@
+/**
+ * Renders a synthetic patient's record as the GP Connect structured-record Bundle a real provider sends:
+ * Patient, practice Organization, Practitioners and their roles, the medications and allergies Lists with
+ * their entries, shaped and ordered by the supplier flavour. Pure: the same input gives the same Bundle.
+ */
+import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM, SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
+import { addDays } from "../population/calendar.js";
+import { NO_KNOWN_ALLERGY, SNOMED_SYSTEM } from "../population/clinical-terms.js";
+import type {
+  Allergy,
+  Clinician,
+  Coding,
+  Medication,
+  Practice,
+  SyntheticPatient,
+} from "../population/types.js";
+import type { BundleSection, SupplierFlavour } from "./flavours.js";
+import { CODE_SYSTEMS, EXTENSIONS, GENERAL_PRACTICE_SETTING, LIST_CODES, PROFILES } from "./gpc-profiles.js";
+import { type RecordIds, recordIds } from "./resource-ids.js";
+import type { StructuredRecordQuery } from "./structured-parameters.js";
+
+export interface StructuredRecordInput {
+  readonly seed: number;
+  readonly practice: Practice;
+  readonly patient: SyntheticPatient;
+  readonly query: StructuredRecordQuery;
+  readonly flavour: SupplierFlavour;
+  /** The day the record is read as of (the population's reference date): stamped on the Lists. */
+  readonly asOf: string;
+}
+
+/** Everything a section builder needs. */
+interface Render {
+  readonly input: StructuredRecordInput;
+  readonly ids: RecordIds;
+  readonly patientRef: fhir.Reference;
+  /** Clinicians the bundle must describe, collected while rendering entries. */
+  readonly authors: Map<string, Clinician>;
+}
+
+const reference = (resourceType: string, id: string): fhir.Reference => ({
+  reference: `${resourceType}/${id}`,
+});
+
+function meta(render: Render, profile: string, id: string, versioned: boolean): fhir.Meta {
+  return versioned ? { versionId: render.ids.versionId(id), profile: [profile] } : { profile: [profile] };
+}
+
+function supplierIdentifier(render: Render, id: string): fhir.Identifier[] {
+  return [
+    {
+      system: render.input.flavour.identifierSystem(render.input.practice),
+      value: render.ids.identifierValue(id),
+    },
+  ];
+}
+
+/** SNOMED CT with the supplier's legacy code beside it, in the supplier's order. */
+function concept(snomed: Coding, legacy: Coding | undefined, flavour: SupplierFlavour): fhir.CodeableConcept {
+  const snomedCoding: fhir.Coding = { system: snomed.system, code: snomed.code, display: snomed.display };
+  if (legacy === undefined) return { coding: [snomedCoding] };
+  const legacyCoding: fhir.Coding = {
+    system: legacy.system,
+    code: legacy.code,
+    display: legacy.display,
+    userSelected: true,
+  };
+  return { coding: flavour.legacyCodeFirst ? [legacyCoding, snomedCoding] : [snomedCoding, legacyCoding] };
+}
+
+/** The author of an entry, as the flavour references it (and remembered for the directory section). */
+function author(render: Render, clinicianId: string): fhir.Reference {
+  const clinician = render.input.practice.clinicians.find((c) => c.id === clinicianId);
+  if (clinician !== undefined) render.authors.set(clinician.id, clinician);
+  return render.input.flavour.authorReference === "Practitioner"
+    ? reference("Practitioner", render.ids.practitioner(clinicianId))
+    : reference("PractitionerRole", render.ids.practitionerRole(clinicianId));
+}
+
+/** STU3 allows only a Practitioner (not a role) as the requesting agent. */
+function requester(render: Render, clinicianId: string): fhir.MedicationRequestRequester {
+  author(render, clinicianId);
+  return { agent: reference("Practitioner", render.ids.practitioner(clinicianId)) };
+}
+
+function list(
+  render: Render,
+  listCode: { readonly code: string; readonly display: string },
+  items: readonly fhir.Reference[],
+): fhir.List {
+  const resource: fhir.List = {
+    resourceType: "List",
+    meta: { profile: [PROFILES.list] },
+    extension: [
+      {
+        url: EXTENSIONS.clinicalSetting,
+        valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...GENERAL_PRACTICE_SETTING }] },
+      },
+    ],
+    status: "current",
+    mode: "snapshot",
+    title: listCode.display,
+    code: { coding: [{ system: SNOMED_SYSTEM, code: listCode.code, display: listCode.display }] },
+    subject: render.patientRef,
+    date: `${render.input.asOf}T00:00:00+00:00`,
+    orderedBy: {
+      coding: [{ system: CODE_SYSTEMS.listOrder, code: "event-date", display: "Sorted by Event Date" }],
+    },
+  };
+  if (items.length > 0) return { ...resource, entry: items.map((item) => ({ item })) };
+  // An empty list says why it is empty, as GP Connect requires.
+  return {
+    ...resource,
+    note: [{ text: "Information not available" }],
+    emptyReason: {
+      coding: [
+        { system: CODE_SYSTEMS.listEmptyReason, code: "no-content-recorded", display: "No Content Recorded" },
+      ],
+    },
+  };
+}
+
+function patientResource(render: Render): fhir.Patient {
+  const { patient } = render.input;
+  const id = render.ids.patient;
+  author(render, patient.usualGp.id);
+  return {
+    resourceType: "Patient",
+    id,
+    meta: meta(render, PROFILES.patient, id, true),
+    extension: [
+      {
+        url: EXTENSIONS.registrationDetails,
+        extension: [{ url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } }],
+      },
+    ],
+    identifier: [
+      {
+        extension: [
+          {
+            url: EXTENSIONS.nhsNumberVerificationStatus,
+            valueCodeableConcept: {
+              coding: [
+                {
+                  system: CODE_SYSTEMS.nhsNumberVerificationStatus,
+                  code: "01",
+                  display: "Number present and verified",
+                },
+              ],
+            },
+          },
+        ],
+        system: NHS_NUMBER_SYSTEM,
+        value: patient.nhsNumber,
+      },
+    ],
+    active: true,
+    name: [
+      {
+        use: "official",
+        family: patient.name.family,
+        given: [...patient.name.given],
+        ...(patient.name.prefix === "" ? {} : { prefix: [patient.name.prefix] }),
+      },
+    ],
+    ...(patient.telecom === undefined
+      ? {}
+      : { telecom: [{ system: "phone", value: patient.telecom.replaceAll(" ", ""), use: "mobile" }] }),
+    gender: patient.gender,
+    birthDate: patient.birthDate,
+    address: [
+      {
+        use: "home",
+        type: "physical",
+        line: [...patient.address.line],
+        city: patient.address.city,
+        ...(patient.address.district === undefined ? {} : { district: patient.address.district }),
+        postalCode: patient.address.postalCode,
+      },
+    ],
+    generalPractitioner: [reference("Practitioner", render.ids.practitioner(patient.usualGp.id))],
+    managingOrganization: reference("Organization", render.ids.organization),
+  };
+}
+
+function directoryResources(render: Render): fhir.Resource[] {
+  const { practice } = render.input;
+  const organizationId = render.ids.organization;
+  const organization: fhir.Organization = {
+    resourceType: "Organization",
+    id: organizationId,
+    meta: meta(render, PROFILES.organization, organizationId, true),
+    identifier: [{ system: ODS_ORGANISATION_SYSTEM, value: practice.ods }],
+    type: [{ coding: [{ system: CODE_SYSTEMS.organisationType, code: "gp-practice" }], text: "GP Practice" }],
+    name: practice.name,
+    address: [
+      {
+        use: "work",
+        type: "physical",
+        line: [...practice.address.line],
+        city: practice.address.city,
+        ...(practice.address.district === undefined ? {} : { district: practice.address.district }),
+        postalCode: practice.address.postalCode,
+      },
+    ],
+  };
+  // Clinicians in the order of the practice's staff list, so the bytes do not depend on rendering order.
+  const clinicians = practice.clinicians.filter((c) => render.authors.has(c.id));
+  const practitioners = clinicians.map((clinician): fhir.Practitioner => {
+    const id = render.ids.practitioner(clinician.id);
+    return {
+      resourceType: "Practitioner",
+      id,
+      meta: meta(render, PROFILES.practitioner, id, true),
+      identifier: [{ system: SDS_USER_ID_SYSTEM, value: clinician.sdsUserId }],
+      name: [
+        { use: "official", family: clinician.family, given: [clinician.given], prefix: [clinician.prefix] },
+      ],
+    };
+  });
+  const roles = clinicians.map((clinician): fhir.PractitionerRole => {
+    const id = render.ids.practitionerRole(clinician.id);
+    return {
+      resourceType: "PractitionerRole",
+      id,
+      meta: meta(render, PROFILES.practitionerRole, id, true),
+      practitioner: reference("Practitioner", render.ids.practitioner(clinician.id)),
+      organization: reference("Organization", organizationId),
+      code: [{ coding: [{ system: CODE_SYSTEMS.sdsJobRoleName, code: "R0260", display: clinician.role }] }],
+    };
+  });
+  return [organization, ...practitioners, ...roles];
+}
+
+function prescribingAgency(medication: Medication): fhir.Extension {
+  if (medication.prescriber.kind === "practice") {
+    return {
+      url: EXTENSIONS.prescribingAgency,
+      valueCodeableConcept: {
+        coding: [
+          {
+            system: CODE_SYSTEMS.prescribingAgency,
+            code: "prescribed-at-gp-practice",
+            display: "Prescribed at GP practice",
+          },
+        ],
+      },
+    };
+  }
+  return {
+    url: EXTENSIONS.prescribingAgency,
+    valueCodeableConcept: {
+      coding: [
+        {
+          system: CODE_SYSTEMS.prescribingAgency,
+          code: "prescribed-by-another-organisation",
+          display: "Prescribed by another organisation",
+        },
+      ],
+      text: medication.prescriber.organisation,
+    },
+  };
+}
+
+function prescriptionType(medication: Medication): fhir.Extension {
+  const display = medication.type === "repeat" ? "Repeat" : "Acute";
+  return {
+    url: EXTENSIONS.prescriptionType,
+    valueCodeableConcept: {
+      coding: [{ system: CODE_SYSTEMS.prescriptionType, code: medication.type, display }],
+    },
+  };
+}
+
+function supplyDuration(medication: Medication): fhir.Duration {
+  return { value: medication.supplyDays, unit: "day", system: CODE_SYSTEMS.ucum, code: "d" };
+}
+
+/** The issues a query asks for: all of them, or those on or after medicationSearchFromDate. */
+function issuesInScope(
+  medication: Medication,
+  fromDate: string | undefined,
+): { date: string; index: number }[] {
+  return medication.issues
+    .map((date, index) => ({ date, index }))
+    .filter(({ date }) => fromDate === undefined || date >= fromDate);
+}
+
+function medicationInScope(medication: Medication, fromDate: string | undefined): boolean {
+  if (fromDate === undefined || medication.status === "active" || medication.started >= fromDate) return true;
+  return medication.issues.some((date) => date >= fromDate);
+}
+
+function medicationResources(render: Render): { list: fhir.List; resources: fhir.Resource[] } | undefined {
+  const { query, patient, flavour } = render.input;
+  if (query.medication === undefined) return undefined;
+  const { includeIssues, fromDate } = query.medication;
+  const statements: fhir.MedicationStatement[] = [];
+  const requests: fhir.MedicationRequest[] = [];
+  const products = new Map<string, fhir.Medication>();
+
+  for (const medication of patient.medications.filter((m) => medicationInScope(m, fromDate))) {
+    const medicationId = render.ids.medication(medication.product.code);
+    const planId = render.ids.medicationPlan(medication.id);
+    const statementId = render.ids.medicationStatement(medication.id);
+    const fromPractice = medication.prescriber.kind === "practice";
+    const issues = issuesInScope(medication, fromDate);
+    const lastIssue = medication.issues.at(-1);
+    const dosage = [{ text: medication.dosage }];
+    const quantity = { value: medication.quantity.value, unit: medication.quantity.unit };
+    const recorder = author(render, medication.recordedBy);
+
+    products.set(medication.product.code, {
+      resourceType: "Medication",
+      id: medicationId,
+      meta: { profile: [PROFILES.medication] },
+      code: concept(medication.product, undefined, flavour),
+    });
+
+    statements.push({
+      resourceType: "MedicationStatement",
+      id: statementId,
+      meta: { profile: [PROFILES.medicationStatement] },
+      extension: [
+        prescribingAgency(medication),
+        ...(lastIssue === undefined ? [] : [{ url: EXTENSIONS.lastIssueDate, valueDateTime: lastIssue }]),
+      ],
+      identifier: supplierIdentifier(render, statementId),
+      basedOn: [reference("MedicationRequest", planId)],
+      status: medication.status,
+      medicationReference: reference("Medication", medicationId),
+      effectivePeriod: { start: medication.started },
+      dateAsserted: medication.started,
+      subject: render.patientRef,
+      taken: "unk",
+      dosage,
+    });
+
+    const plan: fhir.MedicationRequest = {
+      resourceType: "MedicationRequest",
+      id: planId,
+      meta: { profile: [PROFILES.medicationRequest] },
+      extension: [
+        prescriptionType(medication),
+        ...(medication.type === "repeat" && medication.issues.length > 0
+          ? [
+              {
+                url: EXTENSIONS.repeatInformation,
+                extension: [
+                  { url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: medication.issues.length },
+                ],
+              },
+            ]
+          : []),
+      ],
+      identifier: supplierIdentifier(render, planId),
+      status: medication.status,
+      intent: "plan",
+      medicationReference: reference("Medication", medicationId),
+      subject: render.patientRef,
+      authoredOn: medication.started,
+      // Prescribed elsewhere: the practice only recorded it, so no practice clinician requested it.
+      ...(fromPractice ? { requester: requester(render, medication.recordedBy) } : {}),
+      recorder,
+      dosageInstruction: dosage,
+      dispenseRequest: {
+        validityPeriod: { start: medication.started },
+        quantity,
+        expectedSupplyDuration: supplyDuration(medication),
+      },
+    };
+    const orders = includeIssues
+      ? issues.map(({ date, index }): fhir.MedicationRequest => {
+          const orderId = render.ids.medicationOrder(medication.id, index);
+          return {
+            resourceType: "MedicationRequest",
+            id: orderId,
+            meta: { profile: [PROFILES.medicationRequest] },
+            extension: [prescriptionType(medication)],
+            identifier: supplierIdentifier(render, orderId),
+            basedOn: [reference("MedicationRequest", planId)],
+            status: "completed",
+            intent: "order",
+            medicationReference: reference("Medication", medicationId),
+            subject: render.patientRef,
+            authoredOn: date,
+            requester: requester(render, medication.recordedBy),
+            recorder,
+            dosageInstruction: dosage,
+            dispenseRequest: {
+              validityPeriod: { start: date, end: addDays(date, medication.supplyDays) },
+              quantity,
+              expectedSupplyDuration: supplyDuration(medication),
+            },
+          };
+        })
+      : [];
+    requests.push(plan, ...orders);
+  }
+
+  const medicationsList = list(
+    render,
+    LIST_CODES.medications,
+    statements.map((s) => reference("MedicationStatement", s.id ?? "")),
+  );
+  const clinical = flavour.requestsBeforeStatements
+    ? [...requests, ...statements]
+    : [...statements, ...requests];
+  return { list: medicationsList, resources: [...clinical, ...products.values()] };
+}
+
+function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
+  const id = render.ids.allergy(allergy.id);
+  return {
+    resourceType: "AllergyIntolerance",
+    id,
+    meta: { profile: [PROFILES.allergyIntolerance] },
+    identifier: supplierIdentifier(render, id),
+    clinicalStatus: "active",
+    verificationStatus: "unconfirmed",
+    type: "allergy",
+    category: [allergy.category],
+    criticality: allergy.severity === "severe" ? "high" : "low",
+    code: concept(allergy.code, allergy.legacyCode, render.input.flavour),
+    patient: render.patientRef,
+    assertedDate: allergy.recorded,
+    recorder: author(render, allergy.recordedBy),
+    reaction: [
+      {
+        substance: concept(allergy.substance, undefined, render.input.flavour),
+        manifestation: [concept(allergy.reaction, undefined, render.input.flavour)],
+        severity: allergy.severity,
+      },
+    ],
+  };
+}
+
+function allergyResources(render: Render): { lists: fhir.List[]; resources: fhir.Resource[] } | undefined {
+  const { query, patient } = render.input;
+  if (query.allergies === undefined) return undefined;
+  let resources: fhir.AllergyIntolerance[] = [];
+  if (patient.allergies.kind === "recorded") {
+    resources = patient.allergies.allergies.map((allergy) => allergyResource(render, allergy));
+  } else if (patient.allergies.kind === "no-known-allergies") {
+    // "No known allergy" is itself an entry, unlike a record where nothing was ever asked (an empty list).
+    const id = render.ids.allergy("no-known-allergies");
+    resources = [
+      {
+        resourceType: "AllergyIntolerance",
+        id,
+        meta: { profile: [PROFILES.allergyIntolerance] },
+        identifier: supplierIdentifier(render, id),
+        clinicalStatus: "active",
+        verificationStatus: "unconfirmed",
+        type: "allergy",
+        category: ["medication"],
+        code: concept(NO_KNOWN_ALLERGY, undefined, render.input.flavour),
+        patient: render.patientRef,
+        assertedDate: patient.allergies.recorded,
+        recorder: author(render, patient.allergies.recordedBy),
+      },
+    ];
+  }
+  const active = list(
+    render,
+    LIST_CODES.allergies,
+    resources.map((r) => reference("AllergyIntolerance", r.id ?? "")),
+  );
+  // The synthetic records hold no ended allergies yet: the list says so when asked for.
+  const lists = query.allergies.includeResolved
+    ? [active, list(render, LIST_CODES.endedAllergies, [])]
+    : [active];
+  return { lists, resources };
+}
+
+/** A canonical key of what was asked, so the bundle id is stable for the same question. */
+export function queryKey(query: StructuredRecordQuery): string {
+  return JSON.stringify([query.allergies?.includeResolved ?? null, query.medication ?? null]);
+}
+
+export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundle {
+  const ids = recordIds(
+    input.flavour,
+    input.seed,
+    input.practice,
+    input.patient.nhsNumber,
+    queryKey(input.query),
+  );
+  const render: Render = { input, ids, patientRef: reference("Patient", ids.patient), authors: new Map() };
+
+  const patient = patientResource(render);
+  const medications = medicationResources(render);
+  const allergies = allergyResources(render);
+  // Rendered last: it lists every clinician the entries above referenced.
+  const directory = directoryResources(render);
+
+  const sections: Record<BundleSection, fhir.Resource[]> = {
+    lists: [...(medications === undefined ? [] : [medications.list]), ...(allergies?.lists ?? [])],
+    patient: [patient],
+    directory,
+    medications: medications?.resources ?? [],
+    allergies: allergies?.resources ?? [],
+  };
+  return {
+    resourceType: "Bundle",
+    id: ids.bundle,
+    meta: { profile: [PROFILES.bundle] },
+    type: "collection",
+    entry: input.flavour.sectionOrder.flatMap((section) =>
+      sections[section].map((resource) => ({ resource })),
+    ),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The region's error catalogue: what can go wrong when a region is started or driven (in process or over
+ * `/_control`), each with the HTTP status the control server answers it with.
+ */
+
+export const REGION_ERRORS = {
+  /** An option given to startRegion is out of range (seed, ports, counts). */
+  INVALID_OPTIONS: { status: 400 },
+  /** A field of a control request is missing or has the wrong form. */
+  INVALID_REQUEST: { status: 400 },
+  /** No practice has this ODS code. */
+  UNKNOWN_PRACTICE: { status: 404 },
+  /** A fault named something that is neither "pds", "sds" nor a practice's ODS code. */
+  UNKNOWN_FAULT_TARGET: { status: 404 },
+  /** A port the region needs is taken by another process. */
+  PORT_IN_USE: { status: 409 },
+  /** Listening failed for another reason (privileges, bad host). */
+  LISTEN_FAILED: { status: 500 },
+  /** The region is closed and can do nothing more. */
+  REGION_CLOSED: { status: 409 },
+} as const satisfies Record<string, { status: number }>;
+
+export type RegionErrorCode = keyof typeof REGION_ERRORS;
+
+export class RegionError extends Error {
+  override readonly name = "RegionError";
+
+  constructor(
+    readonly code: RegionErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return REGION_ERRORS[this.code].status;
+  }
+}

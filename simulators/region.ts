@@ -1,0 +1,312 @@
+/**
+ * A simulated region: the synthetic population, PDS, SDS, one GP Connect listener per practice, and the
+ * control server that drives them, all on loopback. One listener per practice makes "offline" real: the
+ * practice's port refuses connections, as a practice whose server is down does.
+ */
+import { buildControlApp, CONTROL_BASE_PATH } from "./control-server.js";
+import { Journal } from "./journal.js";
+import { ServiceListener } from "./listener.js";
+import { NhsNumberAllocator } from "./population/nhs-number.js";
+import { createPopulation } from "./population/population.js";
+import {
+  type ClinicalSystem,
+  type Population,
+  type Practice,
+  type SyntheticPatient,
+  TRAITS,
+  type Trait,
+} from "./population/types.js";
+import { buildPracticeApp } from "./practices/index.js";
+import { RegionError } from "./region-errors.js";
+import { HARNESS_CONSUMER, KNOWN_CONSUMERS } from "./spine/consumers.js";
+import { buildPdsApp, PDS_BASE_PATH } from "./spine/pds.js";
+import { buildSdsApp, SDS_BASE_PATH } from "./spine/sds.js";
+
+export interface RegionOptions {
+  seed?: number;
+  referenceDate?: string;
+  /** Where every listener binds; default 127.0.0.1. */
+  host?: string;
+  /** Base port P: control P, PDS P+1, SDS P+2, practices P+3, P+4, ... in order. 0 (default) = ephemeral. */
+  port?: number;
+  practices?: number;
+  patientsPerPractice?: number;
+  emisShare?: number;
+  /** When set, the control API serves any caller presenting `Authorization: Bearer <token>`, and no one else. */
+  controlToken?: string;
+}
+
+export interface PracticeInfo {
+  ods: string;
+  name: string;
+  system: ClinicalSystem;
+  asid: string;
+  endpoint: string;
+}
+
+export interface PatientInfo {
+  nhsNumber: string;
+  ods: string;
+  system: ClinicalSystem;
+  traits: Trait[];
+  name: string;
+}
+
+export interface RegionInfo {
+  pds: string;
+  sds: string;
+  control: string;
+  consumer: { ods: string; asid: string };
+  practices: PracticeInfo[];
+  patients: PatientInfo[];
+}
+
+export type FaultTarget = "pds" | "sds" | string; /* ODS code */
+export type Fault = { kind: "offline" };
+
+export interface Region {
+  info(): RegionInfo;
+  readonly population: Population;
+  readonly journal: Journal;
+  addPractice(system: ClinicalSystem): Promise<PracticeInfo>;
+  addPatient(ods: string, traits: readonly Trait[]): PatientInfo;
+  setFault(target: FaultTarget, fault: Fault | null): Promise<void>;
+  /** A valid 999-range NHS number that no patient of the region has (for "unknown patient" scenarios). */
+  unknownNhsNumber(): string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = "127.0.0.1";
+const CONTROL_OFFSET = 0;
+const PDS_OFFSET = 1;
+const SDS_OFFSET = 2;
+const FIRST_PRACTICE_OFFSET = 3;
+const MAX_PORT = 65_535;
+
+/** The path of a practice's GP Connect Access Record Structured endpoint on its own listener. */
+export function practiceEndpointPath(ods: string): string {
+  return `/${ods}/STU3/1/gpconnect/structured/fhir`;
+}
+
+export async function startRegion(options: RegionOptions = {}): Promise<Region> {
+  const host = options.host ?? DEFAULT_HOST;
+  const basePort = checkedBasePort(options.port);
+  const population = createCheckedPopulation(options);
+  const journal = new Journal();
+  const practiceListeners = new Map<string, ServiceListener>();
+  const unknownNumbers = new UnknownNhsNumbers(population);
+  let closed = false;
+
+  /** Fixed ports follow the practice's position in the region; ephemeral ones stay 0 until bound. */
+  const portFor = (offset: number): number => {
+    if (basePort === 0) return 0;
+    const port = basePort + offset;
+    if (port > MAX_PORT) {
+      throw new RegionError(
+        "INVALID_OPTIONS",
+        `base port ${basePort} leaves no port for listener ${offset} (> ${MAX_PORT})`,
+      );
+    }
+    return port;
+  };
+
+  const practiceEndpoint = (ods: string): string | undefined => {
+    const listener = practiceListeners.get(ods);
+    return listener === undefined || listener.port === 0
+      ? undefined
+      : `${listener.origin}${practiceEndpointPath(ods)}`;
+  };
+
+  const practiceListener = (practice: Practice): ServiceListener => {
+    const listener = new ServiceListener({
+      name: `practice ${practice.ods}`,
+      host,
+      port: portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
+      build: () =>
+        buildPracticeApp({ practice, population, journal, endpointPath: practiceEndpointPath(practice.ods) }),
+    });
+    practiceListeners.set(practice.ods, listener);
+    return listener;
+  };
+
+  const pds = new ServiceListener({
+    name: "PDS",
+    host,
+    port: portFor(PDS_OFFSET),
+    build: () => buildPdsApp({ population, journal }),
+  });
+  const sds = new ServiceListener({
+    name: "SDS",
+    host,
+    port: portFor(SDS_OFFSET),
+    build: () => buildSdsApp({ population, journal, consumers: KNOWN_CONSUMERS, practiceEndpoint }),
+  });
+  const control = new ServiceListener({
+    name: "control",
+    host,
+    port: portFor(CONTROL_OFFSET),
+    build: () =>
+      buildControlApp({
+        region,
+        ...(options.controlToken === undefined ? {} : { token: options.controlToken }),
+      }),
+  });
+
+  const allListeners = (): ServiceListener[] => [control, pds, sds, ...practiceListeners.values()];
+
+  const practiceInfo = (practice: Practice): PracticeInfo => ({
+    ods: practice.ods,
+    name: practice.name,
+    system: practice.system,
+    asid: practice.asid,
+    endpoint: practiceEndpoint(practice.ods) ?? "",
+  });
+
+  const assertOpen = (): void => {
+    if (closed) throw new RegionError("REGION_CLOSED", "the region is closed");
+  };
+
+  const region: Region = {
+    population,
+    journal,
+
+    info: () => ({
+      pds: `${pds.origin}${PDS_BASE_PATH}`,
+      sds: `${sds.origin}${SDS_BASE_PATH}`,
+      control: `${control.origin}${CONTROL_BASE_PATH}`,
+      consumer: { ods: HARNESS_CONSUMER.ods, asid: HARNESS_CONSUMER.asid },
+      practices: population.practices().map(practiceInfo),
+      patients: population.samplePatients().map(patientInfo(population)),
+    }),
+
+    async addPractice(system) {
+      assertOpen();
+      if (system !== "emis" && system !== "tpp") {
+        throw new RegionError(
+          "INVALID_REQUEST",
+          `system must be "emis" or "tpp", got ${JSON.stringify(system)}`,
+        );
+      }
+      const practice = population.addPractice(system);
+      await practiceListener(practice).start();
+      return practiceInfo(practice);
+    },
+
+    addPatient(ods, traits) {
+      assertOpen();
+      if (population.practice(ods) === undefined) {
+        throw new RegionError("UNKNOWN_PRACTICE", `no practice with ODS code "${ods}" in the region`);
+      }
+      for (const trait of traits) {
+        if (!(TRAITS as readonly string[]).includes(trait)) {
+          throw new RegionError(
+            "INVALID_REQUEST",
+            `unknown trait ${JSON.stringify(trait)}; known traits: ${TRAITS.join(", ")}`,
+          );
+        }
+      }
+      return patientInfo(population)(population.addPatient(ods, traits));
+    },
+
+    async setFault(target, fault) {
+      assertOpen();
+      const listener = target === "pds" ? pds : target === "sds" ? sds : practiceListeners.get(target);
+      if (listener === undefined) {
+        throw new RegionError(
+          "UNKNOWN_FAULT_TARGET",
+          `no fault target ${JSON.stringify(target)}: expected "pds", "sds" or the ODS code of a practice in the region`,
+        );
+      }
+      if (fault === null) return listener.start();
+      if (fault?.kind !== "offline") {
+        throw new RegionError(
+          "INVALID_REQUEST",
+          `fault kind must be "offline", got ${JSON.stringify(fault?.kind)}`,
+        );
+      }
+      return listener.stop();
+    },
+
+    unknownNhsNumber: () => unknownNumbers.next(),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled(allListeners().map((listener) => listener.stop()));
+    },
+  };
+
+  // Drawn now, so the sample's added patients get the same NHS numbers whatever the control calls' order.
+  population.samplePatients();
+  for (const practice of population.practices()) practiceListener(practice);
+  // Listen everywhere at once; if any port fails, nothing is left running and the first failure is reported.
+  const started = await Promise.allSettled(allListeners().map((listener) => listener.start()));
+  const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure !== undefined) {
+    closed = true;
+    await Promise.allSettled(allListeners().map((listener) => listener.stop()));
+    throw failure.reason;
+  }
+  return region;
+}
+
+function patientInfo(population: Population): (patient: SyntheticPatient) => PatientInfo {
+  return (patient) => ({
+    nhsNumber: patient.nhsNumber,
+    ods: patient.practiceOds,
+    system: population.practice(patient.practiceOds)?.system ?? "emis",
+    traits: [...patient.traits],
+    name: [...patient.name.given, patient.name.family].join(" "),
+  });
+}
+
+function checkedBasePort(port: number | undefined): number {
+  const base = port ?? 0;
+  if (!Number.isInteger(base) || base < 0 || base > MAX_PORT - FIRST_PRACTICE_OFFSET) {
+    throw new RegionError(
+      "INVALID_OPTIONS",
+      `port must be 0 (ephemeral) or a base port from 1 to ${MAX_PORT - FIRST_PRACTICE_OFFSET}, got ${port}`,
+    );
+  }
+  return base;
+}
+
+function createCheckedPopulation(options: RegionOptions): Population {
+  try {
+    return createPopulation({
+      seed: options.seed ?? 1,
+      ...(options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate }),
+      ...(options.practices === undefined ? {} : { practices: options.practices }),
+      ...(options.patientsPerPractice === undefined
+        ? {}
+        : { patientsPerPractice: options.patientsPerPractice }),
+      ...(options.emisShare === undefined ? {} : { emisShare: options.emisShare }),
+    });
+  } catch (error) {
+    throw new RegionError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Hands out numbers from the middle of the seed's serial space, far from both the generated lists (from the
+ * bottom) and added patients (from the top), and checks each against the population anyway.
+ */
+class UnknownNhsNumbers {
+  private readonly allocator: NhsNumberAllocator;
+  private nextSerial: number;
+
+  constructor(private readonly population: Population) {
+    this.allocator = new NhsNumberAllocator(population.seed);
+    this.nextSerial = Math.floor(this.allocator.capacity / 2);
+  }
+
+  next(): string {
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const serial = this.nextSerial;
+      this.nextSerial = (this.nextSerial + 1) % this.allocator.capacity;
+      const nhsNumber = this.allocator.numberForSerial(serial);
+      if (this.population.findByNhsNumber(nhsNumber) === undefined) return nhsNumber;
+    }
+    throw new RegionError("INVALID_REQUEST", "no unused synthetic NHS number is left in the region");
+  }
+}

@@ -1,0 +1,754 @@
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spineErrorCode } from "../simulators/gpconnect/errors.js";
+import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM } from "../simulators/gpconnect/identifiers.js";
+import { Journal } from "../simulators/journal.js";
+import { TRAMADOL_50MG_CAPSULES } from "../simulators/population/clinical-terms.js";
+import { createPopulation } from "../simulators/population/population.js";
+import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
+import { buildPracticeApp } from "../simulators/practices/index.js";
+import {
+  type GpConnectHeaderOptions,
+  gpConnectHeaders,
+  type StructuredRecordRequestOptions,
+  structuredRecordRequest,
+} from "./support/gpconnect-request.js";
+import { stu3BundleErrors, stu3Errors } from "./support/stu3-schema.js";
+
+const CONSUMER_ASID = "999000000001";
+const REFERENCE_DATE = "2025-06-01";
+const READ_V2 = "http://read.info/readv2";
+const CTV3 = "http://read.info/ctv3";
+const PRESCRIBING_AGENCY =
+  "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
+
+interface RunningPractice {
+  readonly practice: Practice;
+  /** Full endpoint URL, as SDS would publish it. */
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  readonly json: unknown;
+}
+
+let population: Population;
+let journal: Journal;
+let emis: RunningPractice;
+let tpp: RunningPractice;
+
+async function start(practice: Practice): Promise<RunningPractice> {
+  const endpointPath = `/${practice.ods}/STU3/1/gpconnect/structured/fhir`;
+  const app = buildPracticeApp({ practice, population, journal, endpointPath });
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { practice, endpoint: `${address}${endpointPath}`, close: () => app.close() };
+}
+
+function headersFor(
+  target: RunningPractice,
+  overrides: Partial<GpConnectHeaderOptions> = {},
+): Record<string, string> {
+  return gpConnectHeaders({
+    fromAsid: CONSUMER_ASID,
+    toAsid: target.practice.asid,
+    audience: target.endpoint,
+    ...overrides,
+  });
+}
+
+async function post(target: RunningPractice, body: string, headers: Record<string, string>): Promise<Answer> {
+  const response = await request(`${target.endpoint}/Patient/$gpc.getstructuredrecord`, {
+    method: "POST",
+    headers,
+    body,
+  });
+  const text = await response.body.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return {
+    status: response.statusCode,
+    contentType: String(response.headers["content-type"]),
+    text,
+    json: parsed,
+  };
+}
+
+function getRecord(
+  target: RunningPractice,
+  options: StructuredRecordRequestOptions,
+  headerOverrides: Partial<GpConnectHeaderOptions> = {},
+): Promise<Answer> {
+  return post(target, JSON.stringify(structuredRecordRequest(options)), headersFor(target, headerOverrides));
+}
+
+const everything = (patient: SyntheticPatient): StructuredRecordRequestOptions => ({
+  nhsNumber: patient.nhsNumber,
+  includeAllergies: { includeResolvedAllergies: true },
+  includeMedication: { includePrescriptionIssues: true },
+});
+
+/** The Bundle of a successful answer (the status is asserted first, so a failure shows the OperationOutcome). */
+function bundleOf(answer: Answer): fhir.Bundle {
+  expect(answer.status, answer.text).toBe(200);
+  return answer.json as fhir.Bundle;
+}
+
+function resources<T extends fhir.Resource = fhir.Resource>(bundle: fhir.Bundle, resourceType?: string): T[] {
+  return (bundle.entry ?? [])
+    .map((entry) => entry.resource)
+    .filter(
+      (r): r is T => r !== undefined && (resourceType === undefined || r.resourceType === resourceType),
+    );
+}
+
+function listWithCode(bundle: fhir.Bundle, code: string): fhir.List | undefined {
+  return resources<fhir.List>(bundle, "List").find((l) => l.code?.coding?.some((c) => c.code === code));
+}
+
+function prescribingAgencyOf(statement: fhir.MedicationStatement): fhir.CodeableConcept | undefined {
+  return statement.extension?.find((e) => e.url === PRESCRIBING_AGENCY)?.valueCodeableConcept;
+}
+
+/** Every "Type/id" reference in a resource tree. */
+function referencesIn(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) referencesIn(item, found);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "reference" && typeof item === "string") found.push(item);
+      else referencesIn(item, found);
+    }
+  }
+  return found;
+}
+
+function patientWith(practice: Practice, predicate: (p: SyntheticPatient) => boolean): SyntheticPatient {
+  for (let index = 0; index < practice.listSize; index++) {
+    const patient = population.patient(practice.ods, index);
+    if (predicate(patient)) return patient;
+  }
+  throw new Error(`no patient at ${practice.ods} matches`);
+}
+
+beforeAll(async () => {
+  population = createPopulation({
+    seed: 1,
+    referenceDate: REFERENCE_DATE,
+    practices: 2,
+    patientsPerPractice: 300,
+  });
+  journal = new Journal();
+  const [emisPractice, tppPractice] = population.practices();
+  if (emisPractice?.system !== "emis" || tppPractice?.system !== "tpp")
+    throw new Error("expected an EMIS and a TPP practice");
+  emis = await start(emisPractice);
+  tpp = await start(tppPractice);
+});
+
+afterAll(async () => {
+  await emis?.close();
+  await tpp?.close();
+});
+
+describe("structured record bundles", () => {
+  it("are checked by a schema validator that does reject broken resources", () => {
+    expect(
+      stu3Errors({ resourceType: "MedicationStatement", status: "active", taken: "maybe", subject: {} }),
+    ).not.toEqual([]);
+    expect(stu3Errors({ resourceType: "Patient", gender: "male", nhsNumber: "9434765919" })).not.toEqual([]);
+    expect(stu3Errors({ resourceType: "Patient", gender: "male" })).toEqual([]);
+    expect(
+      stu3BundleErrors({
+        resourceType: "Bundle",
+        type: "collection",
+        entry: [{ resource: { resourceType: "Nonsense" } }],
+      }),
+    ).not.toEqual([]);
+  });
+
+  it("validate against the FHIR STU3 schema, resource by resource, for both flavours and many patients", async () => {
+    for (const target of [emis, tpp]) {
+      const patients = [
+        ...Array.from({ length: 25 }, (_, i) => population.patient(target.practice.ods, i)),
+        population.addPatient(target.practice.ods, ["outpatient-medication"]),
+      ];
+      for (const patient of patients) {
+        for (const options of [
+          everything(patient),
+          { nhsNumber: patient.nhsNumber, includeMedication: { includePrescriptionIssues: false } },
+          { nhsNumber: patient.nhsNumber, includeAllergies: true },
+          { nhsNumber: patient.nhsNumber },
+        ]) {
+          expect(stu3BundleErrors(bundleOf(await getRecord(target, options)))).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it("is a GP Connect structured-record collection: patient, practice, clinicians, lists, every reference resolved", async () => {
+    for (const target of [emis, tpp]) {
+      const patient = patientWith(
+        target.practice,
+        (p) => p.medications.length > 0 && p.allergies.kind === "recorded",
+      );
+      const answer = await getRecord(target, everything(patient));
+      const body = bundleOf(answer);
+      expect(answer.contentType).toMatch(/^application\/fhir\+json/);
+      expect(body.resourceType).toBe("Bundle");
+      expect(body.type).toBe("collection");
+      expect(body.meta?.profile).toEqual([
+        "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1",
+      ]);
+
+      const patients = resources<fhir.Patient>(body, "Patient");
+      expect(patients).toHaveLength(1);
+      const patientResource = patients[0]!;
+      expect(patientResource.meta?.profile).toEqual([
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1",
+      ]);
+      expect(patientResource.meta?.versionId).toMatch(/^\d+$/);
+      const nhsIdentifier = patientResource.identifier?.[0];
+      expect(nhsIdentifier).toMatchObject({ system: NHS_NUMBER_SYSTEM, value: patient.nhsNumber });
+      expect(nhsIdentifier?.extension?.[0]?.valueCodeableConcept?.coding?.[0]?.code).toBe("01");
+      expect(patientResource.birthDate).toBe(patient.birthDate);
+      expect(patientResource.name?.[0]?.family).toBe(patient.name.family);
+      expect(patientResource.extension?.[0]?.extension?.[0]?.valuePeriod?.start).toBe(
+        patient.registeredSince,
+      );
+
+      const organization = resources<fhir.Organization>(body, "Organization")[0]!;
+      expect(organization.identifier).toEqual([
+        { system: ODS_ORGANISATION_SYSTEM, value: target.practice.ods },
+      ]);
+      expect(patientResource.managingOrganization?.reference).toBe(`Organization/${organization.id}`);
+      const gp = resources<fhir.Practitioner>(body, "Practitioner").find(
+        (p) => `Practitioner/${p.id}` === patientResource.generalPractitioner?.[0]?.reference,
+      );
+      expect(gp?.name?.[0]?.family).toBe(patient.usualGp.family);
+      expect(resources(body, "PractitionerRole").length).toBe(resources(body, "Practitioner").length);
+
+      const present = new Set(resources(body).map((r) => `${r.resourceType}/${r.id}`));
+      for (const ref of referencesIn(body)) expect(present.has(ref), `${ref} is in the bundle`).toBe(true);
+      const ids = resources(body)
+        .filter((r) => r.id !== undefined)
+        .map((r) => `${r.resourceType}/${r.id}`);
+      expect(new Set(ids).size).toBe(ids.length);
+
+      const medicationsList = listWithCode(body, "933361000000108");
+      expect(medicationsList?.title).toBe("Medications and medical devices");
+      expect(medicationsList?.entry).toHaveLength(patient.medications.length);
+      const allergiesList = listWithCode(body, "886921000000105");
+      expect(allergiesList?.entry).toHaveLength(
+        patient.allergies.kind === "recorded" ? patient.allergies.allergies.length : 0,
+      );
+      expect(listWithCode(body, "1103671000000101")?.emptyReason?.coding?.[0]?.code).toBe(
+        "no-content-recorded",
+      );
+    }
+  });
+
+  it("carries each supplier's identifiers, legacy codes and ordering", async () => {
+    const emisPatient = patientWith(
+      emis.practice,
+      (p) => p.allergies.kind === "recorded" && p.medications.length > 0,
+    );
+    const emisBundle = bundleOf(await getRecord(emis, everything(emisPatient)));
+    expect(emisBundle.entry?.[0]?.resource?.resourceType).toBe("List");
+    const emisStatement = resources<fhir.MedicationStatement>(emisBundle, "MedicationStatement")[0];
+    expect(emisStatement?.identifier?.[0]?.system).toBe(`https://EMISWeb/${emis.practice.ods}`);
+    expect(emisStatement?.id).toMatch(/^[0-9A-F-]{36}-MS$/);
+    const emisAllergy = resources<fhir.AllergyIntolerance>(emisBundle, "AllergyIntolerance")[0];
+    expect(emisAllergy?.code?.coding?.[0]).toMatchObject({ system: READ_V2, userSelected: true });
+    expect(emisAllergy?.code?.coding?.[1]?.system).toBe("http://snomed.info/sct");
+
+    const tppPatient = patientWith(tpp.practice, (p) => p.medications.length > 0);
+    const tppBundle = bundleOf(await getRecord(tpp, everything(tppPatient)));
+    expect(tppBundle.entry?.[0]?.resource?.resourceType).toBe("Patient");
+    const tppStatement = resources<fhir.MedicationStatement>(tppBundle, "MedicationStatement")[0];
+    expect(tppStatement?.identifier?.[0]?.system).toBe("https://tpp-uk.com/Id/ccs-id");
+    expect(tppStatement?.identifier?.[0]?.value).toMatch(/^[0-9a-f]{16}_[0-9a-f]{16}$/);
+    const tppAspirinPatient = patientWith(
+      tpp.practice,
+      (p) =>
+        p.allergies.kind === "recorded" && p.allergies.allergies.some((a) => a.code.code === "293586001"),
+    );
+    const tppAllergyBundle = bundleOf(await getRecord(tpp, everything(tppAspirinPatient)));
+    const aspirin = resources<fhir.AllergyIntolerance>(tppAllergyBundle, "AllergyIntolerance").find(
+      (a) => a.code?.coding?.[0]?.code === "293586001",
+    );
+    expect(aspirin?.code?.coding?.[0]?.system).toBe("http://snomed.info/sct");
+    expect(aspirin?.code?.coding?.[1]).toMatchObject({ system: CTV3, code: "XaIpk" });
+  });
+
+  it("shows outpatient tramadol as prescribed by the hospital clinic, recorded but never issued by the practice", async () => {
+    for (const target of [emis, tpp]) {
+      const patient = population.addPatient(target.practice.ods, ["outpatient-medication"]);
+      const tramadol = patient.medications.find(
+        (m) => m.product.code === TRAMADOL_50MG_CAPSULES.product.code,
+      );
+      const clinic =
+        tramadol?.prescriber.kind === "hospital-outpatient" ? tramadol.prescriber.organisation : "";
+      const body = bundleOf(await getRecord(target, everything(patient)));
+
+      const medication = resources<fhir.Medication>(body, "Medication").find(
+        (m) => m.code?.coding?.[0]?.code === "322623000",
+      );
+      expect(medication?.code?.coding?.[0]?.display).toBe("Tramadol 50mg capsules");
+      const statements = resources<fhir.MedicationStatement>(body, "MedicationStatement");
+      const statement = statements.find(
+        (s) => s.medicationReference?.reference === `Medication/${medication?.id}`,
+      );
+      const agency = statement === undefined ? undefined : prescribingAgencyOf(statement);
+      expect(agency?.coding?.[0]).toEqual({
+        system: "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-PrescribingAgency-1",
+        code: "prescribed-by-another-organisation",
+        display: "Prescribed by another organisation",
+      });
+      expect(agency?.text).toBe(clinic);
+      expect(clinic).toMatch(/^Pain Management Clinic, .+ General Hospital$/);
+      expect(statement?.dosage?.[0]?.text).toBe("One or two capsules up to four times a day when required");
+
+      const requests = resources<fhir.MedicationRequest>(body, "MedicationRequest").filter(
+        (r) => r.medicationReference?.reference === `Medication/${medication?.id}`,
+      );
+      expect(requests.map((r) => r.intent)).toEqual(["plan"]);
+      expect(statement?.basedOn?.[0]?.reference).toBe(`MedicationRequest/${requests[0]?.id}`);
+      // The practice's own repeats are still its own.
+      for (const practiceStatement of statements.filter((s) => s !== statement)) {
+        expect(prescribingAgencyOf(practiceStatement)?.coding?.[0]?.code).toBe("prescribed-at-gp-practice");
+      }
+    }
+  });
+
+  it("adds one order per issue only when prescription issues are asked for, and honours medicationSearchFromDate", async () => {
+    const patient = patientWith(emis.practice, (p) => p.medications.some((m) => m.issues.length >= 4));
+    const issued = patient.medications.flatMap((m) => m.issues);
+    const requestsIn = (bundle: fhir.Bundle) =>
+      resources<fhir.MedicationRequest>(bundle, "MedicationRequest");
+
+    const withIssues = bundleOf(
+      await getRecord(emis, { nhsNumber: patient.nhsNumber, includeMedication: true }),
+    );
+    const orders = requestsIn(withIssues).filter((r) => r.intent === "order");
+    expect(orders).toHaveLength(issued.length);
+    for (const order of orders) {
+      expect(order.basedOn?.[0]?.reference).toMatch(/^MedicationRequest\//);
+      expect(order.status).toBe("completed");
+    }
+    const withoutIssues = bundleOf(
+      await getRecord(emis, {
+        nhsNumber: patient.nhsNumber,
+        includeMedication: { includePrescriptionIssues: false },
+      }),
+    );
+    expect(requestsIn(withoutIssues).every((r) => r.intent === "plan")).toBe(true);
+    expect(requestsIn(withoutIssues)).toHaveLength(patient.medications.length);
+
+    const from = [...issued].sort()[Math.floor(issued.length / 2)] as string;
+    const recent = bundleOf(
+      await getRecord(emis, {
+        nhsNumber: patient.nhsNumber,
+        includeMedication: { medicationSearchFromDate: from },
+      }),
+    );
+    const orderDates = requestsIn(recent)
+      .filter((r) => r.intent === "order")
+      .map((r) => r.authoredOn ?? "");
+    expect(orderDates.length).toBe(issued.filter((d) => d >= from).length);
+    expect(orderDates.every((d) => d >= from)).toBe(true);
+  });
+
+  it("tells apart recorded allergies, 'no known allergies' and nothing recorded", async () => {
+    const nka = patientWith(tpp.practice, (p) => p.allergies.kind === "no-known-allergies");
+    const nkaBundle = bundleOf(await getRecord(tpp, { nhsNumber: nka.nhsNumber, includeAllergies: true }));
+    const [statement] = resources<fhir.AllergyIntolerance>(nkaBundle, "AllergyIntolerance");
+    expect(statement?.code?.coding?.[0]).toMatchObject({
+      system: "http://snomed.info/sct",
+      code: "716186003",
+    });
+    expect(listWithCode(nkaBundle, "886921000000105")?.entry).toHaveLength(1);
+    expect(listWithCode(nkaBundle, "1103671000000101")).toBeUndefined();
+
+    const nothing = patientWith(tpp.practice, (p) => p.allergies.kind === "nothing-recorded");
+    const nothingBundle = bundleOf(
+      await getRecord(tpp, { nhsNumber: nothing.nhsNumber, includeAllergies: true }),
+    );
+    expect(resources(nothingBundle, "AllergyIntolerance")).toEqual([]);
+    const emptyList = listWithCode(nothingBundle, "886921000000105");
+    expect(emptyList).toBeDefined();
+    expect(emptyList?.entry).toBeUndefined();
+    expect(emptyList?.emptyReason?.coding?.[0]).toMatchObject({ code: "no-content-recorded" });
+    expect(emptyList?.note?.[0]?.text).toBe("Information not available");
+
+    const noMeds = patientWith(tpp.practice, (p) => p.medications.length === 0);
+    const noMedsBundle = bundleOf(
+      await getRecord(tpp, { nhsNumber: noMeds.nhsNumber, includeMedication: true }),
+    );
+    expect(listWithCode(noMedsBundle, "933361000000108")?.emptyReason?.coding?.[0]?.code).toBe(
+      "no-content-recorded",
+    );
+    expect(listWithCode(noMedsBundle, "886921000000105")).toBeUndefined();
+  });
+
+  it("answers the same request with the same bytes", async () => {
+    const patient = population.patient(emis.practice.ods, 7);
+    const first = await getRecord(emis, everything(patient));
+    const second = await getRecord(emis, everything(patient));
+    expect(second.text).toBe(first.text);
+  });
+});
+
+describe("request errors", () => {
+  const fine = () => population.patient(emis.practice.ods, 1);
+  const body = (options: Partial<StructuredRecordRequestOptions> = {}) =>
+    JSON.stringify(
+      structuredRecordRequest({ nhsNumber: fine().nhsNumber, includeMedication: true, ...options }),
+    );
+
+  async function expectError(
+    answer: Answer,
+    status: number,
+    code: string,
+    diagnostics?: RegExp,
+  ): Promise<void> {
+    expect(answer.status, answer.text).toBe(status);
+    expect(answer.contentType).toMatch(/^application\/fhir\+json/);
+    expect(spineErrorCode(answer.json)).toBe(code);
+    expect(stu3Errors(answer.json)).toEqual([]);
+    if (diagnostics !== undefined) {
+      expect((answer.json as fhir.OperationOutcome).issue[0]?.diagnostics).toMatch(diagnostics);
+    }
+  }
+
+  it("rejects content types other than JSON with 415", async () => {
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), "Content-Type": "text/plain" }),
+      415,
+      "BAD_REQUEST",
+      /Content-Type/,
+    );
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), "Content-Type": "application/xml" }),
+      415,
+      "BAD_REQUEST",
+    );
+    const { "Content-Type": _contentType, ...withoutContentType } = headersFor(emis);
+    await expectError(
+      await post(emis, body(), withoutContentType),
+      415,
+      "BAD_REQUEST",
+      /missing Content-Type/,
+    );
+    // Plain JSON is accepted too, as providers do.
+    expect(
+      (await post(emis, body(), { ...headersFor(emis), "Content-Type": "application/json" })).status,
+    ).toBe(200);
+  });
+
+  it("rejects bodies that are not JSON, or not a Parameters resource, with 422 INVALID_RESOURCE", async () => {
+    await expectError(await post(emis, "{not json", headersFor(emis)), 422, "INVALID_RESOURCE", /not JSON/);
+    await expectError(await post(emis, "", headersFor(emis)), 422, "INVALID_RESOURCE");
+    await expectError(
+      await post(emis, JSON.stringify({ resourceType: "Patient" }), headersFor(emis)),
+      422,
+      "INVALID_RESOURCE",
+    );
+    await expectError(await post(emis, "[]", headersFor(emis)), 422, "INVALID_RESOURCE");
+  });
+
+  it("rejects a body over the limit with 413", async () => {
+    const huge = JSON.stringify({ resourceType: "Parameters", padding: "x".repeat(70_000) });
+    await expectError(await post(emis, huge, headersFor(emis)), 413, "BAD_REQUEST", /exceeds/);
+  });
+
+  it("checks the Ssp headers: 400 BAD_REQUEST naming the header", async () => {
+    const without = (name: string) => {
+      const headers = headersFor(emis);
+      delete headers[name];
+      return headers;
+    };
+    await expectError(await post(emis, body(), without("Ssp-TraceID")), 400, "BAD_REQUEST", /Ssp-TraceID/);
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), "Ssp-TraceID": "not-a-uuid" }),
+      400,
+      "BAD_REQUEST",
+      /UUID/,
+    );
+    await expectError(await post(emis, body(), without("Ssp-From")), 400, "BAD_REQUEST", /Ssp-From/);
+    await expectError(await post(emis, body(), without("Ssp-To")), 400, "BAD_REQUEST", /Ssp-To/);
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), "Ssp-To": tpp.practice.asid }),
+      400,
+      "BAD_REQUEST",
+      /not this provider's ASID/,
+    );
+    await expectError(
+      await post(emis, body(), {
+        ...headersFor(emis),
+        "Ssp-InteractionID": "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1",
+      }),
+      400,
+      "BAD_REQUEST",
+      /Ssp-InteractionID/,
+    );
+  });
+
+  it("checks the JWT: unsigned, decodable, complete, five minutes long, unexpired, for this endpoint", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const withToken = (overrides: Partial<GpConnectHeaderOptions>) =>
+      post(emis, body(), headersFor(emis, overrides));
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), Authorization: "" }),
+      400,
+      "BAD_REQUEST",
+      /Authorization/,
+    );
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), Authorization: "Bearer not-a-jwt" }),
+      400,
+      "BAD_REQUEST",
+      /three/,
+    );
+    await expectError(
+      await post(emis, body(), { ...headersFor(emis), Authorization: "Bearer !!.??." }),
+      400,
+      "BAD_REQUEST",
+      /header/,
+    );
+    await expectError(
+      await withToken({ jwtHeader: { alg: "HS256", typ: "JWT" } }),
+      400,
+      "BAD_REQUEST",
+      /alg/,
+    );
+    await expectError(
+      await withToken({ claims: { requesting_practitioner: undefined } }),
+      400,
+      "BAD_REQUEST",
+      /requesting_practitioner/,
+    );
+    await expectError(await withToken({ claims: { exp: now + 600 } }), 400, "BAD_REQUEST", /iat \+ 300/);
+    await expectError(await withToken({ issuedAt: now - 600 }), 400, "BAD_REQUEST", /expired/);
+    await expectError(await withToken({ issuedAt: now + 120 }), 400, "BAD_REQUEST", /future/);
+    await expectError(await withToken({ audience: tpp.endpoint }), 400, "BAD_REQUEST", /aud/);
+    await expectError(
+      await withToken({ claims: { reason_for_request: "secondaryuses" } }),
+      400,
+      "BAD_REQUEST",
+      /reason_for_request/,
+    );
+    await expectError(
+      await withToken({ claims: { requested_scope: "patient/*.write" } }),
+      400,
+      "BAD_REQUEST",
+      /requested_scope/,
+    );
+    await expectError(await withToken({ claims: { sub: "someone-else" } }), 400, "BAD_REQUEST", /sub/);
+  });
+
+  it("checks the Parameters as GP Connect 1.6 says", async () => {
+    const nhsNumber = fine().nhsNumber;
+    const send = (parameter: unknown[]) =>
+      post(emis, JSON.stringify({ resourceType: "Parameters", parameter }), headersFor(emis));
+    const nhs = {
+      name: "patientNHSNumber",
+      valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
+    };
+
+    await expectError(
+      await post(emis, body({ nhsNumberSystem: "https://example.org/mrn" }), headersFor(emis)),
+      400,
+      "INVALID_IDENTIFIER_SYSTEM",
+    );
+    await expectError(
+      await send([{ name: "patientNHSNumber", valueIdentifier: { value: nhsNumber } }]),
+      400,
+      "INVALID_IDENTIFIER_SYSTEM",
+    );
+    await expectError(
+      await post(emis, body({ nhsNumber: "9434765918" }), headersFor(emis)),
+      400,
+      "INVALID_NHS_NUMBER",
+    );
+    await expectError(await post(emis, body({ nhsNumber: "" }), headersFor(emis)), 400, "INVALID_NHS_NUMBER");
+    await expectError(await send([]), 422, "INVALID_PARAMETER", /patientNHSNumber is required/);
+    await expectError(
+      await send([{ name: "patientNHSNumber", valueString: nhsNumber }]),
+      422,
+      "INVALID_PARAMETER",
+      /valueIdentifier/,
+    );
+    await expectError(await send([nhs, nhs]), 422, "INVALID_PARAMETER", /more than once/);
+    await expectError(
+      await send([nhs, { name: "includeInvalidMedications" }]),
+      422,
+      "INVALID_PARAMETER",
+      /includeInvalidMedications/,
+    );
+    await expectError(
+      await send([nhs, { name: "includeAllergies" }]),
+      422,
+      "INVALID_PARAMETER",
+      /includeResolvedAllergies/,
+    );
+    await expectError(
+      await send([
+        nhs,
+        { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueString: "yes" }] },
+      ]),
+      422,
+      "INVALID_PARAMETER",
+      /valueBoolean/,
+    );
+    await expectError(
+      await send([
+        nhs,
+        {
+          name: "includeMedication",
+          part: [{ name: "includePrescriptionIssues", valueBoolean: true }, { name: "bogus" }],
+        },
+      ]),
+      422,
+      "INVALID_PARAMETER",
+      /bogus/,
+    );
+    for (const date of ["2014", "2014-02", "X2014-02-01", "2015-10-23T11:08:32"]) {
+      await expectError(
+        await send([
+          nhs,
+          { name: "includeMedication", part: [{ name: "medicationSearchFromDate", valueDate: date }] },
+        ]),
+        422,
+        "INVALID_PARAMETER",
+        /medicationSearchFromDate/,
+      );
+    }
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await expectError(
+      await send([
+        nhs,
+        { name: "includeMedication", part: [{ name: "medicationSearchFromDate", valueDate: tomorrow }] },
+      ]),
+      422,
+      "INVALID_PARAMETER",
+      /future/,
+    );
+  });
+
+  it("answers 501 NOT_IMPLEMENTED, naming the parameter, for clinical areas not simulated yet", async () => {
+    const answer = await post(
+      emis,
+      body({
+        extraParameters: [
+          { name: "includeConsultations", part: [{ name: "includeNumberOfMostRecent", valueInteger: 3 }] },
+        ],
+      }),
+      headersFor(emis),
+    );
+    await expectError(answer, 501, "NOT_IMPLEMENTED", /includeConsultations/);
+  });
+
+  it("answers 404 PATIENT_NOT_FOUND for unknown patients and patients registered elsewhere", async () => {
+    await expectError(
+      await post(emis, body({ nhsNumber: "9434765919" }), headersFor(emis)),
+      404,
+      "PATIENT_NOT_FOUND",
+    );
+    const elsewhere = population.patient(tpp.practice.ods, 0);
+    await expectError(
+      await post(emis, body({ nhsNumber: elsewhere.nhsNumber }), headersFor(emis)),
+      404,
+      "PATIENT_NOT_FOUND",
+    );
+    expect((await post(tpp, body({ nhsNumber: elsewhere.nhsNumber }), headersFor(tpp))).status).toBe(200);
+  });
+
+  it("answers 403 NO_PATIENT_CONSENT for a patient who dissented, in both flavours", async () => {
+    for (const target of [emis, tpp]) {
+      const dissenting = population.addPatient(target.practice.ods, ["dissent"]);
+      await expectError(
+        await post(target, body({ nhsNumber: dissenting.nhsNumber }), headersFor(target)),
+        403,
+        "NO_PATIENT_CONSENT",
+      );
+    }
+  });
+
+  it("accepts the operation name with its $ percent-encoded", async () => {
+    const response = await request(`${emis.endpoint}/Patient/%24gpc.getstructuredrecord`, {
+      method: "POST",
+      headers: headersFor(emis),
+      body: body(),
+    });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+  });
+
+  it("answers unknown operations and paths with an OperationOutcome", async () => {
+    const other = await request(`${emis.endpoint}/Patient/$gpc.migratestructuredrecord`, {
+      method: "POST",
+      headers: headersFor(emis),
+      body: body(),
+    });
+    expect(other.statusCode).toBe(404);
+    expect(spineErrorCode(await other.body.json())).toBe("BAD_REQUEST");
+    const response = await request(`${emis.endpoint}/Patient/9434765919`);
+    const answer = {
+      status: response.statusCode,
+      contentType: String(response.headers["content-type"]),
+      text: "",
+      json: await response.body.json(),
+    };
+    await expectError(answer, 404, "BAD_REQUEST", /No such endpoint/);
+  });
+});
+
+describe("metadata and journal", () => {
+  it("publishes a CapabilityStatement naming the operation", async () => {
+    for (const target of [emis, tpp]) {
+      const response = await request(`${target.endpoint}/metadata`);
+      expect(response.statusCode).toBe(200);
+      const statement = (await response.body.json()) as fhir.CapabilityStatement;
+      expect(stu3Errors(statement)).toEqual([]);
+      expect(statement.resourceType).toBe("CapabilityStatement");
+      expect(statement.fhirVersion).toBe("3.0.1");
+      expect(statement.rest?.[0]?.operation?.[0]?.name).toBe("gpc.getstructuredrecord");
+      expect(statement.software?.name).toBe(target.practice.system === "emis" ? "EMIS Web" : "SystmOne");
+    }
+  });
+
+  it("journals each request with the practice, the NHS number, the JWT claims and the status", async () => {
+    const patient = population.patient(tpp.practice.ods, 4);
+    const after = journal.lastSeq;
+    await getRecord(tpp, { nhsNumber: patient.nhsNumber, includeAllergies: true });
+    await post(tpp, "{broken", headersFor(tpp));
+    const entries = journal.list({ after });
+    expect(entries).toHaveLength(2);
+    const [ok, broken] = entries;
+    expect(ok).toMatchObject({
+      target: "practice",
+      ods: tpp.practice.ods,
+      method: "POST",
+      nhsNumber: patient.nhsNumber,
+      status: 200,
+    });
+    expect(ok?.path).toBe(new URL(`${tpp.endpoint}/Patient/$gpc.getstructuredrecord`).pathname);
+    expect(ok?.headers["ssp-to"]).toBe(tpp.practice.asid);
+    expect(ok?.jwtClaims).toMatchObject({
+      aud: tpp.endpoint,
+      reason_for_request: "directcare",
+      requesting_practitioner: { resourceType: "Practitioner", id: "gp-harness-clinician-1" },
+      requesting_organization: { identifier: [{ value: "Y99001" }] },
+    });
+    expect(broken).toMatchObject({ status: 422, ods: tpp.practice.ods });
+    expect(broken?.nhsNumber).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type RunResult, type ScenarioResult, totalsOf, verdictOf } from "../harness/run-result.js";
+import { junitXml } from "../reports/junit.js";
+import { writeReports } from "../reports/write-reports.js";
+
+function scenarioResult(
+  id: string,
+  result: ScenarioResult["result"],
+  level: ScenarioResult["level"] = "MUST",
+): ScenarioResult {
+  return {
+    id,
+    title: `Title of ${id} <with> "markup" & ampersands`,
+    pack: "consent",
+    level,
+    hazard: "Something bad happens to a patient.",
+    result,
+    ...(result === "pass" ? {} : { message: `${id} went ${result}` }),
+    checks: [{ name: "HTTP status 403", passed: result === "pass", detail: "the gateway answered 200" }],
+    durationMs: 12,
+    evidence: { world: {}, north: [], south: [] },
+  };
+}
+
+function runResult(scenarios: ScenarioResult[], complete = true): RunResult {
+  const { verdict, reason } = verdictOf(scenarios, complete);
+  return {
+    schemaVersion: 1,
+    tool: { name: "gp-harness", version: "0.0.0" },
+    complete,
+    verdict,
+    verdictReason: reason,
+    seed: 3,
+    startedAt: "2026-11-25T10:00:00.000Z",
+    finishedAt: "2026-11-25T10:00:01.000Z",
+    durationMs: 1000,
+    gateway: { name: "test", url: "http://127.0.0.1:1", launch: "url" },
+    region: { control: "c", pds: "p", sds: "s", attached: false },
+    totals: totalsOf(scenarios),
+    scenarios,
+  };
+}
+
+describe("the verdict", () => {
+  it("passes only when every MUST passed, omitted ones aside", () => {
+    expect(verdictOf([scenarioResult("A-01", "pass"), scenarioResult("A-02", "omit")], true).verdict).toBe(
+      "pass",
+    );
+    expect(verdictOf([scenarioResult("A-01", "pass"), scenarioResult("A-02", "skip")], true).verdict).toBe(
+      "fail",
+    );
+    expect(verdictOf([scenarioResult("A-01", "error")], true).verdict).toBe("fail");
+    expect(verdictOf([scenarioResult("A-01", "fail", "SHOULD")], true).verdict).toBe("pass");
+  });
+
+  it("fails an interrupted run, whatever finished", () => {
+    const { verdict, reason } = verdictOf([scenarioResult("A-01", "pass")], false);
+    expect(verdict).toBe("fail");
+    expect(reason).toMatch(/interrupted/);
+  });
+
+  it("names the MUST scenarios that did not pass", () => {
+    expect(verdictOf([scenarioResult("A-01", "fail"), scenarioResult("A-02", "error")], true).reason).toBe(
+      "2 MUST scenarios did not pass: A-01 (fail), A-02 (error)",
+    );
+  });
+});
+
+describe("junit.xml", () => {
+  it("reports failures, errors and skips so a CI system counts them, with escaped text", () => {
+    const xml = junitXml(
+      runResult([
+        scenarioResult("A-01", "pass"),
+        scenarioResult("A-02", "fail"),
+        scenarioResult("A-03", "error"),
+        scenarioResult("A-04", "omit"),
+      ]),
+    );
+    expect(xml).toMatch(/<testsuites [^>]*tests="4"[^>]*failures="1"[^>]*errors="1"[^>]*skipped="1"/);
+    expect(xml).toContain('<failure message="A-02 went fail" type="ExpectationFailure">');
+    expect(xml).toContain('<error message="A-03 went error" type="HarnessError">');
+    expect(xml).toContain('<skipped message="omit: A-04 went omit"/>');
+    expect(xml).toContain("&lt;with&gt; &quot;markup&quot; &amp; ampersands");
+    expect(xml).not.toContain("<with>");
+  });
+});
+
+describe("writing reports", () => {
+  it("writes report.json and junit.xml and leaves no temporary files", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gp-harness-reports-"));
+    const result = runResult([scenarioResult("A-01", "pass")]);
+    const written = await writeReports(join(dir, "nested", "out"), result);
+    expect(written.map((p) => p.split("/").pop())).toEqual(["report.json", "junit.xml"]);
+    expect((await readdir(join(dir, "nested", "out"))).sort()).toEqual(["junit.xml", "report.json"]);
+    expect(JSON.parse(await readFile(join(dir, "nested", "out", "report.json"), "utf8"))).toEqual(result);
+  });
+});
