@@ -4,9 +4,9 @@
  */
 import type { ControlClient } from "../simulators/control-client.js";
 import { spineErrorCode } from "../simulators/gpconnect/errors.js";
-import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
+import { NHS_NUMBER_SYSTEM, SDS_USER_ID_SYSTEM } from "../simulators/gpconnect/identifiers.js";
 import type { JournalEntry } from "../simulators/journal.js";
-import type { GatewayAnswer } from "./consumer.js";
+import { type GatewayAnswer, HARNESS_CLINICIAN } from "./consumer.js";
 import type { CheckResult } from "./run-result.js";
 import type { WorldPatient, WorldPractice } from "./world.js";
 
@@ -168,6 +168,27 @@ export class Expect {
         : "the practice's journal holds no record request for the patient",
     );
     return requests[0]!;
+  }
+
+  /**
+   * The record request that reached the practice named the clinician who asked (their SDS user id in the
+   * JWT's requesting_practitioner), so the practice's audit trail shows a person, not just a gateway.
+   */
+  practitionerForwarded(practiceRequest: JournalEntry): void {
+    const practitioner = practiceRequest.jwtClaims?.requesting_practitioner as
+      | { identifier?: Array<{ system?: string; value?: string }> }
+      | undefined;
+    const ids = Array.isArray(practitioner?.identifier) ? practitioner.identifier : [];
+    const sdsUserId = ids.find((id) => id?.system === SDS_USER_ID_SYSTEM)?.value;
+    this.check(
+      "the clinician's identity reached the practice",
+      sdsUserId === HARNESS_CLINICIAN.sdsUserId,
+      practiceRequest.jwtClaims === undefined
+        ? "the practice's request carried no readable JWT"
+        : practitioner === undefined
+          ? "the practice's JWT has no requesting_practitioner"
+          : `the practice's JWT names SDS user id ${sdsUserId ?? "none"} (the clinician is ${HARNESS_CLINICIAN.sdsUserId})`,
+    );
   }
 
   /** No request naming this NHS number reached PDS. */

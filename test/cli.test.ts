@@ -1,10 +1,11 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasNoStackTrace, runCli, startCli } from "./support/cli.js";
+import { CLI_PATH, hasNoStackTrace, runCli, startCli } from "./support/cli.js";
 
 const stopAfter: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -209,4 +210,34 @@ describe("reports that cannot be written", () => {
       "gp-harness: cannot write reports to /proc/gp-harness-reports: the folder cannot be created there",
     );
   });
+});
+
+describe("an interrupted run", () => {
+  it("finishes the scenario under way, writes a report marked incomplete, and exits 130", async () => {
+    const out = await mkdtemp(join(tmpdir(), "gp-harness-interrupted-"));
+    const child = spawn(process.execPath, [CLI_PATH, "run", "--concurrency", "1", "--out", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (/^\s+PASS /m.test(stdout) && child.signalCode === null && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((done) => child.once("exit", (c) => done(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.complete).toBe(false);
+    expect(report.verdict).toBe("fail");
+    expect(report.verdictReason).toMatch(/interrupted/);
+    expect(report.scenarios.length).toBeGreaterThanOrEqual(1);
+    expect(report.scenarios.length).toBeLessThan(
+      JSON.parse((await runCli(["scenarios", "--json"])).stdout).length,
+    );
+    expect(readFileSync(join(out, "junit.xml"), "utf8")).toContain("<testsuites");
+  }, 60_000);
 });

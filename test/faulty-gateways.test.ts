@@ -1,6 +1,6 @@
 /**
- * Each scenario must catch the fault it guards against: run it against a gateway that has that fault and
- * see it fail, with a message a developer can act on.
+ * Every scenario must catch the fault it guards against: run it against a gateway with exactly that fault
+ * and see it fail, on the check that names the fault.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
@@ -8,7 +8,7 @@ import { readGatewayConfig } from "../gateway/config.js";
 import { runConformance } from "../harness/runner.js";
 import { catalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/region.js";
-import { type FaultyGateway, startFaultyGateway } from "./faulty-gateways/consent-faults.js";
+import { type FaultName, type FaultyGateway, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
 
 let region: Region;
 let correct: { url: string; close(): Promise<void> };
@@ -28,50 +28,85 @@ afterAll(async () => {
   await region?.close();
 });
 
-async function runAgainst(gatewayUrl: string, ids: string[]) {
+async function runAgainst(gatewayUrl: string, ids: readonly string[]) {
   return runConformance({
     gateway: gatewayUrl,
     region: region.info().control,
     port: 0,
     seed: 11,
     scenarios: catalogue.filter((s) => ids.includes(s.id)),
-    concurrency: 2,
+    concurrency: 4,
     requestTimeoutMs: 10_000,
     scenarioTimeoutMs: 30_000,
     settleMs: 250,
   });
 }
 
-describe("a gateway that ignores X-Consent: refused", () => {
-  it("fails CONSENT-02: the record is returned and the practice was asked for it", async () => {
-    const gateway = await startFaultyGateway("ignores-refusal", correct.url);
-    faulty.push(gateway);
-    const result = await runAgainst(gateway.url, ["CONSENT-02", "CONSENT-01"]);
-    const refused = result.scenarios.find((s) => s.id === "CONSENT-02")!;
-    expect(refused.result).toBe("fail");
-    expect(refused.message).toMatch(/HTTP status 403: the gateway answered 200/);
-    expect(result.verdict).toBe("fail");
-    expect(result.verdictReason).toContain("CONSENT-02 (fail)");
-    // The fault is specific: granted consent still works, so the rest of the run is not noise.
-    expect(result.scenarios.find((s) => s.id === "CONSENT-01")!.result).toBe("pass");
-  });
-});
+async function faultyGateway(fault: FaultName): Promise<string> {
+  const gateway = await startFaultyGateway(fault, correct.url, { pds: region.info().pds });
+  faulty.push(gateway);
+  return gateway.url;
+}
 
-describe("a gateway that fetches the record before acting on a refusal", () => {
-  it("fails CONSENT-02 on the journal even though its answer looks right", async () => {
-    const gateway = await startFaultyGateway("fetches-before-asking", correct.url);
-    faulty.push(gateway);
-    const result = await runAgainst(gateway.url, ["CONSENT-02"]);
+/** Scenario, the fault it must catch, and the words of the check that catches it. */
+const CAUGHT: ReadonlyArray<[string, FaultName, RegExp]> = [
+  ["CORE-01", "hides-errors-as-empty-record", /HTTP status 404: the gateway answered 200/],
+  ["CORE-02", "looks-up-before-validating", /PDS was not asked about the number: PDS received 1 request/],
+  ["CONSENT-01", "refuses-everything", /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/],
+  ["CONSENT-02", "ignores-refusal", /HTTP status 403: the gateway answered 200/],
+  [
+    "CONSENT-02",
+    "fetches-before-asking",
+    /no record request reached the practice .*: the practice received 1 record request/,
+  ],
+  ["CONSENT-03", "hides-errors-as-empty-record", /HTTP status 403: the gateway answered 200/],
+  ["CONSENT-04", "no-emergency-override", /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/],
+  ["CONSENT-05", "invents-emergency-reason", /HTTP status 400: the gateway answered 200/],
+  ["SAFETY-01", "drops-outside-prescriptions", /a medication matching \/tramadol\/i is listed/],
+  [
+    "SAFETY-01",
+    "strips-prescribing-agency",
+    /marked as prescribed by another organisation: the MedicationStatement has no prescribing agency/,
+  ],
+  [
+    "RESILIENCE-01",
+    "hides-errors-as-empty-record",
+    /a server-side error status \(5xx\): the gateway answered 200/,
+  ],
+  [
+    "SECURITY-01",
+    "anonymous-to-practice",
+    /the clinician's identity reached the practice: .*names SDS user id UNK/,
+  ],
+];
+
+describe("each scenario catches its fault", () => {
+  it.each(CAUGHT)("%s fails against a gateway that %s", async (id, fault, message) => {
+    const result = await runAgainst(await faultyGateway(fault), [id]);
+    const outcome = result.scenarios[0]!;
+    expect(outcome.result).toBe("fail");
+    expect(outcome.message).toMatch(message);
+    expect(result.verdict).toBe("fail");
+    expect(result.verdictReason).toContain(`${id} (fail)`);
+  });
+
+  it("the fetch-before-asking fault is visible only south: the answer itself looked right", async () => {
+    const result = await runAgainst(await faultyGateway("fetches-before-asking"), ["CONSENT-02"]);
     const refused = result.scenarios[0]!;
-    expect(refused.result).toBe("fail");
     expect(refused.checks.filter((c) => c.passed).map((c) => c.name)).toEqual([
       "HTTP status 403",
       "error code NO_PATIENT_CONSENT",
     ]);
-    expect(refused.message).toMatch(
-      /no record request reached the practice .*: the practice received 1 record request/,
-    );
     expect(refused.evidence.south.some((e) => e.target === "practice" && e.method === "POST")).toBe(true);
+  });
+
+  it("a fault fails only the scenarios it concerns", async () => {
+    const result = await runAgainst(
+      await faultyGateway("ignores-refusal"),
+      catalogue.map((s) => s.id),
+    );
+    const failed = result.scenarios.filter((s) => s.result !== "pass").map((s) => s.id);
+    expect(failed).toEqual(["CONSENT-02"]);
   });
 });
 

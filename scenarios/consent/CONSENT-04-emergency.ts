@@ -1,0 +1,18 @@
+import { scenario } from "../../harness/scenario.js";
+
+export default scenario({
+  id: "CONSENT-04",
+  title: "Emergency access with a stated reason returns the record",
+  pack: "consent",
+  level: "MUST",
+  hazard: "An unconscious patient who cannot be asked is treated without their allergies and medication.",
+  requires: ["point-of-access-consent"],
+  world: { patient: { system: "tpp" } },
+  async run({ patient, gateway, expect }) {
+    const answer = await gateway.getRecord(patient, {
+      consent: "emergency",
+      reason: "Patient unconscious on arrival; cannot be asked.",
+    });
+    expect.record(answer, patient);
+  },
+});
