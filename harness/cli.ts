@@ -55,6 +55,12 @@ function urlArg(value: string): string {
   throw new InvalidArgumentError("must be an http(s) URL");
 }
 
+function seedOption(): Option {
+  return new Option("--seed <n>", "seed of the synthetic population")
+    .default(1)
+    .argParser(wholeNumber(0, 2 ** 31 - 1));
+}
+
 function program(): Command {
   const cli = new Command("gp-harness")
     .description("Practice simulator and conformance harness for GP record-sharing gateways")
@@ -83,11 +89,7 @@ function program(): Command {
       ).argParser(urlArg),
     )
     .option("--out <dir>", "where to write the reports", "harness-report")
-    .addOption(
-      new Option("--seed <n>", "seed of the synthetic population")
-        .default(1)
-        .argParser(wholeNumber(0, 2 ** 31 - 1)),
-    )
+    .addOption(seedOption())
     .addOption(
       new Option(
         "--port <p>",
@@ -132,11 +134,7 @@ function program(): Command {
   cli
     .command("simulate")
     .description("run the simulated region (PDS, SDS, GP practices) on its own, until interrupted")
-    .addOption(
-      new Option("--seed <n>", "seed of the synthetic population")
-        .default(1)
-        .argParser(wholeNumber(0, 2 ** 31 - 1)),
-    )
+    .addOption(seedOption())
     .addOption(
       new Option(
         "--port <p>",

@@ -311,6 +311,9 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
     registeredSince,
     usualGp,
     dissent: traits.includes("dissent"),
+    // The Spine-level traits are generated in a later step; until then every patient is plainly registered.
+    restricted: false,
+    registration: "active",
     problems,
     medications,
     allergies,

@@ -3,7 +3,20 @@
 export type ClinicalSystem = "emis" | "tpp";
 
 /** Traits a scenario can ask for when it creates a patient. */
-export const TRAITS = ["outpatient-medication", "dissent"] as const;
+export const TRAITS = [
+  "outpatient-medication",
+  "dissent",
+  "sensitive-items",
+  "deceased",
+  "moved-practice",
+  "no-allergies-recorded",
+  "no-known-allergies",
+  "large-record",
+  "awaiting-filing",
+  "unusual-name",
+  "sensitive-patient",
+  "inactive-registration",
+] as const;
 export type Trait = (typeof TRAITS)[number];
 
 export interface Practice {
@@ -119,6 +132,19 @@ export interface SyntheticPatient {
   readonly usualGp: Clinician;
   /** The patient has told the practice not to share their record (EMIS dissent code / TPP EDSM sharing out off). */
   readonly dissent: boolean;
+  /** PDS restricts the patient (meta.security R: no address, no GP shown); trait `sensitive-patient`. */
+  readonly restricted: boolean;
+  /** Date of death, for trait `deceased` (PDS carries deceasedDateTime; practices answer PATIENT_NOT_FOUND). */
+  readonly deceasedDate?: string;
+  /** `inactive` for trait `inactive-registration`: the practice answers PATIENT_NOT_FOUND. */
+  readonly registration: "active" | "inactive";
+  /**
+   * Trait `moved-practice`: the practice the patient left (it still holds a record up to `until`);
+   * PDS names the current practice (`practiceOds`).
+   */
+  readonly previousPractice?: { readonly ods: string; readonly until: string };
+  /** Older NHS numbers PDS knows as superseded by this one (answered with the current record). */
+  readonly supersededNhsNumbers?: readonly string[];
   readonly problems: readonly Problem[];
   readonly medications: readonly Medication[];
   readonly allergies: AllergyRecord;
