@@ -137,6 +137,12 @@ function program(): Command {
     .addOption(seedOption())
     .addOption(
       new Option(
+        "--reference-date <YYYY-MM-DD>",
+        "the synthetic records' today: nothing is dated after it (default: today)",
+      ).argParser(isoDateArg),
+    )
+    .addOption(
+      new Option(
         "--port <p>",
         "base port: control on P, PDS on P+1, SDS on P+2, practices from P+3 (0: any free ports)",
       )
@@ -150,6 +156,21 @@ function program(): Command {
         .default(2000)
         .argParser(wholeNumber(1, 20_000)),
     )
+    .addOption(
+      new Option(
+        "--emis-share <0..1>",
+        "share of practices on EMIS Web; the rest run TPP SystmOne",
+      ).argParser(shareArg),
+    )
+    .addOption(
+      new Option(
+        "--control-token <token>",
+        "serve the control API to any caller presenting 'Authorization: Bearer <token>' (without it: loopback only)",
+      )
+        .env("GP_HARNESS_CONTROL_TOKEN")
+        .argParser(tokenArg),
+    )
+    .option("--realistic-latency", "delay practice answers as real EMIS Web and SystmOne servers do")
     .option("--json", "print one line of JSON saying where everything is, then keep running")
     .action(async (options: SimulateFlags) => {
       await simulate(options);
@@ -259,12 +280,40 @@ function printScenario(s: ScenarioResult): void {
   if (s.result !== "pass" && s.message) process.stdout.write(`         ${s.message}\n`);
 }
 
+/** A calendar date written YYYY-MM-DD (2025-02-30 is refused, not rolled over). */
+function isoDateArg(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match === null ? undefined : new Date(`${value}T00:00:00Z`);
+  if (date === undefined || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError("must be a date written YYYY-MM-DD, such as 2025-06-01");
+  }
+  return value;
+}
+
+function shareArg(value: string): number {
+  const share = /^(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+  if (!(share >= 0 && share <= 1))
+    throw new InvalidArgumentError("must be a number from 0 to 1, such as 0.6");
+  return share;
+}
+
+function tokenArg(value: string): string {
+  if (!/^[\x21-\x7e]{8,512}$/.test(value)) {
+    throw new InvalidArgumentError("must be 8 to 512 printable characters without spaces");
+  }
+  return value;
+}
+
 interface SimulateFlags {
   seed: number;
+  referenceDate?: string;
   port: number;
   host: string;
   practices: number;
   patientsPerPractice: number;
+  emisShare?: number;
+  controlToken?: string;
+  realisticLatency?: boolean;
   json?: boolean;
 }
 
@@ -277,25 +326,48 @@ async function simulate(flags: SimulateFlags): Promise<void> {
       host: flags.host,
       practices: flags.practices,
       patientsPerPractice: flags.patientsPerPractice,
+      ...(flags.referenceDate === undefined ? {} : { referenceDate: flags.referenceDate }),
+      ...(flags.emisShare === undefined ? {} : { emisShare: flags.emisShare }),
+      ...(flags.controlToken === undefined ? {} : { controlToken: flags.controlToken }),
+      ...(flags.realisticLatency ? { realisticLatency: true } : {}),
     });
   } catch (error) {
     throw cliError("REGION_FAILED_TO_START", (error as Error).message);
   }
   const info = region.info();
+  const out = (line: string) => process.stdout.write(`${line}\n`);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(info)}\n`);
+    out(JSON.stringify(info));
   } else {
-    process.stdout.write(`gp-harness simulated region (seed ${flags.seed})\n`);
-    process.stdout.write(`  control  ${info.control}\n  PDS      ${info.pds}\n  SDS      ${info.sds}\n`);
+    out(
+      `gp-harness simulated region: seed ${info.seed}, reference date ${info.referenceDate}, ` +
+        `${info.practices.length} practices of ${flags.patientsPerPractice} patients` +
+        (flags.realisticLatency ? ", realistic latency" : ""),
+    );
+    out(`  control  ${info.control}${flags.controlToken === undefined ? "" : "  (bearer token required)"}`);
+    out(`  OpenAPI  ${info.openapi}`);
+    out(`  PDS      ${info.pds}`);
+    out(`  SDS      ${info.sds}  (send any apikey header)`);
+    for (const c of info.consumers) out(`  consumer ${c.ods} ASID ${c.asid}  ${c.name}`);
     for (const p of info.practices)
-      process.stdout.write(`  practice ${p.ods} ${p.system.padEnd(4)} ASID ${p.asid}  ${p.endpoint}\n`);
-    process.stdout.write("  sample patients:\n");
+      out(`  practice ${p.ods} ${p.system.padEnd(4)} ASID ${p.asid}  ${p.endpoint}`);
+    out("  sample patients:");
     for (const p of info.patients) {
-      process.stdout.write(
-        `    ${p.nhsNumber}  ${p.ods} ${p.system.padEnd(4)} ${p.name}${p.traits.length ? `  [${p.traits.join(", ")}]` : ""}\n`,
+      out(
+        `    ${p.nhsNumber}  ${p.ods} ${p.system.padEnd(4)} ${p.name}${p.traits.length ? `  [${p.traits.join(", ")}]` : ""}`,
       );
     }
-    process.stdout.write("Ctrl-C to stop.\n");
+    out(
+      `Set a fault: curl -X PUT ${info.control}/faults/${info.practices[0]?.ods ?? "pds"} ` +
+        `-H 'content-type: application/json' -d '{"kind":"offline"}'`,
+    );
+    out("Ctrl-C to stop.");
+  }
+  if (flags.controlToken === undefined && !["127.0.0.1", "::1", "localhost"].includes(flags.host)) {
+    process.stderr.write(
+      `gp-harness: listening on ${flags.host}, but the control API answers loopback callers only; ` +
+        "set --control-token to drive it from elsewhere\n",
+    );
   }
   await new Promise<void>((done) => {
     const stop = () => done();
@@ -329,10 +401,15 @@ async function referenceGateway(flags: GatewayFlags): Promise<number> {
       `http://127.0.0.1:${DEFAULT_SIMULATE_PORT + 2}/spine-directory/FHIR/R4`,
   };
   const child = spawn(process.execPath, [entry], { env, stdio: "inherit" });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  // Ctrl-C in a terminal reaches the child too; pass a signal on only when it did not (e.g. `kill -INT`).
+  const forward = () => {
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    }, 500).unref();
+  };
   process.on("SIGINT", forward);
-  process.on("SIGTERM", forward);
-  return new Promise((done) => child.once("exit", (code) => done(code ?? 0)));
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  return new Promise((done) => child.once("exit", (code, signal) => done(code ?? (signal ? 130 : 0))));
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

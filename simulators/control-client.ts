@@ -3,9 +3,24 @@
  * are Errors that say what was asked, the status, and the server's own explanation.
  */
 import { request } from "undici";
-import type { JournalEntry, JournalFilter } from "./journal.js";
+import type { OpenApiDocument } from "./control-openapi.js";
+import type { JournalEntry, JournalFilter, JournalStats } from "./journal.js";
 import type { ClinicalSystem, Trait } from "./population/types.js";
-import type { Fault, FaultTarget, PatientInfo, PracticeInfo, RegionInfo } from "./region.js";
+import type {
+  ConsumerCreation,
+  Fault,
+  FaultTarget,
+  PatientInfo,
+  PracticeCreation,
+  PracticeInfo,
+  RegionInfo,
+} from "./region.js";
+import type { DirectoryConsumer } from "./spine/consumers.js";
+
+/** What `GET /_control/journal` answers: the entries asked for, and the journal's bounds. */
+export interface JournalPage extends JournalStats {
+  readonly entries: JournalEntry[];
+}
 
 export interface ControlClientOptions {
   /** The control token the region was started with, if any. */
@@ -40,29 +55,51 @@ export class ControlClient {
     return this.call<RegionInfo>("GET", "/region");
   }
 
-  addPractice(system: ClinicalSystem): Promise<PracticeInfo> {
-    return this.call<PracticeInfo>("POST", "/practices", { system });
+  addPractice(system: ClinicalSystem, options: PracticeCreation = {}): Promise<PracticeInfo> {
+    return this.call<PracticeInfo>("POST", "/practices", { system, ...options });
   }
 
   addPatient(ods: string, traits: readonly Trait[]): Promise<PatientInfo> {
     return this.call<PatientInfo>("POST", "/patients", { ods, traits });
   }
 
+  addConsumer(consumer: ConsumerCreation): Promise<DirectoryConsumer> {
+    return this.call<DirectoryConsumer>("POST", "/consumers", consumer);
+  }
+
+  /** Sets (or replaces) a target's fault; null clears it. */
   async setFault(target: FaultTarget, fault: Fault | null): Promise<void> {
     const path = `/faults/${encodeURIComponent(target)}`;
     if (fault === null) await this.call("DELETE", path);
     else await this.call("PUT", path, fault);
   }
 
+  async faults(): Promise<Record<string, Fault>> {
+    return (await this.call<{ faults: Record<string, Fault> }>("GET", "/faults")).faults;
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call("DELETE", "/faults");
+  }
+
+  /** The journal's entries that pass the filter, oldest first. */
   async journal(filter: JournalFilter = {}): Promise<JournalEntry[]> {
+    return (await this.readJournal(filter)).entries;
+  }
+
+  /** The entries with the journal's capacity, size and how many entries it dropped for lack of room. */
+  readJournal(filter: JournalFilter = {}): Promise<JournalPage> {
     const query = new URLSearchParams();
-    if (filter.target !== undefined) query.set("target", filter.target);
-    if (filter.ods !== undefined) query.set("ods", filter.ods);
-    if (filter.nhsNumber !== undefined) query.set("nhsNumber", filter.nhsNumber);
-    if (filter.after !== undefined) query.set("after", String(filter.after));
+    for (const [name, value] of Object.entries(filter)) {
+      if (value !== undefined) query.set(name, String(value));
+    }
     const search = query.toString() === "" ? "" : `?${query}`;
-    const answer = await this.call<{ entries: JournalEntry[] }>("GET", `/journal${search}`);
-    return answer.entries;
+    return this.call<JournalPage>("GET", `/journal${search}`);
+  }
+
+  /** The control API's OpenAPI 3 description. */
+  openApi(): Promise<OpenApiDocument> {
+    return this.call<OpenApiDocument>("GET", "/openapi.json");
   }
 
   async clearJournal(): Promise<void> {

@@ -1,16 +1,22 @@
 /**
  * The control API over HTTP (`/_control`): what the harness, or a developer with curl, uses to read the
- * region, add practices and patients, set faults and read the journal. Only loopback callers are served,
- * unless a token is configured; then only callers presenting it are.
+ * region, add practices, patients and consumers, set faults and read the journal. The same operations as
+ * the in-process Region, described in `control-openapi.ts` (served at `/_control/openapi.json`). Only
+ * loopback callers are served, unless a token is configured; then only callers presenting it are.
  */
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { CONTROL_OPENAPI, type HttpMethodName } from "./control-openapi.js";
+import type { Fault } from "./faults.js";
 import type { JournalFilter, JournalTargetKind } from "./journal.js";
 import { TRAITS, type Trait } from "./population/types.js";
 import type { Region } from "./region.js";
 import { RegionError } from "./region-errors.js";
 
 export const CONTROL_BASE_PATH = "/_control";
+export const OPENAPI_PATH = `${CONTROL_BASE_PATH}/openapi.json`;
+/** Control bodies are a few hundred bytes. */
+export const CONTROL_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface ControlAppOptions {
   readonly region: Region;
@@ -18,11 +24,32 @@ export interface ControlAppOptions {
   readonly token?: string;
 }
 
+/** A route as registered: method and fastify URL pattern (`/_control/faults/:target`). */
+export interface ControlRoute {
+  readonly method: string;
+  readonly url: string;
+}
+
 const JOURNAL_TARGETS: readonly JournalTargetKind[] = ["pds", "sds", "practice"];
-const JOURNAL_QUERY_FIELDS = ["target", "ods", "nhsNumber", "after"] as const;
+const JOURNAL_QUERY_FIELDS = ["target", "ods", "nhsNumber", "after", "since", "until"] as const;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+const registeredRoutes = new WeakMap<FastifyInstance, ControlRoute[]>();
+
+/** The routes a control app registered, for checking them against the OpenAPI description. */
+export function controlRoutes(app: FastifyInstance): readonly ControlRoute[] {
+  return registeredRoutes.get(app) ?? [];
+}
 
 export function buildControlApp({ region, token }: ControlAppOptions): FastifyInstance {
-  const app = Fastify();
+  const app = Fastify({ bodyLimit: CONTROL_BODY_LIMIT_BYTES, exposeHeadRoutes: false });
+  const routes: ControlRoute[] = [];
+  registeredRoutes.set(app, routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  // JSON only: a text/plain body is a 415, not a string the handlers must reject.
+  app.removeContentTypeParser("text/plain");
 
   app.addHook("onRequest", async (request, reply) => {
     if (token === undefined) {
@@ -48,10 +75,12 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
 
   app.register(
     async (control) => {
+      control.get("/openapi.json", async () => CONTROL_OPENAPI);
+
       control.get("/region", async () => region.info());
 
       control.post("/practices", async (request, reply) => {
-        const body = objectBody(request);
+        const body = objectBody(request, ["system", "sharingEnabled"]);
         const system = body.system;
         if (system !== "emis" && system !== "tpp") {
           throw new RegionError(
@@ -59,11 +88,18 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
             `"system" must be "emis" or "tpp", got ${describe(system)}`,
           );
         }
-        return reply.code(201).send(await region.addPractice(system));
+        if (body.sharingEnabled !== undefined && typeof body.sharingEnabled !== "boolean") {
+          throw new RegionError(
+            "INVALID_REQUEST",
+            `"sharingEnabled" must be true or false, got ${describe(body.sharingEnabled)}`,
+          );
+        }
+        const creation = body.sharingEnabled === undefined ? {} : { sharingEnabled: body.sharingEnabled };
+        return reply.code(201).send(await region.addPractice(system, creation));
       });
 
       control.post("/patients", async (request, reply) => {
-        const body = objectBody(request);
+        const body = objectBody(request, ["ods", "traits"]);
         if (typeof body.ods !== "string" || body.ods === "") {
           throw new RegionError(
             "INVALID_REQUEST",
@@ -88,16 +124,32 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
         return reply.code(201).send(region.addPatient(body.ods, traits as Trait[]));
       });
 
+      control.post("/consumers", async (request, reply) => {
+        const body = objectBody(request, ["ods", "asid", "name"]);
+        return reply.code(201).send(
+          region.addConsumer({
+            ods: body.ods as string,
+            asid: body.asid as string,
+            ...(body.name === undefined ? {} : { name: body.name as string }),
+          }),
+        );
+      });
+
       // Any number of extra minted numbers is harmless: none is ever given to a patient.
       control.get("/unknown-nhs-number", async () => ({ nhsNumber: region.unknownNhsNumber() }));
 
-      control.put<{ Params: { target: string } }>("/faults/:target", async (request, reply) => {
-        const body = objectBody(request);
-        if (body.kind !== "offline") {
-          throw new RegionError("INVALID_REQUEST", `"kind" must be "offline", got ${describe(body.kind)}`);
-        }
-        await region.setFault(request.params.target, { kind: "offline" });
+      control.get("/faults", async () => ({ faults: region.faults() }));
+
+      control.delete("/faults", async (_request, reply) => {
+        await region.clearFaults();
         return reply.code(204).send();
+      });
+
+      control.put<{ Params: { target: string } }>("/faults/:target", async (request) => {
+        const target = request.params.target;
+        // The region checks the fault and names the field at fault.
+        await region.setFault(target, request.body as Fault);
+        return { target, fault: region.faults()[target] };
       });
 
       control.delete<{ Params: { target: string } }>("/faults/:target", async (request, reply) => {
@@ -105,7 +157,10 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
         return reply.code(204).send();
       });
 
-      control.get("/journal", async (request) => ({ entries: region.journal.list(journalFilter(request)) }));
+      control.get("/journal", async (request) => {
+        const filter = journalFilter(request);
+        return { entries: region.journal.list(filter), ...region.journal.stats() };
+      });
 
       control.delete("/journal", async (_request, reply) => {
         region.journal.clear();
@@ -115,14 +170,34 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
     { prefix: CONTROL_BASE_PATH },
   );
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendError(reply, 404, `no control route ${request.method} ${request.url.split("?")[0]}`),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = methodsForPath(path);
+    if (allowed.length > 0) {
+      reply.header("Allow", allowed.join(", "));
+      return sendError(
+        reply,
+        405,
+        `${request.method} is not allowed on ${path}; use ${allowed.join(" or ")}`,
+      );
+    }
+    return sendError(reply, 404, `no control route ${request.method} ${path}`);
+  });
 
-  app.setErrorHandler(async (error, _request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof RegionError) return sendError(reply, error.status, error.message);
     const status = (error as { statusCode?: unknown }).statusCode;
-    // Fastify's own 4xx (malformed JSON, wrong content type, body too large) keep their status and text.
+    if (status === 415) {
+      return sendError(
+        reply,
+        415,
+        `the body must be application/json, got ${describe(request.headers["content-type"])}`,
+      );
+    }
+    if (status === 413) {
+      return sendError(reply, 413, `the body is larger than ${CONTROL_BODY_LIMIT_BYTES} bytes`);
+    }
+    // Fastify's other 4xx (malformed JSON, empty JSON body) keep their status and text.
     if (typeof status === "number" && status >= 400 && status < 500) {
       return sendError(reply, status, `bad request body: ${(error as Error).message}`);
     }
@@ -133,6 +208,15 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
     );
   });
   return app;
+}
+
+/** The methods the OpenAPI description gives a concrete path (for 405 and its Allow header). */
+function methodsForPath(path: string): string[] {
+  for (const [template, item] of Object.entries(CONTROL_OPENAPI.paths)) {
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}/?$`);
+    if (pattern.test(path)) return (Object.keys(item) as HttpMethodName[]).map((m) => m.toUpperCase());
+  }
+  return [];
 }
 
 function journalFilter(request: FastifyRequest): JournalFilter {
@@ -153,12 +237,14 @@ function journalFilter(request: FastifyRequest): JournalFilter {
     );
   }
   const after = singleValue(query, "after");
-  if (after !== undefined && !/^\d+$/.test(after)) {
+  if (after !== undefined && !/^\d{1,15}$/.test(after)) {
     throw new RegionError(
       "INVALID_REQUEST",
       `"after" must be a journal sequence number (a whole number), got "${after}"`,
     );
   }
+  const since = timeValue(query, "since");
+  const until = timeValue(query, "until");
   const ods = singleValue(query, "ods");
   const nhsNumber = singleValue(query, "nhsNumber");
   return {
@@ -166,7 +252,20 @@ function journalFilter(request: FastifyRequest): JournalFilter {
     ...(ods === undefined ? {} : { ods }),
     ...(nhsNumber === undefined ? {} : { nhsNumber }),
     ...(after === undefined ? {} : { after: Number(after) }),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
   };
+}
+
+function timeValue(query: Record<string, unknown>, name: string): string | undefined {
+  const value = singleValue(query, name);
+  if (value !== undefined && (!ISO_TIME.test(value) || Number.isNaN(Date.parse(value)))) {
+    throw new RegionError(
+      "INVALID_REQUEST",
+      `"${name}" must be an ISO 8601 time such as 2025-06-01T09:30:00Z, got "${value}"`,
+    );
+  }
+  return value;
 }
 
 function singleValue(query: Record<string, unknown>, name: string): string | undefined {
@@ -176,10 +275,21 @@ function singleValue(query: Record<string, unknown>, name: string): string | und
   return value;
 }
 
-function objectBody(request: FastifyRequest): Record<string, unknown> {
+/** The body as a JSON object; with `fields`, any other field is refused by name. */
+function objectBody(request: FastifyRequest, fields?: readonly string[]): Record<string, unknown> {
   const body = request.body;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new RegionError("INVALID_REQUEST", "the request body must be a JSON object");
+  }
+  if (fields !== undefined) {
+    for (const name of Object.keys(body)) {
+      if (!fields.includes(name)) {
+        throw new RegionError(
+          "INVALID_REQUEST",
+          `"${name}" is not a field of this request (its fields: ${fields.join(", ")})`,
+        );
+      }
+    }
   }
   return body as Record<string, unknown>;
 }

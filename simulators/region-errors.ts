@@ -8,10 +8,14 @@ export const REGION_ERRORS = {
   INVALID_OPTIONS: { status: 400 },
   /** A field of a control request is missing or has the wrong form. */
   INVALID_REQUEST: { status: 400 },
+  /** A fault given to setFault (or PUT /_control/faults/{target}) is malformed; the message names the field. */
+  INVALID_FAULT: { status: 400 },
   /** No practice has this ODS code. */
   UNKNOWN_PRACTICE: { status: 404 },
   /** A fault named something that is neither "pds", "sds" nor a practice's ODS code. */
   UNKNOWN_FAULT_TARGET: { status: 404 },
+  /** A consumer's ASID is already registered for another organisation. */
+  CONSUMER_CONFLICT: { status: 409 },
   /** A port the region needs is taken by another process. */
   PORT_IN_USE: { status: 409 },
   /** Listening failed for another reason (privileges, bad host). */

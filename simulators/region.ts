@@ -3,7 +3,9 @@
  * control server that drives them, all on loopback. One listener per practice makes "offline" real: the
  * practice's port refuses connections, as a practice whose server is down does.
  */
-import { buildControlApp, CONTROL_BASE_PATH } from "./control-server.js";
+import { buildControlApp, CONTROL_BASE_PATH, OPENAPI_PATH } from "./control-server.js";
+import { type Fault, type FaultService, LogNormalDelay, parseFault } from "./faults.js";
+import { FaultInjector } from "./faults-injection.js";
 import { Journal } from "./journal.js";
 import { ServiceListener } from "./listener.js";
 import { NhsNumberAllocator } from "./population/nhs-number.js";
@@ -16,9 +18,9 @@ import {
   TRAITS,
   type Trait,
 } from "./population/types.js";
-import { buildPracticeApp } from "./practices/index.js";
+import { buildPracticeApp, flavourOf } from "./practices/index.js";
 import { RegionError } from "./region-errors.js";
-import { HARNESS_CONSUMER, KNOWN_CONSUMERS } from "./spine/consumers.js";
+import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "./spine/consumers.js";
 import { buildPdsApp, PDS_BASE_PATH } from "./spine/pds.js";
 import { buildSdsApp, SDS_BASE_PATH } from "./spine/sds.js";
 
@@ -34,6 +36,13 @@ export interface RegionOptions {
   emisShare?: number;
   /** When set, the control API serves any caller presenting `Authorization: Bearer <token>`, and no one else. */
   controlToken?: string;
+  /** Most journal entries held at once (oldest dropped first). Default 10,000. */
+  journalCapacity?: number;
+  /**
+   * Delay every practice answer as the real supplier system would (each flavour's log-normal latency
+   * profile, seeded from the region's seed). Off by default, so runs stay fast.
+   */
+  realisticLatency?: boolean;
 }
 
 export interface PracticeInfo {
@@ -53,24 +62,54 @@ export interface PatientInfo {
 }
 
 export interface RegionInfo {
+  seed: number;
+  /** The synthetic records' today (YYYY-MM-DD): nothing is dated after it. */
+  referenceDate: string;
   pds: string;
   sds: string;
   control: string;
+  /** The control API's OpenAPI 3 description. */
+  openapi: string;
+  /** The harness's own consumer organisation, as SDS knows it. */
   consumer: { ods: string; asid: string };
+  /** Every consumer organisation SDS knows: the harness, the reference gateway, and any added. */
+  consumers: DirectoryConsumer[];
   practices: PracticeInfo[];
   patients: PatientInfo[];
 }
 
-export type FaultTarget = "pds" | "sds" | string; /* ODS code */
-export type Fault = { kind: "offline" };
+/** "pds", "sds", or the ODS code of a practice in the region. */
+export type FaultTarget = "pds" | "sds" | (string & {});
+export type { Fault } from "./faults.js";
+
+export interface PracticeCreation {
+  /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
+  sharingEnabled?: boolean;
+}
+
+export interface ConsumerCreation {
+  ods: string;
+  asid: string;
+  name?: string;
+}
 
 export interface Region {
   info(): RegionInfo;
   readonly population: Population;
   readonly journal: Journal;
-  addPractice(system: ClinicalSystem): Promise<PracticeInfo>;
+  addPractice(system: ClinicalSystem, options?: PracticeCreation): Promise<PracticeInfo>;
   addPatient(ods: string, traits: readonly Trait[]): PatientInfo;
+  /** Registers a consumer organisation (ODS code and ASID) in SDS, as an accredited system. */
+  addConsumer(consumer: ConsumerCreation): DirectoryConsumer;
+  /**
+   * Sets (a fault) or clears (null) the fault of a target. The fault is checked first (RegionError
+   * INVALID_FAULT naming the field); setting replaces the target's previous fault.
+   */
   setFault(target: FaultTarget, fault: Fault | null): Promise<void>;
+  /** The faults set now, by target. */
+  faults(): Record<string, Fault>;
+  /** Clears every fault: offline services listen again, held requests are released. */
+  clearFaults(): Promise<void>;
   /** A valid 999-range NHS number that no patient of the region has (for "unknown patient" scenarios). */
   unknownNhsNumber(): string;
   close(): Promise<void>;
@@ -82,6 +121,10 @@ const PDS_OFFSET = 1;
 const SDS_OFFSET = 2;
 const FIRST_PRACTICE_OFFSET = 3;
 const MAX_PORT = 65_535;
+/** Random stream of the realistic-latency delays, apart from every stream the population draws. */
+const LATENCY_STREAM = 0x1a7;
+const ODS_CODE = /^[A-Z0-9]{3,10}$/;
+const ASID = /^\d{12}$/;
 
 /** The path of a practice's GP Connect Access Record Structured endpoint on its own listener. */
 export function practiceEndpointPath(ods: string): string {
@@ -92,7 +135,9 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
   const host = options.host ?? DEFAULT_HOST;
   const basePort = checkedBasePort(options.port);
   const population = createCheckedPopulation(options);
-  const journal = new Journal();
+  const journal = createJournal(options.journalCapacity);
+  const injector = new FaultInjector();
+  const consumers: DirectoryConsumer[] = [...KNOWN_CONSUMERS];
   const practiceListeners = new Map<string, ServiceListener>();
   const unknownNumbers = new UnknownNhsNumbers(population);
   let closed = false;
@@ -118,12 +163,29 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
   };
 
   const practiceListener = (practice: Practice): ServiceListener => {
+    const profile = flavourOf(practice.system).latency;
+    // One stream per practice, kept across offline/online, so a seed replays the same delays.
+    const latency = options.realisticLatency
+      ? new LogNormalDelay(profile.medianMs, profile.p95Ms, population.seed, practice.ordinal, LATENCY_STREAM)
+      : undefined;
     const listener = new ServiceListener({
       name: `practice ${practice.ods}`,
       host,
       port: portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
-      build: () =>
-        buildPracticeApp({ practice, population, journal, endpointPath: practiceEndpointPath(practice.ods) }),
+      build: () => {
+        const app = buildPracticeApp({
+          practice,
+          population,
+          journal,
+          endpointPath: practiceEndpointPath(practice.ods),
+        });
+        injector.install(app, {
+          target: practice.ods,
+          service: "practice",
+          ...(latency === undefined ? {} : { latency }),
+        });
+        return app;
+      },
     });
     practiceListeners.set(practice.ods, listener);
     return listener;
@@ -133,13 +195,21 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
     name: "PDS",
     host,
     port: portFor(PDS_OFFSET),
-    build: () => buildPdsApp({ population, journal }),
+    build: () => {
+      const app = buildPdsApp({ population, journal });
+      injector.install(app, { target: "pds", service: "pds" });
+      return app;
+    },
   });
   const sds = new ServiceListener({
     name: "SDS",
     host,
     port: portFor(SDS_OFFSET),
-    build: () => buildSdsApp({ population, journal, consumers: KNOWN_CONSUMERS, practiceEndpoint }),
+    build: () => {
+      const app = buildSdsApp({ population, journal, consumers: () => consumers, practiceEndpoint });
+      injector.install(app, { target: "sds", service: "sds" });
+      return app;
+    },
   });
   const control = new ServiceListener({
     name: "control",
@@ -171,15 +241,19 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
     journal,
 
     info: () => ({
+      seed: population.seed,
+      referenceDate: population.referenceDate,
       pds: `${pds.origin}${PDS_BASE_PATH}`,
       sds: `${sds.origin}${SDS_BASE_PATH}`,
       control: `${control.origin}${CONTROL_BASE_PATH}`,
+      openapi: `${control.origin}${OPENAPI_PATH}`,
       consumer: { ods: HARNESS_CONSUMER.ods, asid: HARNESS_CONSUMER.asid },
+      consumers: consumers.map((c) => ({ ...c })),
       practices: population.practices().map(practiceInfo),
       patients: population.samplePatients().map(patientInfo(population)),
     }),
 
-    async addPractice(system) {
+    async addPractice(system, creation = {}) {
       assertOpen();
       if (system !== "emis" && system !== "tpp") {
         throw new RegionError(
@@ -187,7 +261,14 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
           `system must be "emis" or "tpp", got ${JSON.stringify(system)}`,
         );
       }
-      const practice = population.addPractice(system);
+      const sharingEnabled = creation.sharingEnabled;
+      if (sharingEnabled !== undefined && typeof sharingEnabled !== "boolean") {
+        throw new RegionError(
+          "INVALID_REQUEST",
+          `sharingEnabled must be true or false, got ${JSON.stringify(sharingEnabled)}`,
+        );
+      }
+      const practice = population.addPractice(system, sharingEnabled === undefined ? {} : { sharingEnabled });
       await practiceListener(practice).start();
       return practiceInfo(practice);
     },
@@ -208,6 +289,21 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       return patientInfo(population)(population.addPatient(ods, traits));
     },
 
+    addConsumer(creation) {
+      assertOpen();
+      const consumer = checkedConsumer(creation);
+      const same = consumers.find((c) => c.asid === consumer.asid);
+      if (same !== undefined) {
+        if (same.ods === consumer.ods) return { ...same };
+        throw new RegionError(
+          "CONSUMER_CONFLICT",
+          `ASID ${consumer.asid} is already registered for ${same.ods}; an ASID names one system`,
+        );
+      }
+      consumers.push(consumer);
+      return { ...consumer };
+    },
+
     async setFault(target, fault) {
       assertOpen();
       const listener = target === "pds" ? pds : target === "sds" ? sds : practiceListeners.get(target);
@@ -217,14 +313,22 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
           `no fault target ${JSON.stringify(target)}: expected "pds", "sds" or the ODS code of a practice in the region`,
         );
       }
-      if (fault === null) return listener.start();
-      if (fault?.kind !== "offline") {
-        throw new RegionError(
-          "INVALID_REQUEST",
-          `fault kind must be "offline", got ${JSON.stringify(fault?.kind)}`,
-        );
+      if (fault === null) {
+        injector.clear(target);
+        return listener.start();
       }
-      return listener.stop();
+      const service: FaultService = target === "pds" ? "pds" : target === "sds" ? "sds" : "practice";
+      const checked = parseFault(fault, service);
+      injector.set(target, checked);
+      return checked.kind === "offline" ? listener.stop() : listener.start();
+    },
+
+    faults: () => injector.all(),
+
+    async clearFaults() {
+      assertOpen();
+      injector.close();
+      await Promise.all(allListeners().map((listener) => listener.start()));
     },
 
     unknownNhsNumber: () => unknownNumbers.next(),
@@ -232,6 +336,7 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
     async close() {
       if (closed) return;
       closed = true;
+      injector.close();
       await Promise.allSettled(allListeners().map((listener) => listener.stop()));
     },
   };
@@ -258,6 +363,34 @@ function patientInfo(population: Population): (patient: SyntheticPatient) => Pat
     traits: [...patient.traits],
     name: [...patient.name.given, patient.name.family].join(" "),
   });
+}
+
+function createJournal(capacity: number | undefined): Journal {
+  try {
+    return new Journal(capacity);
+  } catch (error) {
+    throw new RegionError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
+  }
+}
+
+function checkedConsumer(creation: ConsumerCreation): DirectoryConsumer {
+  const { ods, asid, name } = (creation ?? {}) as Partial<ConsumerCreation>;
+  if (typeof ods !== "string" || !ODS_CODE.test(ods)) {
+    throw new RegionError(
+      "INVALID_REQUEST",
+      `"ods" must be an ODS code (3 to 10 capital letters and digits), got ${JSON.stringify(ods) ?? "nothing"}`,
+    );
+  }
+  if (typeof asid !== "string" || !ASID.test(asid)) {
+    throw new RegionError(
+      "INVALID_REQUEST",
+      `"asid" must be an ASID of 12 digits, got ${JSON.stringify(asid) ?? "nothing"}`,
+    );
+  }
+  if (name !== undefined && (typeof name !== "string" || name.length > 200)) {
+    throw new RegionError("INVALID_REQUEST", `"name" must be a string of at most 200 characters`);
+  }
+  return { ods, asid, name: name ?? `consumer ${ods}` };
 }
 
 function checkedBasePort(port: number | undefined): number {

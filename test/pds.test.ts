@@ -186,6 +186,100 @@ describe("PDS GET /Patient/{nhsNumber}", () => {
   });
 });
 
+describe("PDS patients as the spec describes them", () => {
+  const pdsOf = async (nhsNumber: string) => (await getPatient(nhsNumber)).body as R4Patient;
+
+  it("restricts a sensitive patient: meta.security R, no address, telecom or GP", async () => {
+    const sensitive = population.addPatient(population.practices()[0]!.ods, ["sensitive-patient"]);
+    const resource = await pdsOf(sensitive.nhsNumber);
+    expect(resource.meta.security?.[0]).toMatchObject({ code: "R", display: "restricted" });
+    expect(resource.address).toBeUndefined();
+    expect(resource.telecom).toBeUndefined();
+    expect(resource.generalPractitioner).toBeUndefined();
+  });
+
+  it("gives a deceased patient's date of death and the formal death notification, as the sandbox does", async () => {
+    const dead = population.addPatient(population.practices()[0]!.ods, ["deceased"]);
+    expect(dead.deceasedDate).toBeDefined();
+    const resource = await pdsOf(dead.nhsNumber);
+    expect(resource.deceasedDateTime).toBe(`${dead.deceasedDate}T00:00:00+00:00`);
+    const sensitiveSandbox = JSON.parse(
+      readFileSync(
+        new URL("../../shared/reference/spine/pds/Sensitive_Patient.json", import.meta.url),
+        "utf8",
+      ),
+    ) as R4Patient;
+    const notification = (r: R4Patient) => r.extension?.[0]?.extension?.[0];
+    expect(resource.extension?.[0]?.url).toBe(sensitiveSandbox.extension?.[0]?.url);
+    expect(notification(resource)).toEqual(notification(sensitiveSandbox));
+  });
+
+  it("names the new practice of a patient who moved", async () => {
+    const moved = population.addPatient(population.practices()[1]!.ods, ["moved-practice"]);
+    expect(moved.previousPractice?.ods).not.toBe(moved.practiceOds);
+    const resource = await pdsOf(moved.nhsNumber);
+    expect(resource.generalPractitioner?.[0]?.identifier.value).toBe(moved.practiceOds);
+  });
+
+  it("answers a superseded NHS number with the current record, under the current number", async () => {
+    const allocator = new NhsNumberAllocator(population.seed);
+    const old = allocator.numberForSerial(Math.floor(allocator.capacity / 2) + 1);
+    const merged: Population = {
+      ...population,
+      findByNhsNumber: (n) => (n === old ? patient : population.findByNhsNumber(n)),
+    };
+    const mergedApp = buildPdsApp({ population: merged, journal: new Journal() });
+    try {
+      const answer = await mergedApp.inject({
+        url: `${PDS_BASE_PATH}/Patient/${old}`,
+        headers: { "x-request-id": randomUUID() },
+      });
+      expect(answer.statusCode).toBe(200);
+      const resource = answer.json<R4Patient>();
+      expect(resource.id).toBe(patient.nhsNumber);
+      expect(resource.identifier[0]?.value).toBe(patient.nhsNumber);
+    } finally {
+      await mergedApp.close();
+    }
+  });
+});
+
+describe("PDS bad input", () => {
+  it("answers another method with 405 and Allow: GET", async () => {
+    const response = await request(`${base}/Patient/${patient.nhsNumber}`, {
+      method: "POST",
+      headers: { "x-request-id": randomUUID(), "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe("GET");
+    expect(errorCoding(await response.body.json()).coding.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("answers an oversized body with 413, and ignores a stray body of any type on a read", async () => {
+    const big = await request(`${base}/Patient/${patient.nhsNumber}`, {
+      method: "PATCH",
+      headers: { "x-request-id": randomUUID(), "content-type": "application/json" },
+      body: "x".repeat(100_000),
+    });
+    expect(big.statusCode).toBe(413);
+    expect(errorCoding(await big.body.json()).coding.code).toBe("PAYLOAD_TOO_LARGE");
+    const stray = await app.inject({
+      method: "GET",
+      url: `${PDS_BASE_PATH}/Patient/${patient.nhsNumber}`,
+      headers: { "x-request-id": randomUUID(), "content-type": "text/xml" },
+      payload: "<oops",
+    });
+    expect(stray.statusCode).toBe(200);
+  });
+
+  it("answers an unknown path with 404 RESOURCE_NOT_FOUND", async () => {
+    const response = await request(`${base}/Observation/1`, { headers: { "x-request-id": randomUUID() } });
+    expect(response.statusCode).toBe(404);
+    expect(errorCoding(await response.body.json()).coding.code).toBe("RESOURCE_NOT_FOUND");
+  });
+});
+
 describe("pdsPatientResource", () => {
   it("removes address, telecom and registered GP of a restricted patient and marks it R", () => {
     const withTelecom: SyntheticPatient = { ...patient, telecom: "01632960587" };

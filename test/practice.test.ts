@@ -90,6 +90,21 @@ function getRecord(
   return post(target, JSON.stringify(structuredRecordRequest(options)), headersFor(target, headerOverrides));
 }
 
+/** Every clinical area, unfiltered (the extra parameters GP Connect 1.6 allows together). */
+const allAreas = (patient: SyntheticPatient): StructuredRecordRequestOptions => ({
+  nhsNumber: patient.nhsNumber,
+  includeAllergies: { includeResolvedAllergies: true },
+  includeMedication: { includePrescriptionIssues: true },
+  extraParameters: [
+    { name: "includeConsultations" },
+    { name: "includeProblems" },
+    { name: "includeImmunisations" },
+    { name: "includeUncategorisedData" },
+    { name: "includeInvestigations" },
+    { name: "includeReferrals" },
+  ],
+});
+
 const everything = (patient: SyntheticPatient): StructuredRecordRequestOptions => ({
   nhsNumber: patient.nhsNumber,
   includeAllergies: { includeResolvedAllergies: true },
@@ -185,7 +200,7 @@ describe("structured record bundles", () => {
           everything(patient),
           { nhsNumber: patient.nhsNumber, includeMedication: { includePrescriptionIssues: false } },
           { nhsNumber: patient.nhsNumber, includeAllergies: true },
-          { nhsNumber: patient.nhsNumber },
+          allAreas(patient),
         ]) {
           expect(stu3BundleErrors(bundleOf(await getRecord(target, options)))).toEqual([]);
         }
@@ -643,17 +658,116 @@ describe("request errors", () => {
     );
   });
 
-  it("answers 501 NOT_IMPLEMENTED, naming the parameter, for clinical areas not simulated yet", async () => {
-    const answer = await post(
-      emis,
-      body({
-        extraParameters: [
-          { name: "includeConsultations", part: [{ name: "includeNumberOfMostRecent", valueInteger: 3 }] },
+  it("checks the clinical-area parameters of GP Connect 1.6: periods, counts, filters and forbidden combinations", async () => {
+    const nhsNumber = fine().nhsNumber;
+    const send = (...parameter: unknown[]) =>
+      post(
+        emis,
+        JSON.stringify({
+          resourceType: "Parameters",
+          parameter: [
+            { name: "patientNHSNumber", valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber } },
+            ...parameter,
+          ],
+        }),
+        headersFor(emis),
+      );
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await expectError(await send(), 422, "INVALID_PARAMETER", /No clinical area/);
+    await expectError(
+      await send({
+        name: "includeConsultations",
+        part: [
+          { name: "consultationSearchPeriod", valuePeriod: { start: "2020-01-01" } },
+          { name: "includeNumberOfMostRecent", valuePositiveInt: 3 },
         ],
       }),
-      headersFor(emis),
+      422,
+      "INVALID_RESOURCE",
+      /both/,
     );
-    await expectError(answer, 501, "NOT_IMPLEMENTED", /includeConsultations/);
+    await expectError(
+      await send({
+        name: "includeConsultations",
+        part: [{ name: "includeNumberOfMostRecent", valuePositiveInt: 0 }],
+      }),
+      422,
+      "INVALID_PARAMETER",
+      /includeNumberOfMostRecent/,
+    );
+    for (const [name, part] of [
+      ["includeConsultations", "consultationSearchPeriod"],
+      ["includeUncategorisedData", "uncategorisedDataSearchPeriod"],
+      ["includeInvestigations", "investigationSearchPeriod"],
+      ["includeReferrals", "referralSearchPeriod"],
+    ] as const) {
+      await expectError(
+        await send({ name, part: [{ name: part, valuePeriod: { start: "2021-02-01", end: "2020-01-01" } }] }),
+        422,
+        "INVALID_PARAMETER",
+        new RegExp(`${part}.*after it ends`),
+      );
+      await expectError(
+        await send({ name, part: [{ name: part, valuePeriod: { end: tomorrow } }] }),
+        422,
+        "INVALID_PARAMETER",
+        /future/,
+      );
+      await expectError(
+        await send({ name, part: [{ name: part, valuePeriod: { start: "2020-01-01T10:00:00Z" } }] }),
+        422,
+        "INVALID_PARAMETER",
+        /whole date/,
+      );
+    }
+    await expectError(
+      await send({ name: "includeProblems", part: [{ name: "filterStatus", valueCode: "resolved" }] }),
+      422,
+      "INVALID_PARAMETER",
+      /filterStatus/,
+    );
+    await expectError(
+      await send({ name: "includeProblems", part: [{ name: "filterSignificance", valueCode: "huge" }] }),
+      422,
+      "INVALID_PARAMETER",
+      /filterSignificance/,
+    );
+    await expectError(
+      await send(
+        { name: "includeProblems" },
+        { name: "includeMedication", part: [{ name: "medicationSearchFromDate", valueDate: "2020-01-01" }] },
+      ),
+      422,
+      "INVALID_PARAMETER",
+      /not permitted/,
+    );
+    await expectError(
+      await send(
+        { name: "includeConsultations" },
+        { name: "includeProblems", part: [{ name: "filterStatus", valueCode: "active" }] },
+      ),
+      422,
+      "INVALID_PARAMETER",
+      /not permitted/,
+    );
+    await expectError(
+      await send({
+        name: "includeDiaryEntries",
+        part: [{ name: "diaryEntriesSearchDate", valueDate: "2020-01-01" }],
+      }),
+      422,
+      "INVALID_PARAMETER",
+      /past/,
+    );
+    // includeProblems may repeat, one status/significance pair each.
+    expect(
+      (
+        await send(
+          { name: "includeProblems", part: [{ name: "filterStatus", valueCode: "active" }] },
+          { name: "includeProblems", part: [{ name: "filterSignificance", valueCode: "major" }] },
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it("answers 404 PATIENT_NOT_FOUND for unknown patients and patients registered elsewhere", async () => {
@@ -750,5 +864,223 @@ describe("metadata and journal", () => {
     });
     expect(broken).toMatchObject({ status: 422, ods: tpp.practice.ods });
     expect(broken?.nhsNumber).toBeUndefined();
+  });
+});
+
+describe("clinical areas and traits", () => {
+  const listCodes = (bundle: fhir.Bundle) =>
+    resources<fhir.List>(bundle, "List").map((l) => l.code?.coding?.[0]?.code ?? "");
+  const warningsOf = (l: fhir.List | undefined) =>
+    (l?.extension ?? []).filter((e) => e.url.endsWith("ListWarningCode-1")).map((e) => e.valueCode);
+
+  it("serves every clinical area with its primary list, valid STU3 and every reference resolved, in both flavours", async () => {
+    for (const target of [emis, tpp]) {
+      const patients = [
+        ...Array.from({ length: 12 }, (_, i) => population.patient(target.practice.ods, 40 + i)),
+        population.addPatient(target.practice.ods, ["large-record"]),
+        population.addPatient(target.practice.ods, [
+          "sensitive-items",
+          "awaiting-filing",
+          "outpatient-medication",
+        ]),
+      ];
+      for (const patient of patients) {
+        const body = bundleOf(await getRecord(target, allAreas(patient)));
+        expect(stu3BundleErrors(body)).toEqual([]);
+        for (const code of [
+          "1149501000000101",
+          "717711000000103",
+          "933361000000108",
+          "886921000000105",
+          "1102181000000102",
+          "826501000000100",
+          "887191000000108",
+          "792931000000107",
+        ]) {
+          expect(listCodes(body), `${patient.nhsNumber} list ${code}`).toContain(code);
+        }
+        const present = new Set(resources(body).map((r) => `${r.resourceType}/${r.id}`));
+        for (const ref of referencesIn(body)) expect(present.has(ref), `${ref} is in the bundle`).toBe(true);
+        const ids = resources(body)
+          .filter((r) => r.id !== undefined)
+          .map((r) => `${r.resourceType}/${r.id}`);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(resources(body, "Encounter")).toHaveLength(
+          patient.consultations.filter(
+            (c) => c.sensitive !== true && !patient.problems.some((p) => p.id === c.problem && p.sensitive),
+          ).length,
+        );
+      }
+    }
+  });
+
+  it("gives a large record thousands of entries", async () => {
+    const patient = population.addPatient(emis.practice.ods, ["large-record"]);
+    const body = bundleOf(await getRecord(emis, allAreas(patient)));
+    expect(body.entry?.length).toBeGreaterThan(2000);
+  });
+
+  it("links problem headers to their medications, consultations and results, and filters problems by status and significance", async () => {
+    const patient = patientWith(
+      emis.practice,
+      (p) =>
+        p.problems.some((x) => x.code.code === "44054006" && x.status === "active") &&
+        p.problems.some((x) => x.status === "inactive"),
+    );
+    const body = bundleOf(
+      await getRecord(emis, { nhsNumber: patient.nhsNumber, extraParameters: [{ name: "includeProblems" }] }),
+    );
+    const headers = resources<fhir.Condition>(body, "Condition");
+    const diabetes = headers.find((c) => c.code?.coding?.some((x) => x.code === "44054006"));
+    const related = (diabetes?.extension ?? [])
+      .filter((e) => e.url.endsWith("RelatedClinicalContent-1"))
+      .map((e) => e.valueReference?.reference ?? "");
+    expect(related.some((r) => r.startsWith("MedicationStatement/"))).toBe(true);
+    expect(related.some((r) => r.startsWith("Encounter/"))).toBe(true);
+    expect(related.some((r) => r.startsWith("DiagnosticReport/"))).toBe(true);
+    expect(diabetes?.extension?.find((e) => e.url.endsWith("ProblemSignificance-1"))?.valueCode).toBe(
+      "major",
+    );
+    expect(listCodes(body)).toContain("problems-medications-related-to-problems");
+    const metformin = resources<fhir.Medication>(body, "Medication").find((m) =>
+      m.code?.coding?.some((c) => c.code === "325278007"),
+    );
+    expect(metformin).toBeDefined();
+
+    const activeOnly = bundleOf(
+      await getRecord(emis, {
+        nhsNumber: patient.nhsNumber,
+        extraParameters: [
+          { name: "includeProblems", part: [{ name: "filterStatus", valueCode: "inactive" }] },
+        ],
+      }),
+    );
+    const primary = listWithCode(activeOnly, "717711000000103");
+    const inList = new Set(primary?.entry?.map((e) => e.item.reference));
+    const listed = resources<fhir.Condition>(activeOnly, "Condition").filter((c) =>
+      inList.has(`Condition/${c.id}`),
+    );
+    expect(listed.length).toBe(
+      patient.problems.filter((p) => p.status === "inactive" && !p.sensitive).length,
+    );
+    expect(listed.every((c) => c.clinicalStatus === "inactive")).toBe(true);
+  });
+
+  it("returns the most recent consultations, newest first, each an Encounter with its consultation and topic lists", async () => {
+    const patient = patientWith(tpp.practice, (p) => p.consultations.length >= 4);
+    const body = bundleOf(
+      await getRecord(tpp, {
+        nhsNumber: patient.nhsNumber,
+        extraParameters: [
+          {
+            name: "includeConsultations",
+            part: [{ name: "includeNumberOfMostRecent", valuePositiveInt: 2 }],
+          },
+        ],
+      }),
+    );
+    const encounters = resources<fhir.Encounter>(body, "Encounter");
+    expect(encounters).toHaveLength(2);
+    const newest = [...patient.consultations]
+      .map((c) => c.date)
+      .sort()
+      .reverse()
+      .slice(0, 2);
+    expect(
+      encounters
+        .map((e) => e.period?.start?.slice(0, 10))
+        .sort()
+        .reverse(),
+    ).toEqual(newest);
+    for (const encounter of encounters) {
+      const own = resources<fhir.List>(body, "List").filter(
+        (l) => l.encounter?.reference === `Encounter/${encounter.id}`,
+      );
+      expect(own.map((l) => l.code?.coding?.[0]?.code).sort()).toEqual(["25851000000105", "325851000000107"]);
+    }
+  });
+
+  it("reports investigations with values, units and reference ranges, and immunisations with their procedure", async () => {
+    const patient = patientWith(
+      emis.practice,
+      (p) => p.investigations.length > 0 && p.immunisations.length > 0,
+    );
+    const body = bundleOf(
+      await getRecord(emis, {
+        nhsNumber: patient.nhsNumber,
+        extraParameters: [{ name: "includeInvestigations" }, { name: "includeImmunisations" }],
+      }),
+    );
+    const results = resources<fhir.Observation>(body, "Observation");
+    expect(results.length).toBeGreaterThan(0);
+    for (const result of results) {
+      expect(result.valueQuantity?.system).toBe("http://unitsofmeasure.org");
+      expect(result.referenceRange?.[0]?.high?.value ?? result.referenceRange?.[0]?.low?.value).toBeDefined();
+    }
+    expect(resources(body, "DiagnosticReport").length).toBe(patient.investigations.length);
+    expect(resources(body, "Immunization").length).toBe(patient.immunisations.length);
+  });
+
+  it("withholds sensitive items and unfiled data, and says so with confidential-items and data-awaiting-filing", async () => {
+    for (const target of [emis, tpp]) {
+      const patient = population.addPatient(target.practice.ods, ["sensitive-items", "awaiting-filing"]);
+      const body = bundleOf(await getRecord(target, allAreas(patient)));
+      const text = JSON.stringify(body);
+      for (const withheld of ["105629000", "324357002", "52637005", "57797005", "93461009"]) {
+        expect(text.includes(`"${withheld}"`), `${withheld} withheld`).toBe(false);
+      }
+      expect(warningsOf(listWithCode(body, "933361000000108"))).toEqual([
+        "confidential-items",
+        "data-awaiting-filing",
+      ]);
+      expect(warningsOf(listWithCode(body, "717711000000103"))).toEqual(["confidential-items"]);
+      expect(warningsOf(listWithCode(body, "1149501000000101"))).toEqual(["confidential-items"]);
+      expect(warningsOf(listWithCode(body, "887191000000108"))).toEqual(["data-awaiting-filing"]);
+      expect(listWithCode(body, "933361000000108")?.note?.[0]?.text).toMatch(/confidentiality/);
+      const plain = population.addPatient(target.practice.ods, []);
+      const plainBody = bundleOf(await getRecord(target, allAreas(plain)));
+      expect(warningsOf(listWithCode(plainBody, "933361000000108"))).toEqual([]);
+    }
+  });
+
+  it("answers PATIENT_NOT_FOUND for deceased, inactive and PDS-restricted patients, and for a moved patient at the old practice", async () => {
+    for (const target of [emis, tpp]) {
+      for (const trait of ["deceased", "inactive-registration", "sensitive-patient"] as const) {
+        const patient = population.addPatient(target.practice.ods, [trait]);
+        const answer = await getRecord(target, { nhsNumber: patient.nhsNumber, includeMedication: true });
+        expect(answer.status, `${trait}: ${answer.text}`).toBe(404);
+        expect(spineErrorCode(answer.json)).toBe("PATIENT_NOT_FOUND");
+      }
+    }
+    const moved = population.addPatient(tpp.practice.ods, ["moved-practice"]);
+    expect(moved.previousPractice?.ods).toBe(emis.practice.ods);
+    expect((await getRecord(tpp, { nhsNumber: moved.nhsNumber, includeMedication: true })).status).toBe(200);
+    const atOld = await getRecord(emis, { nhsNumber: moved.nhsNumber, includeMedication: true });
+    expect(atOld.status).toBe(404);
+    expect(spineErrorCode(atOld.json)).toBe("PATIENT_NOT_FOUND");
+    expect((atOld.json as fhir.OperationOutcome).issue[0]?.diagnostics).toMatch(/moved practice/);
+    const held = population.findRecordAt(emis.practice.ods, moved.nhsNumber);
+    expect(held?.registration).toBe("inactive");
+    expect(held?.consultations.every((c) => c.date <= (moved.previousPractice?.until ?? ""))).toBe(true);
+  });
+
+  it("answers 403 ACCESS DENIED from a practice that has not enabled GP Connect sharing", async () => {
+    const closed = await start(population.addPractice("emis", { sharingEnabled: false }));
+    try {
+      const patient = population.patient(closed.practice.ods, 0);
+      const answer = await getRecord(closed, { nhsNumber: patient.nhsNumber, includeMedication: true });
+      expect(answer.status).toBe(403);
+      expect(spineErrorCode(answer.json)).toBe("ACCESS DENIED");
+    } finally {
+      await closed.close();
+    }
+  });
+
+  it("shows names with apostrophes, hyphens and diacritics exactly", async () => {
+    const patient = population.addPatient(emis.practice.ods, ["unusual-name"]);
+    const body = bundleOf(await getRecord(emis, { nhsNumber: patient.nhsNumber, includeAllergies: true }));
+    const name = resources<fhir.Patient>(body, "Patient")[0]?.name?.[0];
+    expect(name?.family).toBe(patient.name.family);
+    expect(`${patient.name.given.join(" ")} ${patient.name.family}`).toMatch(/['\-\u00C0-\u017F]/);
   });
 });

@@ -257,3 +257,58 @@ describe("SDS journal", () => {
     expect(entries[0]?.query.organization).toBe(`${ODS_ORGANISATION_SYSTEM}|${practice.ods}`);
   });
 });
+
+describe("SDS bad input", () => {
+  const code = (body: string) => (JSON.parse(body) as R4OperationOutcome).issue[0]?.details.coding[0]?.code;
+
+  it("answers another method with 405 NOT_IMPLEMENTED and Allow: GET, whatever the body", async () => {
+    const response = await request(`${base}/Device?${ORG(practice.ods)}&${INTERACTION}`, {
+      method: "POST",
+      headers: { apikey: "k", "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe("GET");
+    expect(code(await response.body.text())).toBe("NOT_IMPLEMENTED");
+  });
+
+  it("answers an oversized body with 413 PAYLOAD_TOO_LARGE", async () => {
+    const response = await request(`${base}/Endpoint`, {
+      method: "PUT",
+      headers: { apikey: "k", "content-type": "application/fhir+json" },
+      body: "x".repeat(100_000),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(code(await response.body.text())).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers an unknown path with 404 NO_RECORD_FOUND", async () => {
+    const response = await request(`${base}/Organization`, { headers: { apikey: "k" } });
+    expect(response.statusCode).toBe(404);
+    expect(code(await response.body.text())).toBe("NO_RECORD_FOUND");
+  });
+
+  it("serves consumers added while it runs, when given them as a function", async () => {
+    const consumers = [...KNOWN_CONSUMERS];
+    const live = buildSdsApp({
+      population,
+      journal: new Journal(),
+      consumers: () => consumers,
+      practiceEndpoint: () => undefined,
+    });
+    try {
+      const find = async () =>
+        (
+          await live.inject({
+            url: `${SDS_BASE_PATH}/Device?${ORG("Y55501")}&${INTERACTION}`,
+            headers: { apikey: "k" },
+          })
+        ).json<R4SearchsetBundle<R4Device>>().total;
+      expect(await find()).toBe(0);
+      consumers.push({ ods: "Y55501", asid: "999000005501", name: "added" });
+      expect(await find()).toBe(1);
+    } finally {
+      await live.close();
+    }
+  });
+});

@@ -242,3 +242,41 @@ export const FAMILY_NAMES = [
   "Fryer",
   "Ahmed",
 ] as const;
+
+/**
+ * Names that break naive systems (trait `unusual-name`): apostrophes, hyphens, diacritics, particles and
+ * Welsh and Irish spellings, all common in England.
+ */
+export const UNUSUAL_FAMILY_NAMES = [
+  "O'Brien",
+  "O'Connor",
+  "D'Souza",
+  "Smith-Jones",
+  "Bowes-Lyon",
+  "Ní Bhriain",
+  "MacGiolla Phádraig",
+  "Müller",
+  "Nuñez",
+  "van der Berg",
+  "Öztürk",
+  "Łukasik",
+] as const;
+
+export const UNUSUAL_FEMALE_GIVEN_NAMES = [
+  "Zoë",
+  "Siân",
+  "Chloë",
+  "Renée",
+  "Mary-Jane",
+  "Aoibhín",
+  "Bethan-Ann",
+] as const;
+export const UNUSUAL_MALE_GIVEN_NAMES = [
+  "Siôn",
+  "José",
+  "Jean-Luc",
+  "Seán",
+  "Bartłomiej",
+  "Dáithí",
+  "Ifan-Rhys",
+] as const;

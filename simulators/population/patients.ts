@@ -1,28 +1,57 @@
 /**
  * Generates one patient from (seed, practice ordinal, index) alone, so any patient of a large region can be
- * produced on demand, and applies the traits a scenario asked for.
+ * produced on demand, and applies the traits a scenario asked for. The record is clinically coherent: every
+ * medication treats a problem the patient has, reviews of a long-term condition bring its tests and
+ * measurements, vaccinations follow the English schedule, and nothing is dated before birth or after the
+ * record's end (the reference date, or the date of death).
  */
 import { addDays, addYears, ageOn, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
 import {
   ALLERGIES,
   CHRONIC_LOW_BACK_PAIN,
+  type DrugTerm,
   PROBLEMS,
   type ProblemTerm,
   TRAMADOL_50MG_CAPSULES,
 } from "./clinical-terms.js";
-import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from "./names.js";
+import {
+  FAMILY_NAMES,
+  FEMALE_GIVEN_NAMES,
+  MALE_GIVEN_NAMES,
+  UNUSUAL_FAMILY_NAMES,
+  UNUSUAL_FEMALE_GIVEN_NAMES,
+  UNUSUAL_MALE_GIVEN_NAMES,
+} from "./names.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
+import {
+  type AnalyteTerm,
+  CONSULTATION_TYPES,
+  MEASUREMENTS,
+  ROUTINE_NARRATIVES,
+  TESTS,
+  type TestTerm,
+  VACCINES,
+  type VaccineTerm,
+} from "./record-terms.js";
+import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
   Allergy,
   AllergyRecord,
   Clinician,
   Coding,
+  Consultation,
+  Immunisation,
+  Investigation,
   Medication,
   Practice,
+  Prescriber,
   Problem,
+  Referral,
   SyntheticPatient,
+  TestResult,
   Trait,
+  UncategorisedEntry,
 } from "./types.js";
 
 const PATIENT_STREAM = 0x50415449;
@@ -51,8 +80,18 @@ const AGE_BANDS: readonly (readonly [from: number, to: number, share: number])[]
 ];
 
 const MAX_GENERATED_PROBLEMS = 4;
-/** The outpatient trait is an adult's: hospital pain clinics prescribing tramadol see adults. */
-const OUTPATIENT_TRAIT_MINIMUM_AGE = 25;
+/** Youngest a patient with each trait is made: the clinical story of the trait needs an adult. */
+const MINIMUM_AGE: Partial<Record<Trait, number>> = {
+  "outpatient-medication": 25,
+  "sensitive-items": 20,
+  "large-record": 60,
+  deceased: 40,
+  "moved-practice": 2,
+};
+/** A large record: this many consultations over the years (each with a measurement): thousands of entries. */
+const LARGE_RECORD_CONSULTATIONS = 1200;
+/** Share of the generated population whose names carry apostrophes, hyphens or diacritics anyway. */
+const NATURAL_UNUSUAL_NAME_SHARE = 0.02;
 
 export interface PatientSeed {
   readonly seed: number;
@@ -61,12 +100,23 @@ export interface PatientSeed {
   readonly index: number;
   readonly nhsNumber: string;
   readonly traits: readonly Trait[];
+  /** For `moved-practice`: the practice the patient left (chosen by the population). */
+  readonly previousPractice?: Practice;
+  /** Older numbers PDS knows as superseded by this one. */
+  readonly supersededNhsNumbers?: readonly string[];
 }
 
 function uniformDate(random: Random, from: string, to: string): string {
   const start = toDayNumber(from);
   const end = toDayNumber(to);
   return end <= start ? from : fromDayNumber(random.int(start, end));
+}
+
+/** A normal draw (Box-Muller), for test results. */
+function gaussian(random: Random, mean: number, sd: number): number {
+  const u = 1 - random.next();
+  const v = random.next();
+  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 function birthDate(random: Random, referenceDate: string, minimumAge: number): string {
@@ -95,7 +145,7 @@ function prevalenceAt(term: ProblemTerm, age: number): number {
 }
 
 function legacyCodeOf(
-  term: { readonly readV2: Coding; readonly ctv3?: Coding },
+  term: { readonly readV2?: Coding; readonly ctv3?: Coding },
   practice: Practice,
 ): Coding | undefined {
   return practice.system === "emis" ? term.readV2 : term.ctv3;
@@ -106,69 +156,422 @@ function withLegacyCode(legacyCode: Coding | undefined): { legacyCode?: Coding }
   return legacyCode === undefined ? {} : { legacyCode };
 }
 
-/** Issue dates of a repeat: one per supply period over the last year of the course, up to the reference date. */
-function repeatIssues(random: Random, started: string, referenceDate: string, supplyDays: number): string[] {
-  const issues: string[] = [];
-  let day = toDayNumber(maxDate(started, addDays(referenceDate, -365)));
-  const end = toDayNumber(referenceDate);
-  while (day <= end) {
-    issues.push(fromDayNumber(day));
-    day += supplyDays + random.int(-2, 4);
+/** Everything the record builders share for one patient. */
+class RecordBuilder {
+  readonly problems: Problem[] = [];
+  readonly medications: Medication[] = [];
+  readonly immunisations: Immunisation[] = [];
+  readonly consultations: Consultation[] = [];
+  readonly uncategorised: UncategorisedEntry[] = [];
+  readonly investigations: Investigation[] = [];
+  readonly referrals: Referral[] = [];
+
+  constructor(
+    readonly random: Random,
+    readonly practice: Practice,
+    readonly born: string,
+    readonly gender: "male" | "female",
+    /** The last day anything can be recorded: the reference date, or the date of death. */
+    readonly end: string,
+    readonly large: boolean,
+  ) {}
+
+  get age(): number {
+    return ageOn(this.born, this.end);
   }
-  return issues;
-}
 
-function problemsAndMedications(
-  random: Random,
-  practice: Practice,
-  born: string,
-  referenceDate: string,
-  maxProblems: number,
-): { problems: Problem[]; medications: Medication[] } {
-  const age = ageOn(born, referenceDate);
-  const chosen = PROBLEMS.filter((term) => random.chance(prevalenceAt(term, age))).slice(0, maxProblems);
-  const drafts = chosen.map((term) => {
-    const firstAge = term.prevalence[0]?.[0] ?? 0;
-    const onset = uniformDate(random, addYears(born, firstAge), referenceDate);
-    const status = term.significance === "minor" && random.chance(0.25) ? "inactive" : "active";
-    return { term, onset, status } as const;
-  });
-  drafts.sort((a, b) => (a.onset < b.onset ? -1 : a.onset > b.onset ? 1 : 0));
+  clinician(): string {
+    return this.random.pick(this.practice.clinicians).id;
+  }
 
-  const problems: Problem[] = [];
-  const medications: Medication[] = [];
-  for (const { term, onset, status } of drafts) {
-    const author = random.pick(practice.clinicians);
+  /** A date no earlier than birth and no later than the record's end. */
+  within(from: string, to: string): string {
+    return uniformDate(this.random, maxDate(from, this.born), minDate(to, this.end));
+  }
+
+  consultation(
+    date: string,
+    narrative: string,
+    options: { problem?: string; sensitive?: boolean; type?: string; clinician?: string } = {},
+  ): Consultation {
+    const consultation: Consultation = {
+      id: `C${this.consultations.length + 1}`,
+      date,
+      type: options.type ?? this.random.pick(CONSULTATION_TYPES),
+      clinician: options.clinician ?? this.clinician(),
+      narrative,
+      ...(options.problem === undefined ? {} : { problem: options.problem }),
+      ...(options.sensitive === true ? { sensitive: true } : {}),
+    };
+    this.consultations.push(consultation);
+    return consultation;
+  }
+
+  problem(
+    term: { snomed: Coding; readV2?: Coding; ctv3?: Coding; significance: "major" | "minor" },
+    onset: string,
+    status: "active" | "inactive",
+    extra: { sensitive?: boolean; relatedProblems?: string[] } = {},
+  ): Problem {
+    const recordedBy = this.clinician();
+    const ended = status === "inactive" ? this.within(addDays(onset, 14), addDays(onset, 400)) : undefined;
     const problem: Problem = {
-      id: `P${problems.length + 1}`,
+      id: `P${this.problems.length + 1}`,
       code: term.snomed,
-      ...withLegacyCode(legacyCodeOf(term, practice)),
+      ...withLegacyCode(legacyCodeOf(term, this.practice)),
       onset,
       status,
       significance: term.significance,
-      recordedBy: author.id,
+      recordedBy,
+      ...(ended === undefined ? {} : { ended }),
+      ...(extra.relatedProblems !== undefined && extra.relatedProblems.length > 0
+        ? { relatedProblems: extra.relatedProblems }
+        : {}),
+      ...(extra.sensitive === true ? { sensitive: true } : {}),
     };
-    problems.push(problem);
-    // Only active problems are still treated; the record of a resolved one keeps no current medication.
-    if (status !== "active" || term.drugs.length === 0) continue;
-    const drug = random.pick(term.drugs);
-    const started = minDate(addDays(onset, random.int(0, 30)), referenceDate);
-    medications.push({
-      id: `M${medications.length + 1}`,
+    this.problems.push(problem);
+    this.consultation(onset, `Diagnosed: ${term.snomed.display}.`, {
+      problem: problem.id,
+      clinician: recordedBy,
+      ...(extra.sensitive === true ? { sensitive: true } : {}),
+    });
+    return problem;
+  }
+
+  /** Issue dates of a repeat, one per supply period, from `from` to `to`. */
+  issues(from: string, to: string, supplyDays: number): string[] {
+    const issues: string[] = [];
+    let day = toDayNumber(from);
+    const last = toDayNumber(to);
+    while (day <= last) {
+      issues.push(fromDayNumber(day));
+      day += supplyDays + this.random.int(-2, 4);
+    }
+    return issues;
+  }
+
+  medication(
+    drug: DrugTerm,
+    started: string,
+    options: {
+      type: "acute" | "repeat";
+      prescriber?: Prescriber;
+      status?: Medication["status"];
+      ended?: string;
+      treats?: string;
+      sensitive?: boolean;
+      awaitingFiling?: boolean;
+      issued?: boolean;
+    },
+  ): Medication {
+    const prescriber = options.prescriber ?? { kind: "practice" };
+    const status = options.status ?? "active";
+    let issues: string[] = [];
+    if (prescriber.kind === "practice" && options.issued !== false) {
+      if (options.type === "acute") issues = [started];
+      else {
+        const lastIssue = options.ended ?? this.end;
+        // A normal record carries the last year of issues; a large one the whole course.
+        const first = this.large ? started : maxDate(started, addDays(lastIssue, -365));
+        issues = this.issues(first, lastIssue, drug.supplyDays);
+      }
+    }
+    const medication: Medication = {
+      id: `M${this.medications.length + 1}`,
       product: drug.product,
       dosage: drug.dosage,
       quantity: drug.quantity,
       supplyDays: drug.supplyDays,
-      type: "repeat",
-      prescriber: { kind: "practice" },
+      type: options.type,
+      prescriber,
       started,
-      status: "active",
-      issues: repeatIssues(random, started, referenceDate, drug.supplyDays),
-      treats: problem.id,
-      recordedBy: author.id,
+      status,
+      issues,
+      ...(options.treats === undefined ? {} : { treats: options.treats }),
+      recordedBy: this.clinician(),
+      ...(options.ended === undefined ? {} : { ended: options.ended }),
+      ...(options.sensitive === true ? { sensitive: true } : {}),
+      ...(options.awaitingFiling === true ? { awaitingFiling: true } : {}),
+    };
+    this.medications.push(medication);
+    return medication;
+  }
+
+  immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {
+    const consultation = this.consultation(date, `${vaccine.procedure.display} given.`, {
+      type: "GP Surgery",
+    });
+    this.immunisations.push({
+      id: `I${this.immunisations.length + 1}`,
+      procedure: vaccine.procedure,
+      ...withLegacyCode(legacyCodeOf(vaccine, this.practice)),
+      date,
+      ...(doseSequence === undefined ? {} : { doseSequence }),
+      recordedBy: consultation.clinician,
+      consultation: consultation.id,
     });
   }
-  return { problems, medications };
+
+  measurement(
+    code: Coding,
+    date: string,
+    value: UncategorisedEntry["value"],
+    links: { consultation?: string; problem?: string; recordedBy?: string } = {},
+    components?: UncategorisedEntry["components"],
+  ): void {
+    this.uncategorised.push({
+      id: `U${this.uncategorised.length + 1}`,
+      code,
+      date,
+      ...(value === undefined ? {} : { value }),
+      ...(components === undefined ? {} : { components }),
+      recordedBy: links.recordedBy ?? this.clinician(),
+      ...(links.consultation === undefined ? {} : { consultation: links.consultation }),
+      ...(links.problem === undefined ? {} : { problem: links.problem }),
+    });
+  }
+
+  bloodPressure(
+    date: string,
+    links: { consultation?: string; problem?: string; recordedBy?: string },
+    raised: boolean,
+  ) {
+    const systolic = Math.round(gaussian(this.random, raised ? 142 : 124 + this.age / 4, 10));
+    const diastolic = Math.round(gaussian(this.random, raised ? 86 : 76, 7));
+    this.measurement(MEASUREMENTS.bloodPressure, date, undefined, links, [
+      { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
+      { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
+    ]);
+  }
+
+  investigation(
+    test: TestTerm,
+    collected: string,
+    shift: Partial<Record<string, { mean: number; sd: number }>>,
+    links: { problem?: string; requestedBy?: string; awaitingFiling?: boolean } = {},
+  ): Investigation {
+    const id = `T${this.investigations.length + 1}`;
+    const results: TestResult[] = test.analytes.map((analyte: AnalyteTerm, i) => {
+      const { mean, sd } = shift[analyte.code.code] ?? analyte;
+      const scale = 10 ** analyte.decimals;
+      const value = Math.max(0, Math.round(gaussian(this.random, mean, sd) * scale) / scale);
+      const flag = value > analyte.high ? "H" : value < analyte.low ? "L" : undefined;
+      return {
+        id: `${id}.${i + 1}`,
+        code: analyte.code,
+        value: { value, unit: analyte.unit, ucum: analyte.ucum },
+        low: analyte.low,
+        high: analyte.high,
+        ...(flag === undefined ? {} : { flag }),
+      };
+    });
+    const reported = minDate(addDays(collected, this.random.int(1, 3)), this.end);
+    const investigation: Investigation = {
+      id,
+      test: test.code,
+      specimen: { system: "http://snomed.info/sct", code: "122555007", display: "Venous blood specimen" },
+      collected,
+      reported,
+      laboratory: `${practiceTown(this.practice).name} General Hospital Pathology`,
+      results,
+      requestedBy: links.requestedBy ?? this.clinician(),
+      ...(links.problem === undefined ? {} : { problem: links.problem }),
+      ...(links.awaitingFiling === true ? { awaitingFiling: true } : {}),
+    };
+    this.investigations.push(investigation);
+    return investigation;
+  }
+
+  referral(
+    date: string,
+    service: string,
+    reason: string,
+    links: { problem?: string; consultation?: string; priority?: "routine" | "urgent"; requestedBy?: string },
+  ): void {
+    this.referrals.push({
+      id: `R${this.referrals.length + 1}`,
+      date,
+      service: { system: "http://snomed.info/sct", code: "3457005", display: "Patient referral" },
+      recipient: `${service}, ${practiceTown(this.practice).name} General Hospital`,
+      priority: links.priority ?? "routine",
+      reason,
+      requestedBy: links.requestedBy ?? this.clinician(),
+      ...(links.problem === undefined ? {} : { problem: links.problem }),
+      ...(links.consultation === undefined ? {} : { consultation: links.consultation }),
+    });
+  }
+}
+
+/** Tests and measurements a review of each long-term condition brings (NICE / QOF practice). */
+const REVIEWS: Partial<
+  Record<
+    string,
+    { tests: readonly TestTerm[]; shift?: Partial<Record<string, { mean: number; sd: number }>>; bp: boolean }
+  >
+> = {
+  "type-2-diabetes": {
+    tests: [TESTS.hba1c, TESTS.renal],
+    shift: { "1049471000000109": { mean: 56, sd: 9 } },
+    bp: true,
+  },
+  "essential-hypertension": { tests: [TESTS.renal, TESTS.lipids], bp: true },
+  hypothyroidism: {
+    tests: [TESTS.thyroid],
+    shift: { "1022791000000101": { mean: 3.2, sd: 1.6 } },
+    bp: false,
+  },
+  gout: { tests: [TESTS.renal], bp: false },
+};
+
+/** Where a condition is referred to, and how often. */
+const REFERRALS: Partial<Record<string, { service: string; chance: number }>> = {
+  "osteoarthritis-of-knee": { service: "Trauma and Orthopaedics", chance: 0.3 },
+  depression: { service: "NHS Talking Therapies", chance: 0.4 },
+  "type-2-diabetes": { service: "Diabetes Structured Education", chance: 0.3 },
+};
+
+function chronicCare(b: RecordBuilder, maxProblems: number): void {
+  const { random, born, end } = b;
+  const age = b.age;
+  const chosen = PROBLEMS.filter((term) => random.chance(prevalenceAt(term, age))).slice(0, maxProblems);
+  const drafts = chosen.map((term) => {
+    const firstAge = term.prevalence[0]?.[0] ?? 0;
+    const onset = uniformDate(random, addYears(born, firstAge), end);
+    const status: "active" | "inactive" =
+      term.significance === "minor" && random.chance(0.25) ? "inactive" : "active";
+    return { term, onset, status };
+  });
+  drafts.sort((a, b2) => (a.onset < b2.onset ? -1 : a.onset > b2.onset ? 1 : 0));
+
+  const idsByKey = new Map<string, string>();
+  for (const { term, onset, status } of drafts) {
+    // Hypertension in a diabetic is recorded as related to the diabetes (a linked problem).
+    const diabetes = idsByKey.get("type-2-diabetes");
+    const related = term.key === "essential-hypertension" && diabetes !== undefined ? [diabetes] : undefined;
+    const problem = b.problem(term, onset, status, related === undefined ? {} : { relatedProblems: related });
+    idsByKey.set(term.key, problem.id);
+    if (term.drugs.length === 0) continue;
+    const drug = random.pick(term.drugs);
+    const started = minDate(addDays(onset, random.int(0, 30)), end);
+    if (status === "active") {
+      // Some long-term medicines were started on a hospital discharge, then taken over by the practice.
+      if (term.significance === "major" && random.chance(0.08)) {
+        const dischargeEnded = minDate(addDays(started, 14), end);
+        b.medication(drug, started, {
+          type: "acute",
+          prescriber: {
+            kind: "hospital-discharge",
+            organisation: `${practiceTown(b.practice).name} General Hospital`,
+          },
+          status: "completed",
+          ended: dischargeEnded,
+          treats: problem.id,
+        });
+        b.medication(drug, dischargeEnded, { type: "repeat", treats: problem.id });
+      } else {
+        b.medication(drug, started, { type: "repeat", treats: problem.id });
+      }
+    } else {
+      // A resolved problem keeps the short course that treated it.
+      const ended = minDate(addDays(started, drug.supplyDays), problem.ended ?? end);
+      b.medication(drug, started, { type: "acute", status: "completed", ended, treats: problem.id });
+    }
+
+    const referral = REFERRALS[term.key];
+    if (referral !== undefined && random.chance(referral.chance)) {
+      const date = b.within(addDays(onset, 30), addDays(onset, 400));
+      const consultation = b.consultation(date, `Reviewed ${term.snomed.display.toLowerCase()}. Referred.`, {
+        problem: problem.id,
+      });
+      b.referral(date, referral.service, term.snomed.display, {
+        problem: problem.id,
+        consultation: consultation.id,
+        requestedBy: consultation.clinician,
+      });
+    }
+
+    const review = REVIEWS[term.key];
+    if (review === undefined || status !== "active") continue;
+    // Annual reviews: the last two years normally, every year since diagnosis in a large record.
+    const years = b.large ? Math.max(1, ageOn(onset, end)) : Math.min(2, Math.max(1, ageOn(onset, end)));
+    for (let year = 0; year < years; year++) {
+      const date = b.within(maxDate(onset, addYears(end, -(year + 1))), addYears(end, -year));
+      const consultation = b.consultation(date, `Annual review: ${term.snomed.display.toLowerCase()}.`, {
+        problem: problem.id,
+        type: "GP Surgery",
+      });
+      const links = {
+        consultation: consultation.id,
+        problem: problem.id,
+        recordedBy: consultation.clinician,
+      };
+      if (review.bp) b.bloodPressure(date, links, term.key === "essential-hypertension");
+      for (const test of review.tests) {
+        b.investigation(test, date, review.shift ?? {}, {
+          problem: problem.id,
+          requestedBy: consultation.clinician,
+        });
+      }
+    }
+  }
+}
+
+function vaccinations(b: RecordBuilder, problems: readonly Problem[]): void {
+  const { random, born, end } = b;
+  const onOrBeforeEnd = (date: string) => date >= born && date <= end;
+  // MMR: two doses (about 13 months and 3 years 4 months) for those born since the 1988 programme began.
+  if (born >= "1988-10-01") {
+    const first = addDays(addYears(born, 1), random.int(20, 60));
+    const second = addDays(addYears(born, 3), random.int(120, 180));
+    if (onOrBeforeEnd(first) && random.chance(0.92)) b.immunisation(VACCINES.mmr, first, 1);
+    if (onOrBeforeEnd(second) && random.chance(0.87)) b.immunisation(VACCINES.mmr, second, 2);
+  }
+  // Influenza each autumn for the over-65s and those with diabetes or asthma (the last few seasons).
+  const atRisk = problems.some((p) => p.code.code === "44054006" || p.code.code === "195967001");
+  const endYear = Number(end.slice(0, 4));
+  const seasons = b.large ? 20 : 4;
+  for (let year = endYear - seasons; year <= endYear; year++) {
+    const date = `${year}-10-${String(random.int(1, 28)).padStart(2, "0")}`;
+    if (!onOrBeforeEnd(date)) continue;
+    if ((ageOn(born, date) >= 65 || atRisk) && random.chance(0.75)) b.immunisation(VACCINES.influenza, date);
+  }
+  const at65 = addDays(addYears(born, 65), random.int(0, 200));
+  if (onOrBeforeEnd(at65) && random.chance(0.7)) b.immunisation(VACCINES.pneumococcal, at65);
+  // COVID-19: two doses in the first half of 2021 for adults.
+  if (ageOn(born, "2021-01-01") >= 18 && random.chance(0.85)) {
+    const first = uniformDate(random, "2021-01-04", "2021-05-31");
+    const second = addDays(first, random.int(56, 84));
+    if (onOrBeforeEnd(first)) b.immunisation(VACCINES.covidFirst, first, 1);
+    if (onOrBeforeEnd(second)) b.immunisation(VACCINES.covidSecond, second, 2);
+  }
+}
+
+function everydayCare(b: RecordBuilder, registeredSince: string): void {
+  const { random, end } = b;
+  const adult = b.age >= 16;
+  if (adult) {
+    const date = b.within(addYears(b.born, 16), end);
+    const smoking = random.weighted([
+      [MEASUREMENTS.neverSmoked, 55],
+      [MEASUREMENTS.exSmoker, 30],
+      [MEASUREMENTS.smoker, 15],
+    ]);
+    b.measurement(smoking, date, undefined);
+    const weightDate = b.within(maxDate(registeredSince, addYears(b.born, 16)), end);
+    const weight = Math.max(40, Math.round(gaussian(random, b.gender === "male" ? 84 : 71, 12) * 10) / 10);
+    b.measurement(MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
+    const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
+    b.measurement(MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
+  }
+  const count = b.large ? LARGE_RECORD_CONSULTATIONS : random.int(0, 6);
+  const from = b.large ? registeredSince : maxDate(registeredSince, addYears(end, -3));
+  for (let i = 0; i < count; i++) {
+    const date = b.within(from, end);
+    const consultation = b.consultation(date, random.pick(ROUTINE_NARRATIVES));
+    if (adult && (b.large || random.chance(0.3))) {
+      b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
+    }
+  }
 }
 
 function allergyRecord(
@@ -176,18 +579,29 @@ function allergyRecord(
   practice: Practice,
   born: string,
   registeredSince: string,
-  referenceDate: string,
+  end: string,
 ): AllergyRecord {
   const kind = random.weighted([
     ["recorded", 12],
     ["no-known-allergies", 48],
     ["nothing-recorded", 40],
   ] as const);
+  return allergyRecordOfKind(random, practice, born, registeredSince, end, kind);
+}
+
+function allergyRecordOfKind(
+  random: Random,
+  practice: Practice,
+  born: string,
+  registeredSince: string,
+  end: string,
+  kind: AllergyRecord["kind"],
+): AllergyRecord {
   if (kind === "nothing-recorded") return { kind };
   if (kind === "no-known-allergies") {
     return {
       kind,
-      recorded: uniformDate(random, registeredSince, referenceDate),
+      recorded: uniformDate(random, registeredSince, end),
       recordedBy: random.pick(practice.clinicians).id,
     };
   }
@@ -204,99 +618,157 @@ function allergyRecord(
       ["moderate", 4],
       ["severe", 1],
     ] as const),
-    recorded: uniformDate(random, minDate(addYears(born, 1), referenceDate), referenceDate),
+    recorded: uniformDate(random, minDate(addYears(born, 1), end), end),
     recordedBy: random.pick(practice.clinicians).id,
   }));
   return { kind, allergies };
 }
 
-function outpatientTramadol(
-  random: Random,
-  practice: Practice,
-  born: string,
-  referenceDate: string,
-  problemId: string,
-  medicationId: string,
-): { problem: Problem; medication: Medication } {
-  const author = random.pick(practice.clinicians);
-  const onset = uniformDate(
-    random,
-    maxDate(addYears(born, 18), addYears(referenceDate, -3)),
-    addDays(referenceDate, -60),
-  );
-  const started = uniformDate(random, addDays(onset, 30), referenceDate);
-  const hospitalTown = practiceTown(practice).name;
-  return {
-    problem: {
-      id: problemId,
-      code: CHRONIC_LOW_BACK_PAIN.snomed,
-      ...withLegacyCode(legacyCodeOf(CHRONIC_LOW_BACK_PAIN, practice)),
-      onset,
-      status: "active",
-      significance: CHRONIC_LOW_BACK_PAIN.significance,
-      recordedBy: author.id,
+/** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */
+function outpatientTramadol(b: RecordBuilder): void {
+  const onset = b.within(maxDate(addYears(b.born, 18), addYears(b.end, -3)), addDays(b.end, -60));
+  const problem = b.problem(CHRONIC_LOW_BACK_PAIN, onset, "active");
+  const referred = b.within(addDays(onset, 7), addDays(onset, 30));
+  b.referral(referred, "Pain Management Clinic", CHRONIC_LOW_BACK_PAIN.snomed.display, {
+    problem: problem.id,
+  });
+  const started = b.within(addDays(referred, 14), b.end);
+  b.medication(TRAMADOL_50MG_CAPSULES, started, {
+    type: "acute",
+    prescriber: {
+      kind: "hospital-outpatient",
+      organisation: `Pain Management Clinic, ${practiceTown(b.practice).name} General Hospital`,
     },
-    medication: {
-      id: medicationId,
-      product: TRAMADOL_50MG_CAPSULES.product,
-      dosage: TRAMADOL_50MG_CAPSULES.dosage,
-      quantity: TRAMADOL_50MG_CAPSULES.quantity,
-      supplyDays: TRAMADOL_50MG_CAPSULES.supplyDays,
-      type: "acute",
-      prescriber: {
-        kind: "hospital-outpatient",
-        organisation: `Pain Management Clinic, ${hospitalTown} General Hospital`,
-      },
-      started,
-      status: "active",
-      // The hospital supplies it; the practice records it and never issues it.
-      issues: [],
-      treats: problemId,
-      recordedBy: author.id,
-    },
-  };
+    treats: problem.id,
+  });
 }
+
+/** Items from the sensitive exclusion sets: always an STI with its antibiotic, and another that fits. */
+function sensitiveItems(b: RecordBuilder): void {
+  const others = SENSITIVE_TERMS.filter(
+    (t) => t.key !== "sexually-transmitted-infection" && (!t.femaleOnly || b.gender === "female"),
+  );
+  const chosen: SensitiveTerm[] = [
+    SENSITIVE_TERMS.find((t) => t.key === "sexually-transmitted-infection") as SensitiveTerm,
+    b.random.pick(others),
+  ];
+  for (const term of chosen) {
+    const onset = b.within(addYears(b.born, 18), addDays(b.end, -30));
+    const ongoing = term.key === "gender-reassignment";
+    const problem = b.problem(
+      { snomed: term.problem, significance: "major" },
+      onset,
+      ongoing ? "active" : "inactive",
+      { sensitive: true },
+    );
+    if (term.drug !== undefined) {
+      const ended = minDate(addDays(onset, term.drug.supplyDays), b.end);
+      b.medication(term.drug, onset, {
+        type: "acute",
+        status: "completed",
+        ended,
+        treats: problem.id,
+        sensitive: true,
+      });
+    }
+  }
+}
+
+/** A hospital letter and a laboratory result, both received in the last days and not yet filed. */
+function awaitingFiling(b: RecordBuilder): void {
+  const received = b.within(addDays(b.end, -6), b.end);
+  const hospital = `${practiceTown(b.practice).name} General Hospital`;
+  b.medication(
+    {
+      product: { system: "http://snomed.info/sct", code: "322236009", display: "Paracetamol 500mg tablets" },
+      dosage: "Two tablets up to four times a day",
+      quantity: { value: 32, unit: "tablet" },
+      supplyDays: 4,
+    },
+    received,
+    {
+      type: "acute",
+      prescriber: { kind: "hospital-discharge", organisation: hospital },
+      awaitingFiling: true,
+    },
+  );
+  b.investigation(TESTS.fbc, received, {}, { awaitingFiling: true });
+}
+
+function nameFor(random: Random, gender: "male" | "female", unusual: boolean) {
+  if (unusual) {
+    const givenNames = gender === "male" ? UNUSUAL_MALE_GIVEN_NAMES : UNUSUAL_FEMALE_GIVEN_NAMES;
+    return { given: [random.pick(givenNames)], family: random.pick(UNUSUAL_FAMILY_NAMES) };
+  }
+  const givenNames = gender === "male" ? MALE_GIVEN_NAMES : FEMALE_GIVEN_NAMES;
+  const given = random.chance(0.3) ? random.sample(givenNames, 2) : [random.pick(givenNames)];
+  return { given, family: random.pick(FAMILY_NAMES) };
+}
+
+const byDate =
+  <T>(date: (item: T) => string) =>
+  (a: T, b: T) =>
+    date(a) < date(b) ? -1 : date(a) > date(b) ? 1 : 0;
 
 export function generatePatient(input: PatientSeed): SyntheticPatient {
   const { seed, referenceDate, practice, index, nhsNumber, traits } = input;
   const random = new Random(seed, practice.ordinal, index, PATIENT_STREAM);
-  const wantsOutpatient = traits.includes("outpatient-medication");
+  const has = (trait: Trait) => traits.includes(trait);
 
   const gender = random.chance(0.5) ? "male" : "female";
-  const born = birthDate(random, referenceDate, wantsOutpatient ? OUTPATIENT_TRAIT_MINIMUM_AGE : 0);
-  const age = ageOn(born, referenceDate);
-  const givenNames = gender === "male" ? MALE_GIVEN_NAMES : FEMALE_GIVEN_NAMES;
-  const given = random.chance(0.3) ? random.sample(givenNames, 2) : [random.pick(givenNames)];
-  const family = random.pick(FAMILY_NAMES);
+  const minimumAge = Math.max(0, ...traits.map((t) => MINIMUM_AGE[t] ?? 0));
+  const born = birthDate(random, referenceDate, minimumAge);
+  const deceasedDate = has("deceased")
+    ? uniformDate(random, maxDate(addDays(born, 1), addYears(referenceDate, -2)), addDays(referenceDate, -1))
+    : undefined;
+  const end = deceasedDate ?? referenceDate;
+  const age = ageOn(born, end);
+  const { given, family } = nameFor(
+    random,
+    gender,
+    has("unusual-name") || random.chance(NATURAL_UNUSUAL_NAME_SHARE),
+  );
   const prefix = prefixFor(random, gender, age);
   const address = syntheticAddress(random, practiceTown(practice));
   // Ofcom's drama range (07700 900000-900999) is never allocated to a real phone.
   const telecom = `07700 900${String(random.int(0, 999)).padStart(3, "0")}`;
-  const registeredSince = uniformDate(random, maxDate(born, addYears(referenceDate, -35)), referenceDate);
+
+  let registeredSince = uniformDate(random, maxDate(born, addYears(end, -35)), end);
+  let previousPractice: SyntheticPatient["previousPractice"];
+  if (has("moved-practice") && input.previousPractice !== undefined) {
+    // Moved in the last two years; registered at the old practice for years before.
+    const movedOn = uniformDate(random, maxDate(addYears(born, 1), addYears(end, -2)), addDays(end, -14));
+    const since = uniformDate(random, maxDate(born, addYears(movedOn, -20)), addDays(movedOn, -30));
+    previousPractice = { ods: input.previousPractice.ods, until: movedOn, since: minDate(since, movedOn) };
+    registeredSince = movedOn;
+  }
+  const recordStart = previousPractice?.since ?? registeredSince;
   const usualGp: Clinician = random.pick(practice.clinicians);
 
-  const maxProblems = wantsOutpatient ? MAX_GENERATED_PROBLEMS - 1 : MAX_GENERATED_PROBLEMS;
-  const { problems, medications } = problemsAndMedications(
-    random,
-    practice,
-    born,
-    referenceDate,
-    maxProblems,
-  );
-  const allergies = allergyRecord(random, practice, born, registeredSince, referenceDate);
+  const large = has("large-record");
+  const b = new RecordBuilder(random, practice, born, gender, end, large);
+  const maxProblems = large
+    ? PROBLEMS.length
+    : MAX_GENERATED_PROBLEMS - (has("outpatient-medication") ? 1 : 0);
+  chronicCare(b, maxProblems);
+  vaccinations(b, b.problems);
+  everydayCare(b, recordStart);
 
-  if (wantsOutpatient) {
-    const { problem, medication } = outpatientTramadol(
-      random,
-      practice,
-      born,
-      referenceDate,
-      `P${problems.length + 1}`,
-      `M${medications.length + 1}`,
-    );
-    problems.push(problem);
-    medications.push(medication);
-  }
+  let allergies = allergyRecord(random, practice, born, recordStart, end);
+  if (has("no-known-allergies"))
+    allergies = allergyRecordOfKind(random, practice, born, recordStart, end, "no-known-allergies");
+  if (has("no-allergies-recorded")) allergies = { kind: "nothing-recorded" };
+
+  if (has("outpatient-medication")) outpatientTramadol(b);
+  if (has("sensitive-items")) sensitiveItems(b);
+  if (has("awaiting-filing")) awaitingFiling(b);
+
+  const medications =
+    deceasedDate === undefined
+      ? b.medications
+      : b.medications.map(
+          (m): Medication => (m.status === "active" ? { ...m, status: "stopped", ended: deceasedDate } : m),
+        );
 
   return {
     nhsNumber,
@@ -310,12 +782,105 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
     telecom,
     registeredSince,
     usualGp,
-    dissent: traits.includes("dissent"),
-    // The Spine-level traits are generated in a later step; until then every patient is plainly registered.
-    restricted: false,
-    registration: "active",
-    problems,
+    dissent: has("dissent"),
+    restricted: has("sensitive-patient"),
+    ...(deceasedDate === undefined ? {} : { deceasedDate }),
+    registration: has("inactive-registration") ? "inactive" : "active",
+    ...(previousPractice === undefined ? {} : { previousPractice }),
+    ...(input.supersededNhsNumbers === undefined || input.supersededNhsNumbers.length === 0
+      ? {}
+      : { supersededNhsNumbers: [...input.supersededNhsNumbers] }),
+    problems: b.problems,
     medications,
     allergies,
+    immunisations: b.immunisations.sort(byDate((i) => i.date)),
+    consultations: b.consultations.sort(byDate((c) => c.date)),
+    uncategorised: b.uncategorised.sort(byDate((u) => u.date)),
+    investigations: b.investigations.sort(byDate((t) => t.collected)),
+    referrals: b.referrals.sort(byDate((r) => r.date)),
+  };
+}
+
+/**
+ * The record as the practice a patient left still holds it: everything up to the move date, the
+ * registration ended, the entries' authors mapped onto that practice's own clinicians.
+ */
+export function recordHeldByPreviousPractice(
+  patient: SyntheticPatient,
+  previous: Practice,
+): SyntheticPatient | undefined {
+  const moved = patient.previousPractice;
+  if (moved === undefined || moved.ods !== previous.ods) return undefined;
+  const until = moved.until;
+  const staff = previous.clinicians;
+  const clinicianIndex = (id: string) => Number(id.replace(/\D/g, "")) - 1;
+  const author = (id: string) => (staff[Math.max(0, clinicianIndex(id)) % staff.length] as Clinician).id;
+  const upTo = (date: string) => date <= until;
+
+  const problems = patient.problems
+    .filter((p) => upTo(p.onset))
+    .map((p): Problem => {
+      const { ended, ...rest } = p;
+      const stillActive = ended !== undefined && ended > until;
+      return {
+        ...rest,
+        recordedBy: author(p.recordedBy),
+        ...(stillActive ? { status: "active" } : ended === undefined ? {} : { ended }),
+      };
+    });
+  const kept = new Set(problems.map((p) => p.id));
+  const medications = patient.medications
+    .filter((m) => upTo(m.started) && !m.awaitingFiling)
+    .map((m): Medication => {
+      const { ended, ...rest } = m;
+      const stillActive = ended === undefined || ended > until;
+      return {
+        ...rest,
+        recordedBy: author(m.recordedBy),
+        issues: m.issues.filter(upTo),
+        ...(stillActive ? { status: "active" } : { ended }),
+        ...(m.treats !== undefined && kept.has(m.treats) ? {} : { treats: undefined }),
+      };
+    })
+    .map((m) => (m.treats === undefined ? (({ treats: _t, ...rest }) => rest)(m) : m));
+  const allergies: AllergyRecord =
+    patient.allergies.kind === "recorded"
+      ? {
+          kind: "recorded",
+          allergies: patient.allergies.allergies
+            .filter((a) => upTo(a.recorded))
+            .map((a) => ({ ...a, recordedBy: author(a.recordedBy) })),
+        }
+      : patient.allergies.kind === "no-known-allergies" && !upTo(patient.allergies.recorded)
+        ? { kind: "nothing-recorded" }
+        : patient.allergies;
+  const { previousPractice: _previous, ...rest } = patient;
+  return {
+    ...rest,
+    practiceOds: previous.ods,
+    registeredSince: moved.since ?? patient.registeredSince,
+    registration: "inactive",
+    usualGp: staff[0] as Clinician,
+    problems,
+    medications,
+    allergies:
+      allergies.kind === "recorded" && allergies.allergies.length === 0
+        ? { kind: "nothing-recorded" }
+        : allergies,
+    immunisations: patient.immunisations
+      .filter((i) => upTo(i.date))
+      .map((i) => ({ ...i, recordedBy: author(i.recordedBy) })),
+    consultations: patient.consultations
+      .filter((c) => upTo(c.date))
+      .map((c) => ({ ...c, clinician: author(c.clinician) })),
+    uncategorised: patient.uncategorised
+      .filter((u) => upTo(u.date))
+      .map((u) => ({ ...u, recordedBy: author(u.recordedBy) })),
+    investigations: patient.investigations
+      .filter((t) => upTo(t.reported) && !t.awaitingFiling)
+      .map((t) => ({ ...t, requestedBy: author(t.requestedBy) })),
+    referrals: patient.referrals
+      .filter((r) => upTo(r.date))
+      .map((r) => ({ ...r, requestedBy: author(r.requestedBy) })),
   };
 }

@@ -68,6 +68,7 @@ export function generatePractice(
   ordinal: number,
   system: ClinicalSystem,
   listSize: number,
+  sharingEnabled = true,
 ): Practice {
   const random = new Random(seed, ordinal, PRACTICE_STREAM);
   const ods = odsCodeFor(seed, ordinal);
@@ -85,6 +86,7 @@ export function generatePractice(
     address: syntheticAddress(random, town),
     listSize,
     clinicians: clinicians(random, random.int(3, 8)),
+    sharingEnabled,
   };
 }
 

@@ -35,6 +35,17 @@ export interface Practice {
   readonly listSize: number;
   /** The practice's GPs; every patient's usual GP and every entry's author is one of them. */
   readonly clinicians: readonly Clinician[];
+  /**
+   * Whether the practice has enabled GP Connect sharing (Access Record Structured). A practice that has not
+   * answers every record request 403 ACCESS DENIED.
+   */
+  readonly sharingEnabled: boolean;
+}
+
+/** How a scenario wants an added practice to differ from a generated one. */
+export interface PracticeOptions {
+  /** Default true. */
+  readonly sharingEnabled?: boolean;
 }
 
 export interface Address {
@@ -71,6 +82,12 @@ export interface Problem {
   readonly status: "active" | "inactive";
   readonly significance: "major" | "minor";
   readonly recordedBy: string;
+  /** When an inactive problem ended (Condition.abatementDateTime). */
+  readonly ended?: string;
+  /** Ids of other problems this one is related to (a complication of, or a cause of). */
+  readonly relatedProblems?: readonly string[];
+  /** In a sensitive exclusion set (IVF, STI, termination of pregnancy, gender reassignment): never shared. */
+  readonly sensitive?: boolean;
 }
 
 export type Prescriber =
@@ -95,6 +112,100 @@ export interface Medication {
   /** The problem this treats, by id, when there is one. */
   readonly treats?: string;
   readonly recordedBy: string;
+  /** When a completed or stopped course ended (MedicationStatement.effectivePeriod.end). */
+  readonly ended?: string;
+  /** Treats a problem in a sensitive exclusion set: never shared. */
+  readonly sensitive?: boolean;
+  /** On a hospital letter not yet filed into the record: withheld, and the list warns `data-awaiting-filing`. */
+  readonly awaitingFiling?: boolean;
+}
+
+export interface Immunisation {
+  readonly id: string;
+  /** The vaccination procedure (SNOMED CT), as GP systems record it. */
+  readonly procedure: Coding;
+  readonly legacyCode?: Coding;
+  readonly date: string;
+  /** Dose number in a course, when the schedule has more than one. */
+  readonly doseSequence?: number;
+  readonly recordedBy: string;
+  /** The consultation it was given in. */
+  readonly consultation?: string;
+}
+
+/** A measurement in the record outside the clinical areas (GP Connect's "uncategorised data"). */
+export interface UncategorisedEntry {
+  readonly id: string;
+  readonly code: Coding;
+  readonly date: string;
+  readonly value?: Measurement;
+  /** Blood pressure: systolic and diastolic as components. */
+  readonly components?: readonly { readonly code: Coding; readonly value: Measurement }[];
+  readonly recordedBy: string;
+  readonly consultation?: string;
+  /** The problem it relates to, by id. */
+  readonly problem?: string;
+}
+
+export interface Measurement {
+  readonly value: number;
+  /** Human unit, e.g. "mmol/L". */
+  readonly unit: string;
+  /** UCUM code, e.g. "mmol/L", "mm[Hg]". */
+  readonly ucum: string;
+}
+
+export interface TestResult {
+  readonly id: string;
+  readonly code: Coding;
+  readonly value: Measurement;
+  readonly low?: number;
+  readonly high?: number;
+  /** H or L when outside the reference range. */
+  readonly flag?: "H" | "L";
+}
+
+/** A pathology report filed into the record, with its results. */
+export interface Investigation {
+  readonly id: string;
+  /** The test requested, e.g. "HbA1c", "Urea and electrolytes". */
+  readonly test: Coding;
+  readonly specimen: Coding;
+  readonly collected: string;
+  readonly reported: string;
+  readonly laboratory: string;
+  readonly results: readonly TestResult[];
+  readonly requestedBy: string;
+  readonly problem?: string;
+  /** Received but not yet filed by a clinician: withheld, and the list warns `data-awaiting-filing`. */
+  readonly awaitingFiling?: boolean;
+}
+
+export interface Referral {
+  readonly id: string;
+  readonly date: string;
+  /** The service referred to (SNOMED CT procedure "Referral to ..."). */
+  readonly service: Coding;
+  readonly recipient: string;
+  readonly priority: "routine" | "urgent";
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly problem?: string;
+  readonly consultation?: string;
+}
+
+export interface Consultation {
+  readonly id: string;
+  readonly date: string;
+  /** As the supplier names the encounter type ("GP Surgery", "Telephone", "Home visit note"). */
+  readonly type: string;
+  readonly clinician: string;
+  /** The free-text history the clinician wrote. */
+  readonly narrative: string;
+  /** The problem the consultation was about, by id (its topic). */
+  readonly problem?: string;
+  /** Part of a sensitive problem's care: never shared. */
+  readonly sensitive?: boolean;
 }
 
 export interface Allergy {
@@ -142,12 +253,17 @@ export interface SyntheticPatient {
    * Trait `moved-practice`: the practice the patient left (it still holds a record up to `until`);
    * PDS names the current practice (`practiceOds`).
    */
-  readonly previousPractice?: { readonly ods: string; readonly until: string };
+  readonly previousPractice?: { readonly ods: string; readonly until: string; readonly since?: string };
   /** Older NHS numbers PDS knows as superseded by this one (answered with the current record). */
   readonly supersededNhsNumbers?: readonly string[];
   readonly problems: readonly Problem[];
   readonly medications: readonly Medication[];
   readonly allergies: AllergyRecord;
+  readonly immunisations: readonly Immunisation[];
+  readonly consultations: readonly Consultation[];
+  readonly uncategorised: readonly UncategorisedEntry[];
+  readonly investigations: readonly Investigation[];
+  readonly referrals: readonly Referral[];
 }
 
 export interface PopulationOptions {
@@ -167,11 +283,20 @@ export interface Population {
   practices(): readonly Practice[];
   practice(ods: string): Practice | undefined;
   /** Adds a practice (for a scenario that needs one of its own), deterministic in the order of calls. */
-  addPractice(system: ClinicalSystem): Practice;
+  addPractice(system: ClinicalSystem, options?: PracticeOptions): Practice;
   /** The patient at `index` of the practice's list; generated on demand, cached. */
   patient(ods: string, index: number): SyntheticPatient;
-  /** Reverse lookup without generating the list: undefined when no patient has this number. */
+  /**
+   * Reverse lookup without generating the list: undefined when no patient has this number. A superseded
+   * number finds the patient who now has another (compare `nhsNumber`), as PDS needs.
+   */
   findByNhsNumber(nhsNumber: string): SyntheticPatient | undefined;
+  /**
+   * The record a practice holds under this (current) NHS number, as that practice's own lookup finds it:
+   * the patient, at their registered practice; for a `moved-practice` patient at the practice they left,
+   * the record as it was on the move date, with `registration: "inactive"`. Undefined otherwise.
+   */
+  findRecordAt(ods: string, nhsNumber: string): SyntheticPatient | undefined;
   /** Adds a patient with the given traits to a practice, after the generated list. */
   addPatient(ods: string, traits: readonly Trait[]): SyntheticPatient;
   /** A small sample covering both systems and every trait, for `simulate --json` and demos. */

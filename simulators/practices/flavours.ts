@@ -7,7 +7,18 @@ import { CTV3_SYSTEM, READ_V2_SYSTEM } from "../population/clinical-terms.js";
 import type { ClinicalSystem, Practice } from "../population/types.js";
 
 /** The blocks a structured-record bundle is made of; a flavour decides their order. */
-export type BundleSection = "lists" | "patient" | "directory" | "medications" | "allergies";
+export type BundleSection =
+  | "lists"
+  | "patient"
+  | "directory"
+  | "medications"
+  | "allergies"
+  | "problems"
+  | "consultations"
+  | "immunisations"
+  | "uncategorised"
+  | "investigations"
+  | "referrals";
 
 export interface LatencyProfile {
   readonly medianMs: number;
@@ -44,7 +55,19 @@ export const EMIS_WEB: SupplierFlavour = {
   legacyCodeSystem: READ_V2_SYSTEM,
   legacyCodeFirst: true,
   // As the EMIS assurance records: Lists first, then the patient, the clinical items, the people and places.
-  sectionOrder: ["lists", "patient", "medications", "allergies", "directory"],
+  sectionOrder: [
+    "lists",
+    "patient",
+    "consultations",
+    "problems",
+    "medications",
+    "allergies",
+    "immunisations",
+    "uncategorised",
+    "investigations",
+    "referrals",
+    "directory",
+  ],
   requestsBeforeStatements: true,
   authorReference: "Practitioner",
   sharingModel: "Practice data-sharing agreements and patient dissent (dissent code on the record)",
@@ -59,7 +82,19 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   legacyCodeSystem: CTV3_SYSTEM,
   legacyCodeFirst: false,
   // As the GP Connect specification's own examples: the patient and the directory before the lists.
-  sectionOrder: ["patient", "directory", "lists", "medications", "allergies"],
+  sectionOrder: [
+    "patient",
+    "directory",
+    "lists",
+    "allergies",
+    "medications",
+    "problems",
+    "immunisations",
+    "consultations",
+    "uncategorised",
+    "investigations",
+    "referrals",
+  ],
   requestsBeforeStatements: false,
   authorReference: "PractitionerRole",
   sharingModel: "Enhanced Data Sharing Model: the patient's 'sharing out' consent",

@@ -14,7 +14,16 @@ export const PROFILES = {
   medicationStatement: `${STRUCTURE}/CareConnect-GPC-MedicationStatement-1`,
   medicationRequest: `${STRUCTURE}/CareConnect-GPC-MedicationRequest-1`,
   allergyIntolerance: `${STRUCTURE}/CareConnect-GPC-AllergyIntolerance-1`,
+  problemHeader: `${STRUCTURE}/CareConnect-GPC-ProblemHeader-Condition-1`,
+  encounter: `${STRUCTURE}/CareConnect-GPC-Encounter-1`,
+  observation: `${STRUCTURE}/CareConnect-GPC-Observation-1`,
+  immunization: `${STRUCTURE}/CareConnect-GPC-Immunization-1`,
+  diagnosticReport: `${STRUCTURE}/CareConnect-GPC-DiagnosticReport-1`,
+  specimen: `${STRUCTURE}/CareConnect-GPC-Specimen-1`,
+  referralRequest: `${STRUCTURE}/CareConnect-GPC-ReferralRequest-1`,
 } as const;
+
+const UK_STRUCTURE = "https://fhir.hl7.org.uk/STU3/StructureDefinition";
 
 export const EXTENSIONS = {
   registrationDetails: `${STRUCTURE}/Extension-CareConnect-GPC-RegistrationDetails-1`,
@@ -24,6 +33,12 @@ export const EXTENSIONS = {
   prescriptionType: `${STRUCTURE}/Extension-CareConnect-GPC-PrescriptionType-1`,
   repeatInformation: `${STRUCTURE}/Extension-CareConnect-GPC-MedicationRepeatInformation-1`,
   clinicalSetting: `${STRUCTURE}/Extension-CareConnect-GPC-ClinicalSetting-1`,
+  listWarningCode: `${STRUCTURE}/Extension-CareConnect-GPC-ListWarningCode-1`,
+  problemSignificance: `${UK_STRUCTURE}/Extension-CareConnect-ProblemSignificance-1`,
+  relatedClinicalContent: `${UK_STRUCTURE}/Extension-CareConnect-RelatedClinicalContent-1`,
+  relatedProblemHeader: `${UK_STRUCTURE}/Extension-CareConnect-RelatedProblemHeader-1`,
+  vaccinationProcedure: `${UK_STRUCTURE}/Extension-CareConnect-VaccinationProcedure-1`,
+  dateRecorded: `${UK_STRUCTURE}/Extension-CareConnect-DateRecorded-1`,
 } as const;
 
 export const CODE_SYSTEMS = {
@@ -34,6 +49,11 @@ export const CODE_SYSTEMS = {
   sdsJobRoleName: `${CODE_SYSTEM}/CareConnect-SDSJobRoleName-1`,
   organisationType: `${CODE_SYSTEM}/GPConnect-OrganisationType-1`,
   listOrder: "http://hl7.org/fhir/list-order",
+  conditionCategory: "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ConditionCategory-1",
+  secondaryList: "https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1",
+  nullFlavor: "http://hl7.org/fhir/v3/NullFlavor",
+  participationType: "http://hl7.org/fhir/v3/ParticipationType",
+  interpretation: "http://hl7.org/fhir/v2/0078",
   ucum: "http://unitsofmeasure.org",
 } as const;
 
@@ -42,7 +62,43 @@ export const LIST_CODES = {
   medications: { code: "933361000000108", display: "Medications and medical devices" },
   allergies: { code: "886921000000105", display: "Allergies and adverse reactions" },
   endedAllergies: { code: "1103671000000101", display: "Ended allergies" },
+  problems: { code: "717711000000103", display: "Problems" },
+  consultations: { code: "1149501000000101", display: "List of consultations" },
+  consultation: { code: "325851000000107", display: "Consultation" },
+  topic: { code: "25851000000105", display: "Topic (EHR)" },
+  immunisations: { code: "1102181000000102", display: "Immunisations" },
+  uncategorised: { code: "826501000000100", display: "Miscellaneous record" },
+  investigations: { code: "887191000000108", display: "Investigations and results" },
+  referrals: { code: "792931000000107", display: "Outbound referral" },
+  diaryEntries: { code: "714311000000108", display: "Patient recall administration" },
 } as const;
+
+/** The secondary lists (GPConnect-SecondaryListValues-1): what a primary area pulled in, by relationship. */
+export const SECONDARY_LISTS = {
+  problemsLinkedProblems: "problems-linked-problems-not-relating-to-the-primary-query",
+  problemsMedications: "problems-medications-related-to-problems",
+  problemsConsultations: "problems-consultations-related-to-problems",
+  problemsUncategorised: "problems-uncategorised-data-related-to-problems",
+  problemsInvestigations: "problems-investigations-related-to-problems",
+  problemsReferrals: "problems-referrals-related-to-problems",
+  problemsImmunisations: "problems-immunisations-related-to-problems",
+  consultationsProblems: "consultations-problems-contained-in-consultations",
+  consultationsUncategorised: "consultations-uncategorised-data-contained-in-consultations",
+  consultationsImmunisations: "consultations-immunisations-contained-in-consultations",
+  consultationsReferrals: "consultations-outbound-referrals-in-consultations",
+} as const;
+
+/** Warning codes a list carries (Extension-CareConnect-GPC-ListWarningCode-1). */
+export type ListWarning = "confidential-items" | "data-awaiting-filing" | "data-in-transit";
+
+/** The note GP Connect puts beside each warning. */
+export const LIST_WARNING_NOTES: Record<ListWarning, string> = {
+  "confidential-items": "Items excluded due to confidentiality and/or patient preferences.",
+  "data-awaiting-filing":
+    "Patient data may be incomplete as there is data supplied by a third party awaiting review before becoming available.",
+  "data-in-transit":
+    "Patient record transfer from previous GP practice not yet complete; information recorded before the transfer may be missing.",
+};
 
 /** "General practice service": the clinical setting EMIS and TPP put on every list. */
 export const GENERAL_PRACTICE_SETTING = {

@@ -13,10 +13,10 @@ import { GPC_ERRORS, operationOutcome } from "../gpconnect/errors.js";
 import { FHIR_JSON } from "../gpconnect/identifiers.js";
 import { type Journal, recordInJournal } from "../journal.js";
 import { todayUtc } from "../population/calendar.js";
-import type { Population, Practice } from "../population/types.js";
+import type { Population, Practice, SyntheticPatient } from "../population/types.js";
 import { capabilityStatement } from "./capability-statement.js";
 import type { GpcFailure } from "./failure.js";
-import { flavourOf } from "./flavours.js";
+import { flavourOf, type SupplierFlavour } from "./flavours.js";
 import { checkRequestHeaders } from "./request-headers.js";
 import { structuredRecordBundle } from "./structured-bundle.js";
 import { nhsNumberInBody, parseStructuredRecordParameters } from "./structured-parameters.js";
@@ -71,6 +71,39 @@ function frameworkFailure(error: FastifyError): GpcFailure {
   return { code: "INTERNAL_SERVER_ERROR", diagnostics: `The simulated provider failed: ${error.message}` };
 }
 
+/**
+ * Why a practice will not share the record it was asked for, as GP Connect says a provider answers:
+ * unknown, deceased, inactive (including a patient who left) or sensitive → PATIENT_NOT_FOUND (so a
+ * sensitive patient's existence is not disclosed); dissent → NO_PATIENT_CONSENT.
+ */
+export function refusalFor(
+  practice: Practice,
+  patient: SyntheticPatient | undefined,
+  nhsNumber: string,
+  flavour: SupplierFlavour,
+): GpcFailure | undefined {
+  const notFound = (why: string): GpcFailure => ({
+    code: "PATIENT_NOT_FOUND",
+    diagnostics: `No patient with NHS number ${nhsNumber} is registered at ${practice.ods}${why}`,
+  });
+  if (patient === undefined) return notFound("");
+  // The same answer for every reason, as real providers give it; the reason is only in the diagnostics.
+  if (patient.deceasedDate !== undefined) return notFound(" (deceased)");
+  if (patient.restricted) return notFound("");
+  if (patient.registration !== "active") {
+    const moved =
+      patient.traits.includes("moved-practice") && !patient.traits.includes("inactive-registration");
+    return notFound(moved ? " any more (the patient has moved practice)" : " (registration inactive)");
+  }
+  if (patient.dissent) {
+    return {
+      code: "NO_PATIENT_CONSENT",
+      diagnostics: `The patient has dissented from sharing their record (${flavour.sharingModel})`,
+    };
+  }
+  return undefined;
+}
+
 export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
   const { practice, population, journal } = options;
   const endpointPath = options.endpointPath.replace(/\/+$/, "");
@@ -116,6 +149,12 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
       nowSeconds: Math.floor(Date.now() / 1000),
     });
     if (!headers.ok) return sendFailure(reply, headers.failure);
+    if (!practice.sharingEnabled) {
+      return sendFailure(reply, {
+        code: "ACCESS DENIED",
+        diagnostics: `GP Connect Access Record Structured is not enabled at ${practice.ods}`,
+      });
+    }
     if (request.body instanceof MalformedJsonBody) {
       return sendFailure(reply, {
         code: "INVALID_RESOURCE",
@@ -126,19 +165,10 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
     if (!query.ok) return sendFailure(reply, query.failure);
 
     const { nhsNumber } = query.value;
-    const patient = population.findByNhsNumber(nhsNumber);
-    // A patient registered at another practice is as unknown here as one registered nowhere.
-    if (patient === undefined || patient.practiceOds !== practice.ods) {
-      return sendFailure(reply, {
-        code: "PATIENT_NOT_FOUND",
-        diagnostics: `No patient with NHS number ${nhsNumber} is registered at ${practice.ods}`,
-      });
-    }
-    if (patient.dissent) {
-      return sendFailure(reply, {
-        code: "NO_PATIENT_CONSENT",
-        diagnostics: `The patient has dissented from sharing their record (${flavour.sharingModel})`,
-      });
+    const patient = population.findRecordAt(practice.ods, nhsNumber);
+    const refusal = refusalFor(practice, patient, nhsNumber, flavour);
+    if (refusal !== undefined || patient === undefined) {
+      return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
     }
     const bundle = structuredRecordBundle({
       seed: population.seed,

@@ -32,6 +32,8 @@ export interface RecordIds {
   medicationPlan(medicationId: string): string;
   medicationOrder(medicationId: string, issueIndex: number): string;
   allergy(allergyId: string): string;
+  /** Any other clinical item: `kind` names the resource ("condition", "encounter", "observation", ...). */
+  item(kind: string, itemId: string): string;
   /** meta.versionId of a resource, as the supplier reports it. */
   versionId(resourceId: string): string;
   /** The value of the supplier identifier every clinical resource carries. */
@@ -55,6 +57,8 @@ function emisIds(seed: number, practice: Practice, nhsNumber: string, requestKey
     medicationPlan: (medicationId) => patientId(`plan:${medicationId}`),
     medicationOrder: (medicationId, issueIndex) => patientId(`order:${medicationId}:${issueIndex}`),
     allergy: (allergyId) => patientId(`allergy:${allergyId}`),
+    // EMIS marks a problem header's id with "-PROB" beside the id of the entry it heads.
+    item: (kind, itemId) => `${patientId(`${kind}:${itemId}`)}${kind === "condition" ? "-PROB" : ""}`,
     versionId: (resourceId) => decimal(digest(seed, practice.ods, "version", resourceId), 19),
     identifierValue: (resourceId) => `${patient}${resourceId}`.replaceAll("-", ""),
   };
@@ -82,6 +86,7 @@ function tppIds(seed: number, practice: Practice, nhsNumber: string, requestKey:
     medicationOrder: (medicationId, issueIndex) =>
       `${recordId("medication", medicationId)}-issue${issueIndex + 1}`,
     allergy: (allergyId) => recordId("allergy", allergyId),
+    item: (kind, itemId) => recordId(kind, itemId),
     versionId: (resourceId) => decimal(digest(seed, practice.ods, "version", resourceId), 12),
     identifierValue: (resourceId) => resourceId.replace("-", "_"),
   };

@@ -5,18 +5,31 @@
  */
 import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM, SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
 import { addDays } from "../population/calendar.js";
-import { NO_KNOWN_ALLERGY, SNOMED_SYSTEM } from "../population/clinical-terms.js";
-import type {
-  Allergy,
-  Clinician,
-  Coding,
-  Medication,
-  Practice,
-  SyntheticPatient,
-} from "../population/types.js";
+import { NO_KNOWN_ALLERGY } from "../population/clinical-terms.js";
+import type { Allergy, Medication, Practice, SyntheticPatient } from "../population/types.js";
+import {
+  author,
+  concept,
+  list,
+  meta,
+  type Render,
+  reference,
+  requester,
+  supplierIdentifier,
+} from "./bundle-render.js";
+import {
+  consultationsArea,
+  diaryArea,
+  immunisationsArea,
+  investigationsArea,
+  problemsArea,
+  referralsArea,
+  shared,
+  uncategorisedArea,
+} from "./clinical-areas.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
-import { CODE_SYSTEMS, EXTENSIONS, GENERAL_PRACTICE_SETTING, LIST_CODES, PROFILES } from "./gpc-profiles.js";
-import { type RecordIds, recordIds } from "./resource-ids.js";
+import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "./gpc-profiles.js";
+import { recordIds } from "./resource-ids.js";
 import type { StructuredRecordQuery } from "./structured-parameters.js";
 
 export interface StructuredRecordInput {
@@ -27,97 +40,6 @@ export interface StructuredRecordInput {
   readonly flavour: SupplierFlavour;
   /** The day the record is read as of (the population's reference date): stamped on the Lists. */
   readonly asOf: string;
-}
-
-/** Everything a section builder needs. */
-interface Render {
-  readonly input: StructuredRecordInput;
-  readonly ids: RecordIds;
-  readonly patientRef: fhir.Reference;
-  /** Clinicians the bundle must describe, collected while rendering entries. */
-  readonly authors: Map<string, Clinician>;
-}
-
-const reference = (resourceType: string, id: string): fhir.Reference => ({
-  reference: `${resourceType}/${id}`,
-});
-
-function meta(render: Render, profile: string, id: string, versioned: boolean): fhir.Meta {
-  return versioned ? { versionId: render.ids.versionId(id), profile: [profile] } : { profile: [profile] };
-}
-
-function supplierIdentifier(render: Render, id: string): fhir.Identifier[] {
-  return [
-    {
-      system: render.input.flavour.identifierSystem(render.input.practice),
-      value: render.ids.identifierValue(id),
-    },
-  ];
-}
-
-/** SNOMED CT with the supplier's legacy code beside it, in the supplier's order. */
-function concept(snomed: Coding, legacy: Coding | undefined, flavour: SupplierFlavour): fhir.CodeableConcept {
-  const snomedCoding: fhir.Coding = { system: snomed.system, code: snomed.code, display: snomed.display };
-  if (legacy === undefined) return { coding: [snomedCoding] };
-  const legacyCoding: fhir.Coding = {
-    system: legacy.system,
-    code: legacy.code,
-    display: legacy.display,
-    userSelected: true,
-  };
-  return { coding: flavour.legacyCodeFirst ? [legacyCoding, snomedCoding] : [snomedCoding, legacyCoding] };
-}
-
-/** The author of an entry, as the flavour references it (and remembered for the directory section). */
-function author(render: Render, clinicianId: string): fhir.Reference {
-  const clinician = render.input.practice.clinicians.find((c) => c.id === clinicianId);
-  if (clinician !== undefined) render.authors.set(clinician.id, clinician);
-  return render.input.flavour.authorReference === "Practitioner"
-    ? reference("Practitioner", render.ids.practitioner(clinicianId))
-    : reference("PractitionerRole", render.ids.practitionerRole(clinicianId));
-}
-
-/** STU3 allows only a Practitioner (not a role) as the requesting agent. */
-function requester(render: Render, clinicianId: string): fhir.MedicationRequestRequester {
-  author(render, clinicianId);
-  return { agent: reference("Practitioner", render.ids.practitioner(clinicianId)) };
-}
-
-function list(
-  render: Render,
-  listCode: { readonly code: string; readonly display: string },
-  items: readonly fhir.Reference[],
-): fhir.List {
-  const resource: fhir.List = {
-    resourceType: "List",
-    meta: { profile: [PROFILES.list] },
-    extension: [
-      {
-        url: EXTENSIONS.clinicalSetting,
-        valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...GENERAL_PRACTICE_SETTING }] },
-      },
-    ],
-    status: "current",
-    mode: "snapshot",
-    title: listCode.display,
-    code: { coding: [{ system: SNOMED_SYSTEM, code: listCode.code, display: listCode.display }] },
-    subject: render.patientRef,
-    date: `${render.input.asOf}T00:00:00+00:00`,
-    orderedBy: {
-      coding: [{ system: CODE_SYSTEMS.listOrder, code: "event-date", display: "Sorted by Event Date" }],
-    },
-  };
-  if (items.length > 0) return { ...resource, entry: items.map((item) => ({ item })) };
-  // An empty list says why it is empty, as GP Connect requires.
-  return {
-    ...resource,
-    note: [{ text: "Information not available" }],
-    emptyReason: {
-      coding: [
-        { system: CODE_SYSTEMS.listEmptyReason, code: "no-content-recorded", display: "No Content Recorded" },
-      ],
-    },
-  };
 }
 
 function patientResource(render: Render): fhir.Patient {
@@ -286,122 +208,153 @@ function issuesInScope(
     .filter(({ date }) => fromDate === undefined || date >= fromDate);
 }
 
+/**
+ * GP Connect 1.6: a medication is active from its start to its end (inclusive); without an end, an acute one
+ * only on its start day and a repeat from its start onwards; medication prescribed elsewhere always returns.
+ */
 function medicationInScope(medication: Medication, fromDate: string | undefined): boolean {
-  if (fromDate === undefined || medication.status === "active" || medication.started >= fromDate) return true;
-  return medication.issues.some((date) => date >= fromDate);
+  if (fromDate === undefined || medication.prescriber.kind !== "practice") return true;
+  const end = medication.ended ?? (medication.type === "acute" ? medication.started : undefined);
+  return end === undefined || end >= fromDate;
 }
 
-function medicationResources(render: Render): { list: fhir.List; resources: fhir.Resource[] } | undefined {
-  const { query, patient, flavour } = render.input;
-  if (query.medication === undefined) return undefined;
-  const { includeIssues, fromDate } = query.medication;
-  const statements: fhir.MedicationStatement[] = [];
-  const requests: fhir.MedicationRequest[] = [];
-  const products = new Map<string, fhir.Medication>();
+/** A medication's summary as every area shows it: the statement, its plan (authorisation) and the product. */
+export function medicationSummary(render: Render, medication: Medication): fhir.Resource[] {
+  const { flavour } = render.input;
+  const medicationId = render.ids.medication(medication.product.code);
+  const planId = render.ids.medicationPlan(medication.id);
+  const statementId = render.ids.medicationStatement(medication.id);
+  const fromPractice = medication.prescriber.kind === "practice";
+  const lastIssue = medication.issues.at(-1);
+  const dosage = [{ text: medication.dosage }];
+  const period = {
+    start: medication.started,
+    ...(medication.ended === undefined ? {} : { end: medication.ended }),
+  };
+  const statement: fhir.MedicationStatement = {
+    resourceType: "MedicationStatement",
+    id: statementId,
+    meta: { profile: [PROFILES.medicationStatement] },
+    extension: [
+      prescribingAgency(medication),
+      ...(lastIssue === undefined ? [] : [{ url: EXTENSIONS.lastIssueDate, valueDateTime: lastIssue }]),
+    ],
+    identifier: supplierIdentifier(render, statementId),
+    basedOn: [reference("MedicationRequest", planId)],
+    status: medication.status,
+    medicationReference: reference("Medication", medicationId),
+    effectivePeriod: period,
+    dateAsserted: medication.started,
+    subject: render.patientRef,
+    taken: "unk",
+    dosage,
+  };
+  const plan: fhir.MedicationRequest = {
+    resourceType: "MedicationRequest",
+    id: planId,
+    meta: { profile: [PROFILES.medicationRequest] },
+    extension: [
+      prescriptionType(medication),
+      ...(medication.type === "repeat" && medication.issues.length > 0
+        ? [
+            {
+              url: EXTENSIONS.repeatInformation,
+              extension: [
+                { url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: medication.issues.length },
+              ],
+            },
+          ]
+        : []),
+    ],
+    identifier: supplierIdentifier(render, planId),
+    status: medication.status,
+    intent: "plan",
+    medicationReference: reference("Medication", medicationId),
+    subject: render.patientRef,
+    authoredOn: medication.started,
+    // Prescribed elsewhere: the practice only recorded it, so no practice clinician requested it.
+    ...(fromPractice ? { requester: requester(render, medication.recordedBy) } : {}),
+    recorder: author(render, medication.recordedBy),
+    dosageInstruction: dosage,
+    dispenseRequest: {
+      validityPeriod: period,
+      quantity: { value: medication.quantity.value, unit: medication.quantity.unit },
+      expectedSupplyDuration: supplyDuration(medication),
+    },
+  };
+  const product: fhir.Medication = {
+    resourceType: "Medication",
+    id: medicationId,
+    meta: { profile: [PROFILES.medication] },
+    code: concept(medication.product, undefined, flavour),
+  };
+  return [statement, plan, product];
+}
 
-  for (const medication of patient.medications.filter((m) => medicationInScope(m, fromDate))) {
-    const medicationId = render.ids.medication(medication.product.code);
-    const planId = render.ids.medicationPlan(medication.id);
-    const statementId = render.ids.medicationStatement(medication.id);
-    const fromPractice = medication.prescriber.kind === "practice";
-    const issues = issuesInScope(medication, fromDate);
-    const lastIssue = medication.issues.at(-1);
-    const dosage = [{ text: medication.dosage }];
-    const quantity = { value: medication.quantity.value, unit: medication.quantity.unit };
-    const recorder = author(render, medication.recordedBy);
-
-    products.set(medication.product.code, {
-      resourceType: "Medication",
-      id: medicationId,
-      meta: { profile: [PROFILES.medication] },
-      code: concept(medication.product, undefined, flavour),
-    });
-
-    statements.push({
-      resourceType: "MedicationStatement",
-      id: statementId,
-      meta: { profile: [PROFILES.medicationStatement] },
-      extension: [
-        prescribingAgency(medication),
-        ...(lastIssue === undefined ? [] : [{ url: EXTENSIONS.lastIssueDate, valueDateTime: lastIssue }]),
-      ],
-      identifier: supplierIdentifier(render, statementId),
-      basedOn: [reference("MedicationRequest", planId)],
-      status: medication.status,
-      medicationReference: reference("Medication", medicationId),
-      effectivePeriod: { start: medication.started },
-      dateAsserted: medication.started,
-      subject: render.patientRef,
-      taken: "unk",
-      dosage,
-    });
-
-    const plan: fhir.MedicationRequest = {
+function issueOrders(
+  render: Render,
+  medication: Medication,
+  fromDate: string | undefined,
+): fhir.MedicationRequest[] {
+  const medicationId = render.ids.medication(medication.product.code);
+  const planId = render.ids.medicationPlan(medication.id);
+  const dosage = [{ text: medication.dosage }];
+  const quantity = { value: medication.quantity.value, unit: medication.quantity.unit };
+  const recorder = author(render, medication.recordedBy);
+  return issuesInScope(medication, fromDate).map(({ date, index }): fhir.MedicationRequest => {
+    const orderId = render.ids.medicationOrder(medication.id, index);
+    return {
       resourceType: "MedicationRequest",
-      id: planId,
+      id: orderId,
       meta: { profile: [PROFILES.medicationRequest] },
-      extension: [
-        prescriptionType(medication),
-        ...(medication.type === "repeat" && medication.issues.length > 0
-          ? [
-              {
-                url: EXTENSIONS.repeatInformation,
-                extension: [
-                  { url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: medication.issues.length },
-                ],
-              },
-            ]
-          : []),
-      ],
-      identifier: supplierIdentifier(render, planId),
-      status: medication.status,
-      intent: "plan",
+      extension: [prescriptionType(medication)],
+      identifier: supplierIdentifier(render, orderId),
+      basedOn: [reference("MedicationRequest", planId)],
+      status: "completed",
+      intent: "order",
       medicationReference: reference("Medication", medicationId),
       subject: render.patientRef,
-      authoredOn: medication.started,
-      // Prescribed elsewhere: the practice only recorded it, so no practice clinician requested it.
-      ...(fromPractice ? { requester: requester(render, medication.recordedBy) } : {}),
+      authoredOn: date,
+      requester: requester(render, medication.recordedBy),
       recorder,
       dosageInstruction: dosage,
       dispenseRequest: {
-        validityPeriod: { start: medication.started },
+        validityPeriod: { start: date, end: addDays(date, medication.supplyDays) },
         quantity,
         expectedSupplyDuration: supplyDuration(medication),
       },
     };
-    const orders = includeIssues
-      ? issues.map(({ date, index }): fhir.MedicationRequest => {
-          const orderId = render.ids.medicationOrder(medication.id, index);
-          return {
-            resourceType: "MedicationRequest",
-            id: orderId,
-            meta: { profile: [PROFILES.medicationRequest] },
-            extension: [prescriptionType(medication)],
-            identifier: supplierIdentifier(render, orderId),
-            basedOn: [reference("MedicationRequest", planId)],
-            status: "completed",
-            intent: "order",
-            medicationReference: reference("Medication", medicationId),
-            subject: render.patientRef,
-            authoredOn: date,
-            requester: requester(render, medication.recordedBy),
-            recorder,
-            dosageInstruction: dosage,
-            dispenseRequest: {
-              validityPeriod: { start: date, end: addDays(date, medication.supplyDays) },
-              quantity,
-              expectedSupplyDuration: supplyDuration(medication),
-            },
-          };
-        })
-      : [];
-    requests.push(plan, ...orders);
-  }
+  });
+}
 
+function medicationResources(render: Render): { list: fhir.List; resources: fhir.Resource[] } | undefined {
+  const { query, flavour } = render.input;
+  if (query.medication === undefined) return undefined;
+  const { includeIssues, fromDate } = query.medication;
+  const share = shared(render);
+  const statements: fhir.Resource[] = [];
+  const requests: fhir.Resource[] = [];
+  const products = new Map<string, fhir.Resource>();
+
+  for (const medication of share.medications.filter((m) => medicationInScope(m, fromDate))) {
+    const [statement, plan, product] = medicationSummary(render, medication) as [
+      fhir.Resource,
+      fhir.Resource,
+      fhir.Resource,
+    ];
+    statements.push(statement);
+    products.set(product.id ?? "", product);
+    requests.push(plan, ...(includeIssues ? issueOrders(render, medication, fromDate) : []));
+  }
+  const warnings = [
+    ...(share.confidential.medications ? (["confidential-items"] as const) : []),
+    ...(share.awaitingFiling.medications ? (["data-awaiting-filing"] as const) : []),
+  ];
   const medicationsList = list(
     render,
     LIST_CODES.medications,
     statements.map((s) => reference("MedicationStatement", s.id ?? "")),
+    { warnings },
   );
   const clinical = flavour.requestsBeforeStatements
     ? [...requests, ...statements]
@@ -473,9 +426,24 @@ function allergyResources(render: Render): { lists: fhir.List[]; resources: fhir
   return { lists, resources };
 }
 
+const RENDERING_PRIORITY: readonly BundleSection[] = [
+  "lists",
+  "patient",
+  "directory",
+  "problems",
+  "medications",
+  "allergies",
+  "consultations",
+  "immunisations",
+  "uncategorised",
+  "investigations",
+  "referrals",
+];
+
 /** A canonical key of what was asked, so the bundle id is stable for the same question. */
 export function queryKey(query: StructuredRecordQuery): string {
-  return JSON.stringify([query.allergies?.includeResolved ?? null, query.medication ?? null]);
+  const { nhsNumber: _nhsNumber, ...asked } = query;
+  return JSON.stringify(asked);
 }
 
 export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundle {
@@ -487,27 +455,71 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     queryKey(input.query),
   );
   const render: Render = { input, ids, patientRef: reference("Patient", ids.patient), authors: new Map() };
+  const { query } = input;
 
   const patient = patientResource(render);
+  const consultations =
+    query.consultations === undefined ? undefined : consultationsArea(render, query.consultations);
+  const problems = query.problems === undefined ? undefined : problemsArea(render, query.problems);
   const medications = medicationResources(render);
   const allergies = allergyResources(render);
+  const immunisations = query.immunisations === undefined ? undefined : immunisationsArea(render);
+  const uncategorised =
+    query.uncategorised === undefined ? undefined : uncategorisedArea(render, query.uncategorised.period);
+  const investigations =
+    query.investigations === undefined ? undefined : investigationsArea(render, query.investigations.period);
+  const referrals = query.referrals === undefined ? undefined : referralsArea(render, query.referrals.period);
+  const diary = query.diaryEntries === undefined ? undefined : diaryArea(render);
   // Rendered last: it lists every clinician the entries above referenced.
   const directory = directoryResources(render);
 
   const sections: Record<BundleSection, fhir.Resource[]> = {
-    lists: [...(medications === undefined ? [] : [medications.list]), ...(allergies?.lists ?? [])],
+    lists: [
+      ...(consultations?.lists ?? []),
+      ...(problems?.lists ?? []),
+      ...(medications === undefined ? [] : [medications.list]),
+      ...(allergies?.lists ?? []),
+      ...(immunisations?.lists ?? []),
+      ...(uncategorised?.lists ?? []),
+      ...(investigations?.lists ?? []),
+      ...(referrals?.lists ?? []),
+      ...(diary?.lists ?? []),
+    ],
     patient: [patient],
     directory,
     medications: medications?.resources ?? [],
     allergies: allergies?.resources ?? [],
+    problems: problems?.resources ?? [],
+    consultations: consultations?.resources ?? [],
+    immunisations: immunisations?.resources ?? [],
+    uncategorised: uncategorised?.resources ?? [],
+    investigations: investigations?.resources ?? [],
+    referrals: referrals?.resources ?? [],
   };
+  // One resource appears once, wherever several areas linked to it: the fullest rendering wins (a problem
+  // header from the problems area carries all its links; from a consultation only that consultation).
+  const chosen = new Map<string, fhir.Resource>();
+  for (const section of RENDERING_PRIORITY) {
+    for (const resource of sections[section]) {
+      const key = `${resource.resourceType}/${resource.id}`;
+      if (!chosen.has(key)) chosen.set(key, resource);
+    }
+  }
+  const emitted = new Set<string>();
+  const entry: fhir.BundleEntry[] = [];
+  for (const section of input.flavour.sectionOrder) {
+    for (const resource of sections[section]) {
+      const key = `${resource.resourceType}/${resource.id}`;
+      if (resource.id !== undefined && (emitted.has(key) || chosen.get(key) !== resource)) continue;
+      emitted.add(key);
+      entry.push({ resource });
+    }
+  }
   return {
     resourceType: "Bundle",
     id: ids.bundle,
     meta: { profile: [PROFILES.bundle] },
     type: "collection",
-    entry: input.flavour.sectionOrder.flatMap((section) =>
-      sections[section].map((resource) => ({ resource })),
-    ),
+    entry,
   };
 }

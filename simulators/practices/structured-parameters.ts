@@ -8,29 +8,69 @@ import { isIsoDate } from "../population/calendar.js";
 import { isValidNhsNumber } from "../population/nhs-number.js";
 import { type Checked, fail, ok } from "./failure.js";
 
+/** A search period of whole dates; either end may be open. */
+export interface SearchPeriod {
+  readonly start?: string;
+  readonly end?: string;
+}
+
+export interface ProblemFilter {
+  readonly status?: "active" | "inactive";
+  readonly significance?: "major" | "minor";
+}
+
 export interface StructuredRecordQuery {
   readonly nhsNumber: string;
   /** Present when includeAllergies was sent. */
   readonly allergies?: { readonly includeResolved: boolean };
   /** Present when includeMedication was sent. */
   readonly medication?: { readonly includeIssues: boolean; readonly fromDate?: string };
+  readonly consultations?: { readonly period?: SearchPeriod; readonly mostRecent?: number };
+  /** One filter per includeProblems parameter (0..*): a problem is returned when any filter matches. */
+  readonly problems?: readonly ProblemFilter[];
+  readonly immunisations?: { readonly includeNotGiven: boolean; readonly includeStatus: boolean };
+  readonly uncategorised?: { readonly period?: SearchPeriod };
+  readonly investigations?: { readonly period?: SearchPeriod };
+  readonly referrals?: { readonly period?: SearchPeriod };
+  readonly diaryEntries?: { readonly searchDate?: string };
 }
 
-/** Clinical areas of the specification this simulator does not serve yet (answered 501, honestly). */
-export const NOT_YET_IMPLEMENTED_PARAMETERS = [
+const KNOWN_PARAMETERS: readonly string[] = [
+  "patientNHSNumber",
+  "includeAllergies",
+  "includeMedication",
   "includeConsultations",
   "includeProblems",
   "includeImmunisations",
   "includeUncategorisedData",
   "includeInvestigations",
   "includeReferrals",
-] as const;
+  "includeDiaryEntries",
+];
+/** Parameters that may repeat (GP Connect 1.6: includeProblems is 0..*). */
+const REPEATABLE_PARAMETERS: readonly string[] = ["includeProblems"];
 
-const KNOWN_PARAMETERS: readonly string[] = [
-  "patientNHSNumber",
-  "includeAllergies",
-  "includeMedication",
-  ...NOT_YET_IMPLEMENTED_PARAMETERS,
+/**
+ * Part parameters that must not be combined with consultations or problems, because a filtered clinical area
+ * beside them could hide linked items (GP Connect 1.6 "Not permitted parameter combinations").
+ */
+const NOT_WITH_CONSULTATIONS = [
+  "includeMedication.medicationSearchFromDate",
+  "includeUncategorisedData.uncategorisedDataSearchPeriod",
+  "includeProblems.filterSignificance",
+  "includeProblems.filterStatus",
+  "includeReferrals.referralSearchPeriod",
+  "includeDiaryEntries.diaryEntriesSearchDate",
+  "includeImmunisations.includeNotGiven",
+  "includeImmunisations.includeStatus",
+];
+const NOT_WITH_PROBLEMS = [
+  "includeMedication.medicationSearchFromDate",
+  "includeUncategorisedData.uncategorisedDataSearchPeriod",
+  "includeReferrals.referralSearchPeriod",
+  "includeDiaryEntries.diaryEntriesSearchDate",
+  "includeImmunisations.includeNotGiven",
+  "includeImmunisations.includeStatus",
 ];
 
 interface ParameterEntry {
@@ -120,6 +160,61 @@ function allergiesOf(parameter: ParameterEntry): Checked<{ includeResolved: bool
   return includeResolved.ok ? ok({ includeResolved: includeResolved.value }) : includeResolved;
 }
 
+/** A whole date (no partial date, time or offset), no later than `today` unless `notBefore` says otherwise. */
+function wholeDate(
+  where: string,
+  value: unknown,
+  today: string,
+  rule: "not-after-today" | "not-before-today",
+): Checked<string> {
+  if (typeof value !== "string" || !isIsoDate(value)) {
+    return fail(
+      "INVALID_PARAMETER",
+      `${where} must be a whole date (YYYY-MM-DD), got ${JSON.stringify(value)}`,
+    );
+  }
+  if (rule === "not-after-today" && value > today)
+    return fail("INVALID_PARAMETER", `${where} ${value} is in the future`);
+  if (rule === "not-before-today" && value < today)
+    return fail("INVALID_PARAMETER", `${where} ${value} is in the past`);
+  return ok(value);
+}
+
+function datePart(
+  parameter: string,
+  part: ParameterEntry,
+  today: string,
+  rule: "not-after-today" | "not-before-today",
+): Checked<string> {
+  const where = `${parameter}.${part.name}`;
+  if (valueKeys(part.fields).length !== 1 || part.fields.valueDate === undefined) {
+    return fail("INVALID_PARAMETER", `${where} must carry a valueDate (YYYY-MM-DD)`);
+  }
+  return wholeDate(where, part.fields.valueDate, today, rule);
+}
+
+function periodPart(parameter: string, part: ParameterEntry, today: string): Checked<SearchPeriod> {
+  const where = `${parameter}.${part.name}`;
+  const period = part.fields.valuePeriod;
+  if (!isObject(period) || valueKeys(part.fields).length !== 1) {
+    return fail("INVALID_PARAMETER", `${where} must carry a valuePeriod`);
+  }
+  let result: SearchPeriod = {};
+  for (const end of ["start", "end"] as const) {
+    if (period[end] === undefined) continue;
+    const date = wholeDate(`${where}.${end}`, period[end], today, "not-after-today");
+    if (!date.ok) return date;
+    result = { ...result, [end]: date.value };
+  }
+  if (result.start === undefined && result.end === undefined) {
+    return fail("INVALID_PARAMETER", `${where} has neither a start nor an end`);
+  }
+  if (result.start !== undefined && result.end !== undefined && result.start > result.end) {
+    return fail("INVALID_PARAMETER", `${where} starts (${result.start}) after it ends (${result.end})`);
+  }
+  return ok(result);
+}
+
 function medicationOf(
   parameter: ParameterEntry,
   today: string,
@@ -132,23 +227,134 @@ function medicationOf(
   if (!includeIssues.ok) return includeIssues;
   const fromPart = parts.value.get("medicationSearchFromDate");
   if (fromPart === undefined) return ok({ includeIssues: includeIssues.value });
-  const fromDate = fromPart.fields.valueDate;
-  if (typeof fromDate !== "string" || valueKeys(fromPart.fields).length !== 1 || !isIsoDate(fromDate)) {
-    return fail(
-      "INVALID_PARAMETER",
-      "includeMedication.medicationSearchFromDate must carry a valueDate (YYYY-MM-DD)",
-    );
-  }
-  if (fromDate > today) {
-    return fail(
-      "INVALID_PARAMETER",
-      `includeMedication.medicationSearchFromDate ${fromDate} is in the future`,
-    );
-  }
-  return ok({ includeIssues: includeIssues.value, fromDate });
+  const fromDate = datePart(parameter.name, fromPart, today, "not-after-today");
+  if (!fromDate.ok) return fromDate;
+  return ok({ includeIssues: includeIssues.value, fromDate: fromDate.value });
 }
 
-/** Checks a parsed request body; `today` (YYYY-MM-DD) bounds medicationSearchFromDate. */
+function consultationsOf(
+  parameter: ParameterEntry,
+  today: string,
+): Checked<NonNullable<StructuredRecordQuery["consultations"]>> {
+  const parts = partsOf(parameter, ["consultationSearchPeriod", "includeNumberOfMostRecent"]);
+  if (!parts.ok) return parts;
+  const periodEntry = parts.value.get("consultationSearchPeriod");
+  const recentEntry = parts.value.get("includeNumberOfMostRecent");
+  if (periodEntry !== undefined && recentEntry !== undefined) {
+    return fail(
+      "INVALID_RESOURCE",
+      "includeConsultations: consultationSearchPeriod and includeNumberOfMostRecent cannot both be given",
+    );
+  }
+  if (periodEntry !== undefined) {
+    const period = periodPart(parameter.name, periodEntry, today);
+    return period.ok ? ok({ period: period.value }) : period;
+  }
+  if (recentEntry !== undefined) {
+    const value = recentEntry.fields.valuePositiveInt ?? recentEntry.fields.valueInteger;
+    if (
+      valueKeys(recentEntry.fields).length !== 1 ||
+      typeof value !== "number" ||
+      !Number.isInteger(value) ||
+      value < 1
+    ) {
+      return fail(
+        "INVALID_PARAMETER",
+        "includeConsultations.includeNumberOfMostRecent must carry a valuePositiveInt (1 or more)",
+      );
+    }
+    return ok({ mostRecent: value });
+  }
+  return ok({});
+}
+
+function codePart<T extends string>(
+  parameter: string,
+  part: ParameterEntry,
+  allowed: readonly T[],
+): Checked<T> {
+  const value = part.fields.valueCode;
+  if (
+    valueKeys(part.fields).length !== 1 ||
+    typeof value !== "string" ||
+    !(allowed as readonly string[]).includes(value)
+  ) {
+    return fail(
+      "INVALID_PARAMETER",
+      `${parameter}.${part.name} must carry a valueCode of ${allowed.join(" or ")}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return ok(value as T);
+}
+
+function problemFilterOf(parameter: ParameterEntry): Checked<ProblemFilter> {
+  const parts = partsOf(parameter, ["filterStatus", "filterSignificance"]);
+  if (!parts.ok) return parts;
+  let filter: ProblemFilter = {};
+  const status = parts.value.get("filterStatus");
+  if (status !== undefined) {
+    const code = codePart(parameter.name, status, ["active", "inactive"] as const);
+    if (!code.ok) return code;
+    filter = { ...filter, status: code.value };
+  }
+  const significance = parts.value.get("filterSignificance");
+  if (significance !== undefined) {
+    const code = codePart(parameter.name, significance, ["major", "minor"] as const);
+    if (!code.ok) return code;
+    filter = { ...filter, significance: code.value };
+  }
+  return ok(filter);
+}
+
+function immunisationsOf(
+  parameter: ParameterEntry,
+): Checked<{ includeNotGiven: boolean; includeStatus: boolean }> {
+  const parts = partsOf(parameter, ["includeNotGiven", "includeStatus"]);
+  if (!parts.ok) return parts;
+  const notGiven = parts.value.get("includeNotGiven");
+  const status = parts.value.get("includeStatus");
+  const includeNotGiven = notGiven === undefined ? ok(false) : booleanPart(parameter.name, notGiven);
+  if (!includeNotGiven.ok) return includeNotGiven;
+  const includeStatus = status === undefined ? ok(true) : booleanPart(parameter.name, status);
+  if (!includeStatus.ok) return includeStatus;
+  return ok({ includeNotGiven: includeNotGiven.value, includeStatus: includeStatus.value });
+}
+
+function searchPeriodOf(
+  parameter: ParameterEntry,
+  partName: string,
+  today: string,
+): Checked<{ period?: SearchPeriod }> {
+  const parts = partsOf(parameter, [partName]);
+  if (!parts.ok) return parts;
+  const entry = parts.value.get(partName);
+  if (entry === undefined) return ok({});
+  const period = periodPart(parameter.name, entry, today);
+  return period.ok ? ok({ period: period.value }) : period;
+}
+
+function diaryEntriesOf(parameter: ParameterEntry, today: string): Checked<{ searchDate?: string }> {
+  const parts = partsOf(parameter, ["diaryEntriesSearchDate"]);
+  if (!parts.ok) return parts;
+  const entry = parts.value.get("diaryEntriesSearchDate");
+  if (entry === undefined) return ok({});
+  const date = datePart(parameter.name, entry, today, "not-before-today");
+  return date.ok ? ok({ searchDate: date.value }) : date;
+}
+
+/** The "parameter.part" names present, to check the combinations GP Connect forbids. */
+function partNames(parameters: readonly ParameterEntry[]): Set<string> {
+  const names = new Set<string>();
+  for (const parameter of parameters) {
+    const parts = parameter.fields.part;
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts)
+      if (isObject(part) && typeof part.name === "string") names.add(`${parameter.name}.${part.name}`);
+  }
+  return names;
+}
+
+/** Checks a parsed request body; `today` (YYYY-MM-DD) bounds the search dates. */
 export function parseStructuredRecordParameters(
   body: unknown,
   today: string,
@@ -158,40 +364,87 @@ export function parseStructuredRecordParameters(
   }
   const parameters = entries(body.parameter, "Parameters.parameter");
   if (!parameters.ok) return parameters;
-  const byName = new Map<string, ParameterEntry>();
+  const byName = new Map<string, ParameterEntry[]>();
   for (const parameter of parameters.value) {
     if (!KNOWN_PARAMETERS.includes(parameter.name)) {
       return fail("INVALID_PARAMETER", `Unknown parameter "${parameter.name}"`);
     }
-    if (byName.has(parameter.name))
+    const same = byName.get(parameter.name) ?? [];
+    if (same.length > 0 && !REPEATABLE_PARAMETERS.includes(parameter.name))
       return fail("INVALID_PARAMETER", `Parameter ${parameter.name} is given more than once`);
-    byName.set(parameter.name, parameter);
+    byName.set(parameter.name, [...same, parameter]);
   }
+  const one = (name: string) => byName.get(name)?.[0];
 
-  const nhsParameter = byName.get("patientNHSNumber");
+  const nhsParameter = one("patientNHSNumber");
   if (nhsParameter === undefined) return fail("INVALID_PARAMETER", "Parameter patientNHSNumber is required");
   const nhsNumber = nhsNumberOf(nhsParameter);
   if (!nhsNumber.ok) return nhsNumber;
+  if (byName.size === 1) {
+    return fail("INVALID_PARAMETER", "No clinical area was requested (send at least one include… parameter)");
+  }
+
+  const present = partNames(parameters.value);
+  for (const [area, forbidden] of [
+    ["includeConsultations", NOT_WITH_CONSULTATIONS],
+    ["includeProblems", NOT_WITH_PROBLEMS],
+  ] as const) {
+    if (!byName.has(area)) continue;
+    const clash = forbidden.find((name) => present.has(name));
+    if (clash !== undefined) {
+      return fail(
+        "INVALID_PARAMETER",
+        `${clash} may not be combined with ${area} (GP Connect: not permitted parameter combination)`,
+      );
+    }
+  }
 
   let query: StructuredRecordQuery = { nhsNumber: nhsNumber.value };
-  const allergiesParameter = byName.get("includeAllergies");
-  if (allergiesParameter !== undefined) {
-    const allergies = allergiesOf(allergiesParameter);
-    if (!allergies.ok) return allergies;
-    query = { ...query, allergies: allergies.value };
+  const steps: readonly [string, (p: ParameterEntry) => Checked<Partial<StructuredRecordQuery>>][] = [
+    ["includeAllergies", (p) => map(allergiesOf(p), (allergies) => ({ allergies }))],
+    ["includeMedication", (p) => map(medicationOf(p, today), (medication) => ({ medication }))],
+    ["includeConsultations", (p) => map(consultationsOf(p, today), (consultations) => ({ consultations }))],
+    ["includeImmunisations", (p) => map(immunisationsOf(p), (immunisations) => ({ immunisations }))],
+    [
+      "includeUncategorisedData",
+      (p) =>
+        map(searchPeriodOf(p, "uncategorisedDataSearchPeriod", today), (uncategorised) => ({
+          uncategorised,
+        })),
+    ],
+    [
+      "includeInvestigations",
+      (p) =>
+        map(searchPeriodOf(p, "investigationSearchPeriod", today), (investigations) => ({ investigations })),
+    ],
+    [
+      "includeReferrals",
+      (p) => map(searchPeriodOf(p, "referralSearchPeriod", today), (referrals) => ({ referrals })),
+    ],
+    ["includeDiaryEntries", (p) => map(diaryEntriesOf(p, today), (diaryEntries) => ({ diaryEntries }))],
+  ];
+  for (const [name, parse] of steps) {
+    const parameter = one(name);
+    if (parameter === undefined) continue;
+    const parsed = parse(parameter);
+    if (!parsed.ok) return parsed;
+    query = { ...query, ...parsed.value };
   }
-  const medicationParameter = byName.get("includeMedication");
-  if (medicationParameter !== undefined) {
-    const medication = medicationOf(medicationParameter, today);
-    if (!medication.ok) return medication;
-    query = { ...query, medication: medication.value };
-  }
-
-  const unsupported = NOT_YET_IMPLEMENTED_PARAMETERS.filter((name) => byName.has(name));
-  if (unsupported.length > 0) {
-    return fail("NOT_IMPLEMENTED", `This simulated provider does not yet serve ${unsupported.join(", ")}`);
+  const problemParameters = byName.get("includeProblems");
+  if (problemParameters !== undefined) {
+    const filters: ProblemFilter[] = [];
+    for (const parameter of problemParameters) {
+      const filter = problemFilterOf(parameter);
+      if (!filter.ok) return filter;
+      filters.push(filter.value);
+    }
+    query = { ...query, problems: filters };
   }
   return ok(query);
+}
+
+function map<T, U>(checked: Checked<T>, f: (value: T) => U): Checked<U> {
+  return checked.ok ? ok(f(checked.value)) : checked;
 }
 
 /** The NHS number a request body names, when it names one (for the journal; no validation). */

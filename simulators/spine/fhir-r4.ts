@@ -39,6 +39,7 @@ export interface R4Extension {
   readonly valueReference?: R4IdentifierReference;
   readonly valueString?: string;
   readonly valueInteger?: number;
+  readonly valueDateTime?: string;
   readonly extension?: readonly R4Extension[];
 }
 
@@ -74,6 +75,8 @@ export interface R4Patient {
   readonly name?: readonly R4HumanName[];
   readonly gender?: "male" | "female" | "other" | "unknown";
   readonly birthDate?: string;
+  readonly deceasedDateTime?: string;
+  readonly extension?: readonly R4Extension[];
   readonly address?: readonly R4Address[];
   readonly telecom?: readonly R4ContactPoint[];
   readonly generalPractitioner?: readonly R4IdentifierReference[];

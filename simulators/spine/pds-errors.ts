@@ -23,8 +23,22 @@ export const PDS_ERRORS = {
   INVALID_RESOURCE_ID: { status: 400, issueCode: "value", display: "Resource Id is invalid" },
   /** No NHS number in the path (a search, which the simulator does not offer). */
   UNSUPPORTED_SERVICE: { status: 400, issueCode: "processing", display: "Unsupported Service" },
-  /** A valid NHS number that no patient has. */
+  /** A valid NHS number that no patient has, or a path PDS does not serve. */
   RESOURCE_NOT_FOUND: { status: 404, issueCode: "not-found", display: "Resource not found" },
+  /** A method the path does not support (PDS reads are GET only here). */
+  METHOD_NOT_ALLOWED: { status: 405, issueCode: "not-supported", display: "Method not allowed" },
+  /** A request body larger than the simulator reads. */
+  PAYLOAD_TOO_LARGE: { status: 413, issueCode: "too-long", display: "Request body too large" },
+  // The failures below are what the API platform answers when PDS itself is in trouble; only a fault
+  // set on the PDS simulator produces them.
+  /** The caller sent too many requests (spike arrest). */
+  TOO_MANY_REQUESTS: { status: 429, issueCode: "throttled", display: "Too many requests" },
+  /** PDS failed while answering. */
+  INTERNAL_SERVER_ERROR: { status: 500, issueCode: "exception", display: "Internal server error" },
+  /** PDS is down or overloaded. */
+  SERVICE_UNAVAILABLE: { status: 503, issueCode: "transient", display: "Service unavailable" },
+  /** The Spine back end did not answer in time. */
+  TIMEOUT: { status: 504, issueCode: "timeout", display: "Request timed out" },
 } as const satisfies Record<string, { status: number; issueCode: string; display: string }>;
 
 export type PdsErrorCode = keyof typeof PDS_ERRORS;

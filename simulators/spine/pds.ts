@@ -10,6 +10,7 @@ import { isValidNhsNumber } from "../population/nhs-number.js";
 import type { Population, SyntheticPatient } from "../population/types.js";
 import type { R4Address, R4ContactPoint, R4OperationOutcome, R4Patient } from "./fhir-r4.js";
 import { PDS_ERRORS, type PdsErrorCode, pdsOperationOutcome } from "./pds-errors.js";
+import { ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
 
 export const PDS_BASE_PATH = "/personal-demographics/FHIR/R4";
 
@@ -20,6 +21,9 @@ const VERIFICATION_STATUS_URL =
   "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
 const VERIFICATION_STATUS_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus";
 const CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+const DEATH_NOTIFICATION_URL =
+  "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-DeathNotificationStatus";
+const DEATH_NOTIFICATION_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-DeathNotificationStatus";
 /** Synthetic records never change, so every one is at its first version. */
 const RECORD_VERSION = "1";
 
@@ -34,8 +38,19 @@ export interface PdsPatientOptions {
 }
 
 export function buildPdsApp({ population, journal }: PdsAppOptions): FastifyInstance {
-  const app = Fastify();
+  const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
   recordInJournal(app, journal, { kind: "pds" }, (request) => nhsNumberParam(request));
+  ignoreRequestBodies(app);
+  app.setErrorHandler(async (error, _request, reply) => {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (status === 413) {
+      return sendError(reply, "PAYLOAD_TOO_LARGE", `Request body exceeds ${SPINE_BODY_LIMIT_BYTES} bytes`);
+    }
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return sendError(reply, "INVALID_VALUE", (error as Error).message);
+    }
+    return sendError(reply, "INTERNAL_SERVER_ERROR", `The PDS simulator failed: ${(error as Error).message}`);
+  });
 
   // PDS mirrors both tracing headers on every answer, errors included.
   app.addHook("onSend", async (request, reply) => {
@@ -53,10 +68,11 @@ export function buildPdsApp({ population, journal }: PdsAppOptions): FastifyInst
         if (!isValidNhsNumber(nhsNumber)) {
           return sendError(reply, "INVALID_RESOURCE_ID", `Invalid NHS number - '${nhsNumber}'`);
         }
+        // A superseded (merged) number finds the patient under their current number; PDS answers that
+        // record, whose id differs from the one asked for, and the caller is expected to notice.
         const patient = population.findByNhsNumber(nhsNumber);
         if (patient === undefined) return sendError(reply, "RESOURCE_NOT_FOUND");
-        // No trait marks a patient restricted yet; the rendering already supports it.
-        const resource = pdsPatientResource(patient, { restricted: false });
+        const resource = pdsPatientResource(patient, { restricted: patient.restricted === true });
         return reply
           .code(200)
           .type(FHIR_JSON)
@@ -75,13 +91,18 @@ export function buildPdsApp({ population, journal }: PdsAppOptions): FastifyInst
     { prefix: PDS_BASE_PATH },
   );
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendError(
-      reply,
-      "RESOURCE_NOT_FOUND",
-      `No such resource: ${request.method} ${request.url.split("?")[0]}`,
-    ),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (request.method !== "GET" && path.startsWith(`${PDS_BASE_PATH}/Patient`)) {
+      reply.header("Allow", "GET");
+      return sendError(
+        reply,
+        "METHOD_NOT_ALLOWED",
+        `${request.method} is not supported here; the simulator offers only GET /Patient/{nhsNumber}`,
+      );
+    }
+    return sendError(reply, "RESOURCE_NOT_FOUND", `No such resource: ${request.method} ${path}`);
+  });
   return app;
 }
 
@@ -129,6 +150,7 @@ export function pdsPatientResource(patient: SyntheticPatient, options: PdsPatien
     ],
     gender: patient.gender,
     birthDate: patient.birthDate,
+    ...(patient.deceasedDate === undefined ? {} : deceased(patient.deceasedDate)),
   } as const satisfies R4Patient;
   // PDS removes every location-revealing field of a restricted patient.
   if (options.restricted) return common;
@@ -159,6 +181,35 @@ export function pdsPatientResource(patient: SyntheticPatient, options: PdsPatien
           value: patient.practiceOds,
           period: { start: patient.registeredSince },
         },
+      },
+    ],
+  };
+}
+
+/** A death as PDS records it: the date and time, and a formal notification from the Registrar of Deaths. */
+function deceased(date: string): Pick<R4Patient, "deceasedDateTime" | "extension"> {
+  const dateTime = date.length === 10 ? `${date}T00:00:00+00:00` : date;
+  return {
+    deceasedDateTime: dateTime,
+    extension: [
+      {
+        url: DEATH_NOTIFICATION_URL,
+        extension: [
+          {
+            url: "deathNotificationStatus",
+            valueCodeableConcept: {
+              coding: [
+                {
+                  system: DEATH_NOTIFICATION_SYSTEM,
+                  version: "1.0.0",
+                  code: "2",
+                  display: "Formal - death notice received from Registrar of Deaths",
+                },
+              ],
+            },
+          },
+          { url: "systemEffectiveDate", valueDateTime: dateTime },
+        ],
       },
     ],
   };

@@ -20,6 +20,16 @@ export const SDS_ERRORS = {
   NO_RECORD_FOUND: { status: 404, issueCode: "not-found", display: "No record found" },
   /** A method other than GET. */
   NOT_IMPLEMENTED: { status: 405, issueCode: "not-supported", display: "Not implemented" },
+  /** A request body larger than the simulator reads (SDS takes none). */
+  PAYLOAD_TOO_LARGE: { status: 413, issueCode: "too-long", display: "Request body too large" },
+  // The failures below are the API's documented 5xx answers; only a fault set on the SDS simulator
+  // produces them.
+  /** "Unhandled internal server error". */
+  INTERNAL_SERVER_ERROR: { status: 500, issueCode: "exception", display: "Internal server error" },
+  /** "Upstream LDAP returned an unsupported response". */
+  BAD_GATEWAY: { status: 502, issueCode: "exception", display: "Bad gateway" },
+  /** "Upstream LDAP server request has timed out". */
+  GATEWAY_TIMEOUT: { status: 504, issueCode: "timeout", display: "Gateway timeout" },
 } as const satisfies Record<string, { status: number; issueCode: string; display: string }>;
 
 export type SdsErrorCode = keyof typeof SDS_ERRORS;

@@ -16,6 +16,7 @@ import { type Journal, recordInJournal } from "../journal.js";
 import type { ClinicalSystem, Population } from "../population/types.js";
 import type { DirectoryConsumer } from "./consumers.js";
 import type { R4Device, R4Endpoint, R4Extension, R4SearchsetBundle } from "./fhir-r4.js";
+import { ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
 import { SDS_ERRORS, type SdsErrorCode, sdsOperationOutcome } from "./sds-errors.js";
 
 export const SDS_BASE_PATH = "/spine-directory/FHIR/R4";
@@ -53,8 +54,11 @@ const PAYLOAD_TYPE = {
 export interface SdsAppOptions {
   readonly population: Population;
   readonly journal: Journal;
-  /** Consumer systems (the harness, the reference gateway) that have accredited-system records too. */
-  readonly consumers: readonly DirectoryConsumer[];
+  /**
+   * Consumer systems (the harness, the reference gateway, any a scenario adds) that have accredited-system
+   * records too; a function when the list grows while the service runs.
+   */
+  readonly consumers: readonly DirectoryConsumer[] | (() => readonly DirectoryConsumer[]);
   /** A practice's GP Connect endpoint URL; undefined while it has none (it is then not in the MHS table). */
   readonly practiceEndpoint: (ods: string) => string | undefined;
 }
@@ -96,8 +100,19 @@ export function buildSdsApp({
   consumers,
   practiceEndpoint,
 }: SdsAppOptions): FastifyInstance {
-  const app = Fastify();
+  const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
   recordInJournal(app, journal, { kind: "sds" });
+  ignoreRequestBodies(app);
+  app.setErrorHandler(async (error, _request, reply) => {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (status === 413) {
+      return sendError(reply, "PAYLOAD_TOO_LARGE", `Request body exceeds ${SPINE_BODY_LIMIT_BYTES} bytes`);
+    }
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return sendError(reply, "BAD_REQUEST", (error as Error).message);
+    }
+    return sendError(reply, "INTERNAL_SERVER_ERROR", `The SDS simulator failed: ${(error as Error).message}`);
+  });
 
   app.addHook("onSend", async (request, reply) => {
     const correlationId = request.headers["x-correlation-id"];
@@ -120,7 +135,7 @@ export function buildSdsApp({
       interactions: PROVIDER_INTERACTIONS,
     })),
     // Consumers are accredited to send the interactions practices provide; they have no MHS of their own.
-    ...consumers.map((consumer) => ({
+    ...(typeof consumers === "function" ? consumers() : consumers).map((consumer) => ({
       asid: consumer.asid,
       ods: consumer.ods,
       manufacturer: consumer.ods,

@@ -1,0 +1,252 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { PROBLEMS } from "../simulators/population/clinical-terms.js";
+import { isSyntheticNhsNumber } from "../simulators/population/nhs-number.js";
+import { createPopulation } from "../simulators/population/population.js";
+import { type SyntheticPatient, TRAITS, type Trait } from "../simulators/population/types.js";
+
+const REFERENCE_DATE = "2025-06-01";
+
+/** Every dated entry of a record, named. */
+function datesOf(patient: SyntheticPatient): [string, string][] {
+  const dates: [string, string][] = [["registeredSince", patient.registeredSince]];
+  for (const p of patient.problems) {
+    dates.push([`problem ${p.id} onset`, p.onset]);
+    if (p.ended !== undefined) dates.push([`problem ${p.id} ended`, p.ended]);
+  }
+  for (const m of patient.medications) {
+    dates.push([`medication ${m.id} started`, m.started]);
+    if (m.ended !== undefined) dates.push([`medication ${m.id} ended`, m.ended]);
+    for (const issue of m.issues) dates.push([`medication ${m.id} issue`, issue]);
+  }
+  if (patient.allergies.kind === "recorded")
+    for (const a of patient.allergies.allergies) dates.push([`allergy ${a.id}`, a.recorded]);
+  for (const i of patient.immunisations) dates.push([`immunisation ${i.id}`, i.date]);
+  for (const c of patient.consultations) dates.push([`consultation ${c.id}`, c.date]);
+  for (const u of patient.uncategorised) dates.push([`observation ${u.id}`, u.date]);
+  for (const t of patient.investigations) {
+    dates.push([`investigation ${t.id} collected`, t.collected]);
+    dates.push([`investigation ${t.id} reported`, t.reported]);
+  }
+  for (const r of patient.referrals) dates.push([`referral ${r.id}`, r.date]);
+  return dates;
+}
+
+/** The coherence rules a clinician would check first; returns what is wrong. */
+function incoherence(patient: SyntheticPatient, referenceDate: string): string[] {
+  const end = patient.deceasedDate ?? referenceDate;
+  const wrong: string[] = [];
+  for (const [what, date] of datesOf(patient)) {
+    if (date < patient.birthDate || date > end)
+      wrong.push(`${what} ${date} outside ${patient.birthDate}..${end}`);
+  }
+  if (patient.deceasedDate !== undefined && patient.deceasedDate >= referenceDate)
+    wrong.push("died after the reference date");
+  const problems = new Map(patient.problems.map((p) => [p.id, p]));
+  // A hospital letter not yet filed is not linked to anything yet: it is not in the record proper.
+  for (const m of patient.medications.filter((x) => x.awaitingFiling !== true)) {
+    const problem = m.treats === undefined ? undefined : problems.get(m.treats);
+    if (problem === undefined) {
+      wrong.push(`medication ${m.product.display} treats no problem`);
+      continue;
+    }
+    const term = PROBLEMS.find((t) => t.snomed.code === problem.code.code);
+    if (term !== undefined && !term.drugs.some((d) => d.product.code === m.product.code)) {
+      wrong.push(`${m.product.display} does not treat ${problem.code.display}`);
+    }
+    if (m.started < problem.onset) wrong.push(`${m.product.display} started before ${problem.code.display}`);
+    if (m.prescriber.kind !== "practice" && m.issues.length > 0)
+      wrong.push(`${m.product.display} issued by the practice though prescribed elsewhere`);
+  }
+  for (const t of patient.investigations) {
+    if (t.reported < t.collected) wrong.push(`investigation ${t.id} reported before collected`);
+    for (const r of t.results) if (r.value.unit === "") wrong.push(`result ${r.id} has no unit`);
+  }
+  return wrong;
+}
+
+const traitSets = fc.subarray([...TRAITS] as Trait[], { maxLength: 3 });
+
+describe("population properties (fast-check)", () => {
+  it("is byte-identical for the same seed and reference date, and different for another seed", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 199 }),
+        traitSets,
+        (seed, ordinal, index, traits) => {
+          const options = { seed, referenceDate: REFERENCE_DATE, practices: 3, patientsPerPractice: 200 };
+          const a = createPopulation(options);
+          const b = createPopulation(options);
+          const ods = a.practices()[ordinal]!.ods;
+          expect(JSON.stringify(b.patient(ods, index))).toBe(JSON.stringify(a.patient(ods, index)));
+          expect(JSON.stringify(b.addPatient(ods, traits))).toBe(JSON.stringify(a.addPatient(ods, traits)));
+          const other = createPopulation({ ...options, seed: seed + 1 });
+          expect(JSON.stringify(other.patient(other.practices()[ordinal]!.ods, index))).not.toBe(
+            JSON.stringify(a.patient(ods, index)),
+          );
+        },
+      ),
+      { numRuns: 60, seed: 42 },
+    );
+  });
+
+  it("keeps every record coherent: dated within life and the reference date, every medicine treating a problem it fits", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 3999 }),
+        traitSets,
+        fc.constantFrom("2019-03-31", "2025-06-01", "2031-12-31"),
+        (seed, index, traits, referenceDate) => {
+          const population = createPopulation({
+            seed,
+            referenceDate,
+            practices: 2,
+            patientsPerPractice: 4000,
+          });
+          const ods = population.practices()[index % 2]!.ods;
+          for (const patient of [population.patient(ods, index), population.addPatient(ods, traits)]) {
+            expect(incoherence(patient, referenceDate), patient.nhsNumber).toEqual([]);
+            expect(isSyntheticNhsNumber(patient.nhsNumber)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+});
+
+describe("traits", () => {
+  const population = createPopulation({
+    seed: 3,
+    referenceDate: REFERENCE_DATE,
+    practices: 3,
+    patientsPerPractice: 100,
+  });
+  const [emis, tpp] = population.practices();
+
+  it("fills the fields PDS and the practices read", () => {
+    const ods = emis!.ods;
+    expect(population.addPatient(ods, ["sensitive-patient"]).restricted).toBe(true);
+    expect(population.addPatient(ods, ["inactive-registration"]).registration).toBe("inactive");
+    const deceased = population.addPatient(ods, ["deceased"]);
+    expect(deceased.deceasedDate! < REFERENCE_DATE).toBe(true);
+    expect(deceased.medications.every((m) => m.status !== "active")).toBe(true);
+    expect(population.addPatient(ods, ["dissent"]).dissent).toBe(true);
+    expect(population.addPatient(ods, ["no-allergies-recorded"]).allergies.kind).toBe("nothing-recorded");
+    expect(population.addPatient(ods, ["no-known-allergies"]).allergies.kind).toBe("no-known-allergies");
+    const plain = population.addPatient(ods, []);
+    expect([plain.restricted, plain.registration, plain.deceasedDate, plain.previousPractice]).toEqual([
+      false,
+      "active",
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("moves a patient from another practice of the region, which still holds the record up to the move", () => {
+    const moved = population.addPatient(tpp!.ods, ["moved-practice"]);
+    const previous = moved.previousPractice!;
+    expect(previous.ods).not.toBe(tpp!.ods);
+    expect(population.practice(previous.ods)).toBeDefined();
+    expect(moved.registeredSince).toBe(previous.until);
+    expect(population.findRecordAt(tpp!.ods, moved.nhsNumber)).toBe(moved);
+    const held = population.findRecordAt(previous.ods, moved.nhsNumber)!;
+    expect(held.practiceOds).toBe(previous.ods);
+    expect(held.registration).toBe("inactive");
+    const clinicians = new Set(population.practice(previous.ods)!.clinicians.map((c) => c.id));
+    for (const c of held.consultations) {
+      expect(c.date <= previous.until).toBe(true);
+      expect(clinicians.has(c.clinician)).toBe(true);
+    }
+    for (const m of held.medications) expect(m.issues.every((d) => d <= previous.until)).toBe(true);
+    expect(
+      population.findRecordAt(
+        population.practices()[2]!.ods === previous.ods ? emis!.ods : population.practices()[2]!.ods,
+        moved.nhsNumber,
+      ),
+    ).toBeUndefined();
+    const alone = createPopulation({
+      seed: 3,
+      referenceDate: REFERENCE_DATE,
+      practices: 1,
+      patientsPerPractice: 5,
+    });
+    expect(() => alone.addPatient(alone.practices()[0]!.ods, ["moved-practice"])).toThrow(/another practice/);
+  });
+
+  it("marks sensitive items, unfiled data, and makes a large record large", () => {
+    const sensitive = population.addPatient(emis!.ods, ["sensitive-items"]);
+    expect(sensitive.problems.filter((p) => p.sensitive).length).toBe(2);
+    expect(sensitive.problems.some((p) => p.sensitive && p.code.code === "105629000")).toBe(true);
+    expect(sensitive.medications.some((m) => m.sensitive)).toBe(true);
+    const filing = population.addPatient(emis!.ods, ["awaiting-filing"]);
+    expect(filing.medications.some((m) => m.awaitingFiling)).toBe(true);
+    expect(filing.investigations.some((t) => t.awaitingFiling)).toBe(true);
+    const large = population.addPatient(emis!.ods, ["large-record"]);
+    const entries =
+      large.consultations.length +
+      large.uncategorised.length +
+      large.medications.reduce((n, m) => n + m.issues.length, 0);
+    expect(entries).toBeGreaterThan(2000);
+  });
+
+  it("gives unusual names apostrophes, hyphens or diacritics", () => {
+    for (let i = 0; i < 20; i++) {
+      const patient = population.addPatient(tpp!.ods, ["unusual-name"]);
+      expect(`${patient.name.given.join(" ")} ${patient.name.family}`).toMatch(/['\- \u00C0-\u017F]/);
+    }
+  });
+
+  it("gives some generated patients a superseded NHS number that still finds them, but not at the practice", () => {
+    const big = createPopulation({
+      seed: 5,
+      referenceDate: REFERENCE_DATE,
+      practices: 2,
+      patientsPerPractice: 2000,
+    });
+    const withOld: SyntheticPatient[] = [];
+    for (const practice of big.practices())
+      for (let i = 0; i < practice.listSize; i++) {
+        const patient = big.patient(practice.ods, i);
+        if (patient.supersededNhsNumbers !== undefined) withOld.push(patient);
+      }
+    expect(withOld.length).toBe(8);
+    for (const patient of withOld) {
+      const old = patient.supersededNhsNumbers![0]!;
+      expect(isSyntheticNhsNumber(old)).toBe(true);
+      expect(old).not.toBe(patient.nhsNumber);
+      expect(big.findByNhsNumber(old)).toEqual(patient);
+      expect(big.findRecordAt(patient.practiceOds, old)).toBeUndefined();
+      expect(big.findRecordAt(patient.practiceOds, patient.nhsNumber)).toEqual(patient);
+    }
+  });
+
+  it("covers every trait on both systems in the sample", () => {
+    const sample = population.samplePatients();
+    for (const system of ["emis", "tpp"])
+      for (const trait of TRAITS)
+        expect(
+          sample.some(
+            (p) => p.traits.includes(trait) && population.practice(p.practiceOds)?.system === system,
+          ),
+          `${trait} on ${system}`,
+        ).toBe(true);
+  });
+
+  it("starts a 146-practice region of 6,000-patient lists without generating anyone", () => {
+    const started = performance.now();
+    const region = createPopulation({ seed: 1, referenceDate: REFERENCE_DATE, practices: 146 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(region.practices()).toHaveLength(146);
+    expect(region.practices().reduce((n, p) => n + p.listSize, 0)).toBe(876_000);
+    const last = region.practices()[145]!;
+    expect(region.findByNhsNumber(region.patient(last.ods, 5999).nhsNumber)?.index).toBe(5999);
+    expect(() => createPopulation({ practices: 152 })).toThrow(/999 range/);
+    expect(() => createPopulation({ seed: 1.5 })).toThrow(/seed/);
+    expect(() => createPopulation({ practise: 3 } as never)).toThrow(/unknown population option "practise"/);
+    expect(() => region.addPractice("cerner" as never)).toThrow(/system/);
+  });
+});
