@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ensureDirectory, writeReports } from "../reports/write-reports.js";
 import { catalogue } from "../scenarios/index.js";
+import { POPULATION_DEFAULTS } from "../simulators/population/population.js";
 import { startRegion } from "../simulators/region.js";
 import { CliError, cliError } from "./cli-errors.js";
 import type { ScenarioResult } from "./run-result.js";
@@ -153,7 +154,7 @@ function program(): Command {
     .addOption(new Option("--practices <n>", "how many practices").default(4).argParser(wholeNumber(1, 500)))
     .addOption(
       new Option("--patients-per-practice <n>", "patients on each practice's list")
-        .default(2000)
+        .default(POPULATION_DEFAULTS.patientsPerPractice)
         .argParser(wholeNumber(1, 20_000)),
     )
     .addOption(
