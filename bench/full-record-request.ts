@@ -1,0 +1,54 @@
+/**
+ * The fullest structured-record request the simulated practices accept: every clinical area of GP Connect
+ * Access Record Structured 1.6, each with the widest options, minus any area the practices do not serve yet
+ * (tried one by one, so the benchmarks follow the practices as they grow).
+ */
+import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
+import {
+  parseStructuredRecordParameters,
+  type StructuredRecordQuery,
+} from "../simulators/practices/structured-parameters.js";
+
+/** Everything, with no filters: resolved allergies, prescription issues, all problems, all consultations... */
+const CLINICAL_AREAS: readonly fhir.ParametersParameter[] = [
+  { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: true }] },
+  { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: true }] },
+  { name: "includeProblems" },
+  { name: "includeConsultations" },
+  { name: "includeImmunisations" },
+  { name: "includeUncategorisedData" },
+  { name: "includeInvestigations" },
+  { name: "includeReferrals" },
+];
+
+export interface FullRecordRequest {
+  readonly body: fhir.Parameters;
+  readonly query: StructuredRecordQuery;
+  /** Clinical areas asked for. */
+  readonly areas: readonly string[];
+  /** Clinical areas left out because the practices refuse them (e.g. not implemented yet). */
+  readonly refused: readonly string[];
+}
+
+export function fullRecordRequest(nhsNumber: string, today: string): FullRecordRequest {
+  const patientParameter: fhir.ParametersParameter = {
+    name: "patientNHSNumber",
+    valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
+  };
+  const parameters = (areas: readonly fhir.ParametersParameter[]): fhir.Parameters => ({
+    resourceType: "Parameters",
+    parameter: [patientParameter, ...areas],
+  });
+  const accepted = CLINICAL_AREAS.filter(
+    (area) => parseStructuredRecordParameters(parameters([area]), today).ok,
+  );
+  const body = parameters(accepted);
+  const parsed = parseStructuredRecordParameters(body, today);
+  if (!parsed.ok) throw new Error(`the practices refuse the full-record request: ${JSON.stringify(parsed)}`);
+  return {
+    body,
+    query: parsed.value,
+    areas: accepted.map((area) => area.name),
+    refused: CLINICAL_AREAS.filter((area) => !accepted.includes(area)).map((area) => area.name),
+  };
+}

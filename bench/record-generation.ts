@@ -1,0 +1,177 @@
+/**
+ * Full-record generation on one core: synthetic patients generated from (seed, practice, index) across a
+ * region's practices, then rendered as the structured-record Bundle a practice serves for the fullest
+ * request it accepts, and serialised. Every patient measured is generated for the first time. Runs in a
+ * fresh process pinned to one CPU (taskset), so the GC's helper threads share that core too.
+ *
+ *   node --import tsx bench/record-generation.ts
+ */
+import { createPopulation } from "../simulators/population/population.js";
+import type { Population, Practice } from "../simulators/population/types.js";
+import { flavourOf } from "../simulators/practices/index.js";
+import { structuredRecordBundle } from "../simulators/practices/structured-bundle.js";
+import { type Figure, figureTable, formatNumber } from "./figures.js";
+import {
+  canPinToOneCore,
+  isMainModule,
+  profilingFlags,
+  reportToParent,
+  runInFreshProcess,
+} from "./fresh-process.js";
+import { fullRecordRequest } from "./full-record-request.js";
+import { machineLine } from "./machine.js";
+import { largestListSize } from "./region-startup.js";
+
+const PRACTICES = 146;
+const SEED = 1;
+const WARM_UP_MS = 1500;
+const MEASURE_MS = 5000;
+const TARGET_RECORDS_PER_SECOND = 20_000;
+
+interface Phase {
+  readonly records: number;
+  readonly elapsedMs: number;
+  /** CPU time of the whole process (JS thread and GC threads, all on the one pinned core). */
+  readonly cpuMs: number;
+  readonly bytes: number;
+  readonly entries: number;
+}
+
+interface GenerationRun {
+  readonly pinned: boolean;
+  readonly areas: readonly string[];
+  readonly refused: readonly string[];
+  readonly generationOnly: Phase;
+  readonly withBundle: Phase;
+}
+
+/**
+ * Walks the region's lists index by index, a patient from every practice in turn, from `firstIndex` on
+ * (downwards when `step` is -1), until `durationMs` has passed.
+ */
+function timed(
+  population: Population,
+  firstIndex: number,
+  step: 1 | -1,
+  durationMs: number,
+  work: (practice: Practice, index: number) => { bytes: number; entries: number } | undefined,
+): Phase & { nextIndex: number } {
+  const practices = population.practices();
+  let index = firstIndex;
+  let records = 0;
+  let bytes = 0;
+  let entries = 0;
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  let elapsedMs = 0;
+  while (elapsedMs < durationMs) {
+    for (const practice of practices) {
+      const done = work(practice, index);
+      if (done !== undefined) {
+        bytes += done.bytes;
+        entries += done.entries;
+      }
+    }
+    records += practices.length;
+    index += step;
+    elapsedMs = performance.now() - start;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  return { records, elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000, bytes, entries, nextIndex: index };
+}
+
+function measure(pinned: boolean): GenerationRun {
+  const listSize = largestListSize(PRACTICES);
+  const population = createPopulation({ seed: SEED, practices: PRACTICES, patientsPerPractice: listSize });
+  const request = fullRecordRequest(
+    population.patient(population.practices()[0]?.ods ?? "", 0).nhsNumber,
+    population.referenceDate,
+  );
+
+  const generateOnly = (practice: Practice, index: number) => {
+    population.patient(practice.ods, index);
+    return undefined;
+  };
+  const generateAndServe = (practice: Practice, index: number) => {
+    const patient = population.patient(practice.ods, index);
+    const bundle = structuredRecordBundle({
+      seed: population.seed,
+      practice,
+      patient,
+      query: { ...request.query, nhsNumber: patient.nhsNumber },
+      flavour: flavourOf(practice.system),
+      asOf: population.referenceDate,
+    });
+    return { bytes: JSON.stringify(bundle).length, entries: bundle.entry?.length ?? 0 };
+  };
+
+  // Warm-up from the end of the lists, so the measured patients (from the start) are all generated afresh.
+  const warmGeneration = timed(population, listSize - 1, -1, WARM_UP_MS / 2, generateOnly);
+  timed(population, warmGeneration.nextIndex, -1, WARM_UP_MS / 2, generateAndServe);
+
+  const generationOnly = timed(population, 0, 1, MEASURE_MS, generateOnly);
+  const withBundle = timed(population, generationOnly.nextIndex, 1, MEASURE_MS, generateAndServe);
+  return { pinned, areas: request.areas, refused: request.refused, generationOnly, withBundle };
+}
+
+/** Records per second of the core's time: what one core does, whatever else the machine is running. */
+const perCpuSecond = (phase: Phase) => (phase.records / phase.cpuMs) * 1000;
+const perWallSecond = (phase: Phase) => (phase.records / phase.elapsedMs) * 1000;
+const microsecondsEach = (phase: Phase) => (phase.cpuMs * 1000) / phase.records;
+const describe = (phase: Phase) =>
+  `${formatNumber(perCpuSecond(phase))} records per CPU-second, ${formatNumber(microsecondsEach(phase))} µs each ` +
+  `(${formatNumber(phase.records)} records; wall clock ${formatNumber(perWallSecond(phase))}/s, ` +
+  `the core ${Math.round((phase.cpuMs / phase.elapsedMs) * 100)}% ours)`;
+
+export async function run(): Promise<Figure[]> {
+  console.log("\n## Full-record generation — one core");
+  console.log(machineLine());
+  const result = await runInFreshProcess<GenerationRun>("./record-generation.ts", {
+    args: ["--child", String(canPinToOneCore())],
+    pinToOneCore: true,
+    nodeFlags: profilingFlags(),
+  });
+  const { generationOnly, withBundle } = result;
+  console.log(
+    `${result.pinned ? "pinned to one CPU with taskset" : "NOT pinned (no taskset): one JS thread"}; ` +
+      `${PRACTICES} practices, patients taken from every practice in turn, each generated for the first time`,
+  );
+  console.log(
+    `bundle asks for: ${result.areas.join(", ")}` +
+      (result.refused.length === 0
+        ? ""
+        : ` (the practices refuse, so left out: ${result.refused.join(", ")})`),
+  );
+  console.log(`generation only:                 ${describe(generationOnly)}`);
+  console.log(`generation + Bundle + stringify: ${describe(withBundle)}`);
+  console.log(
+    `per full record: mean ${formatNumber(withBundle.bytes / withBundle.records)} bytes of JSON, ` +
+      `${formatNumber(withBundle.entries / withBundle.records)} Bundle entries; the Bundle and its JSON take ` +
+      `${formatNumber(microsecondsEach(withBundle) - microsecondsEach(generationOnly))} µs of each record`,
+  );
+  const target = { comparison: "≥", value: TARGET_RECORDS_PER_SECOND } as const;
+  const figures: Figure[] = [
+    {
+      benchmark: "record generation",
+      measure: "patients generated (domain model only), one core",
+      value: perCpuSecond(generationOnly),
+      unit: "records/CPU-s",
+      target,
+    },
+    {
+      benchmark: "record generation",
+      measure: "generated + Bundle + JSON.stringify, one core",
+      value: perCpuSecond(withBundle),
+      unit: "records/CPU-s",
+      target,
+    },
+  ];
+  console.log(`\n${figureTable(figures)}`);
+  return figures;
+}
+
+if (isMainModule(import.meta.url)) {
+  const [flag, pinned] = process.argv.slice(2);
+  if (flag === "--child") reportToParent(measure(pinned === "true"));
+  else await run();
+}
