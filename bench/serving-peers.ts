@@ -25,7 +25,7 @@ export interface PeerReady {
 }
 
 /** The region's first practice, with the region's whole population behind it, journal and all. */
-function gpHarnessPeer(referenceDate: string, patientsPerPractice: number): FastifyInstance {
+function gpHarnessPeer(referenceDate: string, patientsPerPractice: number, cached = true): FastifyInstance {
   const population = createPopulation({
     seed: SERVING_SEED,
     referenceDate,
@@ -39,6 +39,8 @@ function gpHarnessPeer(referenceDate: string, patientsPerPractice: number): Fast
     population,
     journal: new Journal(),
     endpointPath: practiceEndpointPath(practice.ods),
+    // Without the cache every request builds and serialises the Bundle afresh.
+    ...(cached ? {} : { bundleCache: null }),
   });
 }
 
@@ -68,6 +70,7 @@ async function serve(app: FastifyInstance): Promise<void> {
 if (isMainModule(import.meta.url)) {
   const [peer, ...args] = process.argv.slice(2);
   if (peer === "gp-harness") await serve(gpHarnessPeer(args[0] ?? "", Number(args[1])));
+  else if (peer === "gp-harness-uncached") await serve(gpHarnessPeer(args[0] ?? "", Number(args[1]), false));
   else if (peer === "bare-fastify") await serve(bareFastifyPeer(args[0] ?? "", args[1] ?? "", args[2] ?? ""));
-  else throw new Error(`unknown peer ${peer}; expected gp-harness or bare-fastify`);
+  else throw new Error(`unknown peer ${peer}; expected gp-harness, gp-harness-uncached or bare-fastify`);
 }

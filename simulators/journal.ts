@@ -171,6 +171,8 @@ interface InFlight {
   fault?: AppliedFault;
   /** The status put on the wire by a fault that answers outside the framework (truncated). */
   rawStatus?: number;
+  /** The bearer JWT's claims, when the handler has decoded them already (so they are not decoded twice). */
+  jwtClaims?: Record<string, unknown>;
 }
 
 const inFlight = new WeakMap<IncomingMessage, InFlight>();
@@ -181,6 +183,12 @@ export function noteFault(request: IncomingMessage, fault: AppliedFault, rawStat
   if (state === undefined) return;
   state.fault = fault;
   if (rawStatus !== undefined) state.rawStatus = rawStatus;
+}
+
+/** Hands the journal the claims a handler decoded from this request's bearer JWT, to record as they are. */
+export function noteJwtClaims(request: IncomingMessage, claims: Record<string, unknown>): void {
+  const state = inFlight.get(request);
+  if (state !== undefined) state.jwtClaims = claims;
 }
 
 /**
@@ -230,11 +238,14 @@ function entryFor(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
-  const [path = "", search = ""] = request.url.split("?", 2);
+  const queryStart = request.url.indexOf("?");
+  const path = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
   const query: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(search)) {
-    const prev = query[k];
-    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  if (queryStart >= 0) {
+    for (const [k, v] of new URLSearchParams(request.url.slice(queryStart + 1).split("?", 1)[0])) {
+      const prev = query[k];
+      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
   }
   let nhsNumber: string | undefined;
   try {
@@ -242,7 +253,7 @@ function entryFor(
   } catch {
     nhsNumber = undefined;
   }
-  const jwtClaims = decodeJwtClaims(request.headers.authorization);
+  const jwtClaims = state.jwtClaims ?? decodeJwtClaims(request.headers.authorization);
   const parameters = parameterNames(request.body);
   return {
     time: new Date(state.arrived).toISOString(),

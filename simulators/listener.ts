@@ -1,21 +1,44 @@
 /**
  * One simulated service on one port, which can be taken offline (connections refused) and brought back on
- * the same port. A closed Fastify instance cannot listen again, so each start builds a fresh app.
+ * the same port. Either the service owns a Fastify app (a closed Fastify instance cannot listen again, so
+ * each start builds a fresh one), or it is a plain HTTP server handing its requests to an app it shares
+ * with others (the practices), so going offline closes only this service's port.
  */
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { RegionError } from "./region-errors.js";
 
-export interface ListenerOptions {
+interface ListenerBase {
   /** Names the service in error messages: "PDS", "SDS", "control", "practice A12345". */
   readonly name: string;
   readonly host: string;
   /** 0 = an ephemeral port, chosen at the first start and kept for every restart. */
   readonly port: number;
+}
+
+export interface AppListenerOptions extends ListenerBase {
+  /** A fresh app for each start. */
   readonly build: () => FastifyInstance;
 }
 
+export interface SharedAppListenerOptions extends ListenerBase {
+  /** Answers this port's requests (through an app other listeners share). */
+  readonly handler: RequestListener;
+  /** A server whose settings (timeouts, client-error handling) this port's server copies: the shared app's. */
+  readonly settingsFrom?: Server;
+}
+
+export type ListenerOptions = AppListenerOptions | SharedAppListenerOptions;
+
+/** A service while it listens. */
+interface Running {
+  readonly server: Server;
+  /** Resolves once the server and everything it owns are closed. */
+  close(): Promise<void>;
+}
+
 export class ServiceListener {
-  private app: FastifyInstance | undefined;
+  private running: Running | undefined;
   private boundPort: number;
   /** Starts and stops run one at a time, in call order, so a quick offline/online toggle cannot interleave. */
   private queue: Promise<void> = Promise.resolve();
@@ -36,30 +59,32 @@ export class ServiceListener {
 
   start(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.app !== undefined) return;
-      const app = this.options.build();
+      if (this.running !== undefined) return;
+      const { host, name } = this.options;
+      let running: Running;
       try {
-        await app.listen({ host: this.options.host, port: this.boundPort });
+        running = await ("build" in this.options
+          ? listenWithApp(this.options.build(), host, this.boundPort)
+          : listenWithHandler(this.options, host, this.boundPort));
       } catch (error) {
-        await app.close().catch(() => undefined);
-        throw listenError(this.options.name, this.options.host, this.boundPort, error);
+        throw listenError(name, host, this.boundPort, error);
       }
-      const address = app.server.address();
+      const address = running.server.address();
       if (address !== null && typeof address === "object") this.boundPort = address.port;
-      this.app = app;
+      this.running = running;
     });
   }
 
   /** Stops listening at once and drops every connection, idle keep-alive ones included, so callers are refused. */
   stop(): Promise<void> {
     return this.enqueue(async () => {
-      const app = this.app;
-      if (app === undefined) return;
-      this.app = undefined;
+      const running = this.running;
+      if (running === undefined) return;
+      this.running = undefined;
       // server.close() stops accepting now; Fastify's own close would first run its hooks.
-      app.server.close();
-      app.server.closeAllConnections();
-      await app.close();
+      running.server.close();
+      running.server.closeAllConnections();
+      await running.close();
       // Let clients in this process read the dropped connections' FIN before the caller's next request,
       // so it opens a new connection (refused) instead of writing into a dead pooled one.
       await new Promise((resolve) => setImmediate(resolve));
@@ -70,6 +95,41 @@ export class ServiceListener {
     const result = this.queue.then(operation);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+}
+
+async function listenWithApp(app: FastifyInstance, host: string, port: number): Promise<Running> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return { server: app.server, close: () => app.close() };
+}
+
+function listenWithHandler(options: SharedAppListenerOptions, host: string, port: number): Promise<Running> {
+  const server = createServer(options.handler);
+  if (options.settingsFrom !== undefined) copySettings(options.settingsFrom, server);
+  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host, port }, () => {
+      server.off("error", reject);
+      resolve({ server, close: () => closed });
+    });
+  });
+}
+
+/** The shared app's server is never listened on; each port's server behaves as it would. */
+function copySettings(from: Server, to: Server): void {
+  to.keepAliveTimeout = from.keepAliveTimeout;
+  to.requestTimeout = from.requestTimeout;
+  to.headersTimeout = from.headersTimeout;
+  to.timeout = from.timeout;
+  to.maxRequestsPerSocket = from.maxRequestsPerSocket;
+  for (const listener of from.listeners("clientError")) {
+    to.on("clientError", listener as (...args: unknown[]) => void);
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * A simulated region: the synthetic population, PDS, SDS, one GP Connect listener per practice, and the
  * control server that drives them, all on loopback. One listener per practice makes "offline" real: the
- * practice's port refuses connections, as a practice whose server is down does.
+ * practice's port refuses connections, as a practice whose server is down does. The practices' listeners
+ * share one fastify app (see PracticeHost), as booting an app per practice dominated start-up.
  */
+import type { FastifyInstance } from "fastify";
 import { buildControlApp, CONTROL_BASE_PATH, OPENAPI_PATH } from "./control-server.js";
 import { type Fault, type FaultService, LogNormalDelay, parseFault } from "./faults.js";
 import { FaultInjector } from "./faults-injection.js";
@@ -18,7 +20,9 @@ import {
   TRAITS,
   type Trait,
 } from "./population/types.js";
-import { buildPracticeApp, flavourOf } from "./practices/index.js";
+import { PracticeHost } from "./practice-host.js";
+import { flavourOf } from "./practices/index.js";
+import { registerPractice } from "./practices/practice-app.js";
 import { RegionError } from "./region-errors.js";
 import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "./spine/consumers.js";
 import { buildPdsApp, PDS_BASE_PATH } from "./spine/pds.js";
@@ -139,6 +143,8 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
   const injector = new FaultInjector();
   const consumers: DirectoryConsumer[] = [...KNOWN_CONSUMERS];
   const practiceListeners = new Map<string, ServiceListener>();
+  /** The app of the region's first practices, then one per practice added at run time (a ready app takes no routes). */
+  const practiceHosts: PracticeHost[] = [];
   const unknownNumbers = new UnknownNhsNumbers(population);
   let closed = false;
 
@@ -162,33 +168,48 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       : `${listener.origin}${practiceEndpointPath(ods)}`;
   };
 
-  const practiceListener = (practice: Practice): ServiceListener => {
+  /** Registers a practice's provider and its faults; the realistic-latency stream is the practice's own. */
+  const registerPracticeWithFaults = (context: FastifyInstance, practice: Practice): void => {
     const profile = flavourOf(practice.system).latency;
-    // One stream per practice, kept across offline/online, so a seed replays the same delays.
+    // One stream per practice, registered once and kept across offline/online, so a seed replays the same delays.
     const latency = options.realisticLatency
       ? new LogNormalDelay(profile.medianMs, profile.p95Ms, population.seed, practice.ordinal, LATENCY_STREAM)
       : undefined;
-    const listener = new ServiceListener({
-      name: `practice ${practice.ods}`,
-      host,
-      port: portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
-      build: () => {
-        const app = buildPracticeApp({
-          practice,
-          population,
-          journal,
-          endpointPath: practiceEndpointPath(practice.ods),
-        });
-        injector.install(app, {
-          target: practice.ods,
-          service: "practice",
-          ...(latency === undefined ? {} : { latency }),
-        });
-        return app;
-      },
+    registerPractice(context, {
+      practice,
+      population,
+      journal,
+      endpointPath: practiceEndpointPath(practice.ods),
+      notFoundRoute: true,
     });
-    practiceListeners.set(practice.ods, listener);
-    return listener;
+    injector.install(context, {
+      target: practice.ods,
+      service: "practice",
+      ...(latency === undefined ? {} : { latency }),
+    });
+  };
+
+  /** Serves these practices from one new app, each on a listener of its own (not started yet). */
+  const hostPractices = async (practices: readonly Practice[]): Promise<ServiceListener[]> => {
+    const practiceHost = await PracticeHost.start(practices, registerPracticeWithFaults);
+    practiceHosts.push(practiceHost);
+    return practices.map((practice) => {
+      const listener = new ServiceListener({
+        name: `practice ${practice.ods}`,
+        host,
+        port: portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
+        handler: practiceHost.handlerFor(practice.ods),
+        settingsFrom: practiceHost.server,
+      });
+      practiceListeners.set(practice.ods, listener);
+      return listener;
+    });
+  };
+
+  /** Stops every listener, then the practices' apps. */
+  const stopAll = async (): Promise<void> => {
+    await Promise.allSettled(allListeners().map((listener) => listener.stop()));
+    await Promise.allSettled(practiceHosts.map((practiceHost) => practiceHost.close()));
   };
 
   const pds = new ServiceListener({
@@ -269,7 +290,10 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
         );
       }
       const practice = population.addPractice(system, sharingEnabled === undefined ? {} : { sharingEnabled });
-      await practiceListener(practice).start();
+      const [listener] = await hostPractices([practice]);
+      // Closed while its app booted: the region's ports are all closed, and this one must not open.
+      assertOpen();
+      await listener?.start();
       return practiceInfo(practice);
     },
 
@@ -337,19 +361,19 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       if (closed) return;
       closed = true;
       injector.close();
-      await Promise.allSettled(allListeners().map((listener) => listener.stop()));
+      await stopAll();
     },
   };
 
   // Drawn now, so the sample's added patients get the same NHS numbers whatever the control calls' order.
   population.samplePatients();
-  for (const practice of population.practices()) practiceListener(practice);
+  await hostPractices(population.practices());
   // Listen everywhere at once; if any port fails, nothing is left running and the first failure is reported.
   const started = await Promise.allSettled(allListeners().map((listener) => listener.start()));
   const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failure !== undefined) {
     closed = true;
-    await Promise.allSettled(allListeners().map((listener) => listener.stop()));
+    await stopAll();
     throw failure.reason;
   }
   return region;

@@ -288,6 +288,75 @@ describe("a started region", () => {
   });
 });
 
+describe("practices sharing one app, each on its own port", () => {
+  let region: Region;
+  let first: RegionInfo["practices"][0];
+  let second: RegionInfo["practices"][0];
+
+  beforeAll(async () => {
+    region = await startRegion({ seed: 5, practices: 2, patientsPerPractice: 2 });
+    [first, second] = region.info().practices as [typeof first, typeof second];
+  });
+
+  afterAll(async () => {
+    await region.close();
+  });
+
+  const origin = (endpoint: string) => new URL(endpoint).origin;
+  const path = (endpoint: string) => new URL(endpoint).pathname;
+
+  it("answers a request only as the practice whose port it came in on", async () => {
+    const after = region.journal.lastSeq;
+    // The second practice's path on the first practice's port: the first practice's 404.
+    const crossed = await request(`${origin(first.endpoint)}${path(second.endpoint)}/metadata`);
+    expect(crossed.statusCode).toBe(404);
+    const outcome = (await crossed.body.json()) as fhir.OperationOutcome;
+    expect(outcome.issue[0]?.diagnostics).toBe(
+      `No such endpoint: GET ${path(second.endpoint)}/metadata (this practice serves POST ${path(first.endpoint)}/Patient/$gpc.getstructuredrecord and GET ${path(first.endpoint)}/metadata)`,
+    );
+    const unknown = await request(`${origin(second.endpoint)}/nowhere?x=1`, { method: "DELETE" });
+    expect(unknown.statusCode).toBe(404);
+    await unknown.body.dump();
+    expect(await getMetadata(second.endpoint)).toBe(200);
+
+    expect(region.journal.list({ after }).map((e) => [e.ods, e.method, e.path, e.query, e.status])).toEqual([
+      [first.ods, "GET", `${path(second.endpoint)}/metadata`, {}, 404],
+      [second.ods, "DELETE", "/nowhere", { x: "1" }, 404],
+      [second.ods, "GET", `${path(second.endpoint)}/metadata`, {}, 200],
+    ]);
+  });
+
+  it("keeps each practice's faults to that practice, offline included", async () => {
+    await region.setFault(first.ods, { kind: "error", status: 503 });
+    expect(await getMetadata(first.endpoint)).toBe(503);
+    expect(await getMetadata(second.endpoint)).toBe(200);
+
+    await region.setFault(first.ods, { kind: "offline" });
+    await expect(getMetadata(first.endpoint)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    expect(await getMetadata(second.endpoint)).toBe(200);
+
+    await region.setFault(first.ods, null);
+    expect(await getMetadata(first.endpoint)).toBe(200);
+  });
+
+  it("serves added practices, with their own faults, offline and back on the same port", async () => {
+    const added = await region.addPractice("tpp");
+    expect(await getMetadata(added.endpoint)).toBe(200);
+    const crossed = await request(`${origin(added.endpoint)}${path(first.endpoint)}/metadata`);
+    expect(crossed.statusCode).toBe(404);
+    await crossed.body.dump();
+
+    await region.setFault(added.ods, { kind: "error", status: 500 });
+    expect(await getMetadata(added.endpoint)).toBe(500);
+    expect(await getMetadata(first.endpoint)).toBe(200);
+    await region.setFault(added.ods, { kind: "offline" });
+    await expect(getMetadata(added.endpoint)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await region.clearFaults();
+    expect(await getMetadata(added.endpoint)).toBe(200);
+    expect(region.info().practices.find((p) => p.ods === added.ods)?.endpoint).toBe(added.endpoint);
+  });
+});
+
 describe("region ports", () => {
   it("uses the fixed base port: control P, PDS P+1, SDS P+2, practices from P+3, added ones next", async () => {
     const base = await freePortRun(6);
@@ -321,6 +390,20 @@ describe("region ports", () => {
         const server = await occupy(port);
         await new Promise((resolve) => server.close(resolve));
       }
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it("names a practice's port in use", async () => {
+    const base = await freePortRun(5);
+    const squatter = await occupy(base + 4);
+    try {
+      await expect(
+        startRegion({ seed: 4, practices: 2, patientsPerPractice: 1, port: base }),
+      ).rejects.toThrow(
+        new RegExp(`^port ${base + 4} \\(practice [A-Z0-9]+\\) is already in use on 127\\.0\\.0\\.1$`),
+      );
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }

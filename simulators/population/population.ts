@@ -34,8 +34,12 @@ export const POPULATION_DEFAULTS = {
   emisShare: 0.5,
 } as const;
 
-/** Generated patients kept in memory; beyond it they are regenerated (identically) when asked for again. */
-const GENERATED_CACHE_LIMIT = 10_000;
+/**
+ * Generated patients kept in memory; beyond it they are regenerated (identically) when asked for again.
+ * Small on purpose: regenerating a patient takes tens of microseconds, while holding 10,000 records let
+ * them outlive the young generation, and the old-generation collections cost more than regenerating.
+ */
+const GENERATED_CACHE_LIMIT = 1_000;
 /** One generated patient in this many has an older, superseded NHS number that PDS still knows. */
 export const SUPERSEDED_STRIDE = 500;
 const SUPERSEDED_STREAM = 0x53555045;

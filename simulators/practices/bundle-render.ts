@@ -85,6 +85,18 @@ export interface ListOptions {
   readonly problem?: fhir.Reference;
 }
 
+/** Sorted-by orderings, built once: every List carries one. */
+const ORDERED_BY_EVENT_DATE = {
+  system: CODE_SYSTEMS.listOrder,
+  code: "event-date",
+  display: "Sorted by Event Date",
+};
+const ORDERED_BY_SYSTEM = { system: CODE_SYSTEMS.listOrder, code: "system", display: "Sorted by System" };
+
+/**
+ * A List resource. Optional fields are assigned in place, in the order the JSON gives them, rather than
+ * spread in from conditional fragments: a List is built for every section of every record.
+ */
 export function list(
   render: Render,
   listCode: { readonly code: string; readonly display: string },
@@ -92,64 +104,52 @@ export function list(
   options: ListOptions = {},
 ): fhir.List {
   const warnings = options.warnings ?? [];
-  const extension: fhir.Extension[] = [
-    ...(options.encounter === undefined
-      ? [
-          {
-            url: EXTENSIONS.clinicalSetting,
-            valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...GENERAL_PRACTICE_SETTING }] },
-          },
-        ]
-      : []),
-    ...warnings.map((code) => ({ url: EXTENSIONS.listWarningCode, valueCode: code })),
-    ...(options.problem === undefined
-      ? []
-      : [
-          {
-            url: EXTENSIONS.relatedProblemHeader,
-            extension: [{ url: "target", valueReference: options.problem }],
-          },
-        ]),
-  ];
-  const order = options.orderedBy ?? "event-date";
-  const resource: fhir.List = {
-    resourceType: "List",
-    ...(options.id === undefined ? {} : { id: options.id }),
-    meta: { profile: [PROFILES.list] },
-    ...(extension.length === 0 ? {} : { extension }),
-    status: "current",
-    mode: "snapshot",
-    title: options.title ?? listCode.display,
-    code: {
-      coding: [{ system: options.system ?? SNOMED_SYSTEM, code: listCode.code, display: listCode.display }],
-    },
-    subject: render.patientRef,
-    ...(options.encounter === undefined ? {} : { encounter: options.encounter }),
-    date: `${render.input.asOf}T00:00:00+00:00`,
-    orderedBy: {
-      coding: [
-        order === "event-date"
-          ? { system: CODE_SYSTEMS.listOrder, code: "event-date", display: "Sorted by Event Date" }
-          : { system: CODE_SYSTEMS.listOrder, code: "system", display: "Sorted by System" },
-      ],
-    },
+  const extension: fhir.Extension[] = [];
+  if (options.encounter === undefined) {
+    extension.push({
+      url: EXTENSIONS.clinicalSetting,
+      valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...GENERAL_PRACTICE_SETTING }] },
+    });
+  }
+  for (const code of warnings) extension.push({ url: EXTENSIONS.listWarningCode, valueCode: code });
+  if (options.problem !== undefined) {
+    extension.push({
+      url: EXTENSIONS.relatedProblemHeader,
+      extension: [{ url: "target", valueReference: options.problem }],
+    });
+  }
+  const resource: fhir.List = { resourceType: "List" } as fhir.List;
+  if (options.id !== undefined) resource.id = options.id;
+  resource.meta = { profile: [PROFILES.list] };
+  if (extension.length > 0) resource.extension = extension;
+  resource.status = "current";
+  resource.mode = "snapshot";
+  resource.title = options.title ?? listCode.display;
+  resource.code = {
+    coding: [{ system: options.system ?? SNOMED_SYSTEM, code: listCode.code, display: listCode.display }],
+  };
+  resource.subject = render.patientRef;
+  if (options.encounter !== undefined) resource.encounter = options.encounter;
+  resource.date = `${render.input.asOf}T00:00:00+00:00`;
+  resource.orderedBy = {
+    coding: [
+      {
+        ...((options.orderedBy ?? "event-date") === "event-date" ? ORDERED_BY_EVENT_DATE : ORDERED_BY_SYSTEM),
+      },
+    ],
   };
   const notes = warnings.map((code) => LIST_WARNING_NOTES[code]);
   if (items.length > 0) {
-    return {
-      ...resource,
-      ...(notes.length === 0 ? {} : { note: [{ text: notes.join(" ") }] }),
-      entry: items.map((item) => ({ item })),
-    };
+    if (notes.length > 0) resource.note = [{ text: notes.join(" ") }];
+    resource.entry = items.map((item) => ({ item }));
+    return resource;
   }
   // An empty list says why it is empty, as GP Connect requires.
-  return {
-    ...resource,
-    note: [{ text: [...notes, "Information not available"].join(" ") }],
-    emptyReason: {
-      coding: [
-        { system: CODE_SYSTEMS.listEmptyReason, code: "no-content-recorded", display: "No Content Recorded" },
-      ],
-    },
+  resource.note = [{ text: [...notes, "Information not available"].join(" ") }];
+  resource.emptyReason = {
+    coding: [
+      { system: CODE_SYSTEMS.listEmptyReason, code: "no-content-recorded", display: "No Content Recorded" },
+    ],
   };
+  return resource;
 }

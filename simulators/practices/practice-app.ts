@@ -11,14 +11,15 @@ import Fastify, {
 } from "fastify";
 import { GPC_ERRORS, operationOutcome } from "../gpconnect/errors.js";
 import { FHIR_JSON } from "../gpconnect/identifiers.js";
-import { type Journal, recordInJournal } from "../journal.js";
+import { type Journal, noteJwtClaims, recordInJournal } from "../journal.js";
 import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
+import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
 import { capabilityStatement } from "./capability-statement.js";
 import type { GpcFailure } from "./failure.js";
 import { flavourOf, type SupplierFlavour } from "./flavours.js";
 import { checkRequestHeaders } from "./request-headers.js";
-import { structuredRecordBundle } from "./structured-bundle.js";
+import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
 import { nhsNumberInBody, parseStructuredRecordParameters } from "./structured-parameters.js";
 
 export interface PracticeAppOptions {
@@ -27,6 +28,15 @@ export interface PracticeAppOptions {
   readonly journal: Journal;
   /** "/{ODS}/STU3/1/gpconnect/structured/fhir": the path part of the endpoint SDS publishes. */
   readonly endpointPath: string;
+  /** Serialised Bundles to reuse: the process-wide cache when left out, none when null. */
+  readonly bundleCache?: SerialisedBundleCache | null;
+  /**
+   * Answer unknown paths from a catch-all route (`/*`, every method fastify routes) rather than a
+   * not-found handler. For many practices in one app, each under its own prefix: a not-found handler adds
+   * two routes for each of the ~34 methods the router knows, which dominated the region's start-up.
+   * Requests with a method fastify does not route then reach the app's own not-found handler.
+   */
+  readonly notFoundRoute?: boolean;
 }
 
 /** A Parameters body is a few hundred bytes; anything near this is not a GP Connect request. */
@@ -105,10 +115,23 @@ export function refusalFor(
 }
 
 export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
+  const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
+  registerPractice(app, options);
+  return app;
+}
+
+/**
+ * Registers one practice's provider (routes, journal, body parsers, error and not-found handlers) into `app`.
+ * For several practices in one fastify app, call it in an encapsulated context (a plugin) per practice,
+ * each under its own prefix and with `notFoundRoute`, so each keeps its own hooks, parsers and not-found
+ * answer; the root app should set `bodyLimit: PRACTICE_BODY_LIMIT_BYTES`.
+ */
+export function registerPractice(app: FastifyInstance, options: PracticeAppOptions): void {
   const { practice, population, journal } = options;
   const endpointPath = options.endpointPath.replace(/\/+$/, "");
   const flavour = flavourOf(practice.system);
-  const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
+  const bundleCache = options.bundleCache === undefined ? sharedBundleCache : options.bundleCache;
+  const cacheKeyPrefix = `${populationKey(population)}|${population.referenceDate}|${practice.ods}|`;
 
   recordInJournal(app, journal, { kind: "practice", ods: practice.ods }, (request) =>
     nhsNumberInBody(request.body),
@@ -130,7 +153,8 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
       diagnostics: `No such endpoint: ${request.method} ${request.url.split("?")[0]} (this practice serves POST ${endpointPath}/Patient/${STRUCTURED_RECORD_OPERATION} and GET ${endpointPath}/metadata)`,
       status: 404,
     });
-  app.setNotFoundHandler(notFound);
+  if (options.notFoundRoute) app.all("/*", notFound);
+  else app.setNotFoundHandler(notFound);
 
   app.get(`${endpointPath}/metadata`, async (_request, reply) =>
     reply
@@ -149,6 +173,7 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
       nowSeconds: Math.floor(Date.now() / 1000),
     });
     if (!headers.ok) return sendFailure(reply, headers.failure);
+    noteJwtClaims(request.raw, headers.value);
     if (!practice.sharingEnabled) {
       return sendFailure(reply, {
         code: "ACCESS DENIED",
@@ -170,15 +195,22 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
     if (refusal !== undefined || patient === undefined) {
       return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
     }
-    const bundle = structuredRecordBundle({
-      seed: population.seed,
-      practice,
-      patient,
-      query: query.value,
-      flavour,
-      asOf: population.referenceDate,
-    });
-    return reply.type(FHIR_JSON_UTF8).send(JSON.stringify(bundle));
+    // queryKey is what the Bundle's id is made from: equal keys, equal Bundles.
+    const cacheKey = `${cacheKeyPrefix}${nhsNumber}|${queryKey(query.value)}`;
+    let body = bundleCache?.get(cacheKey);
+    if (body === undefined) {
+      const bundle = structuredRecordBundle({
+        seed: population.seed,
+        practice,
+        patient,
+        query: query.value,
+        flavour,
+        asOf: population.referenceDate,
+      });
+      body = Buffer.from(JSON.stringify(bundle));
+      bundleCache?.set(cacheKey, body);
+    }
+    return reply.type(FHIR_JSON_UTF8).send(body);
   };
   // A parameter route, because route params are percent-decoded and some clients send "$" as "%24".
   app.post<{ Params: { operation: string } }>(
@@ -188,6 +220,4 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
       return getStructuredRecord(request, reply);
     },
   );
-
-  return app;
 }
