@@ -33,6 +33,14 @@ const digits2 = (text: string, at: number) => digit(text, at) * 10 + digit(text,
 const yearOf = (isoDate: string) =>
   digit(isoDate, 0) * 1000 + digit(isoDate, 1) * 100 + digit(isoDate, 2) * 10 + digit(isoDate, 3);
 
+/**
+ * The day number of a calendar date given as numbers. A day past the end of a month rolls into the next
+ * (29 February of a common year is 1 March), so comparing against it compares (year, month, day) tuples.
+ */
+export function dayNumberOf(year: number, month: number, day: number): number {
+  return civilToDays(year, month, day);
+}
+
 function civilToDays(year: number, m: number, d: number): number {
   const y = year - (m <= 2 ? 1 : 0);
   const era = Math.floor(y / 400);

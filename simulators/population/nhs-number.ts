@@ -34,19 +34,24 @@ export function isSyntheticNhsNumber(value: string): boolean {
  */
 let validMiddles: Int32Array | undefined;
 
+/** The modulus-11 weighted sum of "999" followed by the six digits of `middle`. */
+function weightedSumOfMiddle(middle: number): number {
+  // "999" contributes 9*10 + 9*9 + 9*8 = 243 to the weighted sum.
+  let sum = 243;
+  let rest = middle;
+  for (let weight = 2; weight <= 7; weight++) {
+    sum += (rest % 10) * weight;
+    rest = Math.floor(rest / 10);
+  }
+  return sum;
+}
+
 function validMiddleTable(): Int32Array {
   if (validMiddles !== undefined) return validMiddles;
   const table = new Int32Array(1_000_000);
   let count = 0;
-  // "999" contributes 9*10 + 9*9 + 9*8 = 243 to the weighted sum.
   for (let middle = 0; middle < 1_000_000; middle++) {
-    let sum = 243;
-    let rest = middle;
-    for (let weight = 2; weight <= 7; weight++) {
-      sum += (rest % 10) * weight;
-      rest = Math.floor(rest / 10);
-    }
-    if (11 - (sum % 11) !== 10) table[count++] = middle;
+    if (11 - (weightedSumOfMiddle(middle) % 11) !== 10) table[count++] = middle;
   }
   validMiddles = table.slice(0, count);
   return validMiddles;
@@ -57,11 +62,13 @@ export function syntheticNhsNumberCount(): number {
   return validMiddleTable().length;
 }
 
+/** The number at a table index, its check digit from the middle digits' weighted sum (no string parsing). */
 function numberAt(tableIndex: number): string {
-  const middle = validMiddleTable()[tableIndex];
+  const middle = (validMiddles ?? validMiddleTable())[tableIndex];
   if (middle === undefined) throw new RangeError(`no synthetic NHS number at table index ${tableIndex}`);
-  const firstNine = `999${String(middle).padStart(6, "0")}`;
-  return `${firstNine}${nhsCheckDigit(firstNine)}`;
+  const remainder = weightedSumOfMiddle(middle) % 11;
+  const check = remainder === 0 ? 0 : 11 - remainder;
+  return `999${String(middle).padStart(6, "0")}${check}`;
 }
 
 function tableIndexOf(nhsNumber: string): number | undefined {

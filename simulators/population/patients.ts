@@ -5,7 +5,16 @@
  * measurements, vaccinations follow the English schedule, and nothing is dated before birth or after the
  * record's end (the reference date, or the date of death).
  */
-import { addDays, addYears, ageOn, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
+import {
+  addDays,
+  addYears,
+  ageOn,
+  dayNumberOf,
+  fromDayNumber,
+  maxDate,
+  minDate,
+  toDayNumber,
+} from "./calendar.js";
 import {
   ALLERGIES,
   CHRONIC_LOW_BACK_PAIN,
@@ -119,29 +128,79 @@ function gaussian(random: Random, mean: number, sd: number): number {
   return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-function birthDate(random: Random, referenceDate: string, minimumAge: number): string {
-  const bands = AGE_BANDS.filter(([, to]) => to > minimumAge).map(
-    ([from, to, share]) => [[Math.max(from, minimumAge), to], share] as const,
-  );
-  const [from, to] = random.weighted(bands);
-  // Born between `to` years ago (exclusive) and `from` years ago.
-  return uniformDate(random, addDays(addYears(referenceDate, -to), 1), addYears(referenceDate, -from));
+/** The days a birth in an age band falls between: born `to` years ago (exclusive) to `from` years ago. */
+interface BirthDays {
+  readonly first: number;
+  readonly last: number;
 }
+
+/**
+ * Age bands as weighted birth-day ranges, by reference date and minimum age: the same few tables serve
+ * every patient of a population, where building them per patient was a tenth of generation's garbage.
+ */
+const birthBandsByDate = new Map<string, Map<number, readonly (readonly [BirthDays, number])[]>>();
+
+function birthBands(referenceDate: string, minimumAge: number): readonly (readonly [BirthDays, number])[] {
+  let byAge = birthBandsByDate.get(referenceDate);
+  if (byAge === undefined) {
+    byAge = new Map();
+    birthBandsByDate.set(referenceDate, byAge);
+  }
+  let bands = byAge.get(minimumAge);
+  if (bands === undefined) {
+    bands = AGE_BANDS.filter(([, to]) => to > minimumAge).map(([from, to, share]) => {
+      const first = toDayNumber(addDays(addYears(referenceDate, -to), 1));
+      const last = toDayNumber(addYears(referenceDate, -Math.max(from, minimumAge)));
+      return [{ first, last }, share] as const;
+    });
+    byAge.set(minimumAge, bands);
+  }
+  return bands;
+}
+
+function birthDay(random: Random, referenceDate: string, minimumAge: number): number {
+  const { first, last } = random.weighted(birthBands(referenceDate, minimumAge));
+  return last <= first ? first : random.int(first, last);
+}
+
+const ADULT_FEMALE_PREFIXES = [
+  ["Mrs", 5],
+  ["Ms", 3],
+  ["Miss", 2],
+] as const;
 
 function prefixFor(random: Random, gender: "male" | "female", age: number): string {
   if (age < 16) return gender === "male" ? "Master" : "Miss";
   if (gender === "male") return "Mr";
-  return random.weighted([
-    ["Mrs", 5],
-    ["Ms", 3],
-    ["Miss", 2],
-  ]);
+  return random.weighted(ADULT_FEMALE_PREFIXES);
 }
 
 function prevalenceAt(term: ProblemTerm, age: number): number {
   let probability = 0;
-  for (const [fromAge, p] of term.prevalence) if (age >= fromAge) probability = p;
+  const prevalence = term.prevalence;
+  for (let i = 0; i < prevalence.length; i++) {
+    const step = prevalence[i] as readonly [number, number];
+    if (age >= step[0]) probability = step[1];
+  }
   return probability;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Entry ids ("C1", "U3") for the first entries of each kind, made once: a record has a dozen entries, and
+ * building each id string per patient showed in the garbage collector's share.
+ */
+const ENTRY_IDS_CACHED = 64;
+const entryIdTables = new Map<string, readonly string[]>();
+
+function entryId(prefix: string, ordinal: number): string {
+  let table = entryIdTables.get(prefix);
+  if (table === undefined) {
+    table = Array.from({ length: ENTRY_IDS_CACHED }, (_, i) => `${prefix}${i + 1}`);
+    entryIdTables.set(prefix, table);
+  }
+  return ordinal <= ENTRY_IDS_CACHED ? (table[ordinal - 1] as string) : `${prefix}${ordinal}`;
 }
 
 function legacyCodeOf(
@@ -149,11 +208,6 @@ function legacyCodeOf(
   practice: Practice,
 ): Coding | undefined {
   return practice.system === "emis" ? term.readV2 : term.ctv3;
-}
-
-/** Spreads `legacyCode` only when there is one, so records without one stay deep-equal when regenerated. */
-function withLegacyCode(legacyCode: Coding | undefined): { legacyCode?: Coding } {
-  return legacyCode === undefined ? {} : { legacyCode };
 }
 
 /** Everything the record builders share for one patient. */
@@ -166,6 +220,17 @@ class RecordBuilder {
   readonly investigations: Investigation[] = [];
   readonly referrals: Referral[] = [];
 
+  /** Dates as day numbers too: the hot paths compare and offset them without parsing strings. */
+  readonly bornDay: number;
+  readonly endDay: number;
+  readonly endYear: number;
+  readonly age: number;
+  /** The town the practice is in, for hospital and laboratory names. */
+  readonly town: string;
+  private readonly bornYear: number;
+  private readonly bornMonth: number;
+  private readonly bornDate: number;
+
   constructor(
     readonly random: Random,
     readonly practice: Practice,
@@ -174,10 +239,36 @@ class RecordBuilder {
     /** The last day anything can be recorded: the reference date, or the date of death. */
     readonly end: string,
     readonly large: boolean,
-  ) {}
+  ) {
+    this.bornDay = toDayNumber(born);
+    this.endDay = toDayNumber(end);
+    this.endYear = Number(end.slice(0, 4));
+    this.age = ageOn(born, end);
+    this.town = practiceTown(practice).name;
+    this.bornYear = Number(born.slice(0, 4));
+    this.bornMonth = Number(born.slice(5, 7));
+    this.bornDate = Number(born.slice(8, 10));
+  }
 
-  get age(): number {
-    return ageOn(this.born, this.end);
+  /** The day number of the birthday `years` after birth (29 February falls back to 28 February), as addYears. */
+  birthdayDay(years: number): number {
+    const year = this.bornYear + years;
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return dayNumberOf(
+      year,
+      this.bornMonth,
+      this.bornMonth === 2 && this.bornDate === 29 && !leap ? 28 : this.bornDate,
+    );
+  }
+
+  /** The first day on which the patient is `years` old (ageOn(born, day) >= years from then on). */
+  ageReachedDay(years: number): number {
+    return dayNumberOf(this.bornYear + years, this.bornMonth, this.bornDate);
+  }
+
+  /** Whether a day falls within the record: from birth to its end. */
+  inRecord(day: number): boolean {
+    return day >= this.bornDay && day <= this.endDay;
   }
 
   clinician(): string {
@@ -186,23 +277,33 @@ class RecordBuilder {
 
   /** A date no earlier than birth and no later than the record's end. */
   within(from: string, to: string): string {
-    return uniformDate(this.random, maxDate(from, this.born), minDate(to, this.end));
+    return fromDayNumber(this.withinDays(toDayNumber(from), toDayNumber(to)));
+  }
+
+  /** `within` by day numbers. */
+  withinDays(from: number, to: number): number {
+    const first = Math.max(from, this.bornDay);
+    const last = Math.min(to, this.endDay);
+    return last <= first ? first : this.random.int(first, last);
   }
 
   consultation(
     date: string,
     narrative: string,
-    options: { problem?: string; sensitive?: boolean; type?: string; clinician?: string } = {},
+    problem?: string,
+    sensitive?: boolean,
+    type?: string,
+    clinician?: string,
   ): Consultation {
-    const consultation: Consultation = {
-      id: `C${this.consultations.length + 1}`,
+    const consultation: Mutable<Consultation> = {
+      id: entryId("C", this.consultations.length + 1),
       date,
-      type: options.type ?? this.random.pick(CONSULTATION_TYPES),
-      clinician: options.clinician ?? this.clinician(),
+      type: type ?? this.random.pick(CONSULTATION_TYPES),
+      clinician: clinician ?? this.clinician(),
       narrative,
-      ...(options.problem === undefined ? {} : { problem: options.problem }),
-      ...(options.sensitive === true ? { sensitive: true } : {}),
     };
+    if (problem !== undefined) consultation.problem = problem;
+    if (sensitive === true) consultation.sensitive = true;
     this.consultations.push(consultation);
     return consultation;
   }
@@ -214,27 +315,30 @@ class RecordBuilder {
     extra: { sensitive?: boolean; relatedProblems?: string[] } = {},
   ): Problem {
     const recordedBy = this.clinician();
-    const ended = status === "inactive" ? this.within(addDays(onset, 14), addDays(onset, 400)) : undefined;
-    const problem: Problem = {
-      id: `P${this.problems.length + 1}`,
-      code: term.snomed,
-      ...withLegacyCode(legacyCodeOf(term, this.practice)),
-      onset,
-      status,
-      significance: term.significance,
-      recordedBy,
-      ...(ended === undefined ? {} : { ended }),
-      ...(extra.relatedProblems !== undefined && extra.relatedProblems.length > 0
-        ? { relatedProblems: extra.relatedProblems }
-        : {}),
-      ...(extra.sensitive === true ? { sensitive: true } : {}),
-    };
+    const onsetDay = toDayNumber(onset);
+    const ended =
+      status === "inactive" ? fromDayNumber(this.withinDays(onsetDay + 14, onsetDay + 400)) : undefined;
+    // Optional fields only when present (no undefined values), so a regenerated record stays deep-equal.
+    const problem = { id: entryId("P", this.problems.length + 1), code: term.snomed } as Mutable<Problem>;
+    const legacyCode = legacyCodeOf(term, this.practice);
+    if (legacyCode !== undefined) problem.legacyCode = legacyCode;
+    problem.onset = onset;
+    problem.status = status;
+    problem.significance = term.significance;
+    problem.recordedBy = recordedBy;
+    if (ended !== undefined) problem.ended = ended;
+    if (extra.relatedProblems !== undefined && extra.relatedProblems.length > 0)
+      problem.relatedProblems = extra.relatedProblems;
+    if (extra.sensitive === true) problem.sensitive = true;
     this.problems.push(problem);
-    this.consultation(onset, `Diagnosed: ${term.snomed.display}.`, {
-      problem: problem.id,
-      clinician: recordedBy,
-      ...(extra.sensitive === true ? { sensitive: true } : {}),
-    });
+    this.consultation(
+      onset,
+      `Diagnosed: ${term.snomed.display}.`,
+      problem.id,
+      extra.sensitive,
+      undefined,
+      recordedBy,
+    );
     return problem;
   }
 
@@ -276,8 +380,9 @@ class RecordBuilder {
         issues = this.issues(first, lastIssue, drug.supplyDays);
       }
     }
-    const medication: Medication = {
-      id: `M${this.medications.length + 1}`,
+    // Built field by field (optional ones only when present), in the record's key order.
+    const fields: Partial<Mutable<Medication>> = {
+      id: entryId("M", this.medications.length + 1),
       product: drug.product,
       dosage: drug.dosage,
       quantity: drug.quantity,
@@ -287,48 +392,56 @@ class RecordBuilder {
       started,
       status,
       issues,
-      ...(options.treats === undefined ? {} : { treats: options.treats }),
-      recordedBy: this.clinician(),
-      ...(options.ended === undefined ? {} : { ended: options.ended }),
-      ...(options.sensitive === true ? { sensitive: true } : {}),
-      ...(options.awaitingFiling === true ? { awaitingFiling: true } : {}),
     };
+    if (options.treats !== undefined) fields.treats = options.treats;
+    fields.recordedBy = this.clinician();
+    if (options.ended !== undefined) fields.ended = options.ended;
+    if (options.sensitive === true) fields.sensitive = true;
+    if (options.awaitingFiling === true) fields.awaitingFiling = true;
+    const medication = fields as Medication;
     this.medications.push(medication);
     return medication;
   }
 
   immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {
-    const consultation = this.consultation(date, `${vaccine.procedure.display} given.`, {
-      type: "GP Surgery",
-    });
-    this.immunisations.push({
-      id: `I${this.immunisations.length + 1}`,
-      procedure: vaccine.procedure,
-      ...withLegacyCode(legacyCodeOf(vaccine, this.practice)),
+    const consultation = this.consultation(
       date,
-      ...(doseSequence === undefined ? {} : { doseSequence }),
-      recordedBy: consultation.clinician,
-      consultation: consultation.id,
-    });
+      `${vaccine.procedure.display} given.`,
+      undefined,
+      undefined,
+      "GP Surgery",
+    );
+    const immunisation = {
+      id: entryId("I", this.immunisations.length + 1),
+      procedure: vaccine.procedure,
+    } as Mutable<Immunisation>;
+    const legacyCode = legacyCodeOf(vaccine, this.practice);
+    if (legacyCode !== undefined) immunisation.legacyCode = legacyCode;
+    immunisation.date = date;
+    if (doseSequence !== undefined) immunisation.doseSequence = doseSequence;
+    immunisation.recordedBy = consultation.clinician;
+    immunisation.consultation = consultation.id;
+    this.immunisations.push(immunisation);
   }
 
   measurement(
     code: Coding,
     date: string,
     value: UncategorisedEntry["value"],
-    links: { consultation?: string; problem?: string; recordedBy?: string } = {},
+    links?: { consultation?: string; problem?: string; recordedBy?: string },
     components?: UncategorisedEntry["components"],
   ): void {
-    this.uncategorised.push({
-      id: `U${this.uncategorised.length + 1}`,
+    const entry = {
+      id: entryId("U", this.uncategorised.length + 1),
       code,
       date,
-      ...(value === undefined ? {} : { value }),
-      ...(components === undefined ? {} : { components }),
-      recordedBy: links.recordedBy ?? this.clinician(),
-      ...(links.consultation === undefined ? {} : { consultation: links.consultation }),
-      ...(links.problem === undefined ? {} : { problem: links.problem }),
-    });
+    } as Mutable<UncategorisedEntry>;
+    if (value !== undefined) entry.value = value;
+    if (components !== undefined) entry.components = components;
+    entry.recordedBy = links?.recordedBy ?? this.clinician();
+    if (links?.consultation !== undefined) entry.consultation = links.consultation;
+    if (links?.problem !== undefined) entry.problem = links.problem;
+    this.uncategorised.push(entry);
   }
 
   bloodPressure(
@@ -350,34 +463,38 @@ class RecordBuilder {
     shift: Partial<Record<string, { mean: number; sd: number }>>,
     links: { problem?: string; requestedBy?: string; awaitingFiling?: boolean } = {},
   ): Investigation {
-    const id = `T${this.investigations.length + 1}`;
-    const results: TestResult[] = test.analytes.map((analyte: AnalyteTerm, i) => {
+    const id = entryId("T", this.investigations.length + 1);
+    const results: TestResult[] = [];
+    for (let i = 0; i < test.analytes.length; i++) {
+      const analyte = test.analytes[i] as AnalyteTerm;
       const { mean, sd } = shift[analyte.code.code] ?? analyte;
       const scale = 10 ** analyte.decimals;
       const value = Math.max(0, Math.round(gaussian(this.random, mean, sd) * scale) / scale);
-      const flag = value > analyte.high ? "H" : value < analyte.low ? "L" : undefined;
-      return {
+      const result: Mutable<TestResult> = {
         id: `${id}.${i + 1}`,
         code: analyte.code,
         value: { value, unit: analyte.unit, ucum: analyte.ucum },
         low: analyte.low,
         high: analyte.high,
-        ...(flag === undefined ? {} : { flag }),
       };
-    });
-    const reported = minDate(addDays(collected, this.random.int(1, 3)), this.end);
-    const investigation: Investigation = {
+      if (value > analyte.high) result.flag = "H";
+      else if (value < analyte.low) result.flag = "L";
+      results.push(result);
+    }
+    const reportedDay = toDayNumber(collected) + this.random.int(1, 3);
+    const reported = fromDayNumber(Math.min(reportedDay, this.endDay));
+    const investigation = {
       id,
       test: test.code,
       specimen: { system: "http://snomed.info/sct", code: "122555007", display: "Venous blood specimen" },
       collected,
       reported,
-      laboratory: `${practiceTown(this.practice).name} General Hospital Pathology`,
+      laboratory: `${this.town} General Hospital Pathology`,
       results,
       requestedBy: links.requestedBy ?? this.clinician(),
-      ...(links.problem === undefined ? {} : { problem: links.problem }),
-      ...(links.awaitingFiling === true ? { awaitingFiling: true } : {}),
-    };
+    } as Mutable<Investigation>;
+    if (links.problem !== undefined) investigation.problem = links.problem;
+    if (links.awaitingFiling === true) investigation.awaitingFiling = true;
     this.investigations.push(investigation);
     return investigation;
   }
@@ -388,17 +505,18 @@ class RecordBuilder {
     reason: string,
     links: { problem?: string; consultation?: string; priority?: "routine" | "urgent"; requestedBy?: string },
   ): void {
-    this.referrals.push({
-      id: `R${this.referrals.length + 1}`,
+    const referral: Mutable<Referral> = {
+      id: entryId("R", this.referrals.length + 1),
       date,
       service: { system: "http://snomed.info/sct", code: "3457005", display: "Patient referral" },
-      recipient: `${service}, ${practiceTown(this.practice).name} General Hospital`,
+      recipient: `${service}, ${this.town} General Hospital`,
       priority: links.priority ?? "routine",
       reason,
       requestedBy: links.requestedBy ?? this.clinician(),
-      ...(links.problem === undefined ? {} : { problem: links.problem }),
-      ...(links.consultation === undefined ? {} : { consultation: links.consultation }),
-    });
+    };
+    if (links.problem !== undefined) referral.problem = links.problem;
+    if (links.consultation !== undefined) referral.consultation = links.consultation;
+    this.referrals.push(referral);
   }
 }
 
@@ -433,7 +551,16 @@ const REFERRALS: Partial<Record<string, { service: string; chance: number }>> = 
 function chronicCare(b: RecordBuilder, maxProblems: number): void {
   const { random, born, end } = b;
   const age = b.age;
-  const chosen = PROBLEMS.filter((term) => random.chance(prevalenceAt(term, age))).slice(0, maxProblems);
+  // Every term is drawn for (the draws stay in step), the first maxProblems kept; most patients have none.
+  let chosen: ProblemTerm[] | undefined;
+  for (let i = 0; i < PROBLEMS.length; i++) {
+    const term = PROBLEMS[i] as ProblemTerm;
+    if (random.chance(prevalenceAt(term, age))) {
+      chosen ??= [];
+      if (chosen.length < maxProblems) chosen.push(term);
+    }
+  }
+  if (chosen === undefined) return;
   const drafts = chosen.map((term) => {
     const firstAge = term.prevalence[0]?.[0] ?? 0;
     const onset = uniformDate(random, addYears(born, firstAge), end);
@@ -480,9 +607,11 @@ function chronicCare(b: RecordBuilder, maxProblems: number): void {
     const referral = REFERRALS[term.key];
     if (referral !== undefined && random.chance(referral.chance)) {
       const date = b.within(addDays(onset, 30), addDays(onset, 400));
-      const consultation = b.consultation(date, `Reviewed ${term.snomed.display.toLowerCase()}. Referred.`, {
-        problem: problem.id,
-      });
+      const consultation = b.consultation(
+        date,
+        `Reviewed ${term.snomed.display.toLowerCase()}. Referred.`,
+        problem.id,
+      );
       b.referral(date, referral.service, term.snomed.display, {
         problem: problem.id,
         consultation: consultation.id,
@@ -496,10 +625,13 @@ function chronicCare(b: RecordBuilder, maxProblems: number): void {
     const years = b.large ? Math.max(1, ageOn(onset, end)) : Math.min(2, Math.max(1, ageOn(onset, end)));
     for (let year = 0; year < years; year++) {
       const date = b.within(maxDate(onset, addYears(end, -(year + 1))), addYears(end, -year));
-      const consultation = b.consultation(date, `Annual review: ${term.snomed.display.toLowerCase()}.`, {
-        problem: problem.id,
-        type: "GP Surgery",
-      });
+      const consultation = b.consultation(
+        date,
+        `Annual review: ${term.snomed.display.toLowerCase()}.`,
+        problem.id,
+        undefined,
+        "GP Surgery",
+      );
       const links = {
         consultation: consultation.id,
         problem: problem.id,
@@ -516,63 +648,88 @@ function chronicCare(b: RecordBuilder, maxProblems: number): void {
   }
 }
 
+/** The first and last days COVID-19 first doses were given to adults here (first half of 2021). */
+const COVID_FIRST_DOSES_FROM = toDayNumber("2021-01-04");
+const COVID_FIRST_DOSES_TO = toDayNumber("2021-05-31");
+/** Diabetes and asthma: influenza vaccination whatever the age. */
+const FLU_AT_RISK_CODES = ["44054006", "195967001"];
+
+/** By day numbers throughout: every patient runs this, and string dates made it a tenth of generation. */
 function vaccinations(b: RecordBuilder, problems: readonly Problem[]): void {
-  const { random, born, end } = b;
-  const onOrBeforeEnd = (date: string) => date >= born && date <= end;
+  const random = b.random;
   // MMR: two doses (about 13 months and 3 years 4 months) for those born since the 1988 programme began.
-  if (born >= "1988-10-01") {
-    const first = addDays(addYears(born, 1), random.int(20, 60));
-    const second = addDays(addYears(born, 3), random.int(120, 180));
-    if (onOrBeforeEnd(first) && random.chance(0.92)) b.immunisation(VACCINES.mmr, first, 1);
-    if (onOrBeforeEnd(second) && random.chance(0.87)) b.immunisation(VACCINES.mmr, second, 2);
+  if (b.born >= "1988-10-01") {
+    const first = b.birthdayDay(1) + random.int(20, 60);
+    const second = b.birthdayDay(3) + random.int(120, 180);
+    if (b.inRecord(first) && random.chance(0.92)) b.immunisation(VACCINES.mmr, fromDayNumber(first), 1);
+    if (b.inRecord(second) && random.chance(0.87)) b.immunisation(VACCINES.mmr, fromDayNumber(second), 2);
   }
   // Influenza each autumn for the over-65s and those with diabetes or asthma (the last few seasons).
-  const atRisk = problems.some((p) => p.code.code === "44054006" || p.code.code === "195967001");
-  const endYear = Number(end.slice(0, 4));
+  let atRisk = false;
+  for (let i = 0; i < problems.length && !atRisk; i++)
+    atRisk = FLU_AT_RISK_CODES.includes((problems[i] as Problem).code.code);
+  const endYear = b.endYear;
   const seasons = b.large ? 20 : 4;
+  const aged65 = b.ageReachedDay(65);
   for (let year = endYear - seasons; year <= endYear; year++) {
-    const date = `${year}-10-${String(random.int(1, 28)).padStart(2, "0")}`;
-    if (!onOrBeforeEnd(date)) continue;
-    if ((ageOn(born, date) >= 65 || atRisk) && random.chance(0.75)) b.immunisation(VACCINES.influenza, date);
+    const date = dayNumberOf(year, 10, random.int(1, 28));
+    if (!b.inRecord(date)) continue;
+    if ((date >= aged65 || atRisk) && random.chance(0.75))
+      b.immunisation(VACCINES.influenza, fromDayNumber(date));
   }
-  const at65 = addDays(addYears(born, 65), random.int(0, 200));
-  if (onOrBeforeEnd(at65) && random.chance(0.7)) b.immunisation(VACCINES.pneumococcal, at65);
-  // COVID-19: two doses in the first half of 2021 for adults.
-  if (ageOn(born, "2021-01-01") >= 18 && random.chance(0.85)) {
-    const first = uniformDate(random, "2021-01-04", "2021-05-31");
-    const second = addDays(first, random.int(56, 84));
-    if (onOrBeforeEnd(first)) b.immunisation(VACCINES.covidFirst, first, 1);
-    if (onOrBeforeEnd(second)) b.immunisation(VACCINES.covidSecond, second, 2);
+  const at65 = b.birthdayDay(65) + random.int(0, 200);
+  if (b.inRecord(at65) && random.chance(0.7)) b.immunisation(VACCINES.pneumococcal, fromDayNumber(at65));
+  // COVID-19: two doses in the first half of 2021 for adults (18 on 1 January 2021: born by 1 January 2003).
+  if (b.born <= "2003-01-01" && random.chance(0.85)) {
+    const first = random.int(COVID_FIRST_DOSES_FROM, COVID_FIRST_DOSES_TO);
+    const second = first + random.int(56, 84);
+    if (b.inRecord(first)) b.immunisation(VACCINES.covidFirst, fromDayNumber(first), 1);
+    if (b.inRecord(second)) b.immunisation(VACCINES.covidSecond, fromDayNumber(second), 2);
   }
 }
+
+const SMOKING_STATUSES = [
+  [MEASUREMENTS.neverSmoked, 55],
+  [MEASUREMENTS.exSmoker, 30],
+  [MEASUREMENTS.smoker, 15],
+] as const;
 
 function everydayCare(b: RecordBuilder, registeredSince: string): void {
   const { random, end } = b;
   const adult = b.age >= 16;
+  const registeredDay = toDayNumber(registeredSince);
   if (adult) {
-    const date = b.within(addYears(b.born, 16), end);
-    const smoking = random.weighted([
-      [MEASUREMENTS.neverSmoked, 55],
-      [MEASUREMENTS.exSmoker, 30],
-      [MEASUREMENTS.smoker, 15],
-    ]);
+    const aged16 = b.birthdayDay(16);
+    const date = fromDayNumber(b.withinDays(aged16, b.endDay));
+    const smoking = random.weighted(SMOKING_STATUSES);
     b.measurement(smoking, date, undefined);
-    const weightDate = b.within(maxDate(registeredSince, addYears(b.born, 16)), end);
+    const weightDate = fromDayNumber(b.withinDays(Math.max(registeredDay, aged16), b.endDay));
     const weight = Math.max(40, Math.round(gaussian(random, b.gender === "male" ? 84 : 71, 12) * 10) / 10);
     b.measurement(MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
     const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
     b.measurement(MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
   }
   const count = b.large ? LARGE_RECORD_CONSULTATIONS : random.int(0, 6);
-  const from = b.large ? registeredSince : maxDate(registeredSince, addYears(end, -3));
+  const from = b.large ? registeredDay : Math.max(registeredDay, toDayNumber(addYears(end, -3)));
   for (let i = 0; i < count; i++) {
-    const date = b.within(from, end);
+    const date = fromDayNumber(b.withinDays(from, b.endDay));
     const consultation = b.consultation(date, random.pick(ROUTINE_NARRATIVES));
     if (adult && (b.large || random.chance(0.3))) {
       b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
     }
   }
 }
+
+const ALLERGY_RECORD_KINDS = [
+  ["recorded", 12],
+  ["no-known-allergies", 48],
+  ["nothing-recorded", 40],
+] as const;
+const ALLERGY_SEVERITIES = [
+  ["mild", 5],
+  ["moderate", 4],
+  ["severe", 1],
+] as const;
 
 function allergyRecord(
   random: Random,
@@ -581,11 +738,7 @@ function allergyRecord(
   registeredSince: string,
   end: string,
 ): AllergyRecord {
-  const kind = random.weighted([
-    ["recorded", 12],
-    ["no-known-allergies", 48],
-    ["nothing-recorded", 40],
-  ] as const);
+  const kind = random.weighted(ALLERGY_RECORD_KINDS);
   return allergyRecordOfKind(random, practice, born, registeredSince, end, kind);
 }
 
@@ -606,21 +759,18 @@ function allergyRecordOfKind(
     };
   }
   const terms = random.sample(ALLERGIES, random.int(1, 2));
-  const allergies: Allergy[] = terms.map((term, i) => ({
-    id: `A${i + 1}`,
-    code: term.code,
-    ...withLegacyCode(legacyCodeOf(term, practice)),
-    category: term.category,
-    substance: term.substance,
-    reaction: random.pick(term.reactions),
-    severity: random.weighted([
-      ["mild", 5],
-      ["moderate", 4],
-      ["severe", 1],
-    ] as const),
-    recorded: uniformDate(random, minDate(addYears(born, 1), end), end),
-    recordedBy: random.pick(practice.clinicians).id,
-  }));
+  const allergies: Allergy[] = terms.map((term, i) => {
+    const allergy = { id: `A${i + 1}`, code: term.code } as Mutable<Allergy>;
+    const legacyCode = legacyCodeOf(term, practice);
+    if (legacyCode !== undefined) allergy.legacyCode = legacyCode;
+    allergy.category = term.category;
+    allergy.substance = term.substance;
+    allergy.reaction = random.pick(term.reactions);
+    allergy.severity = random.weighted(ALLERGY_SEVERITIES);
+    allergy.recorded = uniformDate(random, minDate(addYears(born, 1), end), end);
+    allergy.recordedBy = random.pick(practice.clinicians).id;
+    return allergy;
+  });
   return { kind, allergies };
 }
 
@@ -705,19 +855,20 @@ function nameFor(random: Random, gender: "male" | "female", unusual: boolean) {
   return { given, family: random.pick(FAMILY_NAMES) };
 }
 
-const byDate =
-  <T>(date: (item: T) => string) =>
-  (a: T, b: T) =>
-    date(a) < date(b) ? -1 : date(a) > date(b) ? 1 : 0;
+const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>
+  a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+const byCollected = (a: Investigation, b: Investigation) =>
+  a.collected < b.collected ? -1 : a.collected > b.collected ? 1 : 0;
 
 export function generatePatient(input: PatientSeed): SyntheticPatient {
   const { seed, referenceDate, practice, index, nhsNumber, traits } = input;
   const random = new Random(seed, practice.ordinal, index, PATIENT_STREAM);
-  const has = (trait: Trait) => traits.includes(trait);
+  const has = (trait: Trait) => traits.length > 0 && traits.includes(trait);
 
   const gender = random.chance(0.5) ? "male" : "female";
-  const minimumAge = Math.max(0, ...traits.map((t) => MINIMUM_AGE[t] ?? 0));
-  const born = birthDate(random, referenceDate, minimumAge);
+  let minimumAge = 0;
+  for (const trait of traits) minimumAge = Math.max(minimumAge, MINIMUM_AGE[trait] ?? 0);
+  const born = fromDayNumber(birthDay(random, referenceDate, minimumAge));
   const deceasedDate = has("deceased")
     ? uniformDate(random, maxDate(addDays(born, 1), addYears(referenceDate, -2)), addDays(referenceDate, -1))
     : undefined;
@@ -770,7 +921,8 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
           (m): Medication => (m.status === "active" ? { ...m, status: "stopped", ended: deceasedDate } : m),
         );
 
-  return {
+  // Optional fields only when present (no undefined values), in the order the record has always had.
+  const patient: Partial<Mutable<SyntheticPatient>> = {
     nhsNumber,
     practiceOds: practice.ods,
     index,
@@ -784,21 +936,39 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
     usualGp,
     dissent: has("dissent"),
     restricted: has("sensitive-patient"),
-    ...(deceasedDate === undefined ? {} : { deceasedDate }),
-    registration: has("inactive-registration") ? "inactive" : "active",
-    ...(previousPractice === undefined ? {} : { previousPractice }),
-    ...(input.supersededNhsNumbers === undefined || input.supersededNhsNumbers.length === 0
-      ? {}
-      : { supersededNhsNumbers: [...input.supersededNhsNumbers] }),
-    problems: b.problems,
-    medications,
-    allergies,
-    immunisations: b.immunisations.sort(byDate((i) => i.date)),
-    consultations: b.consultations.sort(byDate((c) => c.date)),
-    uncategorised: b.uncategorised.sort(byDate((u) => u.date)),
-    investigations: b.investigations.sort(byDate((t) => t.collected)),
-    referrals: b.referrals.sort(byDate((r) => r.date)),
   };
+  if (deceasedDate !== undefined) patient.deceasedDate = deceasedDate;
+  patient.registration = has("inactive-registration") ? "inactive" : "active";
+  if (previousPractice !== undefined) patient.previousPractice = previousPractice;
+  if (input.supersededNhsNumbers !== undefined && input.supersededNhsNumbers.length > 0)
+    patient.supersededNhsNumbers = [...input.supersededNhsNumbers];
+  patient.problems = b.problems;
+  patient.medications = medications;
+  patient.allergies = allergies;
+  patient.immunisations = sortedBy(b.immunisations, byDate);
+  patient.consultations = sortedBy(b.consultations, byDate);
+  patient.uncategorised = sortedBy(b.uncategorised, byDate);
+  patient.investigations = sortedBy(b.investigations, byCollected);
+  patient.referrals = sortedBy(b.referrals, byDate);
+  return patient as SyntheticPatient;
+}
+
+/**
+ * Sorts in place, stably. Most lists hold a handful of entries, for which an insertion sort (moving only
+ * entries strictly after, so the order is the same as Array.prototype.sort's) costs far less than the call.
+ */
+function sortedBy<T>(items: T[], order: (a: T, b: T) => number): T[] {
+  if (items.length > 32) return items.sort(order);
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i] as T;
+    let j = i - 1;
+    while (j >= 0 && order(items[j] as T, item) > 0) {
+      items[j + 1] = items[j] as T;
+      j--;
+    }
+    items[j + 1] = item;
+  }
+  return items;
 }
 
 /**

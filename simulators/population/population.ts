@@ -45,6 +45,8 @@ export const SUPERSEDED_STRIDE = 500;
 const SUPERSEDED_STREAM = 0x53555045;
 const MOVED_STREAM = 0x4d4f5645;
 
+const NO_TRAITS: readonly Trait[] = [];
+
 const OPTION_NAMES = ["seed", "referenceDate", "practices", "patientsPerPractice", "emisShare"];
 
 /** Which system the practice at `ordinal` runs so that the first n practices hold ceil(n * share) EMIS ones. */
@@ -115,7 +117,8 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   const added: AddedPatient[] = [];
   const addedPatients = new Map<string, SyntheticPatient>();
   const addedCountByOds = new Map<string, number>();
-  const generatedCache = new Map<string, SyntheticPatient>();
+  /** By serial: a number key, where `${ods}/${index}` cost a string per lookup. */
+  const generatedCache = new Map<number, SyntheticPatient>();
   let sample: readonly SyntheticPatient[] | undefined;
 
   const key = (ods: string, index: number) => `${ods}/${index}`;
@@ -162,10 +165,9 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   }
 
   function generated(practice: Practice, index: number): SyntheticPatient {
-    const cacheKey = key(practice.ods, index);
-    const cached = generatedCache.get(cacheKey);
-    if (cached !== undefined) return cached;
     const serial = (serialOffsets[practice.ordinal] ?? 0) + index;
+    const cached = generatedCache.get(serial);
+    if (cached !== undefined) return cached;
     const superseded = supersededNumbersOf(serial);
     const patient = generatePatient({
       seed,
@@ -173,14 +175,14 @@ export function createPopulation(options: PopulationOptions = {}): Population {
       practice,
       index,
       nhsNumber: allocator.numberForSerial(serial),
-      traits: [],
-      ...(superseded === undefined ? {} : { supersededNhsNumbers: superseded }),
+      traits: NO_TRAITS,
+      supersededNhsNumbers: superseded,
     });
     if (generatedCache.size >= GENERATED_CACHE_LIMIT) {
       const oldest = generatedCache.keys().next().value;
       if (oldest !== undefined) generatedCache.delete(oldest);
     }
-    generatedCache.set(cacheKey, patient);
+    generatedCache.set(serial, patient);
     return patient;
   }
 

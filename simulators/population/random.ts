@@ -3,10 +3,15 @@
  * so every patient is generated on its own, identically on every run, without generating the others.
  */
 
-/** Mixes a tuple of integers into four 32-bit words (splitmix32 over a running hash). */
-function seedWords(parts: readonly number[]): [number, number, number, number] {
+/**
+ * Mixes a tuple of integers into the generator's four 32-bit words (splitmix32 over a running hash).
+ * Writes into `into` rather than returning an array: a generator is made per patient, and the garbage
+ * of its seeding showed in profiles.
+ */
+function seedInto(into: Random, parts: readonly number[]): void {
   let h = 0x811c9dc5;
-  for (const part of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? 0;
     // Split into two 32-bit halves so large integers (seeds, serials) keep all their bits.
     const low = part >>> 0;
     const high = Math.floor(part / 0x1_0000_0000) >>> 0;
@@ -14,29 +19,43 @@ function seedWords(parts: readonly number[]): [number, number, number, number] {
     h = Math.imul(h ^ high, 0x01000193);
     h ^= h >>> 16;
   }
-  const words: number[] = [];
   let state = h >>> 0;
-  for (let i = 0; i < 4; i++) {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    words.push((z ^ (z >>> 15)) >>> 0);
-  }
-  return [words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0];
+  state = (state + 0x9e3779b9) >>> 0;
+  const a = splitmixWord(state);
+  state = (state + 0x9e3779b9) >>> 0;
+  const b = splitmixWord(state);
+  state = (state + 0x9e3779b9) >>> 0;
+  const c = splitmixWord(state);
+  state = (state + 0x9e3779b9) >>> 0;
+  into.reseed(a, b, c, splitmixWord(state));
+}
+
+function splitmixWord(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+  z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+  return (z ^ (z >>> 15)) >>> 0;
 }
 
 export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
 
   /** A generator for this tuple, e.g. `new Random(seed, ordinal, index, STREAM)`. */
   constructor(...parts: number[]) {
-    [this.a, this.b, this.c, this.d] = seedWords(parts);
+    seedInto(this, parts);
     // Discard the first outputs: sfc32 is weak right after seeding.
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /** Sets the state words (for seeding only). */
+  reseed(a: number, b: number, c: number, d: number): void {
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
   }
 
   nextUint32(): number {
@@ -68,26 +87,39 @@ export class Random {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
-  /** Picks by weight; weights need not sum to 1. */
+  /** Picks by weight; weights need not sum to 1. Indexed loops: called several times per patient. */
   weighted<T>(items: readonly (readonly [T, number])[]): T {
-    const total = items.reduce((sum, [, weight]) => sum + weight, 0);
+    let total = 0;
+    for (let i = 0; i < items.length; i++) total += (items[i] as readonly [T, number])[1];
     let target = this.next() * total;
-    for (const [item, weight] of items) {
-      target -= weight;
-      if (target < 0) return item;
+    for (let i = 0; i < items.length; i++) {
+      const entry = items[i] as readonly [T, number];
+      target -= entry[1];
+      if (target < 0) return entry[0];
     }
     const last = items[items.length - 1];
     if (last === undefined) throw new RangeError("cannot pick from an empty list");
     return last[0];
   }
 
-  /** `count` distinct items, in the order drawn. */
+  /**
+   * `count` distinct items, in the order drawn: each draw picks a position among the items not yet
+   * chosen. Positions are mapped back to the list without copying it (names are drawn from lists of
+   * hundreds, for a third of all patients).
+   */
   sample<T>(items: readonly T[], count: number): T[] {
-    const pool = [...items];
     const chosen: T[] = [];
-    while (chosen.length < count && pool.length > 0) {
-      const [item] = pool.splice(Math.floor(this.next() * pool.length), 1);
-      chosen.push(item as T);
+    /** Indices already chosen, ascending. */
+    const taken: number[] = [];
+    while (chosen.length < count && taken.length < items.length) {
+      let index = Math.floor(this.next() * (items.length - taken.length));
+      let at = 0;
+      while (at < taken.length && (taken[at] as number) <= index) {
+        index++;
+        at++;
+      }
+      taken.splice(at, 0, index);
+      chosen.push(items[index] as T);
     }
     return chosen;
   }
