@@ -3,7 +3,7 @@
  * south side, not only what it answered. Bounded: when full, the oldest entries go first, and the journal
  * says how many it dropped.
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppliedFault } from "./faults.js";
 
@@ -66,9 +66,35 @@ export interface JournalStats {
 export const DEFAULT_JOURNAL_CAPACITY = 10_000;
 export const MAX_JOURNAL_CAPACITY = 10_000_000;
 
+/**
+ * A request as the hooks keep it: references and numbers, cheap to take on every request. The copies a
+ * JournalEntry holds (headers, query, ISO time, parameter names) are made when the journal is read.
+ */
+interface RecordedRequest {
+  /** Given by the journal when it holds the request. */
+  seq: number;
+  readonly arrivedMs: number;
+  readonly target: JournalTarget;
+  readonly method: string;
+  readonly url: string;
+  /** Shared with other entries of the same app when their values are the same (see keptHeaders). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly jwtClaims: Record<string, unknown> | undefined;
+  readonly nhsNumber: string | undefined;
+  /** The parsed body, for its parameter names; request bodies are never mutated once parsed. */
+  readonly body: unknown;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly fault: AppliedFault | undefined;
+}
+
+type Held = JournalEntry | RecordedRequest;
+
+const isRecordedRequest = (held: Held): held is RecordedRequest => "arrivedMs" in held;
+
 export class Journal {
   /** A ring: `start` is the oldest entry once the buffer is full. */
-  private readonly entries: JournalEntry[] = [];
+  private readonly entries: Held[] = [];
   private start = 0;
   private nextSeq = 1;
   private droppedCount = 0;
@@ -85,14 +111,28 @@ export class Journal {
 
   record(entry: Omit<JournalEntry, "seq">): JournalEntry {
     const full: JournalEntry = { ...entry, seq: this.nextSeq++ };
+    this.hold(full);
+    return full;
+  }
+
+  /**
+   * Records a request from the hooks, deferring the copies until the journal is read. The object is held
+   * as it is (its seq set here), not copied: a full journal holds thousands, long enough for the garbage
+   * collector to move each one, so one small object of fixed shape per request is what it costs.
+   */
+  recordRequest(request: RecordedRequest): void {
+    request.seq = this.nextSeq++;
+    this.hold(request);
+  }
+
+  private hold(held: Held): void {
     if (this.entries.length < this.capacity) {
-      this.entries.push(full);
+      this.entries.push(held);
     } else {
-      this.entries[this.start] = full;
+      this.entries[this.start] = held;
       this.start = (this.start + 1) % this.capacity;
       this.droppedCount++;
     }
-    return full;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
@@ -100,17 +140,29 @@ export class Journal {
     const until = filter.until === undefined ? undefined : Date.parse(filter.until);
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.entries.length; i++) {
-      const e = this.entries[(this.start + i) % this.entries.length];
+      const slot = (this.start + i) % this.entries.length;
+      const e = this.entries[slot];
+      if (e === undefined) continue;
+      const recorded = isRecordedRequest(e);
+      const target = recorded ? e.target.kind : e.target;
+      const ods = recorded ? e.target.ods : e.ods;
+      const arrivedMs = recorded ? e.arrivedMs : Date.parse(e.time);
       if (
-        e !== undefined &&
-        (filter.target === undefined || e.target === filter.target) &&
-        (filter.ods === undefined || e.ods === filter.ods) &&
+        (filter.target === undefined || target === filter.target) &&
+        (filter.ods === undefined || ods === filter.ods) &&
         (filter.nhsNumber === undefined || e.nhsNumber === filter.nhsNumber) &&
         (filter.after === undefined || e.seq > filter.after) &&
-        (since === undefined || Date.parse(e.time) >= since) &&
-        (until === undefined || Date.parse(e.time) < until)
+        (since === undefined || arrivedMs >= since) &&
+        (until === undefined || arrivedMs < until)
       ) {
-        out.push(e);
+        if (recorded) {
+          // Made once: later reads answer the same entry.
+          const entry = journalEntryOf(e);
+          this.entries[slot] = entry;
+          out.push(entry);
+        } else {
+          out.push(e);
+        }
       }
     }
     return out;
@@ -165,8 +217,11 @@ export function parameterNames(body: unknown): string[] | undefined {
 
 /** What is known of a request in flight, until it is written to the journal once. */
 interface InFlight {
-  readonly arrived: number;
-  readonly started: bigint;
+  readonly arrivedMs: number;
+  /** performance.now() on arrival, for the latency. */
+  readonly started: number;
+  readonly request: FastifyRequest;
+  readonly recorder: Recorder;
   recorded: boolean;
   fault?: AppliedFault;
   /** The status put on the wire by a fault that answers outside the framework (truncated). */
@@ -175,7 +230,68 @@ interface InFlight {
   jwtClaims?: Record<string, unknown>;
 }
 
-const inFlight = new WeakMap<IncomingMessage, InFlight>();
+/** What one app's hooks write to: the journal, the target and how to name a request's patient. */
+interface Recorder {
+  readonly journal: Journal;
+  readonly target: JournalTarget;
+  readonly nhsNumberOf: (request: FastifyRequest) => string | undefined;
+  /** The headers and URL the last entry kept, to share with the next when they are the same. */
+  lastHeaders: Readonly<Record<string, string>> | undefined;
+  lastHeaderNames: readonly string[];
+  lastUrl: string;
+}
+
+/**
+ * The headers to keep for a request, as the journal shows them (arrays joined). A full journal holds
+ * thousands of entries: keeping each request's own header strings (a GP Connect JWT alone is a kilobyte or
+ * two) costs tens of megabytes, and collector work to move them. Consecutive requests from one consumer
+ * mostly carry the same values, so a value equal to the previous entry's is shared with it, and so is the
+ * whole object when every value is.
+ */
+function keptHeaders(headers: IncomingHttpHeaders, recorder: Recorder): Readonly<Record<string, string>> {
+  const last = recorder.lastHeaders;
+  const lastNames = recorder.lastHeaderNames;
+  let same = last !== undefined;
+  let count = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    // Same names in the same order, and the same values: the JSON of the entry is the same.
+    if (lastNames[count++] !== name || last?.[name] !== (Array.isArray(value) ? value.join(", ") : value)) {
+      same = false;
+      break;
+    }
+  }
+  if (same && last !== undefined && count === lastNames.length) return last;
+  const copy: Record<string, string> = {};
+  const names: string[] = [];
+  for (const name in headers) {
+    const raw = headers[name];
+    if (raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.join(", ") : raw;
+    const previous = last?.[name];
+    copy[name] = previous === value ? previous : value;
+    names.push(name);
+  }
+  recorder.lastHeaders = copy;
+  recorder.lastHeaderNames = names;
+  return copy;
+}
+
+/**
+ * A request's InFlight, on the request itself. Not a WeakMap keyed by the request: the InFlight refers back
+ * to the request, and V8's young-generation collector keeps such ephemeron entries alive until a full
+ * collection, so every request (a few kilobytes) was promoted to the old generation, and collection was the
+ * largest cost of a cached answer.
+ */
+const IN_FLIGHT = Symbol("gp-harness journal: request in flight");
+type TrackedRequest = IncomingMessage & { [IN_FLIGHT]?: InFlight };
+const inFlight = {
+  get: (request: IncomingMessage): InFlight | undefined => (request as TrackedRequest)[IN_FLIGHT],
+  set: (request: IncomingMessage, state: InFlight): void => {
+    (request as TrackedRequest)[IN_FLIGHT] = state;
+  },
+};
 
 /** Notes the fault a request met, for its journal entry (called by the fault injection). */
 export function noteFault(request: IncomingMessage, fault: AppliedFault, rawStatus?: number): void {
@@ -191,6 +307,42 @@ export function noteJwtClaims(request: IncomingMessage, claims: Record<string, u
   if (state !== undefined) state.jwtClaims = claims;
 }
 
+function write(state: InFlight, status: number): void {
+  if (state.recorded) return;
+  state.recorded = true;
+  const { request, recorder } = state;
+  let nhsNumber: string | undefined;
+  try {
+    nhsNumber = recorder.nhsNumberOf(request);
+  } catch {
+    nhsNumber = undefined;
+  }
+  const latencyMs = performance.now() - state.started;
+  const url = request.url === recorder.lastUrl ? recorder.lastUrl : request.url;
+  recorder.lastUrl = url;
+  recorder.journal.recordRequest({
+    seq: 0,
+    arrivedMs: state.arrivedMs,
+    target: recorder.target,
+    method: request.method,
+    url,
+    headers: keptHeaders(request.headers, recorder),
+    jwtClaims: state.jwtClaims,
+    nhsNumber,
+    body: request.body,
+    status,
+    latencyMs: Math.round(latencyMs * 1000) / 1000,
+    fault: state.fault,
+  });
+}
+
+/** Hung, reset and truncated requests never finish an answer: they are recorded when their connection ends. */
+function onResponseClose(this: ServerResponse): void {
+  if (this.writableFinished) return;
+  const state = inFlight.get(this.req);
+  if (state !== undefined) write(state, state.rawStatus ?? 0);
+}
+
 /**
  * Records every request the app receives (errors, 404s and faulted requests included) into the journal:
  * answered ones when the answer is sent, the others when their connection ends.
@@ -202,72 +354,63 @@ export function recordInJournal(
   target: JournalTarget,
   nhsNumberOf: (request: FastifyRequest) => string | undefined = () => undefined,
 ): void {
-  const write = (request: FastifyRequest, status: number): void => {
-    const state = inFlight.get(request.raw);
-    if (state === undefined || state.recorded) return;
-    state.recorded = true;
-    journal.record(entryFor(request, target, state, status, nhsNumberOf));
+  const recorder: Recorder = {
+    journal,
+    target,
+    nhsNumberOf,
+    lastHeaders: undefined,
+    lastHeaderNames: [],
+    lastUrl: "",
   };
-
-  app.addHook("onRequest", async (request, reply: FastifyReply) => {
+  // Callback hooks, not async ones: they run on every request, and a promise each is measurable.
+  app.addHook("onRequest", (request, reply: FastifyReply, done) => {
     inFlight.set(request.raw, {
-      arrived: Date.now(),
-      started: process.hrtime.bigint(),
+      arrivedMs: Date.now(),
+      started: performance.now(),
+      request,
+      recorder,
       recorded: false,
     });
-    // Hung, reset and truncated requests never finish an answer: record them when their connection ends.
-    reply.raw.once("close", () => {
-      if (reply.raw.writableFinished) return;
-      write(request, inFlight.get(request.raw)?.rawStatus ?? 0);
-    });
+    reply.raw.on("close", onResponseClose);
+    done();
   });
-  app.addHook("onResponse", async (request, reply) => {
-    write(request, reply.statusCode);
+  app.addHook("onResponse", (request, reply, done) => {
+    const state = inFlight.get(request.raw);
+    if (state !== undefined) write(state, reply.statusCode);
+    done();
   });
 }
 
-function entryFor(
-  request: FastifyRequest,
-  target: JournalTarget,
-  state: InFlight,
-  status: number,
-  nhsNumberOf: (request: FastifyRequest) => string | undefined,
-): Omit<JournalEntry, "seq"> {
-  const latencyMs = Number(process.hrtime.bigint() - state.started) / 1e6;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  const queryStart = request.url.indexOf("?");
-  const path = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+function journalEntryOf(recorded: RecordedRequest): JournalEntry {
+  const { url, target } = recorded;
+  // A copy of its own: the kept object may be shared with other entries.
+  const headers: Record<string, string> = { ...recorded.headers };
+  const queryStart = url.indexOf("?");
+  const path = queryStart < 0 ? url : url.slice(0, queryStart);
   const query: Record<string, string | string[]> = {};
   if (queryStart >= 0) {
-    for (const [k, v] of new URLSearchParams(request.url.slice(queryStart + 1).split("?", 1)[0])) {
+    for (const [k, v] of new URLSearchParams(url.slice(queryStart + 1).split("?", 1)[0])) {
       const prev = query[k];
       query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
   }
-  let nhsNumber: string | undefined;
-  try {
-    nhsNumber = nhsNumberOf(request);
-  } catch {
-    nhsNumber = undefined;
-  }
-  const jwtClaims = state.jwtClaims ?? decodeJwtClaims(request.headers.authorization);
-  const parameters = parameterNames(request.body);
+  const jwtClaims = recorded.jwtClaims ?? decodeJwtClaims(headers.authorization);
+  const parameters = parameterNames(recorded.body);
+  const { nhsNumber, fault } = recorded;
   return {
-    time: new Date(state.arrived).toISOString(),
+    time: new Date(recorded.arrivedMs).toISOString(),
     target: target.kind,
     ...(target.ods === undefined ? {} : { ods: target.ods }),
-    method: request.method,
+    method: recorded.method,
     path,
     query,
     headers,
     ...(jwtClaims === undefined ? {} : { jwtClaims }),
     ...(nhsNumber === undefined ? {} : { nhsNumber }),
     ...(parameters === undefined ? {} : { parameters }),
-    status,
-    latencyMs: Math.round(latencyMs * 1000) / 1000,
-    ...(state.fault === undefined ? {} : { fault: state.fault }),
+    status: recorded.status,
+    latencyMs: recorded.latencyMs,
+    ...(fault === undefined ? {} : { fault }),
+    seq: recorded.seq,
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spineErrorCode } from "../simulators/gpconnect/errors.js";
@@ -864,6 +865,44 @@ describe("metadata and journal", () => {
     });
     expect(broken).toMatchObject({ status: 422, ods: tpp.practice.ods });
     expect(broken?.nhsNumber).toBeUndefined();
+  });
+
+  it("journals each request's own headers when a consumer repeats the same request", async () => {
+    // The patient other tests fetch from this practice: one it serves.
+    const patient = population.patient(emis.practice.ods, 1);
+    const body = JSON.stringify(
+      structuredRecordRequest({ nhsNumber: patient.nhsNumber, includeAllergies: true }),
+    );
+    const same = headersFor(emis, { traceId: randomUUID() });
+    const other = headersFor(emis, { traceId: randomUUID() });
+    const after = journal.lastSeq;
+    for (const headers of [same, same, other, same, { ...same, "x-extra": "1" }]) {
+      expect((await post(emis, body, headers)).status).toBe(200);
+    }
+    const entries = journal.list({ after });
+    expect(entries.map((e) => e.headers["ssp-traceid"])).toEqual([
+      same["Ssp-TraceID"],
+      same["Ssp-TraceID"],
+      other["Ssp-TraceID"],
+      same["Ssp-TraceID"],
+      same["Ssp-TraceID"],
+    ]);
+    expect(entries.map((e) => e.headers["x-extra"])).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "1",
+    ]);
+    expect(entries.every((e) => e.nhsNumber === patient.nhsNumber && e.jwtClaims !== undefined)).toBe(true);
+    expect(entries.map((e) => e.parameters)).toEqual(
+      entries.map(() => ["patientNHSNumber", "includeAllergies"]),
+    );
+    // Each entry is the caller's own copy.
+    const [first, second] = entries;
+    if (first !== undefined) first.headers["ssp-traceid"] = "changed";
+    expect(second?.headers["ssp-traceid"]).toBe(same["Ssp-TraceID"]);
+    expect(journal.list({ after }).map((e) => e.seq)).toEqual(entries.map((e) => e.seq));
   });
 });
 

@@ -33,11 +33,15 @@ export class SerialisedBundleCache {
     this.maxBytes = limits.maxBytes;
   }
 
+  /** The most recently used key: asked again (as under load), it needs no move to the back. */
+  private newestKey: string | undefined;
+
   get(key: string): Buffer | undefined {
     const body = this.entries.get(key);
-    if (body !== undefined) {
+    if (body !== undefined && key !== this.newestKey) {
       this.entries.delete(key);
       this.entries.set(key, body);
+      this.newestKey = key;
     }
     return body;
   }
@@ -51,12 +55,14 @@ export class SerialisedBundleCache {
       this.totalBytes -= previous.length;
     }
     this.entries.set(key, body);
+    this.newestKey = key;
     this.totalBytes += body.length;
     while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes) {
       const oldest = this.entries.entries().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest[0]);
       this.totalBytes -= oldest[1].length;
+      if (oldest[0] === this.newestKey) this.newestKey = undefined;
     }
   }
 
@@ -70,6 +76,7 @@ export class SerialisedBundleCache {
 
   clear(): void {
     this.entries.clear();
+    this.newestKey = undefined;
     this.totalBytes = 0;
   }
 }

@@ -16,11 +16,15 @@ import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
 import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
 import { capabilityStatement } from "./capability-statement.js";
-import type { GpcFailure } from "./failure.js";
+import type { Checked, GpcFailure } from "./failure.js";
 import { flavourOf, type SupplierFlavour } from "./flavours.js";
 import { checkRequestHeaders } from "./request-headers.js";
 import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
-import { nhsNumberInBody, parseStructuredRecordParameters } from "./structured-parameters.js";
+import {
+  nhsNumberInBody,
+  parseStructuredRecordParameters,
+  type StructuredRecordQuery,
+} from "./structured-parameters.js";
 
 export interface PracticeAppOptions {
   readonly practice: Practice;
@@ -49,6 +53,44 @@ const ACCEPTED_CONTENT_TYPES = ["application/fhir+json", "application/json"];
 /** A body that was sent as JSON but does not parse: answered 422 INVALID_RESOURCE, not a framework 400. */
 class MalformedJsonBody {
   constructor(readonly reason: string) {}
+}
+
+/** Request bodies parsed, by their text: a consumer under load sends the same few bodies again and again. */
+const PARSED_BODIES_MAX = 256;
+/** Longer bodies are parsed every time (a Parameters body is a few hundred bytes). */
+const PARSED_BODY_MAX_CHARS = 8 * 1024;
+const parsedBodies = new Map<string, unknown>();
+
+/** Frozen, because one parsed body is shared by every request that sent the same text. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** JSON.parse, once per distinct short body; throws as JSON.parse does. */
+function parseJsonBody(text: string): unknown {
+  if (text.length > PARSED_BODY_MAX_CHARS) return JSON.parse(text);
+  let parsed = parsedBodies.get(text);
+  if (parsed === undefined) {
+    parsed = deepFreeze(JSON.parse(text) as unknown);
+    if (parsedBodies.size >= PARSED_BODIES_MAX) {
+      const oldest = parsedBodies.keys().next().value;
+      if (oldest !== undefined) parsedBodies.delete(oldest);
+    }
+    parsedBodies.set(text, parsed);
+  }
+  return parsed;
+}
+
+/** A body's checked Parameters for one day (the search dates are bounded by today), and its cache key. */
+interface CheckedBody {
+  readonly today: string;
+  readonly query: Checked<StructuredRecordQuery>;
+  /** The bundle cache's key, made when first needed. */
+  cacheKey?: string;
 }
 
 function sendFailure(reply: FastifyReply, failure: GpcFailure): FastifyReply {
@@ -140,7 +182,7 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(ACCEPTED_CONTENT_TYPES, { parseAs: "string" }, (_request, body, done) => {
     try {
-      done(null, JSON.parse(String(body)));
+      done(null, parseJsonBody(String(body)));
     } catch (error) {
       done(null, new MalformedJsonBody(error instanceof Error ? error.message : String(error)));
     }
@@ -161,6 +203,21 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
       .type(FHIR_JSON_UTF8)
       .send(JSON.stringify(capabilityStatement(practice, flavour, population.referenceDate))),
   );
+
+  // Checking the Parameters is a pure function of the body and the day: parsed bodies are shared (see
+  // parseJsonBody), so a body sent again is checked once a day. Weak keys: unshared bodies just go.
+  const checkedBodies = new WeakMap<object, CheckedBody>();
+  const checkedBody = (body: unknown, today: string): CheckedBody => {
+    if (body === null || typeof body !== "object") {
+      return { today, query: parseStructuredRecordParameters(body, today) };
+    }
+    let checked = checkedBodies.get(body);
+    if (checked === undefined || checked.today !== today) {
+      checked = { today, query: parseStructuredRecordParameters(body, today) };
+      checkedBodies.set(body, checked);
+    }
+    return checked;
+  };
 
   const getStructuredRecord = async (request: FastifyRequest, reply: FastifyReply) => {
     // Without a Content-Type fastify leaves the body unparsed; a provider answers 415, as for a wrong one.
@@ -186,7 +243,8 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
         diagnostics: `The request body is not JSON: ${request.body.reason}`,
       });
     }
-    const query = parseStructuredRecordParameters(request.body, todayUtc());
+    const checked = checkedBody(request.body, todayUtc());
+    const { query } = checked;
     if (!query.ok) return sendFailure(reply, query.failure);
 
     const { nhsNumber } = query.value;
@@ -196,7 +254,8 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
       return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
     }
     // queryKey is what the Bundle's id is made from: equal keys, equal Bundles.
-    const cacheKey = `${cacheKeyPrefix}${nhsNumber}|${queryKey(query.value)}`;
+    checked.cacheKey ??= `${cacheKeyPrefix}${nhsNumber}|${queryKey(query.value)}`;
+    const { cacheKey } = checked;
     let body = bundleCache?.get(cacheKey);
     if (body === undefined) {
       const bundle = structuredRecordBundle({
