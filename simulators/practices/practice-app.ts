@@ -16,6 +16,7 @@ import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
 import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
 import { capabilityStatement } from "./capability-statement.js";
+import { deepFreeze } from "./deep-freeze.js";
 import type { Checked, GpcFailure } from "./failure.js";
 import { flavourOf, type SupplierFlavour } from "./flavours.js";
 import { checkRequestHeaders } from "./request-headers.js";
@@ -60,15 +61,6 @@ const PARSED_BODIES_MAX = 256;
 /** Longer bodies are parsed every time (a Parameters body is a few hundred bytes). */
 const PARSED_BODY_MAX_CHARS = 8 * 1024;
 const parsedBodies = new Map<string, unknown>();
-
-/** Frozen, because one parsed body is shared by every request that sent the same text. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 /** JSON.parse, once per distinct short body; throws as JSON.parse does. */
 function parseJsonBody(text: string): unknown {

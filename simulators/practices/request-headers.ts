@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ODS_ORGANISATION_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../gpconnect/identifiers.js";
 import type { Practice } from "../population/types.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { type Checked, fail, ok } from "./failure.js";
 
 /** GP Connect tokens live exactly five minutes. */
@@ -153,15 +154,6 @@ function checkClaims(claims: JwtClaims, endpointPath: string, nowSeconds: number
 const DECODED_TOKENS_MAX = 256;
 const decodedTokens = new Map<string, Checked<JwtClaims>>();
 let lastToken: { readonly text: string; readonly decoded: Checked<JwtClaims> } | undefined;
-
-/** Freezes what a decoded token holds, so that sharing it between the requests that sent it is safe. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 /** The token's claims, or why it cannot be read: a pure function of its text. */
 function decodeToken(token: string): Checked<JwtClaims> {
