@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Journal } from "../simulators/journal.js";
 import { createPopulation } from "../simulators/population/population.js";
+import type { Population, Practice } from "../simulators/population/types.js";
 import { buildPracticeApp } from "../simulators/practices/index.js";
 import { isMainModule, reportToParent } from "./fresh-process.js";
 
@@ -24,8 +25,11 @@ export interface PeerReady {
   readonly port: number;
 }
 
-/** The region's first practice, with the region's whole population behind it, journal and all. */
-function gpHarnessPeer(referenceDate: string, patientsPerPractice: number, cached = true): FastifyInstance {
+/** The benchmark's population and the practice that serves: the same in the peer and in the driver. */
+export function servingPopulation(
+  referenceDate: string,
+  patientsPerPractice: number,
+): { population: Population; practice: Practice } {
   const population = createPopulation({
     seed: SERVING_SEED,
     referenceDate,
@@ -34,6 +38,12 @@ function gpHarnessPeer(referenceDate: string, patientsPerPractice: number, cache
   });
   const practice = population.practices()[0];
   if (practice === undefined) throw new Error("the population has no practices");
+  return { population, practice };
+}
+
+/** The region's first practice, with the region's whole population behind it, journal and all. */
+function gpHarnessPeer(referenceDate: string, patientsPerPractice: number, cached = true): FastifyInstance {
+  const { population, practice } = servingPopulation(referenceDate, patientsPerPractice);
   return buildPracticeApp({
     practice,
     population,

@@ -16,7 +16,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { todayUtc } from "../simulators/population/calendar.js";
-import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice } from "../simulators/population/types.js";
 import { flavourOf } from "../simulators/practices/index.js";
 import { structuredRecordBundle } from "../simulators/practices/structured-bundle.js";
@@ -28,7 +27,12 @@ import { fullRecordRequest } from "./full-record-request.js";
 import { type LoadRequest, type LoadResult, type LoadSettings, runLoad } from "./load.js";
 import { machineLine } from "./machine.js";
 import { largestListSize } from "./region-startup.js";
-import { type PeerReady, practiceEndpointPath, SERVING_PRACTICES, SERVING_SEED } from "./serving-peers.js";
+import {
+  type PeerReady,
+  practiceEndpointPath,
+  SERVING_PRACTICES,
+  servingPopulation,
+} from "./serving-peers.js";
 import { startWireMock } from "./wiremock.js";
 
 const LOAD: LoadSettings = { connections: 10, pipelining: 1, durationSeconds: 10 };
@@ -164,14 +168,7 @@ export async function run(): Promise<Figure[]> {
 
   const referenceDate = todayUtc();
   const patientsPerPractice = largestListSize(SERVING_PRACTICES);
-  const population = createPopulation({
-    seed: SERVING_SEED,
-    referenceDate,
-    practices: SERVING_PRACTICES,
-    patientsPerPractice,
-  });
-  const practice = population.practices()[0];
-  if (practice === undefined) throw new Error("the population has no practices");
+  const { population, practice } = servingPopulation(referenceDate, patientsPerPractice);
   const endpointPath = practiceEndpointPath(practice.ods);
   const peers: Peer[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), "gp-harness-serving-"));

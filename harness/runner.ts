@@ -226,16 +226,16 @@ async function runScenario(
 
 /** What the gateway asked of PDS, SDS and the scenario's practice about this scenario's patient. */
 async function southEvidence(control: ControlClient, world: World): Promise<SouthExchange[]> {
-  const numbers = new Set(world.nhsNumbers());
   const ods = world.practice.ods;
-  const [practice, pds, sds] = await Promise.all([
+  // PDS is asked only about this scenario's numbers; SDS entries name the practice only in their query.
+  const [practice, sds, ...pds] = await Promise.all([
     control.journal({ target: "practice", ods }),
-    control.journal({ target: "pds" }),
     control.journal({ target: "sds" }),
+    ...[...new Set(world.nhsNumbers())].map((nhsNumber) => control.journal({ target: "pds", nhsNumber })),
   ]);
   const entries: JournalEntry[] = [
     ...practice,
-    ...pds.filter((e) => e.nhsNumber !== undefined && numbers.has(e.nhsNumber)),
+    ...pds.flat(),
     ...sds.filter((e) => JSON.stringify(e.query).includes(ods)),
   ].sort((a, b) => a.seq - b.seq);
   return entries.map((e) => ({

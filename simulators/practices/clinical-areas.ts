@@ -357,37 +357,31 @@ export function problemsArea(render: Render, filters: readonly ProblemFilter[]):
   const inBundle = new Set([...primaryIds, ...linkedIds]);
   const headers = [...primary, ...linked].map((problem) => {
     const related: fhir.Reference[] = [];
-    for (const medication of share.medications.filter((m: Medication) => m.treats === problem.id)) {
-      const summary = medicationSummary(render, medication);
-      resources.push(...summary);
-      const statement = refOf(summary[0] as fhir.Resource);
-      related.push(statement);
-      medicationRefs.push(statement);
-    }
-    for (const consultation of share.consultations.filter((c) => c.problem === problem.id)) {
-      const resource = encounter(render, consultation);
-      resources.push(resource);
-      related.push(refOf(resource));
-      consultationRefs.push(refOf(resource));
-    }
-    for (const entry of patient.uncategorised.filter((u) => u.problem === problem.id)) {
-      const resource = uncategorisedObservation(render, entry);
-      resources.push(resource);
-      related.push(refOf(resource));
-      observationRefs.push(refOf(resource));
-    }
-    for (const item of share.investigations.filter((t) => t.problem === problem.id)) {
-      const [report, ...rest] = investigationResources(render, item);
-      resources.push(report as fhir.Resource, ...rest);
-      related.push(refOf(report as fhir.Resource));
-      investigationRefs.push(refOf(report as fhir.Resource));
-    }
-    for (const item of patient.referrals.filter((r) => r.problem === problem.id)) {
-      const resource = referralRequest(render, item);
-      resources.push(resource);
-      related.push(refOf(resource));
-      referralRefs.push(refOf(resource));
-    }
+    const about = <T extends { readonly problem?: string }>(items: readonly T[]) =>
+      items.filter((item) => item.problem === problem.id);
+    renderInto(
+      resources,
+      share.medications.filter((m: Medication) => m.treats === problem.id),
+      (m) => medicationSummary(render, m),
+      related,
+      medicationRefs,
+    );
+    renderInto(resources, about(share.consultations), (c) => encounter(render, c), related, consultationRefs);
+    renderInto(
+      resources,
+      about(patient.uncategorised),
+      (u) => uncategorisedObservation(render, u),
+      related,
+      observationRefs,
+    );
+    renderInto(
+      resources,
+      about(share.investigations),
+      (t) => investigationResources(render, t),
+      related,
+      investigationRefs,
+    );
+    renderInto(resources, about(patient.referrals), (r) => referralRequest(render, r), related, referralRefs);
     return problemHeader(render, problem, related, inBundle);
   });
   const warnings: ListOptions["warnings"] = share.confidential.problems ? ["confidential-items"] : [];
@@ -433,24 +427,29 @@ export function consultationsArea(
     const note = narrative(render, consultation);
     const items: fhir.Reference[] = [refOf(note)];
     resources.push(visit, note);
-    for (const entry of patient.uncategorised.filter((u) => u.consultation === consultation.id)) {
-      const resource = uncategorisedObservation(render, entry);
-      resources.push(resource);
-      items.push(refOf(resource));
-      observationRefs.push(refOf(resource));
-    }
-    for (const entry of patient.immunisations.filter((i) => i.consultation === consultation.id)) {
-      const resource = immunization(render, entry);
-      resources.push(resource);
-      items.push(refOf(resource));
-      immunisationRefs.push(refOf(resource));
-    }
-    for (const entry of patient.referrals.filter((r) => r.consultation === consultation.id)) {
-      const resource = referralRequest(render, entry);
-      resources.push(resource);
-      items.push(refOf(resource));
-      referralRefs.push(refOf(resource));
-    }
+    const recordedIn = <T extends { readonly consultation?: string }>(entries: readonly T[]) =>
+      entries.filter((entry) => entry.consultation === consultation.id);
+    renderInto(
+      resources,
+      recordedIn(patient.uncategorised),
+      (u) => uncategorisedObservation(render, u),
+      items,
+      observationRefs,
+    );
+    renderInto(
+      resources,
+      recordedIn(patient.immunisations),
+      (i) => immunization(render, i),
+      items,
+      immunisationRefs,
+    );
+    renderInto(
+      resources,
+      recordedIn(patient.referrals),
+      (r) => referralRequest(render, r),
+      items,
+      referralRefs,
+    );
     const problem = share.problems.find((p) => p.id === consultation.problem);
     let problemRef: fhir.Reference | undefined;
     if (problem !== undefined) {
@@ -528,4 +527,22 @@ export function referralsArea(render: Render, period: SearchPeriod | undefined):
 /** Diary entries (recalls) are not generated yet: the list is there, empty, as a provider with none sends it. */
 export function diaryArea(render: Render): AreaResult {
   return { lists: [list(render, LIST_CODES.diaryEntries, [])], resources: [] };
+}
+
+/**
+ * Renders each item, adds what it renders to `resources`, and files a reference to its first resource (the
+ * one the others hang from) in every reference list given.
+ */
+function renderInto<T>(
+  resources: fhir.Resource[],
+  items: readonly T[],
+  render: (item: T) => fhir.Resource | readonly fhir.Resource[],
+  ...referenceLists: fhir.Reference[][]
+): void {
+  for (const item of items) {
+    const rendered = render(item);
+    const all: readonly fhir.Resource[] = Array.isArray(rendered) ? rendered : [rendered as fhir.Resource];
+    resources.push(...all);
+    for (const references of referenceLists) references.push(refOf(all[0] as fhir.Resource));
+  }
 }

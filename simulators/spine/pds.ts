@@ -10,7 +10,7 @@ import { isValidNhsNumber } from "../population/nhs-number.js";
 import type { Population, SyntheticPatient } from "../population/types.js";
 import type { R4Address, R4ContactPoint, R4OperationOutcome, R4Patient } from "./fhir-r4.js";
 import { PDS_ERRORS, type PdsErrorCode, pdsOperationOutcome } from "./pds-errors.js";
-import { ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
+import { answerFrameworkErrors, ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
 
 export const PDS_BASE_PATH = "/personal-demographics/FHIR/R4";
 
@@ -41,16 +41,12 @@ export function buildPdsApp({ population, journal }: PdsAppOptions): FastifyInst
   const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
   recordInJournal(app, journal, { kind: "pds" }, (request) => nhsNumberParam(request));
   ignoreRequestBodies(app);
-  app.setErrorHandler(async (error, _request, reply) => {
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (status === 413) {
-      return sendError(reply, "PAYLOAD_TOO_LARGE", `Request body exceeds ${SPINE_BODY_LIMIT_BYTES} bytes`);
-    }
-    if (typeof status === "number" && status >= 400 && status < 500) {
-      return sendError(reply, "INVALID_VALUE", (error as Error).message);
-    }
-    return sendError(reply, "INTERNAL_SERVER_ERROR", `The PDS simulator failed: ${(error as Error).message}`);
-  });
+  answerFrameworkErrors(
+    app,
+    "PDS",
+    { tooLarge: "PAYLOAD_TOO_LARGE", badRequest: "INVALID_VALUE", internal: "INTERNAL_SERVER_ERROR" },
+    sendError,
+  );
 
   // PDS mirrors both tracing headers on every answer, errors included.
   app.addHook("onSend", async (request, reply) => {

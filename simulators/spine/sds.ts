@@ -16,7 +16,7 @@ import { type Journal, recordInJournal } from "../journal.js";
 import type { ClinicalSystem, Population } from "../population/types.js";
 import type { DirectoryConsumer } from "./consumers.js";
 import type { R4Device, R4Endpoint, R4Extension, R4SearchsetBundle } from "./fhir-r4.js";
-import { ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
+import { answerFrameworkErrors, ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
 import { SDS_ERRORS, type SdsErrorCode, sdsOperationOutcome } from "./sds-errors.js";
 
 export const SDS_BASE_PATH = "/spine-directory/FHIR/R4";
@@ -103,16 +103,12 @@ export function buildSdsApp({
   const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
   recordInJournal(app, journal, { kind: "sds" });
   ignoreRequestBodies(app);
-  app.setErrorHandler(async (error, _request, reply) => {
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (status === 413) {
-      return sendError(reply, "PAYLOAD_TOO_LARGE", `Request body exceeds ${SPINE_BODY_LIMIT_BYTES} bytes`);
-    }
-    if (typeof status === "number" && status >= 400 && status < 500) {
-      return sendError(reply, "BAD_REQUEST", (error as Error).message);
-    }
-    return sendError(reply, "INTERNAL_SERVER_ERROR", `The SDS simulator failed: ${(error as Error).message}`);
-  });
+  answerFrameworkErrors(
+    app,
+    "SDS",
+    { tooLarge: "PAYLOAD_TOO_LARGE", badRequest: "BAD_REQUEST", internal: "INTERNAL_SERVER_ERROR" },
+    sendError,
+  );
 
   app.addHook("onSend", async (request, reply) => {
     const correlationId = request.headers["x-correlation-id"];
