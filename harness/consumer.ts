@@ -69,10 +69,8 @@ export class GatewayConsumer {
   /** Asks the gateway for the patient's structured record (allergies and medication), stating consent. */
   async getRecord(patient: WorldPatient, options: RecordRequestOptions): Promise<GatewayAnswer> {
     const nhsNumber = options.nhsNumber ?? patient.nhsNumber;
-    const url = new URL(
-      "Patient/$gpc.getstructuredrecord",
-      withTrailingSlash(this.options.baseUrl),
-    ).toString();
+    const base = withTrailingSlash(this.options.baseUrl);
+    const url = new URL("Patient/$gpc.getstructuredrecord", base).toString();
     const headers: Record<string, string> = {
       "content-type": "application/fhir+json",
       accept: "application/fhir+json",
@@ -80,7 +78,8 @@ export class GatewayConsumer {
       "ssp-from": HARNESS_CONSUMER.asid,
       "ssp-interactionid": STRUCTURED_RECORD_INTERACTION,
       "ods-from": HARNESS_CONSUMER.ods,
-      authorization: `Bearer ${consumerJwt(url)}`,
+      // GP Connect's aud is the provider's FHIR base (the endpoint SDS gives), not the operation's URL.
+      authorization: `Bearer ${consumerJwt(base.slice(0, -1))}`,
     };
     const placement = this.options.consent;
     if (placement !== undefined && options.consent !== "not-asked") {
@@ -167,7 +166,8 @@ export function consumerJwt(audience: string, now = new Date()): string {
     },
     requesting_practitioner: {
       resourceType: "Practitioner",
-      id: "harness-clinician",
+      // GP Connect: sub MUST be requesting_practitioner.id; a strict gateway refuses a token where they differ.
+      id: HARNESS_CLINICIAN.sdsUserId,
       identifier: [
         { system: "https://fhir.nhs.uk/Id/sds-user-id", value: HARNESS_CLINICIAN.sdsUserId },
         { system: "https://fhir.nhs.uk/Id/sds-role-profile-id", value: HARNESS_CLINICIAN.roleProfileId },

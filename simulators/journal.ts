@@ -381,6 +381,36 @@ export function recordInJournal(
   });
 }
 
+/**
+ * Records one request, once answered, that no recording hooks saw: one the router found no route for at
+ * all (a method fastify does not route) in an app that serves several targets, answered by that app's own
+ * not-found handler. Call it from that handler, before sending the answer.
+ */
+export function recordUnroutedRequest(
+  journal: Journal,
+  target: JournalTarget,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const state: InFlight = {
+    arrivedMs: Date.now(),
+    started: performance.now(),
+    request,
+    recorder: {
+      journal,
+      target,
+      nhsNumberOf: () => undefined,
+      lastHeaders: undefined,
+      lastHeaderNames: [],
+      lastUrl: "",
+    },
+    recorded: false,
+  };
+  inFlight.set(request.raw, state);
+  reply.raw.once("finish", () => write(state, reply.raw.statusCode));
+  reply.raw.on("close", onResponseClose);
+}
+
 function journalEntryOf(recorded: RecordedRequest): JournalEntry {
   const { url, target } = recorded;
   // A copy of its own: the kept object may be shared with other entries.

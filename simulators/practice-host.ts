@@ -13,6 +13,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from "n
 import Fastify, { type FastifyInstance, type FastifyPluginCallback } from "fastify";
 import { operationOutcome } from "./gpconnect/errors.js";
 import { FHIR_JSON } from "./gpconnect/identifiers.js";
+import { type Journal, recordUnroutedRequest } from "./journal.js";
 import type { Practice } from "./population/types.js";
 import { PRACTICE_BODY_LIMIT_BYTES } from "./practices/practice-app.js";
 
@@ -23,29 +24,52 @@ import { PRACTICE_BODY_LIMIT_BYTES } from "./practices/practice-app.js";
  */
 export type RegisterPractice = (context: FastifyInstance, practice: Practice) => void;
 
+export interface PracticeHostOptions {
+  /**
+   * Where requests that no practice's routes see are recorded, under the practice whose port they came to:
+   * those with a method fastify does not route (PROPFIND, LOCK, ...), answered by the shared app.
+   */
+  readonly journal?: Journal;
+}
+
+/**
+ * The practice whose port an unrouted request came in on, and the URL its client sent (the not-found handler
+ * runs while the URL still carries the routing prefix). Set only for those: the hot path stays bare.
+ */
+const unroutedArrivals = new WeakMap<IncomingMessage, { readonly ods: string; readonly url: string }>();
+
 export class PracticeHost {
   private constructor(
     private readonly app: FastifyInstance,
     private readonly served: ReadonlySet<string>,
+    /** The methods fastify routes; any other reaches the shared app's not-found handler. */
+    private readonly routedMethods: ReadonlySet<string>,
   ) {}
 
   /** One app serving these practices, booted and ready to route. */
-  static async start(practices: readonly Practice[], register: RegisterPractice): Promise<PracticeHost> {
+  static async start(
+    practices: readonly Practice[],
+    register: RegisterPractice,
+    options: PracticeHostOptions = {},
+  ): Promise<PracticeHost> {
     const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
+    const { journal } = options;
     // Only requests whose method fastify does not route (PROPFIND, LOCK, ...) miss every practice's routes.
-    app.setNotFoundHandler((request, reply) =>
-      reply
+    app.setNotFoundHandler((request, reply) => {
+      const arrival = unroutedArrivals.get(request.raw);
+      if (journal !== undefined && arrival !== undefined) {
+        recordUnroutedRequest(journal, { kind: "practice", ods: arrival.ods }, request, reply);
+      }
+      const url = arrival?.url ?? request.url;
+      return reply
         .code(404)
         .type(`${FHIR_JSON};charset=utf-8`)
         .send(
           JSON.stringify(
-            operationOutcome(
-              "BAD_REQUEST",
-              `No such endpoint: ${request.method} ${request.url.split("?")[0]}`,
-            ),
+            operationOutcome("BAD_REQUEST", `No such endpoint: ${request.method} ${url.split("?")[0]}`),
           ),
-        ),
-    );
+        );
+    });
     for (const practice of practices) {
       const plugin: FastifyPluginCallback = (context, _options, done) => {
         register(context, practice);
@@ -56,7 +80,11 @@ export class PracticeHost {
       app.register(plugin, { prefix: routingPrefix(practice.ods) });
     }
     await app.ready();
-    return new PracticeHost(app, new Set(practices.map((practice) => practice.ods)));
+    return new PracticeHost(
+      app,
+      new Set(practices.map((practice) => practice.ods)),
+      new Set(app.supportedMethods),
+    );
   }
 
   /** The app's own server (never listening): each practice's server copies its settings. */
@@ -69,8 +97,10 @@ export class PracticeHost {
     if (!this.served.has(ods)) throw new Error(`practice ${ods} is not served by this app`);
     const prefix = routingPrefix(ods);
     const app = this.app;
+    const routedMethods = this.routedMethods;
     return (request: IncomingMessage, response: ServerResponse) => {
       const url = request.url ?? "/";
+      if (!routedMethods.has(request.method ?? "")) unroutedArrivals.set(request, { ods, url });
       // Routing reads the URL synchronously (fastify's request.url reads it later, from the raw request):
       // route under this port's prefix, then put back the URL the client sent, for handlers and the journal.
       request.url = url.startsWith("/") ? `${prefix}${url}` : `${prefix}/${url}`;

@@ -191,7 +191,7 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
 
   /** Serves these practices from one new app, each on a listener of its own (not started yet). */
   const hostPractices = async (practices: readonly Practice[]): Promise<ServiceListener[]> => {
-    const practiceHost = await PracticeHost.start(practices, registerPracticeWithFaults);
+    const practiceHost = await PracticeHost.start(practices, registerPracticeWithFaults, { journal });
     practiceHosts.push(practiceHost);
     return practices.map((practice) => {
       const listener = new ServiceListener({

@@ -29,6 +29,8 @@ function datesOf(patient: SyntheticPatient): [string, string][] {
     dates.push([`investigation ${t.id} reported`, t.reported]);
   }
   for (const r of patient.referrals) dates.push([`referral ${r.id}`, r.date]);
+  // A diary entry is planned for the future (or is overdue), but was entered within the record.
+  for (const d of patient.diaryEntries) dates.push([`diary entry ${d.id} entered`, d.authoredOn]);
   return dates;
 }
 
@@ -61,6 +63,25 @@ function incoherence(patient: SyntheticPatient, referenceDate: string): string[]
   for (const t of patient.investigations) {
     if (t.reported < t.collected) wrong.push(`investigation ${t.id} reported before collected`);
     for (const r of t.results) if (r.value.unit === "") wrong.push(`result ${r.id} has no unit`);
+  }
+  if (patient.deceasedDate !== undefined && patient.diaryEntries.length > 0)
+    wrong.push("a dead patient still has recalls in the diary");
+  const consultations = new Map(patient.consultations.map((c) => [c.id, c]));
+  for (const d of patient.diaryEntries) {
+    if (d.planned <= d.authoredOn)
+      wrong.push(`diary entry ${d.id} planned (${d.planned}) before it was entered`);
+    if (d.plannedUntil !== undefined && d.plannedUntil < d.planned)
+      wrong.push(`diary entry ${d.id} planned period ends before it starts`);
+    if (d.problem !== undefined && !problems.has(d.problem))
+      wrong.push(`diary entry ${d.id} relates to no problem`);
+    const consultation = d.consultation === undefined ? undefined : consultations.get(d.consultation);
+    if (d.consultation !== undefined && consultation?.date !== d.authoredOn)
+      wrong.push(`diary entry ${d.id} was not entered in its consultation`);
+  }
+  for (const i of patient.immunisations.filter((x) => x.notGiven !== undefined)) {
+    if (i.doseSequence !== undefined) wrong.push(`immunisation ${i.id} not given has a dose number`);
+    if (i.consultation !== undefined && consultations.get(i.consultation)?.date !== i.date)
+      wrong.push(`immunisation ${i.id} not given is not dated as its consultation`);
   }
   return wrong;
 }
@@ -115,6 +136,45 @@ describe("population properties (fast-check)", () => {
       ),
       { numRuns: 150, seed: 7 },
     );
+  });
+});
+
+describe("diary entries and vaccinations not given", () => {
+  it("fill a plausible share of records: recalls mostly ahead, some overdue, declines mostly influenza", () => {
+    const population = createPopulation({
+      seed: 5,
+      referenceDate: REFERENCE_DATE,
+      practices: 1,
+      patientsPerPractice: 1000,
+    });
+    const ods = population.practices()[0]!.ods;
+    let withDiary = 0;
+    let ahead = 0;
+    let overdue = 0;
+    const declined = new Map<string, number>();
+    for (let index = 0; index < 1000; index++) {
+      const patient = population.patient(ods, index);
+      if (patient.diaryEntries.length > 0) withDiary++;
+      for (const d of patient.diaryEntries) {
+        if (d.planned > REFERENCE_DATE) ahead++;
+        else overdue++;
+      }
+      for (const i of patient.immunisations.filter((x) => x.notGiven !== undefined))
+        declined.set(i.procedure.display, (declined.get(i.procedure.display) ?? 0) + 1);
+    }
+    expect(withDiary).toBeGreaterThan(200);
+    expect(withDiary).toBeLessThan(800);
+    expect(overdue).toBeGreaterThan(0);
+    expect(ahead).toBeGreaterThan(overdue * 3);
+    const flu = declined.get("Influenza vaccination declined") ?? 0;
+    const covid =
+      declined.get("Severe acute respiratory syndrome coronavirus 2 vaccination first dose declined") ?? 0;
+    expect(covid).toBeGreaterThan(0);
+    expect(flu).toBeGreaterThan(covid);
+    expect([...declined.keys()].sort()).toEqual([
+      "Influenza vaccination declined",
+      "Severe acute respiratory syndrome coronavirus 2 vaccination first dose declined",
+    ]);
   });
 });
 
@@ -175,6 +235,26 @@ describe("traits", () => {
       patientsPerPractice: 5,
     });
     expect(() => alone.addPatient(alone.practices()[0]!.ods, ["moved-practice"])).toThrow(/another practice/);
+  });
+
+  it("keeps a record in transit at the new practice only from the move, and whole at the practice left", () => {
+    const inTransit = population.addPatient(tpp!.ods, ["record-in-transit"]);
+    const previous = inTransit.previousPractice!;
+    expect(inTransit.recordInTransit).toBe(true);
+    expect(inTransit.registeredSince).toBe(previous.until);
+    const days = (Date.parse(REFERENCE_DATE) - Date.parse(inTransit.registeredSince)) / 86_400_000;
+    expect(days).toBeGreaterThanOrEqual(7);
+    expect(days).toBeLessThanOrEqual(42);
+    const held = datesOf(inTransit).filter(([what]) => what !== "registeredSince");
+    expect(held.length).toBeGreaterThan(0);
+    for (const [what, date] of held) expect(date >= inTransit.registeredSince, what).toBe(true);
+    expect(incoherence(inTransit, REFERENCE_DATE)).toEqual([]);
+    const whole = population.findRecordAt(previous.ods, inTransit.nhsNumber)!;
+    expect(whole.registration).toBe("inactive");
+    expect(whole.recordInTransit).toBeUndefined();
+    expect(whole.consultations.length).toBeGreaterThan(0);
+    expect(whole.consultations.every((c) => c.date <= previous.until)).toBe(true);
+    expect(population.findRecordAt(tpp!.ods, inTransit.nhsNumber)).toBe(inTransit);
   });
 
   it("marks sensitive items, unfiled data, and makes a large record large", () => {

@@ -326,6 +326,32 @@ describe("practices sharing one app, each on its own port", () => {
     ]);
   });
 
+  it("journals requests with methods fastify does not route, under the practice they came to", async () => {
+    const after = region.journal.lastSeq;
+    for (const [endpoint, method] of [
+      [first.endpoint, "PROPFIND"],
+      [second.endpoint, "LOCK"],
+      [second.endpoint, "MKCOL"],
+    ] as const) {
+      const answer = await request(`${origin(endpoint)}/somewhere/else?depth=1`, {
+        method,
+        headers: { "content-type": "application/xml" },
+        body: "<propfind/>",
+      });
+      expect(answer.statusCode).toBe(404);
+      const outcome = (await answer.body.json()) as fhir.OperationOutcome;
+      // The practices' shared app routes under hidden prefixes: the answer names the path the client sent.
+      expect(outcome.issue[0]?.diagnostics).toBe(`No such endpoint: ${method} /somewhere/else`);
+    }
+    expect(
+      region.journal.list({ after }).map((e) => [e.target, e.ods, e.method, e.path, e.query, e.status]),
+    ).toEqual([
+      ["practice", first.ods, "PROPFIND", "/somewhere/else", { depth: "1" }, 404],
+      ["practice", second.ods, "LOCK", "/somewhere/else", { depth: "1" }, 404],
+      ["practice", second.ods, "MKCOL", "/somewhere/else", { depth: "1" }, 404],
+    ]);
+  });
+
   it("keeps each practice's faults to that practice, offline included", async () => {
     await region.setFault(first.ods, { kind: "error", status: 503 });
     expect(await getMetadata(first.endpoint)).toBe(503);

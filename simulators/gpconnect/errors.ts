@@ -64,6 +64,35 @@ export function operationOutcome(code: GpcErrorCode, diagnostics: string): Opera
   };
 }
 
+/** One warning of an OperationOutcome: what a consumer shows (`text`) and what it names (`diagnostics`). */
+export interface OutcomeWarning {
+  readonly text: string;
+  readonly diagnostics: string;
+}
+
+/**
+ * An OperationOutcome of warnings sharing one Spine code, as GP Connect puts one inside a Bundle it answers
+ * 200 with (for example the parameters a provider did not process): one issue per warning.
+ */
+export function warningOutcome(
+  code: GpcErrorCode,
+  warnings: readonly OutcomeWarning[],
+  id?: string,
+): OperationOutcome {
+  const entry = GPC_ERRORS[code];
+  return {
+    resourceType: "OperationOutcome",
+    ...(id === undefined ? {} : { id }),
+    meta: { profile: [OPERATION_OUTCOME_PROFILE] },
+    issue: warnings.map(({ text, diagnostics }) => ({
+      severity: "warning",
+      code: entry.issueCode,
+      details: { coding: [{ system: SPINE_ERROR_SYSTEM, code, display: entry.display }], text },
+      diagnostics,
+    })),
+  };
+}
+
 /** The Spine error code of an OperationOutcome, or undefined when it carries none. */
 export function spineErrorCode(body: unknown): string | undefined {
   if (body === null || typeof body !== "object") return undefined;

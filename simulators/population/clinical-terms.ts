@@ -3,18 +3,22 @@
  * and CTV3 code (SystmOne) a practice would carry beside them, dm+d products that fit each problem, and
  * allergies with their reactions.
  *
- * Where the codes were checked:
+ * Where the codes were confirmed ("GM-SDE" is UoM-Data-Science-Platforms/gm-sde, shared/clinical-code-sets):
  * - GP Connect 1.6.2 examples and the NHS assurance records in ../shared/reference: penicillin, aspirin and
- *   peanut allergies with their Read v2 codes, "No known allergy" 716186003, Allopurinol 300mg tablets;
- * - University of Manchester GM-SDE clinical code sets (UoM-Data-Science-Platforms/gm-sde,
- *   shared/clinical-code-sets): every Read v2 and CTV3 code of the problems (hypertension, hypothyroidism,
- *   asthma, depression, osteoarthritis, gout, back pain, type 2 diabetes), the aspirin-allergy CTV3 code, and
- *   the dm+d codes of ramipril, tramadol, levothyroxine, sertraline, citalopram and co-codamol;
+ *   peanut allergies with their Read v2 codes, "No known allergy" 716186003, Allopurinol 300mg tablets,
+ *   Paracetamol 500mg tablets 322236009 and Citalopram 20mg tablets 321987003 (consultations example);
+ * - GM-SDE: every Read v2 and CTV3 code of the problems (hypertension, hypothyroidism, asthma, depression,
+ *   osteoarthritis, gout, back pain, type 2 diabetes), the aspirin-allergy CTV3 code, the dm+d codes of
+ *   ramipril, tramadol, levothyroxine, sertraline, citalopram and co-codamol, and the SNOMED CT ids of type
+ *   2 diabetes 44054006 (conditions/diabetes-type-ii), asthma 195967001 (conditions/asthma), depressive
+ *   disorder 35489007 (conditions/depression) and gout;
  * - OpenSAFELY and HL7 UK examples: metformin 500mg, amlodipine 5mg, the salbutamol inhaler.
- * The SNOMED CT ids of the conditions, substances and reactions are International-release concepts; only
- * some (gout, the allergies) were re-checked against those sources. dm+d codes are VMPs; where dm+d has
- * since re-coded a VMP (citalopram, levothyroxine), the older code is kept, as older records carry it.
- * No CTV3 code could be confirmed for the penicillin and peanut allergies, so SystmOne carries SNOMED CT alone.
+ * Not re-checked against a code list: the SNOMED CT ids of essential hypertension 59621000, hypothyroidism
+ * 40930008, osteoarthritis of knee 239873007 and chronic low back pain 278860009, the substances
+ * (764146007, 387458008, 762952008) and the reactions. dm+d codes are VMPs; where
+ * dm+d has since re-coded a VMP (citalopram, levothyroxine), the older code is kept, as older records carry
+ * it. No CTV3 code could be confirmed for the penicillin and peanut allergies, so SystmOne carries SNOMED
+ * CT alone.
  */
 import type { Coding } from "./types.js";
 

@@ -34,6 +34,12 @@ import {
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
 import {
+  CONSENT_NOT_GIVEN,
+  DECLINED_VACCINATIONS,
+  type DeclinedVaccinationTerm,
+  RECALLS,
+} from "./recall-terms.js";
+import {
   type AnalyteTerm,
   CONSULTATION_TYPES,
   MEASUREMENTS,
@@ -50,6 +56,7 @@ import type {
   Clinician,
   Coding,
   Consultation,
+  DiaryEntry,
   Immunisation,
   Investigation,
   Medication,
@@ -96,6 +103,7 @@ const MINIMUM_AGE: Partial<Record<Trait, number>> = {
   "large-record": 60,
   deceased: 40,
   "moved-practice": 2,
+  "record-in-transit": 2,
 };
 /** A large record: this many consultations over the years (each with a measurement): thousands of entries. */
 const LARGE_RECORD_CONSULTATIONS = 1200;
@@ -219,6 +227,7 @@ class RecordBuilder {
   readonly uncategorised: UncategorisedEntry[] = [];
   readonly investigations: Investigation[] = [];
   readonly referrals: Referral[] = [];
+  readonly diaryEntries: DiaryEntry[] = [];
 
   /** Dates as day numbers too: the hot paths compare and offset them without parsing strings. */
   readonly bornDay: number;
@@ -422,6 +431,47 @@ class RecordBuilder {
     immunisation.recordedBy = consultation.clinician;
     immunisation.consultation = consultation.id;
     this.immunisations.push(immunisation);
+  }
+
+  /** A vaccination offered and not given, recorded in a consultation of its own. */
+  declinedImmunisation(term: DeclinedVaccinationTerm, day: number, narrative: string): void {
+    const date = fromDayNumber(day);
+    const consultation = this.consultation(date, narrative, undefined, undefined, "Telephone");
+    this.immunisations.push({
+      id: entryId("I", this.immunisations.length + 1),
+      procedure: term.situation,
+      date,
+      recordedBy: consultation.clinician,
+      consultation: consultation.id,
+      notGiven: { reason: CONSENT_NOT_GIVEN },
+    });
+  }
+
+  /**
+   * A diary entry, by day numbers: entered within the record (from birth to its end), planned after it was
+   * entered; a period when `untilDay` is given.
+   */
+  diaryEntry(
+    code: Coding,
+    plannedDay: number,
+    untilDay: number | undefined,
+    authoredDay: number,
+    links: { consultation?: string; problem?: string; recordedBy?: string; note?: string } = {},
+  ): void {
+    const authored = Math.min(Math.max(authoredDay, this.bornDay), this.endDay);
+    const planned = Math.max(plannedDay, authored + 1);
+    const entry = {
+      id: entryId("D", this.diaryEntries.length + 1),
+      code,
+      planned: fromDayNumber(planned),
+    } as Mutable<DiaryEntry>;
+    if (untilDay !== undefined) entry.plannedUntil = fromDayNumber(Math.max(untilDay, planned));
+    entry.authoredOn = fromDayNumber(authored);
+    entry.recordedBy = links.recordedBy ?? this.clinician();
+    if (links.consultation !== undefined) entry.consultation = links.consultation;
+    if (links.problem !== undefined) entry.problem = links.problem;
+    if (links.note !== undefined) entry.note = links.note;
+    this.diaryEntries.push(entry);
   }
 
   measurement(
@@ -688,6 +738,177 @@ function vaccinations(b: RecordBuilder, problems: readonly Problem[]): void {
   }
 }
 
+/** Share of eligible autumns without a flu vaccination in which a decline is recorded. */
+const FLU_DECLINE_RECORDED = 0.4;
+/** Share of adults without a first COVID-19 dose whose decline is recorded. */
+const COVID_DECLINE_RECORDED = 0.5;
+
+/**
+ * Vaccinations offered and declined, recorded as not given (mostly influenza, some COVID-19). Drawn after
+ * the rest of the record, so adding them changed nothing else of it.
+ */
+function declinedVaccinations(b: RecordBuilder): void {
+  const random = b.random;
+  const problems = b.problems;
+  let atRisk = false;
+  for (let i = 0; i < problems.length && !atRisk; i++)
+    atRisk = FLU_AT_RISK_CODES.includes((problems[i] as Problem).code.code);
+  const aged65 = b.ageReachedDay(65);
+  const fluGivenYears = new Set<number>();
+  let covidFirstGiven = false;
+  for (const immunisation of b.immunisations) {
+    const code = immunisation.procedure.code;
+    if (code === DECLINED_VACCINATIONS.influenza.givenProcedure.code)
+      fluGivenYears.add(yearOf(immunisation.date));
+    else if (code === DECLINED_VACCINATIONS.covidFirstDose.givenProcedure.code) covidFirstGiven = true;
+  }
+  const seasons = b.large ? 20 : 4;
+  for (let year = b.endYear - seasons; year <= b.endYear; year++) {
+    if (fluGivenYears.has(year)) continue;
+    const day = dayNumberOf(year, 10, 1) + random.int(0, 60);
+    if (!b.inRecord(day) || !(atRisk || day >= aged65) || !random.chance(FLU_DECLINE_RECORDED)) continue;
+    b.declinedImmunisation(
+      DECLINED_VACCINATIONS.influenza,
+      day,
+      "Invited for seasonal influenza vaccination. Declined; aware it can be requested later.",
+    );
+  }
+  if (b.born <= "2003-01-01" && !covidFirstGiven && random.chance(COVID_DECLINE_RECORDED)) {
+    const day = random.int(COVID_FIRST_DOSES_FROM, COVID_FIRST_DOSES_TO);
+    if (b.inRecord(day)) {
+      b.declinedImmunisation(
+        DECLINED_VACCINATIONS.covidFirstDose,
+        day,
+        "Offered COVID-19 vaccination. Declined.",
+      );
+    }
+  }
+}
+
+const yearOf = (isoDate: string) => Number(isoDate.slice(0, 4));
+
+/** Recalls a long-term condition brings: what is due, how long after its review, and whether over a month. */
+const CONDITION_RECALLS: Partial<
+  Record<string, { code: Coding; intervalDays: number; windowDays?: number; reviewNarrative?: string }>
+> = {
+  "type-2-diabetes": { code: RECALLS.diabetesMonitoring, intervalDays: 365, windowDays: 28 },
+  "essential-hypertension": { code: RECALLS.bloodPressure, intervalDays: 182 },
+  hypothyroidism: { code: RECALLS.thyroidFunction, intervalDays: 365 },
+  asthma: {
+    code: RECALLS.asthmaReview,
+    intervalDays: 365,
+    windowDays: 28,
+    reviewNarrative: "Asthma review. Inhaler technique checked; personalised asthma action plan updated.",
+  },
+};
+const PROBLEM_KEYS_BY_CODE = new Map(PROBLEMS.map((term) => [term.snomed.code, term.key]));
+/** Share of eligible women with a cervical screening recall in the diary (the rest have ceased or opted out). */
+const CERVICAL_RECALL_SHARE = 0.8;
+
+/**
+ * The diary a practice keeps for the patient: the recalls that fit their problems, medicines, age and sex,
+ * mostly due in the coming months, some already overdue (planned date passed, still active). Drawn after the
+ * rest of the record. A dead patient's recalls were closed at death, so none are held.
+ */
+function diary(b: RecordBuilder, deceased: boolean): void {
+  if (deceased) return;
+  const random = b.random;
+  const endDay = b.endDay;
+  let firstRepeat = Number.POSITIVE_INFINITY;
+  for (const m of b.medications) {
+    if (m.type === "repeat" && m.status === "active" && m.prescriber.kind === "practice")
+      firstRepeat = Math.min(firstRepeat, toDayNumber(m.started));
+  }
+  if (firstRepeat !== Number.POSITIVE_INFINITY) {
+    // The last medication review set the next one a year on; about one in ten is now overdue.
+    const reviewed = b.withinDays(Math.max(firstRepeat, endDay - 400), endDay - 20);
+    b.diaryEntry(RECALLS.medicationReview, reviewed + 365, undefined, reviewed);
+  }
+
+  let fluAtRisk = false;
+  for (const problem of b.problems) {
+    if (problem.status !== "active" || problem.sensitive === true) continue;
+    const key = PROBLEM_KEYS_BY_CODE.get(problem.code.code);
+    if (key === "type-2-diabetes" || key === "asthma") fluAtRisk = true;
+    const recall = key === undefined ? undefined : CONDITION_RECALLS[key];
+    if (recall === undefined) continue;
+    let review: Consultation | undefined;
+    for (const c of b.consultations) {
+      if (
+        c.problem === problem.id &&
+        c.narrative.startsWith("Annual review") &&
+        !(c.date < (review?.date ?? ""))
+      )
+        review = c;
+    }
+    if (review === undefined) {
+      const day = b.withinDays(Math.max(toDayNumber(problem.onset), endDay - 330), endDay);
+      review = b.consultation(
+        fromDayNumber(day),
+        recall.reviewNarrative ?? `Reviewed ${problem.code.display.toLowerCase()}.`,
+        problem.id,
+        undefined,
+        "GP Surgery",
+      );
+    }
+    const reviewDay = toDayNumber(review.date);
+    const planned = reviewDay + recall.intervalDays + random.int(-14, 14);
+    b.diaryEntry(
+      recall.code,
+      planned,
+      recall.windowDays === undefined ? undefined : planned + recall.windowDays,
+      reviewDay,
+      { consultation: review.id, problem: problem.id, recordedBy: review.clinician },
+    );
+  }
+
+  // The coming (or current, if not yet given) influenza season for those the programme covers.
+  const endYear = b.endYear;
+  const thisSeason = dayNumberOf(endYear, 9, 1);
+  let seasonStart = endDay < thisSeason ? thisSeason : dayNumberOf(endYear + 1, 9, 1);
+  if (endDay >= thisSeason) {
+    let givenThisSeason = false;
+    for (const i of b.immunisations)
+      if (
+        i.notGiven === undefined &&
+        i.procedure.code === DECLINED_VACCINATIONS.influenza.givenProcedure.code
+      )
+        givenThisSeason ||= toDayNumber(i.date) >= thisSeason;
+    if (!givenThisSeason) seasonStart = thisSeason;
+  }
+  if (fluAtRisk || b.ageReachedDay(65) <= seasonStart) {
+    const authored = b.withinDays(seasonStart - 150, Math.min(endDay, seasonStart - 30));
+    b.diaryEntry(RECALLS.immunisationDue, seasonStart, seasonStart + 121, authored, {
+      note: "Seasonal influenza vaccination",
+    });
+  }
+
+  // Cervical screening: every three years from 25 to 49, every five from 50 to 64.
+  if (b.gender === "female" && b.age >= 25 && b.age <= 64 && random.chance(CERVICAL_RECALL_SHARE)) {
+    const interval = b.age < 50 ? 1095 : 1826;
+    const planned = endDay + random.int(-180, interval - 180);
+    const lastScreened = Math.max(planned - interval, b.ageReachedDay(24) + 180);
+    b.diaryEntry(RECALLS.cervicalScreening, planned, undefined, lastScreened, {
+      note: "Cervical screening recall",
+    });
+  }
+}
+
+/** The first thing a new practice records: a registration check, while the old record is still on its way. */
+function newPatientCheck(b: RecordBuilder, registeredDay: number): void {
+  const day = b.withinDays(registeredDay, registeredDay + 7);
+  const date = fromDayNumber(day);
+  const consultation = b.consultation(
+    date,
+    "New patient registration check. Previous GP record requested by GP2GP transfer.",
+    undefined,
+    undefined,
+    "GP Surgery",
+  );
+  if (b.age >= 16)
+    b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
+}
+
 const SMOKING_STATUSES = [
   [MEASUREMENTS.neverSmoked, 55],
   [MEASUREMENTS.exSmoker, 30],
@@ -857,10 +1078,16 @@ function nameFor(random: Random, gender: "male" | "female", unusual: boolean) {
 
 const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+const byPlanned = (a: DiaryEntry, b: DiaryEntry) =>
+  a.planned < b.planned ? -1 : a.planned > b.planned ? 1 : 0;
 const byCollected = (a: Investigation, b: Investigation) =>
   a.collected < b.collected ? -1 : a.collected > b.collected ? 1 : 0;
 
-export function generatePatient(input: PatientSeed): SyntheticPatient {
+/**
+ * The patient as their registered practice holds them. For `record-in-transit`, `wholeRecord` gives the
+ * whole record instead (what the practice they left holds, and what GP2GP will bring).
+ */
+export function generatePatient(input: PatientSeed, wholeRecord = false): SyntheticPatient {
   const { seed, referenceDate, practice, index, nhsNumber, traits } = input;
   const random = new Random(seed, practice.ordinal, index, PATIENT_STREAM);
   const has = (trait: Trait) => traits.length > 0 && traits.includes(trait);
@@ -886,9 +1113,13 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
 
   let registeredSince = uniformDate(random, maxDate(born, addYears(end, -35)), end);
   let previousPractice: SyntheticPatient["previousPractice"];
-  if (has("moved-practice") && input.previousPractice !== undefined) {
-    // Moved in the last two years; registered at the old practice for years before.
-    const movedOn = uniformDate(random, maxDate(addYears(born, 1), addYears(end, -2)), addDays(end, -14));
+  const inTransit = has("record-in-transit") && input.previousPractice !== undefined;
+  if ((has("moved-practice") || inTransit) && input.previousPractice !== undefined) {
+    // Moved in the last two years (in transit: the last few weeks); registered at the old practice for
+    // years before.
+    const movedOn = inTransit
+      ? uniformDate(random, maxDate(addYears(born, 1), addDays(end, -42)), addDays(end, -7))
+      : uniformDate(random, maxDate(addYears(born, 1), addYears(end, -2)), addDays(end, -14));
     const since = uniformDate(random, maxDate(born, addYears(movedOn, -20)), addDays(movedOn, -30));
     previousPractice = { ods: input.previousPractice.ods, until: movedOn, since: minDate(since, movedOn) };
     registeredSince = movedOn;
@@ -913,6 +1144,10 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
   if (has("outpatient-medication")) outpatientTramadol(b);
   if (has("sensitive-items")) sensitiveItems(b);
   if (has("awaiting-filing")) awaitingFiling(b);
+  // Drawn last, so that the rest of every record is as it was before they were generated.
+  declinedVaccinations(b);
+  if (inTransit) newPatientCheck(b, toDayNumber(registeredSince));
+  diary(b, deceasedDate !== undefined);
 
   const medications =
     deceasedDate === undefined
@@ -950,7 +1185,65 @@ export function generatePatient(input: PatientSeed): SyntheticPatient {
   patient.uncategorised = sortedBy(b.uncategorised, byDate);
   patient.investigations = sortedBy(b.investigations, byCollected);
   patient.referrals = sortedBy(b.referrals, byDate);
-  return patient as SyntheticPatient;
+  patient.diaryEntries = sortedBy(b.diaryEntries, byPlanned);
+  if (!inTransit || wholeRecord) return patient as SyntheticPatient;
+  patient.recordInTransit = true;
+  return recordSince(patient as SyntheticPatient, registeredSince);
+}
+
+/**
+ * What a new practice holds while the GP2GP transfer is in transit: only what it recorded since the
+ * patient registered (`since`); links to entries it does not hold are dropped with them.
+ */
+function recordSince(patient: SyntheticPatient, since: string): SyntheticPatient {
+  const after = (date: string) => date >= since;
+  const problems = patient.problems
+    .filter((p) => after(p.onset))
+    .map((p) => {
+      const related = p.relatedProblems?.filter((id) =>
+        patient.problems.some((o) => o.id === id && after(o.onset)),
+      );
+      if (p.relatedProblems === undefined || related?.length === p.relatedProblems.length) return p;
+      const { relatedProblems: _related, ...rest } = p;
+      return related === undefined || related.length === 0 ? rest : { ...rest, relatedProblems: related };
+    });
+  const heldProblems = new Set(problems.map((p) => p.id));
+  const consultations = patient.consultations.filter((c) => after(c.date));
+  const heldConsultations = new Set(consultations.map((c) => c.id));
+  /** The entry without the links to what is not held. */
+  const linked = <T extends { readonly problem?: string; readonly consultation?: string }>(entry: T): T => {
+    const dropProblem = entry.problem !== undefined && !heldProblems.has(entry.problem);
+    const dropConsultation = entry.consultation !== undefined && !heldConsultations.has(entry.consultation);
+    if (!dropProblem && !dropConsultation) return entry;
+    const copy = { ...entry } as Mutable<T>;
+    if (dropProblem) delete copy.problem;
+    if (dropConsultation) delete copy.consultation;
+    return copy;
+  };
+  const allergies: AllergyRecord =
+    patient.allergies.kind === "recorded"
+      ? { kind: "recorded", allergies: patient.allergies.allergies.filter((a) => after(a.recorded)) }
+      : patient.allergies.kind === "no-known-allergies" && !after(patient.allergies.recorded)
+        ? { kind: "nothing-recorded" }
+        : patient.allergies;
+  return {
+    ...patient,
+    problems,
+    // A medicine for a problem recorded before the move stays with that problem in the old record.
+    medications: patient.medications.filter(
+      (m) => after(m.started) && (m.treats === undefined || heldProblems.has(m.treats)),
+    ),
+    allergies:
+      allergies.kind === "recorded" && allergies.allergies.length === 0
+        ? { kind: "nothing-recorded" }
+        : allergies,
+    immunisations: patient.immunisations.filter((i) => after(i.date)).map(linked),
+    consultations: consultations.map(linked),
+    uncategorised: patient.uncategorised.filter((u) => after(u.date)).map(linked),
+    investigations: patient.investigations.filter((t) => after(t.collected)).map(linked),
+    referrals: patient.referrals.filter((r) => after(r.date)).map(linked),
+    diaryEntries: patient.diaryEntries.filter((d) => after(d.authoredOn)).map(linked),
+  };
 }
 
 /**
@@ -1024,7 +1317,7 @@ export function recordHeldByPreviousPractice(
       : patient.allergies.kind === "no-known-allergies" && !upTo(patient.allergies.recorded)
         ? { kind: "nothing-recorded" }
         : patient.allergies;
-  const { previousPractice: _previous, ...rest } = patient;
+  const { previousPractice: _previous, recordInTransit: _inTransit, ...rest } = patient;
   return {
     ...rest,
     practiceOds: previous.ods,
@@ -1052,5 +1345,9 @@ export function recordHeldByPreviousPractice(
     referrals: patient.referrals
       .filter((r) => upTo(r.date))
       .map((r) => ({ ...r, requestedBy: author(r.requestedBy) })),
+    // Recalls the old practice set are still in its diary, marked to the patient who has left.
+    diaryEntries: patient.diaryEntries
+      .filter((d) => upTo(d.authoredOn))
+      .map((d) => ({ ...d, recordedBy: author(d.recordedBy) })),
   };
 }

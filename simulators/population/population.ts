@@ -9,7 +9,7 @@
  */
 import { isIsoDate, todayUtc } from "./calendar.js";
 import { NhsNumberAllocator } from "./nhs-number.js";
-import { generatePatient, recordHeldByPreviousPractice } from "./patients.js";
+import { generatePatient, type PatientSeed, recordHeldByPreviousPractice } from "./patients.js";
 import { generatePractice } from "./practices.js";
 import { Random } from "./random.js";
 import {
@@ -117,6 +117,11 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   const added: AddedPatient[] = [];
   const addedPatients = new Map<string, SyntheticPatient>();
   const addedCountByOds = new Map<string, number>();
+  /**
+   * How each `record-in-transit` patient was made, by NHS number: the practice they left holds the whole
+   * record, which is generated again from it when that practice is asked.
+   */
+  const inTransitSeeds = new Map<string, PatientSeed>();
   /** By serial: a number key, where `${ods}/${index}` cost a string per lookup. */
   const generatedCache = new Map<number, SyntheticPatient>();
   let sample: readonly SyntheticPatient[] | undefined;
@@ -242,16 +247,17 @@ export function createPopulation(options: PopulationOptions = {}): Population {
     if (found === undefined || found.nhsNumber !== nhsNumber) return undefined;
     if (found.practiceOds === ods) return found;
     const previous = practicesByOds.get(ods);
-    return previous === undefined ? undefined : recordHeldByPreviousPractice(found, previous);
+    if (previous === undefined) return undefined;
+    const inTransit = inTransitSeeds.get(nhsNumber);
+    const whole = inTransit === undefined ? found : generatePatient(inTransit, true);
+    return recordHeldByPreviousPractice(whole, previous);
   }
 
-  /** The practice a `moved-practice` patient left: another practice of the region, chosen by seed. */
-  function previousPracticeFor(practice: Practice, index: number): Practice {
+  /** The practice a moved patient left: another practice of the region, chosen by seed. */
+  function previousPracticeFor(practice: Practice, index: number, trait: Trait): Practice {
     const others = practiceList.filter((p) => p.ods !== practice.ods);
     if (others.length === 0) {
-      throw new RangeError(
-        `trait "moved-practice" needs another practice in the population to have moved from`,
-      );
+      throw new RangeError(`trait "${trait}" needs another practice in the population to have moved from`);
     }
     return new Random(seed, practice.ordinal, index, MOVED_STREAM).pick(others);
   }
@@ -268,17 +274,20 @@ export function createPopulation(options: PopulationOptions = {}): Population {
     const index = practice.listSize + (addedCountByOds.get(ods) ?? 0);
     const serial = patientCapacity - 1 - added.length;
     const unique = [...new Set(traits)];
-    const created = generatePatient({
+    const moveTrait = unique.find((t) => t === "moved-practice" || t === "record-in-transit");
+    const patientSeed: PatientSeed = {
       seed,
       referenceDate,
       practice,
       index,
       nhsNumber: allocator.numberForSerial(serial),
       traits: unique,
-      ...(unique.includes("moved-practice")
-        ? { previousPractice: previousPracticeFor(practice, index) }
-        : {}),
-    });
+      ...(moveTrait === undefined
+        ? {}
+        : { previousPractice: previousPracticeFor(practice, index, moveTrait) }),
+    };
+    const created = generatePatient(patientSeed);
+    if (created.recordInTransit === true) inTransitSeeds.set(created.nhsNumber, patientSeed);
     added.push({ ods, index });
     addedCountByOds.set(ods, (addedCountByOds.get(ods) ?? 0) + 1);
     addedPatients.set(key(ods, index), created);
@@ -294,7 +303,8 @@ export function createPopulation(options: PopulationOptions = {}): Population {
       for (let index = 0; index < Math.min(3, practice.listSize); index++)
         chosen.push(generated(practice, index));
       for (const trait of TRAITS) {
-        if (trait === "moved-practice" && practiceList.length < 2) continue;
+        if ((trait === "moved-practice" || trait === "record-in-transit") && practiceList.length < 2)
+          continue;
         chosen.push(addPatient(practice.ods, [trait]));
       }
     }

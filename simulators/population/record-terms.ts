@@ -1,43 +1,80 @@
 /**
  * Curated terms for the rest of a GP record: vaccinations, pathology tests with their units and reference
- * ranges, measurements (GP Connect's "uncategorised data"), referral services and consultation types.
+ * ranges, measurements (GP Connect's "uncategorised data"), referral services and consultation types, each
+ * with the Read v2 code EMIS Web and the CTV3 code SystmOne carry beside it where one could be confirmed.
  *
- * Where the codes come from:
- * - checked against the sources in ../shared/reference: MMR 38598009 with Read v2 65M1.00 (EMIS assurance
- *   record PWTP5), influenza vaccine 86198006 (EMIS assurance record PWTP2), "FBC - Full blood count"
- *   26604007, "Venous blood specimen" 122555007 and "Diagnostic studies report" 721981007 (GP Connect 1.6.2
- *   pathology example), the encounter types "GP Surgery", "Home visit note" and "Other" (EMIS records);
- * - HbA1c 1049471000000109 as an NHS pathology (PBCL) code seen in public code lists;
- * - the other ids are SNOMED CT concepts (International release and the UK pathology bounded code list)
- *   written from the published releases and not re-checked here; reference ranges are typical adult ranges
- *   of English NHS laboratories. Units are UCUM.
+ * Where the codes were confirmed ("GM-SDE" is UoM-Data-Science-Platforms/gm-sde, shared/clinical-code-sets):
+ * - ../shared/reference/gpconnect-records (EMIS and TPP assurance records): MMR 38598009 with Read v2
+ *   65M1.00, influenza vaccination 86198006, systolic 72313002 and diastolic 1091811000000102 arterial
+ *   pressure, the encounter types "GP Surgery", "Home visit note" and "Other";
+ * - ../shared/reference/gpconnect-1.6.2/examples (pathology): "FBC - Full blood count" 26604007, "Venous
+ *   blood specimen" 122555007, "Diagnostic studies report" 721981007, "Haemoglobin estimation"
+ *   1022431000000105;
+ * - vaccinations, SNOMED CT with Read v2 and CTV3: GM-SDE procedures/flu-vaccination,
+ *   procedures/pneumococcal-vaccination, procedures/covid-vaccination (the dose-specific CTV3 codes are in
+ *   its commit e2917eff of covid-vaccination.ctv3.txt);
+ * - results, SNOMED CT with Read v2 and CTV3: GM-SDE tests/hba1c/2, tests/sodium/1 (SNOMED CT also in
+ *   opensafely/winter-pressures-phase-II codelists/opensafely-sodium-tests-numerical-value.csv),
+ *   tests/potassium/1, tests/creatinine/1, tests/egfr/1, tests/tsh/1, tests/cholesterol/2,
+ *   tests/haemoglobin/1; the HbA1c CTV3 term also in opensafely/covid_mortality_over_time
+ *   codelists/opensafely-glycated-haemoglobin-hba1c-tests-ifcc.csv;
+ * - the HbA1c test 43396009: GM-SDE tests/hba1c/1; blood pressure 75367002: GM-SDE tests/blood-pressure/1;
+ *   body weight 27113001: GM-SDE patient/weight/1; body mass index 60621009: GM-SDE patient/bmi/1;
+ *   smoking 266919005, 77176002 and 8517006: GM-SDE patient/smoking-status-never, -current and -ex.
+ * Not confirmed against a public list: the panels "Urea and electrolytes" 252167001, "Thyroid panel"
+ * 35650009 and "Lipid panel" 16254007 (seen in public code with those meanings, no code list), and "Patient
+ * referral" 3457005. No Read v2 or CTV3 code could be confirmed for the test panels, for the potassium
+ * result's Read v2 code, or for MMR's CTV3 code, so those are left out. Reference ranges are typical adult
+ * ranges of English NHS laboratories. Units are UCUM.
  */
-import { SNOMED_SYSTEM } from "./clinical-terms.js";
+import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
 import type { Coding } from "./types.js";
 
 const snomed = (code: string, display: string): Coding => ({ system: SNOMED_SYSTEM, code, display });
+const readV2 = (code: string, display: string): Coding => ({ system: READ_V2_SYSTEM, code, display });
+const ctv3 = (code: string, display: string): Coding => ({ system: CTV3_SYSTEM, code, display });
 
-export interface VaccineTerm {
-  readonly key: string;
-  readonly procedure: Coding;
-  /** Read v2 code EMIS carries beside it, where it could be checked. */
+/** The codes EMIS Web (Read v2) and SystmOne (CTV3) carry beside SNOMED CT; absent where none was confirmed. */
+export interface LegacyCodes {
   readonly readV2?: Coding;
+  readonly ctv3?: Coding;
 }
 
+export interface VaccineTerm extends LegacyCodes {
+  readonly key: string;
+  readonly procedure: Coding;
+}
+
+/*
+ * COVID-19 vaccines arrived after Read v2 was frozen (2016): EMIS carries an EMIS local code or SNOMED CT
+ * alone, so the doses have a CTV3 code and no Read v2 code. No CTV3 code for the MMR procedure could be
+ * confirmed (the CTV3 lists hold only MMR products).
+ */
 export const VACCINES = {
   mmr: {
     key: "mmr",
     procedure: snomed("38598009", "Administration of measles and mumps and rubella vaccine"),
-    readV2: { system: "http://read.info/readv2", code: "65M1.00", display: "Measles/mumps/rubella vaccn." },
+    readV2: readV2("65M1.00", "Measles/mumps/rubella vaccn."),
   },
-  influenza: { key: "influenza", procedure: snomed("86198006", "Administration of influenza vaccine") },
-  pneumococcal: { key: "pneumococcal", procedure: snomed("12866006", "Pneumococcal vaccination") },
+  influenza: {
+    key: "influenza",
+    procedure: snomed("86198006", "Administration of influenza vaccine"),
+    readV2: readV2("65E..00", "Influenza vaccination"),
+    ctv3: ctv3("65E..", "Influenza vaccination"),
+  },
+  pneumococcal: {
+    key: "pneumococcal",
+    procedure: snomed("12866006", "Pneumococcal vaccination"),
+    readV2: readV2("6572.00", "Pneumococcal vaccination"),
+    ctv3: ctv3("6572.", "Pneumococcal vaccination"),
+  },
   covidFirst: {
     key: "covid-1",
     procedure: snomed(
       "1324681000000101",
       "Administration of first dose of severe acute respiratory syndrome coronavirus 2 vaccine",
     ),
+    ctv3: ctv3("Y29e7", "Administration of first dose of SARS-CoV-2 vaccine"),
   },
   covidSecond: {
     key: "covid-2",
@@ -45,10 +82,11 @@ export const VACCINES = {
       "1324691000000104",
       "Administration of second dose of severe acute respiratory syndrome coronavirus 2 vaccine",
     ),
+    ctv3: ctv3("Y29e8", "Administration of second dose of SARS-CoV-2 vaccine"),
   },
 } as const satisfies Record<string, VaccineTerm>;
 
-export interface AnalyteTerm {
+export interface AnalyteTerm extends LegacyCodes {
   readonly code: Coding;
   readonly unit: string;
   readonly ucum: string;
@@ -61,57 +99,111 @@ export interface AnalyteTerm {
 }
 
 const analyte = (
-  code: string,
-  display: string,
+  code: Coding,
+  legacy: LegacyCodes,
   unit: string,
   ucum: string,
   [low, high]: [number, number],
   [mean, sd]: [number, number],
   decimals = 0,
-): AnalyteTerm => ({ code: snomed(code, display), unit, ucum, low, high, mean, sd, decimals });
+): AnalyteTerm => ({ code, ...legacy, unit, ucum, low, high, mean, sd, decimals });
 
 export const ANALYTES = {
   hba1c: analyte(
-    "1049471000000109",
-    "HbA1c level (IFCC standardised)",
+    snomed(
+      "999791000000106",
+      "Haemoglobin A1c level - International Federation of Clinical Chemistry and Laboratory Medicine standardised",
+    ),
+    {
+      readV2: readV2(
+        "42W5.00",
+        "Haemoglobin A1c level - International Federation of Clinical Chemistry and Laboratory Medicine standardised",
+      ),
+      ctv3: ctv3("XaPbt", "Haemoglobin A1c level - IFCC standardised"),
+    },
     "mmol/mol",
     "mmol/mol",
     [20, 41],
     [37, 4],
   ),
-  sodium: analyte("1000661000000107", "Serum sodium level", "mmol/L", "mmol/L", [133, 146], [139, 2]),
+  sodium: analyte(
+    snomed("1000661000000107", "Serum sodium level"),
+    { readV2: readV2("44I5.00", "Serum sodium"), ctv3: ctv3("XE2q0", "Serum sodium level") },
+    "mmol/L",
+    "mmol/L",
+    [133, 146],
+    [139, 2],
+  ),
   potassium: analyte(
-    "1000651000000109",
-    "Serum potassium level",
+    snomed("1000651000000109", "Serum potassium level"),
+    { ctv3: ctv3("XE2pz", "Serum potassium level") },
     "mmol/L",
     "mmol/L",
     [3.5, 5.3],
     [4.3, 0.35],
     1,
   ),
-  creatinine: analyte("1000731000000107", "Serum creatinine level", "umol/L", "umol/L", [59, 104], [80, 15]),
+  creatinine: analyte(
+    snomed("1000731000000107", "Serum creatinine level"),
+    { readV2: readV2("44J3.00", "Serum creatinine"), ctv3: ctv3("XE2q5", "Serum creatinine level") },
+    "umol/L",
+    "umol/L",
+    [59, 104],
+    [80, 15],
+  ),
   egfr: analyte(
-    "1011481000000105",
-    "eGFR using creatinine (CKD-EPI) per 1.73 square metres",
+    snomed(
+      "1011481000000105",
+      "eGFR (estimated glomerular filtration rate) using creatinine Chronic Kidney Disease Epidemiology Collaboration equation per 1.73 square metres",
+    ),
+    {
+      readV2: readV2(
+        "451N.00",
+        "Estimated glomerular filtration rate using creatinine Chronic Kidney Disease Epidemiology Collaboration equation per 1.73 square metres",
+      ),
+      ctv3: ctv3(
+        "XacUK",
+        "Estimated glomerular filtration rate using creatinine Chronic Kidney Disease Epidemiology Collaboration equation per 1.73 square metres",
+      ),
+    },
     "mL/min/1.73m2",
     "mL/min/{1.73_m2}",
     [90, 200],
     [92, 12],
   ),
-  tsh: analyte("1022791000000101", "Serum TSH level", "mU/L", "m[IU]/L", [0.27, 4.2], [1.8, 0.8], 2),
+  tsh: analyte(
+    snomed("1022791000000101", "Serum thyroid stimulating hormone level"),
+    { readV2: readV2("442W.00", "Serum TSH level"), ctv3: ctv3("XaELV", "Serum TSH level") },
+    "mU/L",
+    "m[IU]/L",
+    [0.27, 4.2],
+    [1.8, 0.8],
+    2,
+  ),
   cholesterol: analyte(
-    "1005671000000105",
-    "Serum cholesterol level",
+    snomed("1005671000000105", "Serum cholesterol level"),
+    { readV2: readV2("44P..00", "Serum cholesterol"), ctv3: ctv3("XE2eD", "Serum cholesterol") },
     "mmol/L",
     "mmol/L",
     [0, 5],
     [5.1, 0.9],
     1,
   ),
-  haemoglobin: analyte("1022431000000105", "Haemoglobin estimation", "g/L", "g/L", [120, 170], [140, 11]),
+  haemoglobin: analyte(
+    snomed("1022431000000105", "Haemoglobin estimation"),
+    {
+      readV2: readV2("423..00", "Haemoglobin estimation"),
+      ctv3: ctv3("XE2m6", "Haemoglobin estimation level"),
+    },
+    "g/L",
+    "g/L",
+    [120, 170],
+    [140, 11],
+  ),
 } as const satisfies Record<string, AnalyteTerm>;
 
-export interface TestTerm {
+/** No Read v2 or CTV3 code for a test panel could be confirmed yet: the fields stay empty until one is. */
+export interface TestTerm extends LegacyCodes {
   readonly key: string;
   readonly code: Coding;
   readonly analytes: readonly AnalyteTerm[];
@@ -121,7 +213,7 @@ export const TESTS = {
   hba1c: { key: "hba1c", code: snomed("43396009", "Hemoglobin A1c measurement"), analytes: [ANALYTES.hba1c] },
   renal: {
     key: "renal",
-    code: snomed("252167001", "Urea and electrolytes"),
+    code: snomed("252167001", "Measurement of urea and electrolytes"),
     analytes: [ANALYTES.sodium, ANALYTES.potassium, ANALYTES.creatinine, ANALYTES.egfr],
   },
   thyroid: { key: "thyroid", code: snomed("35650009", "Thyroid panel"), analytes: [ANALYTES.tsh] },

@@ -16,6 +16,7 @@ export const TRAITS = [
   "unusual-name",
   "sensitive-patient",
   "inactive-registration",
+  "record-in-transit",
 ] as const;
 export type Trait = (typeof TRAITS)[number];
 
@@ -122,15 +123,43 @@ export interface Medication {
 
 export interface Immunisation {
   readonly id: string;
-  /** The vaccination procedure (SNOMED CT), as GP systems record it. */
+  /**
+   * The vaccination procedure (SNOMED CT), as GP systems record it; for one not given, the situation
+   * ("Influenza vaccination declined").
+   */
   readonly procedure: Coding;
   readonly legacyCode?: Coding;
   readonly date: string;
   /** Dose number in a course, when the schedule has more than one. */
   readonly doseSequence?: number;
   readonly recordedBy: string;
-  /** The consultation it was given in. */
+  /** The consultation it was given in (or, not given, recorded in). */
   readonly consultation?: string;
+  /** Intended but not given (declined, contraindicated): why, as GP Connect's reasonNotGiven carries it. */
+  readonly notGiven?: { readonly reason: Coding };
+}
+
+/**
+ * A diary entry (a recall): an action planned for a date or a period, not yet done. Only active entries
+ * are held; completed and cancelled ones leave the diary.
+ */
+export interface DiaryEntry {
+  readonly id: string;
+  /** What is to be done (SNOMED CT). */
+  readonly code: Coding;
+  /** The planned day, or the first day of the planned period. */
+  readonly planned: string;
+  /** The last day of the planned period, when it is a period. */
+  readonly plannedUntil?: string;
+  /** When it was entered. */
+  readonly authoredOn: string;
+  readonly recordedBy: string;
+  /** The consultation it was set in. */
+  readonly consultation?: string;
+  /** The problem it is about, by id. */
+  readonly problem?: string;
+  /** Free text beyond the code. */
+  readonly note?: string;
 }
 
 /** A measurement in the record outside the clinical areas (GP Connect's "uncategorised data"). */
@@ -250,12 +279,18 @@ export interface SyntheticPatient {
   /** `inactive` for trait `inactive-registration`: the practice answers PATIENT_NOT_FOUND. */
   readonly registration: "active" | "inactive";
   /**
-   * Trait `moved-practice`: the practice the patient left (it still holds a record up to `until`);
+   * Traits `moved-practice` and `record-in-transit`: the practice the patient left (it still holds a record up to `until`);
    * PDS names the current practice (`practiceOds`).
    */
   readonly previousPractice?: { readonly ods: string; readonly until: string; readonly since?: string };
   /** Older NHS numbers PDS knows as superseded by this one (answered with the current record). */
   readonly supersededNhsNumbers?: readonly string[];
+  /**
+   * Trait `record-in-transit`: the GP2GP transfer from `previousPractice` has not completed, so this
+   * practice holds only what it recorded since the move (`registeredSince`), and every list warns
+   * `data-in-transit`.
+   */
+  readonly recordInTransit?: boolean;
   readonly problems: readonly Problem[];
   readonly medications: readonly Medication[];
   readonly allergies: AllergyRecord;
@@ -264,6 +299,7 @@ export interface SyntheticPatient {
   readonly uncategorised: readonly UncategorisedEntry[];
   readonly investigations: readonly Investigation[];
   readonly referrals: readonly Referral[];
+  readonly diaryEntries: readonly DiaryEntry[];
 }
 
 export interface PopulationOptions {
@@ -293,8 +329,8 @@ export interface Population {
   findByNhsNumber(nhsNumber: string): SyntheticPatient | undefined;
   /**
    * The record a practice holds under this (current) NHS number, as that practice's own lookup finds it:
-   * the patient, at their registered practice; for a `moved-practice` patient at the practice they left,
-   * the record as it was on the move date, with `registration: "inactive"`. Undefined otherwise.
+   * the patient, at their registered practice; for a `moved-practice` or `record-in-transit` patient at
+   * the practice they left, the whole record as it was on the move date, with `registration: "inactive"`. Undefined otherwise.
    */
   findRecordAt(ods: string, nhsNumber: string): SyntheticPatient | undefined;
   /** Adds a patient with the given traits to a practice, after the generated list. */

@@ -4,6 +4,7 @@ import type { Clinician, Coding } from "../population/types.js";
 import type { SupplierFlavour } from "./flavours.js";
 import {
   CODE_SYSTEMS,
+  dataInTransitNote,
   EXTENSIONS,
   GENERAL_PRACTICE_SETTING,
   LIST_WARNING_NOTES,
@@ -72,7 +73,10 @@ export function requester(render: Render, clinicianId: string): fhir.MedicationR
 }
 
 export interface ListOptions {
-  /** Warnings to carry, each with its note (items withheld, data awaiting filing). */
+  /**
+   * Warnings to carry, each with its note (items withheld, data awaiting filing). `data-in-transit` is added
+   * by `list` itself, to every list but a consultation's structure, while the patient's record is in transit.
+   */
   readonly warnings?: readonly ListWarning[];
   /** A fixed id, when other resources reference the list (consultation structure). */
   readonly id?: string;
@@ -103,7 +107,12 @@ export function list(
   items: readonly fhir.Reference[],
   options: ListOptions = {},
 ): fhir.List {
-  const warnings = options.warnings ?? [];
+  // GP Connect: while a record is in transit every list warns so, except the lists that give a consultation
+  // its structure (those carry an encounter), which never carry warning codes.
+  const inTransit = render.input.patient.recordInTransit === true && options.encounter === undefined;
+  const warnings: readonly ListWarning[] = inTransit
+    ? [...(options.warnings ?? []), "data-in-transit"]
+    : (options.warnings ?? []);
   const extension: fhir.Extension[] = [];
   if (options.encounter === undefined) {
     extension.push({
@@ -138,7 +147,11 @@ export function list(
       },
     ],
   };
-  const notes = warnings.map((code) => LIST_WARNING_NOTES[code]);
+  const notes = warnings.map((code) =>
+    code === "data-in-transit"
+      ? dataInTransitNote(render.input.patient.registeredSince)
+      : LIST_WARNING_NOTES[code],
+  );
   if (items.length > 0) {
     if (notes.length > 0) resource.note = [{ text: notes.join(" ") }];
     resource.entry = items.map((item) => ({ item }));

@@ -6,6 +6,7 @@
  */
 import type {
   Consultation,
+  DiaryEntry,
   Immunisation,
   Investigation,
   Medication,
@@ -172,6 +173,10 @@ function narrative(render: Render, consultation: Consultation): fhir.Observation
 }
 
 export function immunization(render: Render, item: Immunisation): fhir.Immunization {
+  return item.notGiven === undefined ? givenImmunization(render, item) : notGivenImmunization(render, item);
+}
+
+function givenImmunization(render: Render, item: Immunisation): fhir.Immunization {
   const id = render.ids.item("immunization", item.id);
   return {
     resourceType: "Immunization",
@@ -191,7 +196,8 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
     patient: render.patientRef,
     date: item.date,
     primarySource: true,
-    practitioner: [{ actor: author(render, item.recordedBy) }],
+    // STU3 allows only a Practitioner as the actor, whichever way the supplier references authors elsewhere.
+    practitioner: [{ actor: requester(render, item.recordedBy).agent }],
     ...(item.doseSequence === undefined
       ? {}
       : {
@@ -204,6 +210,67 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
           ],
         }),
   };
+}
+
+/**
+ * A vaccination intended but not given, as GP Connect 1.6.2's Immunization page says: notGiven true, the
+ * situation ("... declined") as the vaccination procedure, no product (UNK), the intended date, the reason in
+ * explanation.reasonNotGiven, and none of what only a given dose has (site, route, dose, vaccinationProtocol).
+ */
+function notGivenImmunization(render: Render, item: Immunisation): fhir.Immunization {
+  const id = render.ids.item("immunization", item.id);
+  const reason = item.notGiven?.reason;
+  return {
+    resourceType: "Immunization",
+    id,
+    meta: { profile: [PROFILES.immunization] },
+    extension: [
+      { url: EXTENSIONS.dateRecorded, valueDateTime: item.date },
+      {
+        url: EXTENSIONS.vaccinationProcedure,
+        valueCodeableConcept: concept(item.procedure, item.legacyCode, render.input.flavour),
+      },
+    ],
+    identifier: supplierIdentifier(render, id),
+    status: "completed",
+    notGiven: true,
+    vaccineCode: { coding: [{ system: CODE_SYSTEMS.nullFlavor, code: "UNK", display: "unknown" }] },
+    patient: render.patientRef,
+    date: item.date,
+    primarySource: true,
+    // STU3 allows only a Practitioner as the actor, whichever way the supplier references authors elsewhere.
+    practitioner: [{ actor: requester(render, item.recordedBy).agent }],
+    ...(reason === undefined
+      ? {}
+      : { explanation: { reasonNotGiven: [concept(reason, undefined, render.input.flavour)] } }),
+  };
+}
+
+/**
+ * A diary entry as GP Connect 1.6.2's Diary Entry profile says (a ProcedureRequest): status active, intent
+ * plan, the planned date or period, who entered it and when, the consultation it came from. Nothing the
+ * profile says MUST NOT be populated: no reasonReference (a linked problem references the entry instead).
+ */
+export function procedureRequest(render: Render, entry: DiaryEntry): fhir.ProcedureRequest {
+  const id = render.ids.item("diary", entry.id);
+  const resource: fhir.ProcedureRequest = {
+    resourceType: "ProcedureRequest",
+    id,
+    meta: { profile: [PROFILES.procedureRequest] },
+    identifier: supplierIdentifier(render, id),
+    status: "active",
+    intent: "plan",
+    code: concept(entry.code, undefined, render.input.flavour),
+    subject: render.patientRef,
+  };
+  if (entry.consultation !== undefined)
+    resource.context = reference("Encounter", render.ids.item("encounter", entry.consultation));
+  if (entry.plannedUntil === undefined) resource.occurrenceDateTime = entry.planned;
+  else resource.occurrencePeriod = { start: entry.planned, end: entry.plannedUntil };
+  resource.authoredOn = entry.authoredOn;
+  resource.requester = requester(render, entry.recordedBy);
+  if (entry.note !== undefined) resource.note = [{ text: entry.note }];
+  return resource;
 }
 
 const quantity = (value: { value: number; unit: string; ucum: string }): fhir.Quantity => ({
@@ -354,6 +421,7 @@ export function problemsArea(render: Render, filters: readonly ProblemFilter[]):
   const observationRefs: fhir.Reference[] = [];
   const investigationRefs: fhir.Reference[] = [];
   const referralRefs: fhir.Reference[] = [];
+  const diaryRefs: fhir.Reference[] = [];
   const inBundle = new Set([...primaryIds, ...linkedIds]);
   const headers = [...primary, ...linked].map((problem) => {
     const related: fhir.Reference[] = [];
@@ -382,6 +450,13 @@ export function problemsArea(render: Render, filters: readonly ProblemFilter[]):
       investigationRefs,
     );
     renderInto(resources, about(patient.referrals), (r) => referralRequest(render, r), related, referralRefs);
+    renderInto(
+      resources,
+      about(patient.diaryEntries),
+      (d) => procedureRequest(render, d),
+      related,
+      diaryRefs,
+    );
     return problemHeader(render, problem, related, inBundle);
   });
   const warnings: ListOptions["warnings"] = share.confidential.problems ? ["confidential-items"] : [];
@@ -393,6 +468,7 @@ export function problemsArea(render: Render, filters: readonly ProblemFilter[]):
     ...secondary(render, SECONDARY_LISTS.problemsUncategorised, observationRefs),
     ...secondary(render, SECONDARY_LISTS.problemsInvestigations, investigationRefs),
     ...secondary(render, SECONDARY_LISTS.problemsReferrals, referralRefs),
+    ...secondary(render, SECONDARY_LISTS.problemsDiaryEntries, diaryRefs),
   ];
   return { lists, resources: [...headers, ...resources] };
 }
@@ -420,6 +496,7 @@ export function consultationsArea(
   const observationRefs: fhir.Reference[] = [];
   const immunisationRefs: fhir.Reference[] = [];
   const referralRefs: fhir.Reference[] = [];
+  const diaryRefs: fhir.Reference[] = [];
   for (const consultation of chosen) {
     const visit = encounter(render, consultation);
     const visitRef = refOf(visit);
@@ -449,6 +526,13 @@ export function consultationsArea(
       (r) => referralRequest(render, r),
       items,
       referralRefs,
+    );
+    renderInto(
+      resources,
+      recordedIn(patient.diaryEntries),
+      (d) => procedureRequest(render, d),
+      items,
+      diaryRefs,
     );
     const problem = share.problems.find((p) => p.id === consultation.problem);
     let problemRef: fhir.Reference | undefined;
@@ -484,14 +568,18 @@ export function consultationsArea(
       ...secondary(render, SECONDARY_LISTS.consultationsUncategorised, observationRefs),
       ...secondary(render, SECONDARY_LISTS.consultationsImmunisations, immunisationRefs),
       ...secondary(render, SECONDARY_LISTS.consultationsReferrals, referralRefs),
+      ...secondary(render, SECONDARY_LISTS.consultationsDiaryEntries, diaryRefs),
       ...lists,
     ],
     resources,
   };
 }
 
-export function immunisationsArea(render: Render): AreaResult {
-  const resources = render.input.patient.immunisations.map((item) => immunization(render, item));
+/** Given immunisations always; those intended but not given only when includeNotGiven asks for them. */
+export function immunisationsArea(render: Render, options: { includeNotGiven: boolean }): AreaResult {
+  const resources = render.input.patient.immunisations
+    .filter((item) => options.includeNotGiven || item.notGiven === undefined)
+    .map((item) => immunization(render, item));
   return { lists: [list(render, LIST_CODES.immunisations, resources.map(refOf))], resources };
 }
 
@@ -524,9 +612,33 @@ export function referralsArea(render: Render, period: SearchPeriod | undefined):
   return { lists: [list(render, LIST_CODES.referrals, resources.map(refOf))], resources };
 }
 
-/** Diary entries (recalls) are not generated yet: the list is there, empty, as a provider with none sends it. */
-export function diaryArea(render: Render): AreaResult {
-  return { lists: [list(render, LIST_CODES.diaryEntries, [])], resources: [] };
+/**
+ * Diary entries (recalls): every active entry, or with diaryEntriesSearchDate those planned (the date, or
+ * the period's start) on or before it (GP Connect 1.6 search criteria); overdue ones are always among them,
+ * since the search date cannot be before today. A problem an entry relates to comes as its problem header,
+ * referencing the entry, in the linked-problems list.
+ */
+export function diaryArea(render: Render, searchDate: string | undefined): AreaResult {
+  const share = shared(render);
+  const entries = render.input.patient.diaryEntries.filter(
+    (entry) => searchDate === undefined || entry.planned <= searchDate,
+  );
+  const resources: fhir.Resource[] = entries.map((entry) => procedureRequest(render, entry));
+  const headers: fhir.Condition[] = [];
+  for (const problem of share.problems) {
+    const related: fhir.Reference[] = [];
+    for (let i = 0; i < entries.length; i++)
+      if ((entries[i] as DiaryEntry).problem === problem.id)
+        related.push(refOf(resources[i] as fhir.Resource));
+    if (related.length > 0) headers.push(problemHeader(render, problem, related));
+  }
+  return {
+    lists: [
+      list(render, LIST_CODES.diaryEntries, resources.map(refOf)),
+      ...secondary(render, SECONDARY_LISTS.problemsLinkedProblems, headers.map(refOf)),
+    ],
+    resources: [...resources, ...headers],
+  };
 }
 
 /**

@@ -21,6 +21,7 @@ export const PROFILES = {
   diagnosticReport: `${STRUCTURE}/CareConnect-GPC-DiagnosticReport-1`,
   specimen: `${STRUCTURE}/CareConnect-GPC-Specimen-1`,
   referralRequest: `${STRUCTURE}/CareConnect-GPC-ReferralRequest-1`,
+  procedureRequest: `${STRUCTURE}/CareConnect-GPC-ProcedureRequest-1`,
 } as const;
 
 const UK_STRUCTURE = "https://fhir.hl7.org.uk/STU3/StructureDefinition";
@@ -82,23 +83,37 @@ export const SECONDARY_LISTS = {
   problemsInvestigations: "problems-investigations-related-to-problems",
   problemsReferrals: "problems-referrals-related-to-problems",
   problemsImmunisations: "problems-immunisations-related-to-problems",
+  problemsDiaryEntries: "problems-diary-entries-related-to-problems",
   consultationsProblems: "consultations-problems-contained-in-consultations",
   consultationsUncategorised: "consultations-uncategorised-data-contained-in-consultations",
   consultationsImmunisations: "consultations-immunisations-contained-in-consultations",
   consultationsReferrals: "consultations-outbound-referrals-in-consultations",
+  consultationsDiaryEntries: "consultations-diary-entries-contained-in-consultations",
 } as const;
 
 /** Warning codes a list carries (Extension-CareConnect-GPC-ListWarningCode-1). */
 export type ListWarning = "confidential-items" | "data-awaiting-filing" | "data-in-transit";
 
-/** The note GP Connect puts beside each warning. */
+/**
+ * The note GP Connect puts beside each warning (GP Connect 1.6, "Returning data in lists", warning codes).
+ * The data-in-transit note names a date, dd-Mmm-yyyy: the day the patient registered at the new practice
+ * (see `dataInTransitNote`).
+ */
 export const LIST_WARNING_NOTES: Record<ListWarning, string> = {
   "confidential-items": "Items excluded due to confidentiality and/or patient preferences.",
   "data-awaiting-filing":
     "Patient data may be incomplete as there is data supplied by a third party awaiting review before becoming available.",
   "data-in-transit":
-    "Patient record transfer from previous GP practice not yet complete; information recorded before the transfer may be missing.",
+    "Patient record transfer from previous GP practice not yet complete; information recorded before dd-Mmm-yyyy may be missing.",
 };
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The data-in-transit note for a patient who registered on `registeredOn` (YYYY-MM-DD), e.g. "24-Apr-2025". */
+export function dataInTransitNote(registeredOn: string): string {
+  const day = `${registeredOn.slice(8, 10)}-${MONTHS[Number(registeredOn.slice(5, 7)) - 1]}-${registeredOn.slice(0, 4)}`;
+  return LIST_WARNING_NOTES["data-in-transit"].replace("dd-Mmm-yyyy", day);
+}
 
 /** "General practice service": the clinical setting EMIS and TPP put on every list. */
 export const GENERAL_PRACTICE_SETTING = {

@@ -22,10 +22,11 @@ import { flavourOf, type SupplierFlavour } from "./flavours.js";
 import { checkRequestHeaders } from "./request-headers.js";
 import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
 import {
+  type CheckedParameters,
+  checkStructuredRecordParameters,
   nhsNumberInBody,
-  parseStructuredRecordParameters,
-  type StructuredRecordQuery,
 } from "./structured-parameters.js";
+import { withUnrecognisedParameters } from "./unrecognised-parameters.js";
 
 export interface PracticeAppOptions {
   readonly practice: Practice;
@@ -80,7 +81,7 @@ function parseJsonBody(text: string): unknown {
 /** A body's checked Parameters for one day (the search dates are bounded by today), and its cache key. */
 interface CheckedBody {
   readonly today: string;
-  readonly query: Checked<StructuredRecordQuery>;
+  readonly query: Checked<CheckedParameters>;
   /** The bundle cache's key, made when first needed. */
   cacheKey?: string;
 }
@@ -201,11 +202,11 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
   const checkedBodies = new WeakMap<object, CheckedBody>();
   const checkedBody = (body: unknown, today: string): CheckedBody => {
     if (body === null || typeof body !== "object") {
-      return { today, query: parseStructuredRecordParameters(body, today) };
+      return { today, query: checkStructuredRecordParameters(body, today) };
     }
     let checked = checkedBodies.get(body);
     if (checked === undefined || checked.today !== today) {
-      checked = { today, query: parseStructuredRecordParameters(body, today) };
+      checked = { today, query: checkStructuredRecordParameters(body, today) };
       checkedBodies.set(body, checked);
     }
     return checked;
@@ -239,14 +240,18 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
     const { query } = checked;
     if (!query.ok) return sendFailure(reply, query.failure);
 
-    const { nhsNumber } = query.value;
+    const { unrecognised } = query.value;
+    const { nhsNumber } = query.value.query;
     const patient = population.findRecordAt(practice.ods, nhsNumber);
     const refusal = refusalFor(practice, patient, nhsNumber, flavour);
     if (refusal !== undefined || patient === undefined) {
       return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
     }
-    // queryKey is what the Bundle's id is made from: equal keys, equal Bundles.
-    checked.cacheKey ??= `${cacheKeyPrefix}${nhsNumber}|${queryKey(query.value)}`;
+    // queryKey is what the Bundle's id is made from: equal keys, equal Bundles. The parameters left
+    // unprocessed change the answer (its warning), not the record, so they are keyed beside the query.
+    checked.cacheKey ??= `${cacheKeyPrefix}${nhsNumber}|${queryKey(query.value.query)}${
+      unrecognised.length === 0 ? "" : `|${JSON.stringify(unrecognised)}`
+    }`;
     const { cacheKey } = checked;
     let body = bundleCache?.get(cacheKey);
     if (body === undefined) {
@@ -254,11 +259,11 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
         seed: population.seed,
         practice,
         patient,
-        query: query.value,
+        query: query.value.query,
         flavour,
         asOf: population.referenceDate,
       });
-      body = Buffer.from(JSON.stringify(bundle));
+      body = Buffer.from(JSON.stringify(withUnrecognisedParameters(bundle, unrecognised)));
       bundleCache?.set(cacheKey, body);
     }
     return reply.type(FHIR_JSON_UTF8).send(body);

@@ -28,7 +28,7 @@ import {
   uncategorisedArea,
 } from "./clinical-areas.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
-import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "./gpc-profiles.js";
+import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "./gpc-profiles.js";
 import { recordIds } from "./resource-ids.js";
 import type { StructuredRecordQuery } from "./structured-parameters.js";
 
@@ -440,6 +440,41 @@ const RENDERING_PRIORITY: readonly BundleSection[] = [
   "referrals",
 ];
 
+/**
+ * GP Connect returns one "linked problems" list however many areas brought problems into the bundle: the
+ * later ones are merged into the first.
+ */
+function oneLinkedProblemsList(lists: fhir.List[]): fhir.List[] {
+  const isLinkedProblems = (l: fhir.List) =>
+    l.code?.coding?.[0]?.code === SECONDARY_LISTS.problemsLinkedProblems;
+  const first = lists.find(isLinkedProblems);
+  if (first === undefined) return lists;
+  const items = new Set((first.entry ?? []).map((e) => e.item.reference));
+  for (const other of lists) {
+    if (other === first || !isLinkedProblems(other)) continue;
+    for (const e of other.entry ?? []) {
+      if (items.has(e.item.reference)) continue;
+      items.add(e.item.reference);
+      first.entry = [...(first.entry ?? []), e];
+    }
+  }
+  return lists.filter((l) => l === first || !isLinkedProblems(l));
+}
+
+/**
+ * A problem header several areas rendered (each with the links it knew of) is sent once, with every link:
+ * the related content the other renderings carried is added to the one that is sent.
+ */
+function addRelatedContent(kept: fhir.Condition, other: fhir.Condition): void {
+  const url = EXTENSIONS.relatedClinicalContent;
+  const extensions = kept.extension ?? [];
+  const known = new Set(extensions.filter((e) => e.url === url).map((e) => e.valueReference?.reference));
+  const extra = (other.extension ?? []).filter(
+    (e) => e.url === url && !known.has(e.valueReference?.reference),
+  );
+  if (extra.length > 0) kept.extension = [...extensions, ...extra];
+}
+
 /** A canonical key of what was asked, so the bundle id is stable for the same question. */
 export function queryKey(query: StructuredRecordQuery): string {
   const { nhsNumber: _nhsNumber, ...asked } = query;
@@ -463,18 +498,24 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   const problems = query.problems === undefined ? undefined : problemsArea(render, query.problems);
   const medications = medicationResources(render);
   const allergies = allergyResources(render);
-  const immunisations = query.immunisations === undefined ? undefined : immunisationsArea(render);
+  const immunisations =
+    query.immunisations === undefined ? undefined : immunisationsArea(render, query.immunisations);
   const uncategorised =
     query.uncategorised === undefined ? undefined : uncategorisedArea(render, query.uncategorised.period);
   const investigations =
     query.investigations === undefined ? undefined : investigationsArea(render, query.investigations.period);
   const referrals = query.referrals === undefined ? undefined : referralsArea(render, query.referrals.period);
-  const diary = query.diaryEntries === undefined ? undefined : diaryArea(render);
+  const diary =
+    query.diaryEntries === undefined ? undefined : diaryArea(render, query.diaryEntries.searchDate);
   // Rendered last: it lists every clinician the entries above referenced.
   const directory = directoryResources(render);
 
+  // Diary entries have no section of their own in the flavours' orders: they follow the referrals, and the
+  // problem headers they bring follow the problems area's.
+  const diaryEntries = diary?.resources.filter((r) => r.resourceType === "ProcedureRequest") ?? [];
+  const diaryProblems = diary?.resources.filter((r) => r.resourceType !== "ProcedureRequest") ?? [];
   const sections: Record<BundleSection, fhir.Resource[]> = {
-    lists: [
+    lists: oneLinkedProblemsList([
       ...(consultations?.lists ?? []),
       ...(problems?.lists ?? []),
       ...(medications === undefined ? [] : [medications.list]),
@@ -484,17 +525,17 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
       ...(investigations?.lists ?? []),
       ...(referrals?.lists ?? []),
       ...(diary?.lists ?? []),
-    ],
+    ]),
     patient: [patient],
     directory,
     medications: medications?.resources ?? [],
     allergies: allergies?.resources ?? [],
-    problems: problems?.resources ?? [],
+    problems: [...(problems?.resources ?? []), ...diaryProblems],
     consultations: consultations?.resources ?? [],
     immunisations: immunisations?.resources ?? [],
     uncategorised: uncategorised?.resources ?? [],
     investigations: investigations?.resources ?? [],
-    referrals: referrals?.resources ?? [],
+    referrals: [...(referrals?.resources ?? []), ...diaryEntries],
   };
   // One resource appears once, wherever several areas linked to it: the fullest rendering wins (a problem
   // header from the problems area carries all its links; from a consultation only that consultation).
@@ -502,7 +543,10 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   for (const section of RENDERING_PRIORITY) {
     for (const resource of sections[section]) {
       const key = `${resource.resourceType}/${resource.id}`;
-      if (!chosen.has(key)) chosen.set(key, resource);
+      const first = chosen.get(key);
+      if (first === undefined) chosen.set(key, resource);
+      else if (first !== resource && first.resourceType === "Condition")
+        addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
     }
   }
   const emitted = new Set<string>();

@@ -1,7 +1,8 @@
 /**
  * The Parameters body of $gpc.getstructuredrecord, checked as GP Connect Access Record Structured 1.6 says:
- * what the consumer asked for, or the error (INVALID_RESOURCE, INVALID_PARAMETER, INVALID_IDENTIFIER_SYSTEM,
- * INVALID_NHS_NUMBER, NOT_IMPLEMENTED) with diagnostics naming the parameter.
+ * what the consumer asked for and the parameters this provider does not recognise (answered with a warning,
+ * not refused), or the error (INVALID_RESOURCE, INVALID_PARAMETER, INVALID_IDENTIFIER_SYSTEM,
+ * INVALID_NHS_NUMBER) with diagnostics naming the parameter.
  */
 import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
 import { isIsoDate } from "../population/calendar.js";
@@ -33,6 +34,18 @@ export interface StructuredRecordQuery {
   readonly investigations?: { readonly period?: SearchPeriod };
   readonly referrals?: { readonly period?: SearchPeriod };
   readonly diaryEntries?: { readonly searchDate?: string };
+}
+
+/**
+ * A parameter or part parameter the provider did not process, named as GP Connect names it in the warning:
+ * "includeFoo", or "includeMedication.someNewPart".
+ */
+export type UnrecognisedParameter = string;
+
+export interface CheckedParameters {
+  readonly query: StructuredRecordQuery;
+  /** Each once: unknown parameters in the order sent, then unknown parts, parameter by parameter. */
+  readonly unrecognised: readonly UnrecognisedParameter[];
 }
 
 const KNOWN_PARAMETERS: readonly string[] = [
@@ -99,10 +112,14 @@ function entries(list: unknown, where: string): Checked<ParameterEntry[]> {
   return ok(result);
 }
 
-/** Parts of a parameter, each name at most once and among `allowed`. */
+/**
+ * Parts of a parameter, each known name at most once. A part whose name is not among `allowed` is not
+ * processed: it is noted in `unrecognised` as "parameter.part" (GP Connect forwards compatibility).
+ */
 function partsOf(
   parameter: ParameterEntry,
   allowed: readonly string[],
+  unrecognised: Set<UnrecognisedParameter>,
 ): Checked<Map<string, ParameterEntry>> {
   if (valueKeys(parameter.fields).length > 0) {
     return fail("INVALID_PARAMETER", `${parameter.name} takes parts, not a value`);
@@ -112,10 +129,8 @@ function partsOf(
   const byName = new Map<string, ParameterEntry>();
   for (const part of parts.value) {
     if (!allowed.includes(part.name)) {
-      return fail(
-        "INVALID_PARAMETER",
-        `${parameter.name} has an unknown part "${part.name}" (allowed: ${allowed.join(", ")})`,
-      );
+      unrecognised.add(`${parameter.name}.${part.name}`);
+      continue;
     }
     if (byName.has(part.name))
       return fail("INVALID_PARAMETER", `${parameter.name}.${part.name} is given more than once`);
@@ -150,8 +165,11 @@ function nhsNumberOf(parameter: ParameterEntry): Checked<string> {
   return ok(value);
 }
 
-function allergiesOf(parameter: ParameterEntry): Checked<{ includeResolved: boolean }> {
-  const parts = partsOf(parameter, ["includeResolvedAllergies"]);
+function allergiesOf(
+  parameter: ParameterEntry,
+  unrecognised: Set<UnrecognisedParameter>,
+): Checked<{ includeResolved: boolean }> {
+  const parts = partsOf(parameter, ["includeResolvedAllergies"], unrecognised);
   if (!parts.ok) return parts;
   const resolved = parts.value.get("includeResolvedAllergies");
   if (resolved === undefined)
@@ -218,8 +236,9 @@ function periodPart(parameter: string, part: ParameterEntry, today: string): Che
 function medicationOf(
   parameter: ParameterEntry,
   today: string,
+  unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ includeIssues: boolean; fromDate?: string }> {
-  const parts = partsOf(parameter, ["includePrescriptionIssues", "medicationSearchFromDate"]);
+  const parts = partsOf(parameter, ["includePrescriptionIssues", "medicationSearchFromDate"], unrecognised);
   if (!parts.ok) return parts;
   const issuesPart = parts.value.get("includePrescriptionIssues");
   // Optional since GP Connect 1.3.2; absent means issues are included.
@@ -235,8 +254,9 @@ function medicationOf(
 function consultationsOf(
   parameter: ParameterEntry,
   today: string,
+  unrecognised: Set<UnrecognisedParameter>,
 ): Checked<NonNullable<StructuredRecordQuery["consultations"]>> {
-  const parts = partsOf(parameter, ["consultationSearchPeriod", "includeNumberOfMostRecent"]);
+  const parts = partsOf(parameter, ["consultationSearchPeriod", "includeNumberOfMostRecent"], unrecognised);
   if (!parts.ok) return parts;
   const periodEntry = parts.value.get("consultationSearchPeriod");
   const recentEntry = parts.value.get("includeNumberOfMostRecent");
@@ -287,8 +307,11 @@ function codePart<T extends string>(
   return ok(value as T);
 }
 
-function problemFilterOf(parameter: ParameterEntry): Checked<ProblemFilter> {
-  const parts = partsOf(parameter, ["filterStatus", "filterSignificance"]);
+function problemFilterOf(
+  parameter: ParameterEntry,
+  unrecognised: Set<UnrecognisedParameter>,
+): Checked<ProblemFilter> {
+  const parts = partsOf(parameter, ["filterStatus", "filterSignificance"], unrecognised);
   if (!parts.ok) return parts;
   let filter: ProblemFilter = {};
   const status = parts.value.get("filterStatus");
@@ -308,8 +331,9 @@ function problemFilterOf(parameter: ParameterEntry): Checked<ProblemFilter> {
 
 function immunisationsOf(
   parameter: ParameterEntry,
+  unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ includeNotGiven: boolean; includeStatus: boolean }> {
-  const parts = partsOf(parameter, ["includeNotGiven", "includeStatus"]);
+  const parts = partsOf(parameter, ["includeNotGiven", "includeStatus"], unrecognised);
   if (!parts.ok) return parts;
   const notGiven = parts.value.get("includeNotGiven");
   const status = parts.value.get("includeStatus");
@@ -324,8 +348,9 @@ function searchPeriodOf(
   parameter: ParameterEntry,
   partName: string,
   today: string,
+  unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ period?: SearchPeriod }> {
-  const parts = partsOf(parameter, [partName]);
+  const parts = partsOf(parameter, [partName], unrecognised);
   if (!parts.ok) return parts;
   const entry = parts.value.get(partName);
   if (entry === undefined) return ok({});
@@ -333,8 +358,12 @@ function searchPeriodOf(
   return period.ok ? ok({ period: period.value }) : period;
 }
 
-function diaryEntriesOf(parameter: ParameterEntry, today: string): Checked<{ searchDate?: string }> {
-  const parts = partsOf(parameter, ["diaryEntriesSearchDate"]);
+function diaryEntriesOf(
+  parameter: ParameterEntry,
+  today: string,
+  unrecognised: Set<UnrecognisedParameter>,
+): Checked<{ searchDate?: string }> {
+  const parts = partsOf(parameter, ["diaryEntriesSearchDate"], unrecognised);
   if (!parts.ok) return parts;
   const entry = parts.value.get("diaryEntriesSearchDate");
   if (entry === undefined) return ok({});
@@ -354,20 +383,31 @@ function partNames(parameters: readonly ParameterEntry[]): Set<string> {
   return names;
 }
 
-/** Checks a parsed request body; `today` (YYYY-MM-DD) bounds the search dates. */
-export function parseStructuredRecordParameters(
-  body: unknown,
-  today: string,
-): Checked<StructuredRecordQuery> {
+/**
+ * Checks a parsed request body; `today` (YYYY-MM-DD) bounds the search dates.
+ *
+ * GP Connect 1.6 "API Version Compatibility" (forwards compatibility): "a provider MUST be able to warn a
+ * consumer when they don't support a requested parameter or part parameter", answering 200 with the
+ * resources "for supported parameters" and a warning for each one it did not process. So a parameter or
+ * part whose name this provider does not know is left out of the query and listed in `unrecognised`;
+ * "unsupported part parameters MUST only be reported when their top level parameter is supported", so the
+ * parts of an unknown parameter are not looked at. Everything else keeps the error table of "Retrieve a
+ * patient's structured record": a known parameter with a bad value, a part without a value, a repeated
+ * parameter, a forbidden combination or "No recognised parameters are provided" is INVALID_PARAMETER; a body
+ * that is not a Parameters resource, or whose parameters or parts are not objects, is INVALID_RESOURCE.
+ */
+export function checkStructuredRecordParameters(body: unknown, today: string): Checked<CheckedParameters> {
   if (!isObject(body) || body.resourceType !== "Parameters") {
     return fail("INVALID_RESOURCE", "The request body must be a FHIR Parameters resource");
   }
   const parameters = entries(body.parameter, "Parameters.parameter");
   if (!parameters.ok) return parameters;
+  const unrecognised = new Set<UnrecognisedParameter>();
   const byName = new Map<string, ParameterEntry[]>();
   for (const parameter of parameters.value) {
     if (!KNOWN_PARAMETERS.includes(parameter.name)) {
-      return fail("INVALID_PARAMETER", `Unknown parameter "${parameter.name}"`);
+      unrecognised.add(parameter.name);
+      continue;
     }
     const same = byName.get(parameter.name) ?? [];
     if (same.length > 0 && !REPEATABLE_PARAMETERS.includes(parameter.name))
@@ -381,7 +421,11 @@ export function parseStructuredRecordParameters(
   const nhsNumber = nhsNumberOf(nhsParameter);
   if (!nhsNumber.ok) return nhsNumber;
   if (byName.size === 1) {
-    return fail("INVALID_PARAMETER", "No clinical area was requested (send at least one include… parameter)");
+    const ignored = unrecognised.size === 0 ? "" : ` (not recognised: ${[...unrecognised].join(", ")})`;
+    return fail(
+      "INVALID_PARAMETER",
+      `No clinical area was requested: no recognised include… parameter was given${ignored}`,
+    );
   }
 
   const present = partNames(parameters.value);
@@ -401,27 +445,39 @@ export function parseStructuredRecordParameters(
 
   let query: StructuredRecordQuery = { nhsNumber: nhsNumber.value };
   const steps: readonly [string, (p: ParameterEntry) => Checked<Partial<StructuredRecordQuery>>][] = [
-    ["includeAllergies", (p) => map(allergiesOf(p), (allergies) => ({ allergies }))],
-    ["includeMedication", (p) => map(medicationOf(p, today), (medication) => ({ medication }))],
-    ["includeConsultations", (p) => map(consultationsOf(p, today), (consultations) => ({ consultations }))],
-    ["includeImmunisations", (p) => map(immunisationsOf(p), (immunisations) => ({ immunisations }))],
+    ["includeAllergies", (p) => map(allergiesOf(p, unrecognised), (allergies) => ({ allergies }))],
+    ["includeMedication", (p) => map(medicationOf(p, today, unrecognised), (medication) => ({ medication }))],
+    [
+      "includeConsultations",
+      (p) => map(consultationsOf(p, today, unrecognised), (consultations) => ({ consultations })),
+    ],
+    [
+      "includeImmunisations",
+      (p) => map(immunisationsOf(p, unrecognised), (immunisations) => ({ immunisations })),
+    ],
     [
       "includeUncategorisedData",
       (p) =>
-        map(searchPeriodOf(p, "uncategorisedDataSearchPeriod", today), (uncategorised) => ({
+        map(searchPeriodOf(p, "uncategorisedDataSearchPeriod", today, unrecognised), (uncategorised) => ({
           uncategorised,
         })),
     ],
     [
       "includeInvestigations",
       (p) =>
-        map(searchPeriodOf(p, "investigationSearchPeriod", today), (investigations) => ({ investigations })),
+        map(searchPeriodOf(p, "investigationSearchPeriod", today, unrecognised), (investigations) => ({
+          investigations,
+        })),
     ],
     [
       "includeReferrals",
-      (p) => map(searchPeriodOf(p, "referralSearchPeriod", today), (referrals) => ({ referrals })),
+      (p) =>
+        map(searchPeriodOf(p, "referralSearchPeriod", today, unrecognised), (referrals) => ({ referrals })),
     ],
-    ["includeDiaryEntries", (p) => map(diaryEntriesOf(p, today), (diaryEntries) => ({ diaryEntries }))],
+    [
+      "includeDiaryEntries",
+      (p) => map(diaryEntriesOf(p, today, unrecognised), (diaryEntries) => ({ diaryEntries })),
+    ],
   ];
   for (const [name, parse] of steps) {
     const parameter = one(name);
@@ -434,13 +490,21 @@ export function parseStructuredRecordParameters(
   if (problemParameters !== undefined) {
     const filters: ProblemFilter[] = [];
     for (const parameter of problemParameters) {
-      const filter = problemFilterOf(parameter);
+      const filter = problemFilterOf(parameter, unrecognised);
       if (!filter.ok) return filter;
       filters.push(filter.value);
     }
     query = { ...query, problems: filters };
   }
-  return ok(query);
+  return ok({ query, unrecognised: [...unrecognised] });
+}
+
+/** The query of a request body, without the parameters it did not recognise (see checkStructuredRecordParameters). */
+export function parseStructuredRecordParameters(
+  body: unknown,
+  today: string,
+): Checked<StructuredRecordQuery> {
+  return map(checkStructuredRecordParameters(body, today), (checked) => checked.query);
 }
 
 function map<T, U>(checked: Checked<T>, f: (value: T) => U): Checked<U> {

@@ -1,0 +1,61 @@
+/**
+ * Curated terms for diary entries (recalls) and for vaccinations recorded as not given.
+ *
+ * Where each code was checked (public sources, read while writing this table):
+ * - 314529007 "Medication review due": GP Connect 1.6.2 diary entry guidance (medication reviews MUST carry it
+ *   or a child) and its diary entries example (nhsconnect/gpconnect, feature/1.6.2);
+ * - 394700004 "Asthma annual review": OpenSAFELY codelist opensafely/asthma-annual-review-qof;
+ * - 310425007 "Diabetes monitoring invitation": NHS Digital primary care domain refset DMINVITE_COD (as
+ *   published on OpenCodelists, nhsd-primary-care-domain-refsets-dminvite_cod);
+ * - 171279008 "Immunisation due": GP Connect 1.6.2 immunisations example (explanation.reason);
+ * - 171149006 "Screening for malignant neoplasm of cervix": several public FHIR value sets and measures
+ *   (cervical screening service type and procedure);
+ * - 75367002 "Blood pressure" and 35650009 "Thyroid panel": already carried by record-terms.ts, reused here;
+ * - 315640000 "Influenza vaccination declined": the VSAC value set "Influenza Vaccination Declined"
+ *   (2.16.840.1.113883.3.526.3.1255);
+ * - 1324741000000101 "Severe acute respiratory syndrome coronavirus 2 vaccination first dose declined":
+ *   OpenSAFELY codelist opensafely/covid-19-vaccination-first-dose-declined;
+ * - 310376006 "Immunization consent not given": HL7 UK value set CareConnect-ReasonImmunizationNotAdministered-1
+ *   (the binding of Immunization.explanation.reasonNotGiven in the Care Connect profile).
+ * No SNOMED CT id for "Seasonal influenza vaccination contraindicated / not indicated" could be confirmed, so
+ * those situations are not generated.
+ */
+import { SNOMED_SYSTEM } from "./clinical-terms.js";
+import { MEASUREMENTS, TESTS, VACCINES } from "./record-terms.js";
+import type { Coding } from "./types.js";
+
+const snomed = (code: string, display: string): Coding => ({ system: SNOMED_SYSTEM, code, display });
+
+export const RECALLS = {
+  medicationReview: snomed("314529007", "Medication review due"),
+  asthmaReview: snomed("394700004", "Asthma annual review"),
+  diabetesMonitoring: snomed("310425007", "Diabetes monitoring invitation"),
+  immunisationDue: snomed("171279008", "Immunisation due"),
+  cervicalScreening: snomed("171149006", "Screening for malignant neoplasm of cervix"),
+  bloodPressure: MEASUREMENTS.bloodPressure,
+  thyroidFunction: TESTS.thyroid.code,
+} as const;
+
+/** A vaccination offered and declined: the situation code, and which given vaccination it stands for. */
+export interface DeclinedVaccinationTerm {
+  readonly situation: Coding;
+  /** The procedure code of the vaccination when given (to tell whether it was given instead). */
+  readonly givenProcedure: Coding;
+}
+
+export const DECLINED_VACCINATIONS = {
+  influenza: {
+    situation: snomed("315640000", "Influenza vaccination declined"),
+    givenProcedure: VACCINES.influenza.procedure,
+  },
+  covidFirstDose: {
+    situation: snomed(
+      "1324741000000101",
+      "Severe acute respiratory syndrome coronavirus 2 vaccination first dose declined",
+    ),
+    givenProcedure: VACCINES.covidFirst.procedure,
+  },
+} as const satisfies Record<string, DeclinedVaccinationTerm>;
+
+/** The reason not given for a declined vaccination (Care Connect's ReasonImmunizationNotAdministered). */
+export const CONSENT_NOT_GIVEN: Coding = snomed("310376006", "Immunization consent not given");

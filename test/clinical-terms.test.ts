@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import * as clinicalTerms from "../simulators/population/clinical-terms.js";
+import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "../simulators/population/clinical-terms.js";
+import * as recordTerms from "../simulators/population/record-terms.js";
+import * as sensitiveTerms from "../simulators/population/sensitive-terms.js";
+import type { Coding } from "../simulators/population/types.js";
+
+// Verhoeff tables (dihedral group D5), as the SNOMED CT identifier check digit uses them.
+const MULTIPLY = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+const PERMUTE = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+
+function hasValidVerhoeffDigit(id: string): boolean {
+  let check = 0;
+  const digits = [...id].reverse().map(Number);
+  for (let i = 0; i < digits.length; i++) {
+    check = MULTIPLY[check]?.[PERMUTE[i % 8]?.[digits[i] as number] as number] as number;
+  }
+  return check === 0;
+}
+
+/**
+ * A SNOMED CT concept id: 6 to 18 digits, no leading zero, a Verhoeff check digit, and the partition
+ * identifier of a concept ("00" in the International release, "10" in a national extension such as the
+ * UK's and dm+d); "01"/"11" are description ids and "02"/"12" relationship ids, which a receiver rejects.
+ */
+function isSnomedConceptId(id: string): boolean {
+  if (!/^[1-9]\d{5,17}$/.test(id)) return false;
+  const partition = id.slice(-3, -1);
+  return (partition === "00" || partition === "10") && hasValidVerhoeffDigit(id);
+}
+
+/** CTV3: five characters, letters and digits, padded on the right with dots (e.g. "65E..", "XaPbt"). */
+const CTV3_CODE = /^(?=.{5}$)[A-Za-z0-9]+\.*$/;
+/**
+ * Read v2 as EMIS carries it (the assurance records' "65M1.00"): the five-character code, padded on the
+ * right with dots, then the two-digit term code.
+ */
+const READ_V2_CODE = /^(?=[A-Za-z0-9.]{5}\d{2}$)[A-Za-z0-9]+\.*\d{2}$/;
+
+function codingsIn(value: unknown, found: Coding[] = [], seen = new Set<unknown>()): Coding[] {
+  if (value === null || typeof value !== "object" || seen.has(value)) return found;
+  seen.add(value);
+  const candidate = value as Partial<Coding>;
+  if (typeof candidate.system === "string" && typeof candidate.code === "string") {
+    found.push(value as Coding);
+    return found;
+  }
+  for (const child of Object.values(value)) codingsIn(child, found, seen);
+  return found;
+}
+
+const ALL_CODINGS = codingsIn([clinicalTerms, recordTerms, sensitiveTerms]);
+const bySystem = (system: string) => ALL_CODINGS.filter((c) => c.system === system);
+
+describe("the clinical code tables", () => {
+  it("find the codings they are checked on", () => {
+    expect(bySystem(SNOMED_SYSTEM).length).toBeGreaterThan(60);
+    expect(bySystem(READ_V2_SYSTEM).length).toBeGreaterThan(15);
+    expect(bySystem(CTV3_SYSTEM).length).toBeGreaterThan(15);
+  });
+
+  it("tell a concept id from a mistyped one, a description id and a relationship id", () => {
+    expect(isSnomedConceptId("38598009")).toBe(true);
+    expect(isSnomedConceptId("39704111000001102")).toBe(true);
+    expect(isSnomedConceptId("38598008")).toBe(false); // check digit wrong
+    expect(isSnomedConceptId("38598090")).toBe(false); // two digits swapped
+    expect(isSnomedConceptId("38598013")).toBe(false); // valid check digit, description partition
+    expect(isSnomedConceptId("38598021")).toBe(false); // valid check digit, relationship partition
+    expect(isSnomedConceptId("1049471000000109")).toBe(false); // an HbA1c id once copied from a phenotype list
+    expect(isSnomedConceptId("0038598009")).toBe(false);
+  });
+
+  it("carry only SNOMED CT concept ids a receiving system accepts", () => {
+    const bad = bySystem(SNOMED_SYSTEM).filter((c) => !isSnomedConceptId(c.code));
+    expect(bad).toEqual([]);
+  });
+
+  it("carry only well-formed CTV3 codes", () => {
+    const bad = bySystem(CTV3_SYSTEM).filter((c) => !CTV3_CODE.test(c.code));
+    expect(bad).toEqual([]);
+  });
+
+  it("carry only well-formed Read v2 codes with their term code", () => {
+    expect(READ_V2_CODE.test("65M1.00")).toBe(true);
+    expect(READ_V2_CODE.test("65M1.0")).toBe(false);
+    expect(READ_V2_CODE.test("65.M100")).toBe(false);
+    const bad = bySystem(READ_V2_SYSTEM).filter((c) => !READ_V2_CODE.test(c.code));
+    expect(bad).toEqual([]);
+  });
+
+  it("name every code in words", () => {
+    expect(ALL_CODINGS.filter((c) => (c.display ?? "").trim() === "")).toEqual([]);
+    expect(
+      ALL_CODINGS.filter((c) => ![SNOMED_SYSTEM, READ_V2_SYSTEM, CTV3_SYSTEM].includes(c.system)),
+    ).toEqual([]);
+  });
+
+  it("give one code one meaning within a code system", () => {
+    const meaning = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const c of ALL_CODINGS) {
+      const key = `${c.system}|${c.code}`;
+      const known = meaning.get(key);
+      if (known !== undefined && known !== c.display) clashes.push(`${c.code}: ${known} / ${c.display}`);
+      meaning.set(key, c.display ?? "");
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  it("give SystmOne a CTV3 code and EMIS no Read v2 code for the COVID-19 doses", () => {
+    for (const dose of [recordTerms.VACCINES.covidFirst, recordTerms.VACCINES.covidSecond]) {
+      expect((dose as recordTerms.VaccineTerm).readV2).toBeUndefined();
+      expect(dose.ctv3.system).toBe(CTV3_SYSTEM);
+    }
+  });
+
+  it("give every pathology result a legacy code for at least one supplier", () => {
+    const missing = Object.entries(recordTerms.ANALYTES)
+      .filter(([, analyte]) => analyte.readV2 === undefined && analyte.ctv3 === undefined)
+      .map(([key]) => key);
+    expect(missing).toEqual([]);
+  });
+});
