@@ -7,6 +7,7 @@ import type { OpenApiDocument } from "./control-openapi.js";
 import type { JournalEntry, JournalFilter, JournalStats } from "./journal.js";
 import type { ClinicalSystem, Trait } from "./population/types.js";
 import type {
+  ClinicalAreaParameter,
   ConsumerCreation,
   Fault,
   FaultTarget,
@@ -20,6 +21,12 @@ import type { DirectoryConsumer } from "./spine/consumers.js";
 /** What `GET /_control/journal` answers: the entries asked for, and the journal's bounds. */
 export interface JournalPage extends JournalStats {
   readonly entries: JournalEntry[];
+}
+
+/** What the disabled-areas routes answer: the practice and the clinical areas switched off there. */
+export interface DisabledAreas {
+  readonly ods: string;
+  readonly areas: ClinicalAreaParameter[];
 }
 
 export interface ControlClientOptions {
@@ -72,6 +79,29 @@ export class ControlClient {
     const path = `/faults/${encodeURIComponent(target)}`;
     if (fault === null) await this.call("DELETE", path);
     else await this.call("PUT", path, fault);
+  }
+
+  /**
+   * Switches clinical areas off at a practice, replacing its previous setting ([] switches all back on);
+   * answers the areas now off.
+   */
+  async setDisabledAreas(
+    ods: string,
+    areas: readonly ClinicalAreaParameter[],
+  ): Promise<ClinicalAreaParameter[]> {
+    const path = `/practices/${encodeURIComponent(ods)}/disabled-areas`;
+    return (await this.call<DisabledAreas>("PUT", path, { areas })).areas;
+  }
+
+  /** The clinical areas switched off at a practice. */
+  async disabledAreas(ods: string): Promise<ClinicalAreaParameter[]> {
+    const path = `/practices/${encodeURIComponent(ods)}/disabled-areas`;
+    return (await this.call<DisabledAreas>("GET", path)).areas;
+  }
+
+  /** Switches every clinical area back on at a practice. */
+  async clearDisabledAreas(ods: string): Promise<void> {
+    await this.call("DELETE", `/practices/${encodeURIComponent(ods)}/disabled-areas`);
   }
 
   async faults(): Promise<Record<string, Fault>> {

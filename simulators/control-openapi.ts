@@ -5,6 +5,7 @@
  */
 import { MAX_FAULT_DELAY_MS } from "./faults.js";
 import { TRAITS } from "./population/types.js";
+import { CLINICAL_AREA_PARAMETERS } from "./practices/structured-parameters.js";
 
 export interface SchemaObject {
   readonly type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
@@ -91,6 +92,19 @@ const target: ParameterObject = {
   description: '"pds", "sds", or the ODS code of a practice in the region',
   schema: { type: "string" },
 };
+
+const practiceOds: ParameterObject = {
+  name: "ods",
+  in: "path",
+  required: true,
+  description: "The ODS code of a practice in the region",
+  schema: { type: "string" },
+};
+
+const disabledAreasAnswer = (description: string): ResponseObject => ({
+  description,
+  content: json(ref("DisabledAreas")),
+});
 
 const milliseconds = (description: string, minimum: number): SchemaObject => ({
   type: "integer",
@@ -182,7 +196,7 @@ const journalQuery: readonly ParameterObject[] = [
   },
 ];
 
-export const CONTROL_API_VERSION = "1.0.0";
+export const CONTROL_API_VERSION = "1.1.0";
 
 export const CONTROL_OPENAPI: OpenApiDocument = {
   openapi: "3.0.3",
@@ -191,7 +205,8 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
     version: CONTROL_API_VERSION,
     description:
       "Drives a simulated region (PDS, SDS and GP practices): read where everything is, add practices, " +
-      "patients and consumer organisations, set and clear faults, read and clear the journal of every " +
+      "patients and consumer organisations, set and clear faults, switch clinical areas off at a practice, " +
+      "read and clear the journal of every " +
       "request the simulators received. Served to loopback callers only, unless the region was started " +
       "with a control token; then to any caller presenting it as a bearer token. Errors are JSON " +
       '`{"error": "..."}` naming the field at fault.',
@@ -236,6 +251,59 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
         responses: {
           "201": { description: "The practice", content: json(ref("Practice")) },
           ...BODY_ERRORS,
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/_control/practices/{ods}/disabled-areas": {
+      get: {
+        operationId: "getDisabledAreas",
+        summary: "The clinical areas switched off at a practice",
+        tags: ["practices"],
+        parameters: [practiceOds],
+        responses: {
+          "200": disabledAreasAnswer("The areas switched off now ([] when none)"),
+          "404": error("No practice has this ODS code"),
+          ...COMMON_ERRORS,
+        },
+      },
+      put: {
+        operationId: "setDisabledAreas",
+        summary: "Switch clinical areas off at a practice, as GP Connect 1.6 requires a provider can",
+        description:
+          "Replaces the practice's setting; [] switches every area back on. From the next request, the " +
+          "practice answers a record request that asks for a switched-off area with 200, the record of " +
+          "the other areas (the area is left out as if its parameter had not been sent), and one " +
+          "OperationOutcome in the Bundle with a warning per switched-off area asked for: not-supported, " +
+          'NOT_IMPLEMENTED, text "<parameter> has been disabled", diagnostics "<parameter>". A request ' +
+          "whose areas are all switched off is answered the same way (the Patient and the warning). " +
+          "Areas are switched off per practice; for all sites, make this call for each practice.",
+        tags: ["practices"],
+        parameters: [practiceOds],
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["areas"],
+            additionalProperties: false,
+            properties: { areas: ref("ClinicalAreaList") },
+          }),
+        },
+        responses: {
+          "200": disabledAreasAnswer("The areas switched off now"),
+          "404": error("No practice has this ODS code"),
+          ...BODY_ERRORS,
+          ...COMMON_ERRORS,
+        },
+      },
+      delete: {
+        operationId: "clearDisabledAreas",
+        summary: "Switch every clinical area back on at a practice",
+        tags: ["practices"],
+        parameters: [practiceOds],
+        responses: {
+          "204": { description: "Every area is on" },
+          "404": error("No practice has this ODS code"),
           ...COMMON_ERRORS,
         },
       },
@@ -387,6 +455,19 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
           system: { type: "string", enum: ["emis", "tpp"] },
           asid: { type: "string" },
           endpoint: { type: "string", description: "GP Connect FHIR base URL, as SDS publishes it" },
+        },
+      },
+      ClinicalAreaList: {
+        type: "array",
+        description: "GP Connect 1.6 clinical area parameters, each naming one area",
+        items: { type: "string", enum: CLINICAL_AREA_PARAMETERS },
+      },
+      DisabledAreas: {
+        type: "object",
+        required: ["ods", "areas"],
+        properties: {
+          ods: { type: "string" },
+          areas: ref("ClinicalAreaList"),
         },
       },
       Patient: {

@@ -10,7 +10,7 @@ import { CONTROL_OPENAPI, type HttpMethodName } from "./control-openapi.js";
 import type { Fault } from "./faults.js";
 import type { JournalFilter, JournalTargetKind } from "./journal.js";
 import { TRAITS, type Trait } from "./population/types.js";
-import type { Region } from "./region.js";
+import type { ClinicalAreaParameter, Region } from "./region.js";
 import { RegionError } from "./region-errors.js";
 
 export const CONTROL_BASE_PATH = "/_control";
@@ -97,6 +97,32 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
         const creation = body.sharingEnabled === undefined ? {} : { sharingEnabled: body.sharingEnabled };
         return reply.code(201).send(await region.addPractice(system, creation));
       });
+
+      control.get<{ Params: { ods: string } }>("/practices/:ods/disabled-areas", async (request) => {
+        const { ods } = request.params;
+        return { ods, areas: region.disabledAreas(ods) };
+      });
+
+      control.put<{ Params: { ods: string } }>("/practices/:ods/disabled-areas", async (request) => {
+        const { ods } = request.params;
+        const body = objectBody(request, ["areas"]);
+        if (body.areas === undefined) {
+          throw new RegionError(
+            "INVALID_REQUEST",
+            '"areas" is required: the clinical area parameters to switch off ([] switches all back on)',
+          );
+        }
+        // The region checks the ODS code first, then names any area it does not know.
+        return { ods, areas: region.setDisabledAreas(ods, body.areas as ClinicalAreaParameter[]) };
+      });
+
+      control.delete<{ Params: { ods: string } }>(
+        "/practices/:ods/disabled-areas",
+        async (request, reply) => {
+          region.setDisabledAreas(request.params.ods, []);
+          return reply.code(204).send();
+        },
+      );
 
       control.post("/patients", async (request, reply) => {
         const body = objectBody(request, ["ods", "traits"]);

@@ -23,6 +23,11 @@ import {
 import { PracticeHost } from "./practice-host.js";
 import { flavourOf } from "./practices/index.js";
 import { registerPractice } from "./practices/practice-app.js";
+import {
+  CLINICAL_AREA_PARAMETERS,
+  type ClinicalAreaParameter,
+  isClinicalAreaParameter,
+} from "./practices/structured-parameters.js";
 import { RegionError } from "./region-errors.js";
 import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "./spine/consumers.js";
 import { buildPdsApp, PDS_BASE_PATH } from "./spine/pds.js";
@@ -85,6 +90,7 @@ export interface RegionInfo {
 /** "pds", "sds", or the ODS code of a practice in the region. */
 export type FaultTarget = "pds" | "sds" | (string & {});
 export type { Fault } from "./faults.js";
+export { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "./practices/structured-parameters.js";
 
 export interface PracticeCreation {
   /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
@@ -114,6 +120,18 @@ export interface Region {
   faults(): Record<string, Fault>;
   /** Clears every fault: offline services listen again, held requests are released. */
   clearFaults(): Promise<void>;
+  /**
+   * Switches clinical areas off at one practice (GP Connect 1.6 "Configuration for supported clinical
+   * areas"), replacing the practice's previous setting; an empty list switches them all back on. From the
+   * next request, an area switched off is left out of the record and named in a not-supported warning.
+   * There is no region-wide switch: switching an area off "for all sites" is this call for each practice,
+   * so scenarios running side by side in their own practices do not disturb one another. Answers the
+   * areas now off, in CLINICAL_AREA_PARAMETERS order. RegionError UNKNOWN_PRACTICE for an unknown ODS
+   * code, INVALID_REQUEST for anything that is not an array of the area parameters' names.
+   */
+  setDisabledAreas(ods: string, areas: readonly ClinicalAreaParameter[]): ClinicalAreaParameter[];
+  /** The clinical areas switched off at a practice, in CLINICAL_AREA_PARAMETERS order (UNKNOWN_PRACTICE). */
+  disabledAreas(ods: string): ClinicalAreaParameter[];
   /** A valid 999-range NHS number that no patient of the region has (for "unknown patient" scenarios). */
   unknownNhsNumber(): string;
   close(): Promise<void>;
@@ -146,6 +164,9 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
   /** The app of the region's first practices, then one per practice added at run time (a ready app takes no routes). */
   const practiceHosts: PracticeHost[] = [];
   const unknownNumbers = new UnknownNhsNumbers(population);
+  /** Each practice's disabled areas; a new set on every change (the practice keys its cached answers by it). */
+  const disabledAreasByPractice = new Map<string, ReadonlySet<ClinicalAreaParameter>>();
+  const noDisabledAreas: ReadonlySet<ClinicalAreaParameter> = new Set();
   let closed = false;
 
   /** Fixed ports follow the practice's position in the region; ephemeral ones stay 0 until bound. */
@@ -181,6 +202,7 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       journal,
       endpointPath: practiceEndpointPath(practice.ods),
       notFoundRoute: true,
+      disabledAreas: () => disabledAreasByPractice.get(practice.ods) ?? noDisabledAreas,
     });
     injector.install(context, {
       target: practice.ods,
@@ -252,6 +274,21 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
     asid: practice.asid,
     endpoint: practiceEndpoint(practice.ods) ?? "",
   });
+
+  const knownPractice = (ods: string): string => {
+    if (typeof ods !== "string" || population.practice(ods) === undefined) {
+      throw new RegionError(
+        "UNKNOWN_PRACTICE",
+        `no practice with ODS code ${JSON.stringify(ods)} in the region`,
+      );
+    }
+    return ods;
+  };
+
+  const disabledAreasAt = (ods: string): ClinicalAreaParameter[] => {
+    const disabled = disabledAreasByPractice.get(knownPractice(ods)) ?? noDisabledAreas;
+    return CLINICAL_AREA_PARAMETERS.filter((area) => disabled.has(area));
+  };
 
   const assertOpen = (): void => {
     if (closed) throw new RegionError("REGION_CLOSED", "the region is closed");
@@ -355,6 +392,17 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       await Promise.all(allListeners().map((listener) => listener.start()));
     },
 
+    setDisabledAreas(ods, areas) {
+      assertOpen();
+      knownPractice(ods);
+      const checked = checkedAreas(areas);
+      if (checked.length === 0) disabledAreasByPractice.delete(ods);
+      else disabledAreasByPractice.set(ods, new Set(checked));
+      return disabledAreasAt(ods);
+    },
+
+    disabledAreas: (ods) => disabledAreasAt(ods),
+
     unknownNhsNumber: () => unknownNumbers.next(),
 
     async close() {
@@ -395,6 +443,24 @@ function createJournal(capacity: number | undefined): Journal {
   } catch (error) {
     throw new RegionError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
   }
+}
+
+function checkedAreas(areas: unknown): ClinicalAreaParameter[] {
+  if (!Array.isArray(areas)) {
+    throw new RegionError(
+      "INVALID_REQUEST",
+      `"areas" must be an array of clinical area parameters, got ${JSON.stringify(areas) ?? "nothing"}`,
+    );
+  }
+  for (const area of areas) {
+    if (!isClinicalAreaParameter(area)) {
+      throw new RegionError(
+        "INVALID_REQUEST",
+        `"areas" holds an unknown clinical area ${JSON.stringify(area) ?? "undefined"}; the areas are: ${CLINICAL_AREA_PARAMETERS.join(", ")}`,
+      );
+    }
+  }
+  return areas;
 }
 
 function checkedConsumer(creation: ConsumerCreation): DirectoryConsumer {

@@ -140,4 +140,16 @@ describe("the clinical code tables", () => {
       .map(([key]) => key);
     expect(missing).toEqual([]);
   });
+
+  it("give EMIS a Read v2 code and SystmOne a CTV3 code for every result of a urea and electrolytes test", () => {
+    const missing = recordTerms.TESTS.renal.analytes
+      .filter((analyte) => analyte.readV2 === undefined || analyte.ctv3 === undefined)
+      .map((analyte) => analyte.code.display);
+    expect(missing).toEqual([]);
+    expect(recordTerms.ANALYTES.potassium.readV2).toEqual({
+      system: READ_V2_SYSTEM,
+      code: "44I4.00",
+      display: "Serum potassium",
+    });
+  });
 });

@@ -60,7 +60,7 @@ describe("the control API's OpenAPI description", () => {
       .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     expect(registered).toEqual(described);
-    expect(registered.length).toBeGreaterThanOrEqual(12);
+    expect(registered.length).toBeGreaterThanOrEqual(15);
     await app.close();
   });
 
@@ -163,6 +163,85 @@ describe("control operations", () => {
     expect(bundle.entry[0]?.resource.identifier.find((i) => i.system === ASID_SYSTEM)?.value).toBe(
       "999000000777",
     );
+  });
+});
+
+describe("clinical areas switched off over /_control", () => {
+  const path = (ods: string) => `/practices/${ods}/disabled-areas`;
+
+  it("sets, reads back and clears a practice's disabled areas", async () => {
+    const ods = region.info().practices[1]!.ods;
+    expect(await call("GET", path(ods))).toMatchObject({ status: 200 });
+    const set = await request(`${base}${path(ods)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ areas: ["includeProblems", "includeAllergies"] }),
+    });
+    expect(set.statusCode).toBe(200);
+    expect(await set.body.json()).toEqual({ ods, areas: ["includeAllergies", "includeProblems"] });
+    expect(region.disabledAreas(ods)).toEqual(["includeAllergies", "includeProblems"]);
+    const read = await request(`${base}${path(ods)}`);
+    expect(await read.body.json()).toEqual({ ods, areas: ["includeAllergies", "includeProblems"] });
+    expect((await call("DELETE", path(ods))).status).toBe(204);
+    expect(await control.disabledAreas(ods)).toEqual([]);
+  });
+
+  it("answers an unknown practice, an unknown area and a body of the wrong shape with a JSON error", async () => {
+    const ods = region.info().practices[1]!.ods;
+    const put = (target: string, body: string) => call("PUT", path(target), body);
+
+    const unknownPractice = await put("Z99999", JSON.stringify({ areas: ["includeAllergies"] }));
+    expect(unknownPractice.status).toBe(404);
+    expect(unknownPractice.error).toBe('no practice with ODS code "Z99999" in the region');
+    expect((await call("GET", path("Z99999"))).status).toBe(404);
+    expect((await call("DELETE", path("Z99999"))).status).toBe(404);
+
+    const unknownArea = await put(ods, JSON.stringify({ areas: ["includeAllergies", "includeDocuments"] }));
+    expect(unknownArea.status).toBe(400);
+    expect(unknownArea.error).toMatch(
+      /^"areas" holds an unknown clinical area "includeDocuments"; the areas are: includeAllergies, /,
+    );
+
+    const shapes: [string, RegExp][] = [
+      ['["includeAllergies"]', /^the request body must be a JSON object$/],
+      ["{}", /^"areas" is required/],
+      [
+        '{"areas": "includeAllergies"}',
+        /^"areas" must be an array of clinical area parameters, got "includeAllergies"$/,
+      ],
+      ['{"areas": [], "site": "all"}', /^"site" is not a field of this request \(its fields: areas\)$/],
+    ];
+    for (const [body, message] of shapes) {
+      const answer = await put(ods, body);
+      expect(answer.status, body).toBe(400);
+      expect(answer.error, body).toMatch(message);
+    }
+    const wrongMethod = await call("POST", path(ods), "{}");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe("GET, PUT, DELETE");
+    // Nothing refused was applied.
+    expect(region.disabledAreas(ods)).toEqual([]);
+    await expect(control.setDisabledAreas(ods, ["includeFuture" as "includeAllergies"])).rejects.toThrow(
+      /400.*unknown clinical area "includeFuture"/,
+    );
+  });
+
+  it("is described in the OpenAPI document, with the clinical areas as an enum", () => {
+    const item = CONTROL_OPENAPI.paths["/_control/practices/{ods}/disabled-areas"];
+    expect(Object.keys(item ?? {}).sort()).toEqual(["delete", "get", "put"]);
+    expect(item?.put?.responses).toHaveProperty("404");
+    expect(item?.put?.responses).toHaveProperty("400");
+    expect(CONTROL_OPENAPI.components.schemas.ClinicalAreaList?.items?.enum).toEqual([
+      "includeAllergies",
+      "includeMedication",
+      "includeConsultations",
+      "includeProblems",
+      "includeImmunisations",
+      "includeUncategorisedData",
+      "includeInvestigations",
+      "includeReferrals",
+      "includeDiaryEntries",
+    ]);
   });
 });
 

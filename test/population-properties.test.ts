@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PROBLEMS } from "../simulators/population/clinical-terms.js";
+import { CTV3_SYSTEM, PROBLEMS, READ_V2_SYSTEM } from "../simulators/population/clinical-terms.js";
 import { isSyntheticNhsNumber } from "../simulators/population/nhs-number.js";
 import { createPopulation } from "../simulators/population/population.js";
+import { ANALYTES } from "../simulators/population/record-terms.js";
 import { type SyntheticPatient, TRAITS, type Trait } from "../simulators/population/types.js";
 
 const REFERENCE_DATE = "2025-06-01";
@@ -31,6 +32,7 @@ function datesOf(patient: SyntheticPatient): [string, string][] {
   for (const r of patient.referrals) dates.push([`referral ${r.id}`, r.date]);
   // A diary entry is planned for the future (or is overdue), but was entered within the record.
   for (const d of patient.diaryEntries) dates.push([`diary entry ${d.id} entered`, d.authoredOn]);
+  for (const i of patient.immunisationStatuses) dates.push([`immunisation status ${i.id}`, i.date]);
   return dates;
 }
 
@@ -77,6 +79,11 @@ function incoherence(patient: SyntheticPatient, referenceDate: string): string[]
     const consultation = d.consultation === undefined ? undefined : consultations.get(d.consultation);
     if (d.consultation !== undefined && consultation?.date !== d.authoredOn)
       wrong.push(`diary entry ${d.id} was not entered in its consultation`);
+  }
+  for (const status of patient.immunisationStatuses) {
+    const givenAfter = patient.immunisations.find((i) => i.notGiven === undefined && i.date >= status.date);
+    if (givenAfter !== undefined)
+      wrong.push(`immunisation ${givenAfter.id} given on or after the dissent recorded on ${status.date}`);
   }
   for (const i of patient.immunisations.filter((x) => x.notGiven !== undefined)) {
     if (i.doseSequence !== undefined) wrong.push(`immunisation ${i.id} not given has a dose number`);
@@ -175,6 +182,80 @@ describe("diary entries and vaccinations not given", () => {
       "Influenza vaccination declined",
       "Severe acute respiratory syndrome coronavirus 2 vaccination first dose declined",
     ]);
+  });
+});
+
+describe("results and legacy codes", () => {
+  const population = createPopulation({
+    seed: 11,
+    referenceDate: REFERENCE_DATE,
+    practices: 2,
+    patientsPerPractice: 1500,
+  });
+  const patients = population
+    .practices()
+    .flatMap((practice) => Array.from({ length: 1500 }, (_, i) => population.patient(practice.ods, i)));
+  const emis = population.practices().find((p) => p.system === "emis")!;
+  const tpp = population.practices().find((p) => p.system === "tpp")!;
+  const resultsOf = (patient: SyntheticPatient, code: string) =>
+    patient.investigations.flatMap((t) => t.results).filter((r) => r.code.code === code);
+  const has = (patient: SyntheticPatient, snomed: string) =>
+    patient.problems.some((p) => p.code.code === snomed);
+
+  it("raises a type 2 diabetic's HbA1c and a hypothyroid patient's TSH above the reference range's usual values", () => {
+    const diabetic = PROBLEMS.find((t) => t.key === "type-2-diabetes")!.snomed.code;
+    const hba1c = patients
+      .filter((p) => has(p, diabetic))
+      .flatMap((p) => resultsOf(p, ANALYTES.hba1c.code.code));
+    expect(hba1c.length).toBeGreaterThan(50);
+    // Unshifted (mean 37, sd 4) about one in six is above 41 mmol/mol; a diabetic's (mean 56, sd 9) nearly all.
+    const raised = hba1c.filter((r) => r.value.value > ANALYTES.hba1c.high);
+    expect(raised.length / hba1c.length).toBeGreaterThan(0.8);
+    expect(raised.every((r) => r.flag === "H")).toBe(true);
+
+    const hypothyroid = PROBLEMS.find((t) => t.key === "hypothyroidism")!.snomed.code;
+    const tsh = patients
+      .filter((p) => has(p, hypothyroid))
+      .flatMap((p) => resultsOf(p, ANALYTES.tsh.code.code));
+    expect(tsh.length).toBeGreaterThan(20);
+    const mean = tsh.reduce((sum, r) => sum + r.value.value, 0) / tsh.length;
+    // Unshifted the mean is 1.8 mU/L; treated hypothyroidism runs higher (3.2).
+    expect(mean).toBeGreaterThan(2.7);
+  });
+
+  it("carries each supplier's legacy code beside a result's SNOMED CT, where one is known", () => {
+    for (const [practice, system] of [
+      [emis, READ_V2_SYSTEM],
+      [tpp, CTV3_SYSTEM],
+    ] as const) {
+      const results = patients
+        .filter((p) => p.practiceOds === practice.ods)
+        .flatMap((p) => p.investigations.flatMap((t) => t.results));
+      const sodium = results.find((r) => r.code.code === ANALYTES.sodium.code.code);
+      expect(sodium?.legacyCode).toEqual(
+        system === READ_V2_SYSTEM ? ANALYTES.sodium.readV2 : ANALYTES.sodium.ctv3,
+      );
+      expect(results.every((r) => r.legacyCode === undefined || r.legacyCode.system === system)).toBe(true);
+    }
+    // Every analyte of a urea and electrolytes test, potassium included, carries the supplier's code.
+    const emisPotassium = patients
+      .filter((p) => p.practiceOds === emis.ods)
+      .flatMap((p) => resultsOf(p, ANALYTES.potassium.code.code));
+    expect(emisPotassium.length).toBeGreaterThan(0);
+    expect(emisPotassium.every((r) => r.legacyCode?.code === ANALYTES.potassium.readV2?.code)).toBe(true);
+    expect(ANALYTES.potassium.readV2?.code).toBe("44I4.00");
+  });
+
+  it("carries the sensitive problems' legacy codes into the record (withheld from sharing, but coded)", () => {
+    for (const [practice, code] of [
+      [emis, { system: READ_V2_SYSTEM, code: "A78A.00", display: "Chlamydial infection" }],
+      [tpp, { system: CTV3_SYSTEM, code: "A78A.", display: "Chlamydial infection" }],
+    ] as const) {
+      const patient = population.addPatient(practice.ods, ["sensitive-items"]);
+      const chlamydia = patient.problems.find((p) => p.code.code === "105629000");
+      expect(chlamydia?.sensitive).toBe(true);
+      expect(chlamydia?.legacyCode).toEqual(code);
+    }
   });
 });
 

@@ -292,6 +292,44 @@ describe("immunisations not given", () => {
   });
 });
 
+describe("immunisation status (consent and dissent)", () => {
+  it("comes as an Observation in the immunisations list unless includeStatus is false", async () => {
+    for (const target of [emis, tpp]) {
+      const patient = patientWith(target.practice, (p) => p.immunisationStatuses.length > 0);
+      const [status] = patient.immunisationStatuses;
+      // Dissent from every immunisation is recorded after the last one given.
+      for (const given of patient.immunisations.filter((i) => i.notGiven === undefined))
+        expect(given.date < status!.date).toBe(true);
+      for (const parameter of [
+        { name: "includeImmunisations" },
+        { name: "includeImmunisations", part: [{ name: "includeStatus", valueBoolean: true }] },
+      ]) {
+        const bundle = bundleOf(await getRecord(target, patient.nhsNumber, [parameter]));
+        const observations = resources<fhir.Observation>(bundle, "Observation");
+        expect(observations).toHaveLength(1);
+        const [observation] = observations;
+        expect(observation?.code.coding?.find((c) => c.system === "http://snomed.info/sct")).toMatchObject({
+          code: "268559007",
+          display: "No consent for any immunization",
+        });
+        expect(observation?.effectiveDateTime).toBe(status?.date);
+        expect(observation?.comment).toBe("Patient has expressed dissent for all immunisations.");
+        expect(observation?.performer?.[0]?.reference).toMatch(/^Practitioner\//);
+        expect(refsOf(listWithCode(bundle, IMMUNISATIONS_LIST))).toContain(`Observation/${observation?.id}`);
+      }
+      const withoutStatus = bundleOf(
+        await getRecord(target, patient.nhsNumber, [
+          { name: "includeImmunisations", part: [{ name: "includeStatus", valueBoolean: false }] },
+        ]),
+      );
+      expect(resources(withoutStatus, "Observation")).toEqual([]);
+      expect(refsOf(listWithCode(withoutStatus, IMMUNISATIONS_LIST))).toHaveLength(
+        patient.immunisations.filter((i) => i.notGiven === undefined).length,
+      );
+    }
+  });
+});
+
 describe("a record in transit (trait record-in-transit)", () => {
   const allAreas: fhir.ParametersParameter[] = [
     { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: true }] },
@@ -350,6 +388,7 @@ describe("a record in transit (trait record-in-transit)", () => {
     const atOld = await getRecord(emis, patient.nhsNumber, allAreas);
     expect(atOld.status).toBe(404);
     expect(spineErrorCode(atOld.json)).toBe("PATIENT_NOT_FOUND");
+    expect((atOld.json as fhir.OperationOutcome).issue[0]?.diagnostics).toMatch(/moved practice/);
     // The practice left still holds the whole record up to the move, as GP2GP will bring it.
     const held = population.findRecordAt(emis.practice.ods, patient.nhsNumber);
     expect(held?.registration).toBe("inactive");

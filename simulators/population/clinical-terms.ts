@@ -12,13 +12,26 @@
  *   ramipril, tramadol, levothyroxine, sertraline, citalopram and co-codamol, and the SNOMED CT ids of type
  *   2 diabetes 44054006 (conditions/diabetes-type-ii), asthma 195967001 (conditions/asthma), depressive
  *   disorder 35489007 (conditions/depression) and gout;
- * - OpenSAFELY and HL7 UK examples: metformin 500mg, amlodipine 5mg, the salbutamol inhaler.
- * Not re-checked against a code list: the SNOMED CT ids of essential hypertension 59621000, hypothyroidism
- * 40930008, osteoarthritis of knee 239873007 and chronic low back pain 278860009, the substances
- * (764146007, 387458008, 762952008) and the reactions. dm+d codes are VMPs; where
- * dm+d has since re-coded a VMP (citalopram, levothyroxine), the older code is kept, as older records carry
- * it. No CTV3 code could be confirmed for the penicillin and peanut allergies, so SystmOne carries SNOMED
- * CT alone.
+ * - OpenSAFELY and HL7 UK examples: metformin 500mg, amlodipine 5mg, the salbutamol inhaler;
+ * - GM-SDE, SNOMED CT ids of the other problems: essential hypertension 59621000 (conditions/hypertension/1),
+ *   hypothyroidism 40930008 (conditions/hypothyroidism/1 and conditions/efi-thyroid-disorders/1),
+ *   osteoarthritis of knee 239873007 (conditions/osteoarthritis/1), chronic low back pain 278860009
+ *   (conditions/back-problems/2);
+ * - the "Allergy to ..." findings 91936005, 293586001 and 91935009 with their Read v2 codes: the EMIS and
+ *   TPP assurance records in ../shared/reference/gpconnect-records;
+ * - the reactions anaphylaxis 39579001, urticaria 126485001, angioedema 41291007 and eruption of skin
+ *   271807003: the eHDSI Reaction Allergy value set (hl7-eu/EHDSI-Terminology-package); eruption of skin
+ *   with penicillin 764146007 also in HL7 Switzerland's CH AllergyIntolerance example
+ *   CH-AllergyIntolerance-MultipleReactionEntries;
+ * - peanut 762952008: Graphnet's CareConnect AllergyIntolerance API guidance; aspirin 387458008: the
+ *   "Medications ValueSet" of the tecnomod-um FHIR implementation guide ("Aspirin (substance)").
+ * Not confirmed against a code list: the reaction wheezing 56018004 (seen with that meaning in public FHIR
+ * and C-CDA examples only). The hypothyroidism Read v2 code C04..00 is termed "Acquired hypothyroidism",
+ * while SNOMED CT and CTV3 (XE124) carry plain "Hypothyroidism": both legacy codes are in GM-SDE's
+ * hypothyroidism list, but no public map pairing C04..00 one-to-one with 40930008 was found. dm+d codes are
+ * VMPs; where dm+d has since re-coded a VMP (citalopram, levothyroxine), the older code is kept, as older
+ * records carry it. No CTV3 code could be confirmed for the penicillin and peanut allergies, so SystmOne
+ * carries SNOMED CT alone.
  */
 import type { Coding } from "./types.js";
 

@@ -37,9 +37,11 @@ import {
   CONSENT_NOT_GIVEN,
   DECLINED_VACCINATIONS,
   type DeclinedVaccinationTerm,
+  NO_CONSENT_FOR_IMMUNISATION,
   RECALLS,
 } from "./recall-terms.js";
 import {
+  ANALYTES,
   type AnalyteTerm,
   CONSULTATION_TYPES,
   MEASUREMENTS,
@@ -58,6 +60,7 @@ import type {
   Consultation,
   DiaryEntry,
   Immunisation,
+  ImmunisationStatus,
   Investigation,
   Medication,
   Practice,
@@ -228,6 +231,7 @@ class RecordBuilder {
   readonly investigations: Investigation[] = [];
   readonly referrals: Referral[] = [];
   readonly diaryEntries: DiaryEntry[] = [];
+  readonly immunisationStatuses: ImmunisationStatus[] = [];
 
   /** Dates as day numbers too: the hot paths compare and offset them without parsing strings. */
   readonly bornDay: number;
@@ -520,13 +524,12 @@ class RecordBuilder {
       const { mean, sd } = shift[analyte.code.code] ?? analyte;
       const scale = 10 ** analyte.decimals;
       const value = Math.max(0, Math.round(gaussian(this.random, mean, sd) * scale) / scale);
-      const result: Mutable<TestResult> = {
-        id: `${id}.${i + 1}`,
-        code: analyte.code,
-        value: { value, unit: analyte.unit, ucum: analyte.ucum },
-        low: analyte.low,
-        high: analyte.high,
-      };
+      const result = { id: `${id}.${i + 1}`, code: analyte.code } as Mutable<TestResult>;
+      const legacyCode = legacyCodeOf(analyte, this.practice);
+      if (legacyCode !== undefined) result.legacyCode = legacyCode;
+      result.value = { value, unit: analyte.unit, ucum: analyte.ucum };
+      result.low = analyte.low;
+      result.high = analyte.high;
       if (value > analyte.high) result.flag = "H";
       else if (value < analyte.low) result.flag = "L";
       results.push(result);
@@ -579,13 +582,14 @@ const REVIEWS: Partial<
 > = {
   "type-2-diabetes": {
     tests: [TESTS.hba1c, TESTS.renal],
-    shift: { "1049471000000109": { mean: 56, sd: 9 } },
+    // Keyed on the analytes' own codes, so a changed code cannot silently undo the shift.
+    shift: { [ANALYTES.hba1c.code.code]: { mean: 56, sd: 9 } },
     bp: true,
   },
   "essential-hypertension": { tests: [TESTS.renal, TESTS.lipids], bp: true },
   hypothyroidism: {
     tests: [TESTS.thyroid],
-    shift: { "1022791000000101": { mean: 3.2, sd: 1.6 } },
+    shift: { [ANALYTES.tsh.code.code]: { mean: 3.2, sd: 1.6 } },
     bp: false,
   },
   gout: { tests: [TESTS.renal], bp: false },
@@ -786,6 +790,28 @@ function declinedVaccinations(b: RecordBuilder): void {
 }
 
 const yearOf = (isoDate: string) => Number(isoDate.slice(0, 4));
+
+/** About one patient in a hundred has told the practice they want no immunisations at all. */
+const IMMUNISATION_DISSENT_RECORDED = 0.01;
+
+/** Dissent from all immunisation, recorded after the last vaccination given (none is given after it). */
+function immunisationDissent(b: RecordBuilder): void {
+  const random = b.random;
+  if (!random.chance(IMMUNISATION_DISSENT_RECORDED)) return;
+  let lastGiven = b.bornDay;
+  for (const immunisation of b.immunisations) {
+    if (immunisation.notGiven === undefined) lastGiven = Math.max(lastGiven, toDayNumber(immunisation.date));
+  }
+  if (lastGiven >= b.endDay) return;
+  const date = fromDayNumber(random.int(lastGiven + 1, b.endDay));
+  b.immunisationStatuses.push({
+    id: entryId("S", b.immunisationStatuses.length + 1),
+    code: NO_CONSENT_FOR_IMMUNISATION,
+    date,
+    recordedBy: b.clinician(),
+    note: "Patient has expressed dissent for all immunisations.",
+  });
+}
 
 /** Recalls a long-term condition brings: what is due, how long after its review, and whether over a month. */
 const CONDITION_RECALLS: Partial<
@@ -1027,7 +1053,7 @@ function sensitiveItems(b: RecordBuilder): void {
     const onset = b.within(addYears(b.born, 18), addDays(b.end, -30));
     const ongoing = term.key === "gender-reassignment";
     const problem = b.problem(
-      { snomed: term.problem, significance: "major" },
+      { snomed: term.problem, readV2: term.readV2, ctv3: term.ctv3, significance: "major" },
       onset,
       ongoing ? "active" : "inactive",
       { sensitive: true },
@@ -1148,6 +1174,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   declinedVaccinations(b);
   if (inTransit) newPatientCheck(b, toDayNumber(registeredSince));
   diary(b, deceasedDate !== undefined);
+  immunisationDissent(b);
 
   const medications =
     deceasedDate === undefined
@@ -1186,6 +1213,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   patient.investigations = sortedBy(b.investigations, byCollected);
   patient.referrals = sortedBy(b.referrals, byDate);
   patient.diaryEntries = sortedBy(b.diaryEntries, byPlanned);
+  patient.immunisationStatuses = b.immunisationStatuses;
   if (!inTransit || wholeRecord) return patient as SyntheticPatient;
   patient.recordInTransit = true;
   return recordSince(patient as SyntheticPatient, registeredSince);
@@ -1243,6 +1271,7 @@ function recordSince(patient: SyntheticPatient, since: string): SyntheticPatient
     investigations: patient.investigations.filter((t) => after(t.collected)).map(linked),
     referrals: patient.referrals.filter((r) => after(r.date)).map(linked),
     diaryEntries: patient.diaryEntries.filter((d) => after(d.authoredOn)).map(linked),
+    immunisationStatuses: patient.immunisationStatuses.filter((i) => after(i.date)),
   };
 }
 
@@ -1349,5 +1378,8 @@ export function recordHeldByPreviousPractice(
     diaryEntries: patient.diaryEntries
       .filter((d) => upTo(d.authoredOn))
       .map((d) => ({ ...d, recordedBy: author(d.recordedBy) })),
+    immunisationStatuses: patient.immunisationStatuses
+      .filter((i) => upTo(i.date))
+      .map((i) => ({ ...i, recordedBy: author(i.recordedBy) })),
   };
 }

@@ -10,13 +10,16 @@
  * - 171279008 "Immunisation due": GP Connect 1.6.2 immunisations example (explanation.reason);
  * - 171149006 "Screening for malignant neoplasm of cervix": several public FHIR value sets and measures
  *   (cervical screening service type and procedure);
- * - 75367002 "Blood pressure" and 35650009 "Thyroid panel": already carried by record-terms.ts, reused here;
+ * - 75367002 "Blood pressure" and 35650009 "Thyroid panel": reused from record-terms.ts, which says where
+ *   each was confirmed (the thyroid panel still against public code only, no code list);
  * - 315640000 "Influenza vaccination declined": the VSAC value set "Influenza Vaccination Declined"
  *   (2.16.840.1.113883.3.526.3.1255);
  * - 1324741000000101 "Severe acute respiratory syndrome coronavirus 2 vaccination first dose declined":
  *   OpenSAFELY codelist opensafely/covid-19-vaccination-first-dose-declined;
  * - 310376006 "Immunization consent not given": HL7 UK value set CareConnect-ReasonImmunizationNotAdministered-1
  *   (the binding of Immunization.explanation.reasonNotGiven in the Care Connect profile).
+ * - 268559007 "No consent for any immunization": GP Connect 1.6.2 immunisations example 3 (the consent and
+ *   dissent entries `includeStatus` returns).
  * No SNOMED CT id for "Seasonal influenza vaccination contraindicated / not indicated" could be confirmed, so
  * those situations are not generated.
  */
@@ -59,3 +62,6 @@ export const DECLINED_VACCINATIONS = {
 
 /** The reason not given for a declined vaccination (Care Connect's ReasonImmunizationNotAdministered). */
 export const CONSENT_NOT_GIVEN: Coding = snomed("310376006", "Immunization consent not given");
+
+/** Dissent from every immunisation, as GP Connect's immunisation status entries carry it. */
+export const NO_CONSENT_FOR_IMMUNISATION: Coding = snomed("268559007", "No consent for any immunization");

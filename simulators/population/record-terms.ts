@@ -20,12 +20,17 @@
  *   codelists/opensafely-glycated-haemoglobin-hba1c-tests-ifcc.csv;
  * - the HbA1c test 43396009: GM-SDE tests/hba1c/1; blood pressure 75367002: GM-SDE tests/blood-pressure/1;
  *   body weight 27113001: GM-SDE patient/weight/1; body mass index 60621009: GM-SDE patient/bmi/1;
- *   smoking 266919005, 77176002 and 8517006: GM-SDE patient/smoking-status-never, -current and -ex.
- * Not confirmed against a public list: the panels "Urea and electrolytes" 252167001, "Thyroid panel"
- * 35650009 and "Lipid panel" 16254007 (seen in public code with those meanings, no code list), and "Patient
- * referral" 3457005. No Read v2 or CTV3 code could be confirmed for the test panels, for the potassium
- * result's Read v2 code, or for MMR's CTV3 code, so those are left out. Reference ranges are typical adult
- * ranges of English NHS laboratories. Units are UCUM.
+ *   smoking 266919005, 77176002 and 8517006: GM-SDE patient/smoking-status-never, -current and -ex;
+ * - the potassium result's Read v2 code 44I4.00 "Serum potassium": the translation-set example of the GP
+ *   Connect data model's Codeable Concept guidance and of the UK Core CodingSCTDescId guidance
+ *   (NHSDigital/IOPS-FHIR-Simplifier-Backup), which pairs it with 1000651000000109 "Serum potassium level";
+ * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles.
+ * Not confirmed against a code list: the panels "Urea and electrolytes" 252167001, "Thyroid panel"
+ * 35650009 and "Lipid panel" 16254007 (seen with those meanings in public code, and as bare ids in a public
+ * copy of the Emergency Care Data Set investigation list, but no list pairs each id with its term). No Read
+ * v2 or CTV3 code could be confirmed for the test panels, or a CTV3 code for the MMR procedure (GM-SDE
+ * procedures/mmr-vaccination holds only MMR products in CTV3), so those are left out. Reference ranges are
+ * typical adult ranges of English NHS laboratories. Units are UCUM.
  */
 import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
 import type { Coding } from "./types.js";
@@ -136,7 +141,7 @@ export const ANALYTES = {
   ),
   potassium: analyte(
     snomed("1000651000000109", "Serum potassium level"),
-    { ctv3: ctv3("XE2pz", "Serum potassium level") },
+    { readV2: readV2("44I4.00", "Serum potassium"), ctv3: ctv3("XE2pz", "Serum potassium level") },
     "mmol/L",
     "mmol/L",
     [3.5, 5.3],

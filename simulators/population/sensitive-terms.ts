@@ -12,11 +12,13 @@
  * - "Induced termination of pregnancy" 57797005 (Genomics England's FHIR mapping guidance; OHDSI concept
  *   4240605), which the exclusion sets name by that concept;
  * - Doxycycline 100mg capsules, VMP 324059006 (opensafely/amr-uom-brit
- *   codelists/user-rriefu-antibiotics_dmd.csv, BNF 0501030I0AAABAB).
- * Not confirmed against a code list: "Gender dysphoria" 93461009 (seen with that meaning in public FHIR
- * code, no code list found). No one-to-one Read v2 or CTV3 code could be confirmed for in vitro
- * fertilisation, termination of pregnancy (the legacy lists hold only narrower procedures and legal or
- * illegal abortion) or gender dysphoria, so those carry SNOMED CT alone.
+ *   codelists/user-rriefu-antibiotics_dmd.csv, BNF 0501030I0AAABAB);
+ * - "Gender dysphoria" 93461009: the International Patient Summary generator of
+ *   HealthIntersections/fhirserver (library/fhir4/fhir4_ips.pas), which codes a functional-status condition
+ *   with it.
+ * No one-to-one Read v2 or CTV3 code could be confirmed for in vitro fertilisation, termination of pregnancy
+ * (the legacy lists hold only narrower procedures and legal or illegal abortion) or gender dysphoria (no
+ * public legacy list for it was found), so those carry SNOMED CT alone.
  */
 
 import type { DrugTerm } from "./clinical-terms.js";

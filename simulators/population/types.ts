@@ -162,6 +162,19 @@ export interface DiaryEntry {
   readonly note?: string;
 }
 
+/**
+ * The patient's consent or dissent to immunisation, recorded as a coded entry (GP Connect returns these in the
+ * immunisations list, as Observations, unless `includeStatus` is false).
+ */
+export interface ImmunisationStatus {
+  readonly id: string;
+  readonly code: Coding;
+  readonly date: string;
+  readonly recordedBy: string;
+  /** What the clinician wrote beside the code. */
+  readonly note: string;
+}
+
 /** A measurement in the record outside the clinical areas (GP Connect's "uncategorised data"). */
 export interface UncategorisedEntry {
   readonly id: string;
@@ -187,6 +200,8 @@ export interface Measurement {
 export interface TestResult {
   readonly id: string;
   readonly code: Coding;
+  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3), when the supplier carries one. */
+  readonly legacyCode?: Coding;
   readonly value: Measurement;
   readonly low?: number;
   readonly high?: number;
@@ -300,6 +315,7 @@ export interface SyntheticPatient {
   readonly investigations: readonly Investigation[];
   readonly referrals: readonly Referral[];
   readonly diaryEntries: readonly DiaryEntry[];
+  readonly immunisationStatuses: readonly ImmunisationStatus[];
 }
 
 export interface PopulationOptions {

@@ -28,7 +28,12 @@ export const reference = (resourceType: string, id: string): fhir.Reference => (
 });
 
 export function meta(render: Render, profile: string, id: string, versioned: boolean): fhir.Meta {
-  return versioned ? { versionId: render.ids.versionId(id), profile: [profile] } : { profile: [profile] };
+  if (!versioned) return { profile: [profile] };
+  const versionId = render.ids.versionId(id);
+  // TPP stamps when the record was last changed; the simulated record is as of the day it is read.
+  return render.input.flavour.stampsLastUpdated
+    ? { profile: [profile], versionId, lastUpdated: `${render.input.asOf}T00:00:00+00:00` }
+    : { versionId, profile: [profile] };
 }
 
 export function supplierIdentifier(render: Render, id: string): fhir.Identifier[] {
@@ -40,7 +45,10 @@ export function supplierIdentifier(render: Render, id: string): fhir.Identifier[
   ];
 }
 
-/** SNOMED CT with the supplier's legacy code beside it, in the supplier's order. */
+/**
+ * SNOMED CT with the supplier's legacy code beside it, in the supplier's order: EMIS marks the legacy code
+ * (the clinician's pick) userSelected; TPP never sets userSelected and carries the picked term as the text.
+ */
 export function concept(
   snomed: Coding,
   legacy: Coding | undefined,
@@ -48,22 +56,20 @@ export function concept(
 ): fhir.CodeableConcept {
   const snomedCoding: fhir.Coding = { system: snomed.system, code: snomed.code, display: snomed.display };
   if (legacy === undefined) return { coding: [snomedCoding] };
-  const legacyCoding: fhir.Coding = {
-    system: legacy.system,
-    code: legacy.code,
-    display: legacy.display,
-    userSelected: true,
-  };
-  return { coding: flavour.legacyCodeFirst ? [legacyCoding, snomedCoding] : [snomedCoding, legacyCoding] };
+  const legacyCoding: fhir.Coding = { system: legacy.system, code: legacy.code, display: legacy.display };
+  if (flavour.marksUserSelected) legacyCoding.userSelected = true;
+  const coding = flavour.legacyCodeFirst ? [legacyCoding, snomedCoding] : [snomedCoding, legacyCoding];
+  return flavour.originalTermAsText ? { coding, text: legacy.display } : { coding };
 }
 
-/** The author of an entry, as the flavour references it (and remembered for the directory section). */
+/**
+ * The author of an entry (remembered for the directory section). Both suppliers reference the Practitioner:
+ * EMIS's records and TPP's captures (recorder, asserter, performer, requester, note.authorReference) alike.
+ */
 export function author(render: Render, clinicianId: string): fhir.Reference {
   const clinician = render.input.practice.clinicians.find((c) => c.id === clinicianId);
   if (clinician !== undefined) render.authors.set(clinician.id, clinician);
-  return render.input.flavour.authorReference === "Practitioner"
-    ? reference("Practitioner", render.ids.practitioner(clinicianId))
-    : reference("PractitionerRole", render.ids.practitionerRole(clinicianId));
+  return reference("Practitioner", render.ids.practitioner(clinicianId));
 }
 
 /** STU3 allows only a Practitioner (not a role) as the requesting agent. */

@@ -8,6 +8,7 @@ import type {
   Consultation,
   DiaryEntry,
   Immunisation,
+  ImmunisationStatus,
   Investigation,
   Medication,
   Problem,
@@ -323,7 +324,7 @@ export function investigationResources(render: Render, item: Investigation): fhi
           ],
         },
       ],
-      code: concept(result.code, undefined, render.input.flavour),
+      code: concept(result.code, result.legacyCode, render.input.flavour),
       subject: render.patientRef,
       effectiveDateTime: item.collected,
       issued: dateTime(item.reported),
@@ -576,11 +577,40 @@ export function consultationsArea(
 }
 
 /** Given immunisations always; those intended but not given only when includeNotGiven asks for them. */
-export function immunisationsArea(render: Render, options: { includeNotGiven: boolean }): AreaResult {
-  const resources = render.input.patient.immunisations
+/**
+ * Immunisations given; those not given only with `includeNotGiven` (default false); and, unless
+ * `includeStatus` is false (its default is true), the patient's consent and dissent to immunisation as
+ * Observations, all in the one immunisations list (GP Connect 1.6, includeImmunisations parts).
+ */
+export function immunisationsArea(
+  render: Render,
+  options: { readonly includeNotGiven: boolean; readonly includeStatus: boolean },
+): AreaResult {
+  const { patient } = render.input;
+  const resources: fhir.Resource[] = patient.immunisations
     .filter((item) => options.includeNotGiven || item.notGiven === undefined)
     .map((item) => immunization(render, item));
+  if (options.includeStatus) {
+    for (const status of patient.immunisationStatuses) resources.push(immunisationStatus(render, status));
+  }
   return { lists: [list(render, LIST_CODES.immunisations, resources.map(refOf))], resources };
+}
+
+function immunisationStatus(render: Render, status: ImmunisationStatus): fhir.Observation {
+  const id = render.ids.item("observation", status.id);
+  return {
+    resourceType: "Observation",
+    id,
+    meta: { profile: [PROFILES.observation] },
+    identifier: supplierIdentifier(render, id),
+    status: "final",
+    code: concept(status.code, undefined, render.input.flavour),
+    subject: render.patientRef,
+    effectiveDateTime: status.date,
+    issued: dateTime(status.date),
+    performer: [author(render, status.recordedBy)],
+    comment: status.note,
+  };
 }
 
 export function uncategorisedArea(render: Render, period: SearchPeriod | undefined): AreaResult {

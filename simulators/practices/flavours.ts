@@ -1,7 +1,11 @@
 /**
  * The two GP system flavours, in one place: where EMIS Web and TPP SystmOne differ in what a GP Connect
- * consumer sees. EMIS details follow the EMIS-rendered NHS assurance records in ../shared/reference;
- * SystmOne's follow the shapes TPP's provider is known to send (ccs-id identifiers, "_"-joined ids, CTV3).
+ * consumer sees. EMIS details follow the EMIS-rendered NHS assurance records in ../shared/reference.
+ * SystmOne's follow real TPP output: INT-environment bundles captured in UCLH-Digital-Innovation-Hub/Xhuma
+ * (app/tests/fixtures/bundles/9692136744.json and investigations/9465699896.json, 2026) and a 2019 TPP
+ * demo-server response in sadikneipp/hack-cambridge4D (GPConnectDemoAPI/Patient record - Structured FHIR).
+ * Where real TPP joins the parts of an id with "_" (record ids, "_plan"), the simulator joins them with "-":
+ * STU3's id type allows only letters, digits, "-" and "."; identifier values, being strings, keep the "_".
  */
 import { CTV3_SYSTEM, READ_V2_SYSTEM } from "../population/clinical-terms.js";
 import type { ClinicalSystem, Practice } from "../population/types.js";
@@ -18,7 +22,8 @@ export type BundleSection =
   | "immunisations"
   | "uncategorised"
   | "investigations"
-  | "referrals";
+  | "referrals"
+  | "diary";
 
 export interface LatencyProfile {
   readonly medianMs: number;
@@ -33,17 +38,39 @@ export interface SupplierFlavour {
   identifierSystem(practice: Practice): string;
   /** Code system of the local code carried beside SNOMED CT. */
   readonly legacyCodeSystem: string;
-  /** EMIS puts the clinician's chosen Read code first (userSelected) and SNOMED CT second; TPP leads with SNOMED CT. */
+  /** EMIS puts the clinician's chosen Read code first and SNOMED CT second; TPP leads with SNOMED CT. */
   readonly legacyCodeFirst: boolean;
+  /** EMIS marks the legacy code (the clinician's pick) userSelected; TPP never sets userSelected. */
+  readonly marksUserSelected: boolean;
+  /** TPP puts the clinician's own term (the CTV3 term chosen) in code.text beside the codings. */
+  readonly originalTermAsText: boolean;
   /** Order of the bundle's blocks. */
   readonly sectionOrder: readonly BundleSection[];
-  /** EMIS lists each MedicationRequest (plan, then its issues) before the MedicationStatements; TPP the reverse. */
-  readonly requestsBeforeStatements: boolean;
-  /** What the author of an entry is referenced as. */
-  readonly authorReference: "Practitioner" | "PractitionerRole";
+  /**
+   * Where the Lists go: together, where `sectionOrder` says "lists" (EMIS); or each area's Lists right after
+   * that area's items (TPP; the problems area sends its linked items and their Lists, then the Problems
+   * List, then the problem headers, as the captures show).
+   */
+  readonly listPlacement: "together" | "after-their-items";
+  /**
+   * EMIS sends every MedicationRequest (each plan, then its issues), then the MedicationStatements, then the
+   * Medications; TPP sends each medication whole: its statement, plan, issues, then its Medication (a
+   * Medication several statements share comes once, at its first use).
+   */
+  readonly medicationLayout: "by-resource-type" | "per-medication";
+  /**
+   * Where an item several areas rendered is sent: with its fullest rendering (EMIS: a problem header where the
+   * problems area puts it), or where the order first reaches it (TPP, so a medication stays whole; a
+   * problem header still goes with the problems area's).
+   */
+  readonly sharedItemsAt: "fullest-rendering" | "first-in-order";
+  /** EMIS lists the Practitioners, then their roles; TPP sends each Practitioner followed by its role. */
+  readonly practitionerRolesPaired: boolean;
+  /** TPP stamps meta.lastUpdated beside meta.versionId on the Patient and the directory's resources. */
+  readonly stampsLastUpdated: boolean;
   /** How the supplier decides that a record must not be shared (reported, not simulated beyond dissent). */
   readonly sharingModel: string;
-  /** Typical answer times of the real system; recorded for the latency faults of a later issue, not applied yet. */
+  /** Typical answer times of the real system, applied when a region runs with realistic latency. */
   readonly latency: LatencyProfile;
 }
 
@@ -54,6 +81,8 @@ export const EMIS_WEB: SupplierFlavour = {
   identifierSystem: (practice) => `https://EMISWeb/${practice.ods}`,
   legacyCodeSystem: READ_V2_SYSTEM,
   legacyCodeFirst: true,
+  marksUserSelected: true,
+  originalTermAsText: false,
   // As the EMIS assurance records: Lists first, then the patient, the clinical items, the people and places.
   sectionOrder: [
     "lists",
@@ -66,10 +95,14 @@ export const EMIS_WEB: SupplierFlavour = {
     "uncategorised",
     "investigations",
     "referrals",
+    "diary",
     "directory",
   ],
-  requestsBeforeStatements: true,
-  authorReference: "Practitioner",
+  listPlacement: "together",
+  medicationLayout: "by-resource-type",
+  sharedItemsAt: "fullest-rendering",
+  practitionerRolesPaired: false,
+  stampsLastUpdated: false,
   sharingModel: "Practice data-sharing agreements and patient dissent (dissent code on the record)",
   latency: { medianMs: 350, p95Ms: 1200 },
 };
@@ -81,22 +114,28 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   identifierSystem: () => "https://tpp-uk.com/Id/ccs-id",
   legacyCodeSystem: CTV3_SYSTEM,
   legacyCodeFirst: false,
-  // As the GP Connect specification's own examples: the patient and the directory before the lists.
+  marksUserSelected: false,
+  originalTermAsText: true,
+  // As the 2026 captures: the Patient, each area's items with their Lists, the directory last; allergies, then
+  // medications, then investigations, then problems. Where the other areas go is not shown: a choice.
   sectionOrder: [
     "patient",
-    "directory",
-    "lists",
     "allergies",
     "medications",
-    "problems",
-    "immunisations",
-    "consultations",
     "uncategorised",
+    "consultations",
+    "immunisations",
     "investigations",
     "referrals",
+    "problems",
+    "diary",
+    "directory",
   ],
-  requestsBeforeStatements: false,
-  authorReference: "PractitionerRole",
+  listPlacement: "after-their-items",
+  medicationLayout: "per-medication",
+  sharedItemsAt: "first-in-order",
+  practitionerRolesPaired: true,
+  stampsLastUpdated: true,
   sharingModel: "Enhanced Data Sharing Model: the patient's 'sharing out' consent",
   latency: { medianMs: 600, p95Ms: 2000 },
 };

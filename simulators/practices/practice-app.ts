@@ -19,14 +19,17 @@ import { capabilityStatement } from "./capability-statement.js";
 import { deepFreeze } from "./deep-freeze.js";
 import type { Checked, GpcFailure } from "./failure.js";
 import { flavourOf, type SupplierFlavour } from "./flavours.js";
+import { withParameterWarnings } from "./parameter-warnings.js";
 import { checkRequestHeaders } from "./request-headers.js";
 import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
 import {
   type CheckedParameters,
+  type ClinicalAreaParameter,
   checkStructuredRecordParameters,
   nhsNumberInBody,
+  type ServedParameters,
+  withoutDisabledAreas,
 } from "./structured-parameters.js";
-import { withUnrecognisedParameters } from "./unrecognised-parameters.js";
 
 export interface PracticeAppOptions {
   readonly practice: Practice;
@@ -43,7 +46,15 @@ export interface PracticeAppOptions {
    * Requests with a method fastify does not route then reach the app's own not-found handler.
    */
   readonly notFoundRoute?: boolean;
+  /**
+   * The clinical areas switched off at this practice now, read on every request so they can change at run
+   * time (GP Connect 1.6 "Configuration for supported clinical areas"). Give a new set for each change: the
+   * set's identity is what tells a request's cached Bundle key that it must be made again. None when left out.
+   */
+  readonly disabledAreas?: () => ReadonlySet<ClinicalAreaParameter>;
 }
+
+const NO_DISABLED_AREAS: ReadonlySet<ClinicalAreaParameter> = new Set();
 
 /** A Parameters body is a few hundred bytes; anything near this is not a GP Connect request. */
 export const PRACTICE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -82,8 +93,8 @@ function parseJsonBody(text: string): unknown {
 interface CheckedBody {
   readonly today: string;
   readonly query: Checked<CheckedParameters>;
-  /** The bundle cache's key, made when first needed. */
-  cacheKey?: string;
+  /** The bundle cache's key, made when first needed, for the disabled areas it was made with. */
+  cacheKey?: { readonly key: string; readonly disabledAreas: ReadonlySet<ClinicalAreaParameter> };
 }
 
 function sendFailure(reply: FastifyReply, failure: GpcFailure): FastifyReply {
@@ -137,7 +148,8 @@ export function refusalFor(
   if (patient.restricted) return notFound("");
   if (patient.registration !== "active") {
     const moved =
-      patient.traits.includes("moved-practice") && !patient.traits.includes("inactive-registration");
+      (patient.traits.includes("moved-practice") || patient.traits.includes("record-in-transit")) &&
+      !patient.traits.includes("inactive-registration");
     return notFound(moved ? " any more (the patient has moved practice)" : " (registration inactive)");
   }
   if (patient.dissent) {
@@ -240,30 +252,42 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
     const { query } = checked;
     if (!query.ok) return sendFailure(reply, query.failure);
 
-    const { unrecognised } = query.value;
     const { nhsNumber } = query.value.query;
     const patient = population.findRecordAt(practice.ods, nhsNumber);
     const refusal = refusalFor(practice, patient, nhsNumber, flavour);
     if (refusal !== undefined || patient === undefined) {
       return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
     }
-    // queryKey is what the Bundle's id is made from: equal keys, equal Bundles. The parameters left
-    // unprocessed change the answer (its warning), not the record, so they are keyed beside the query.
-    checked.cacheKey ??= `${cacheKeyPrefix}${nhsNumber}|${queryKey(query.value.query)}${
-      unrecognised.length === 0 ? "" : `|${JSON.stringify(unrecognised)}`
-    }`;
-    const { cacheKey } = checked;
+    // A disabled area is served as if it had not been asked for, and warned about. The areas are read
+    // per request; the key made for the body is reused only while they are the same set.
+    const disabledAreas = options.disabledAreas?.() ?? NO_DISABLED_AREAS;
+    let served: ServedParameters | undefined;
+    if (checked.cacheKey?.disabledAreas !== disabledAreas) {
+      served = withoutDisabledAreas(query.value, disabledAreas);
+      // queryKey is what the Bundle's id is made from: equal keys, equal Bundles. The parameters left
+      // unprocessed change the answer (its warning), not the record, so they are keyed beside the query.
+      const warned =
+        served.unrecognised.length === 0 && served.disabled.length === 0
+          ? ""
+          : `|${JSON.stringify([served.unrecognised, served.disabled])}`;
+      checked.cacheKey = {
+        key: `${cacheKeyPrefix}${nhsNumber}|${queryKey(served.query)}${warned}`,
+        disabledAreas,
+      };
+    }
+    const cacheKey = checked.cacheKey.key;
     let body = bundleCache?.get(cacheKey);
     if (body === undefined) {
+      served ??= withoutDisabledAreas(query.value, disabledAreas);
       const bundle = structuredRecordBundle({
         seed: population.seed,
         practice,
         patient,
-        query: query.value.query,
+        query: served.query,
         flavour,
         asOf: population.referenceDate,
       });
-      body = Buffer.from(JSON.stringify(withUnrecognisedParameters(bundle, unrecognised)));
+      body = Buffer.from(JSON.stringify(withParameterWarnings(bundle, served)));
       bundleCache?.set(cacheKey, body);
     }
     return reply.type(FHIR_JSON_UTF8).send(body);

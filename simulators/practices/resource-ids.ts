@@ -74,10 +74,14 @@ const hex8 = (table: readonly string[], word: number) =>
   `${table[word >>> 24]}${table[(word >>> 16) & 0xff]}${table[(word >>> 8) & 0xff]}${table[word & 0xff]}`;
 const hex4 = (table: readonly string[], half: number) => `${table[half >>> 8]}${table[half & 0xff]}`;
 
-/** 32 lower-case hex digits. */
-function digestHex(state: HashState, ...parts: readonly (string | number)[]): string {
+/** 32 hex digits, lower-case or (for TPP's version ids) upper-case. */
+function digestHex(
+  table: readonly string[],
+  state: HashState,
+  ...parts: readonly (string | number)[]
+): string {
   const [a, b, c, d] = finish(extend(state, ...parts));
-  return `${hex8(LOWER_HEX, a)}${hex8(LOWER_HEX, b)}${hex8(LOWER_HEX, c)}${hex8(LOWER_HEX, d)}`;
+  return `${hex8(table, a)}${hex8(table, b)}${hex8(table, c)}${hex8(table, d)}`;
 }
 
 /**
@@ -153,33 +157,37 @@ function emisIds(seed: number, practice: Practice, nhsNumber: string, requestKey
 }
 
 /**
- * SystmOne: record identifiers "{16 hex}_{16 hex}" (ccs-id), numeric patient and staff ids. FHIR ids may not
- * hold "_", so a resource id joins the two halves with "-" and carries "-plan" / "-issueN" suffixes.
+ * SystmOne, as the captures show it: Patient, Practitioner and PractitionerRole ids of 16 hex digits; record
+ * ids (and the Organization's) two 16-hex halves, which real TPP joins with "_" and the simulator with "-"
+ * (STU3 ids may not hold "_"); a plan is its statement's id with "-plan"; a Medication "{7 digits}-0"; version
+ * ids 32 upper-case hex digits. The ccs-id identifier value is the id with TPP's "_" restored.
  */
 function tppIds(seed: number, practice: Practice, nhsNumber: string, requestKey: string): RecordIds {
   const practiceState = extend(INITIAL, seed, practice.ods);
   const patientState = extend(practiceState, nhsNumber);
   const versionState = extend(practiceState, "version");
   const medicationState = extend(INITIAL, seed, "medication");
-  const recordId = (kind: string, itemId: string) => {
-    const h = digestHex(patientState, kind, itemId);
+  const hex16 = (state: HashState, ...parts: readonly string[]) =>
+    digestHex(LOWER_HEX, state, ...parts).slice(0, 16);
+  const twoHalves = (state: HashState, ...parts: readonly string[]) => {
+    const h = digestHex(LOWER_HEX, state, ...parts);
     return `${h.slice(0, 16)}-${h.slice(16, 32)}`;
   };
   return {
-    patient: digestDecimal(9, patientState, "patient"),
-    organization: digestDecimal(9, practiceState, "organization"),
+    patient: hex16(patientState, "patient"),
+    organization: twoHalves(practiceState, "organization"),
     bundle: digestUuid(false, patientState, `bundle:${requestKey}`),
-    practitioner: (clinicianId) => digestDecimal(9, practiceState, "practitioner", clinicianId),
-    practitionerRole: (clinicianId) => digestDecimal(9, practiceState, "practitioner-role", clinicianId),
-    medication: (productCode) => `${digestDecimal(7, medicationState, productCode)}-1`,
-    medicationStatement: (medicationId) => recordId("medication", medicationId),
-    medicationPlan: (medicationId) => `${recordId("medication", medicationId)}-plan`,
+    practitioner: (clinicianId) => hex16(practiceState, "practitioner", clinicianId),
+    practitionerRole: (clinicianId) => hex16(practiceState, "practitioner-role", clinicianId),
+    medication: (productCode) => `${digestDecimal(7, medicationState, productCode)}-0`,
+    medicationStatement: (medicationId) => twoHalves(patientState, "medication", medicationId),
+    medicationPlan: (medicationId) => `${twoHalves(patientState, "medication", medicationId)}-plan`,
     medicationOrder: (medicationId, issueIndex) =>
-      `${recordId("medication", medicationId)}-issue${issueIndex + 1}`,
-    allergy: (allergyId) => recordId("allergy", allergyId),
-    item: (kind, itemId) => recordId(kind, itemId),
-    versionId: (resourceId) => digestDecimal(12, versionState, resourceId),
-    identifierValue: (resourceId) => resourceId.replace("-", "_"),
+      `${twoHalves(patientState, "medication", medicationId)}-issue${issueIndex + 1}`,
+    allergy: (allergyId) => twoHalves(patientState, "allergy", allergyId),
+    item: (kind, itemId) => twoHalves(patientState, kind, itemId),
+    versionId: (resourceId) => digestHex(UPPER_HEX, versionState, resourceId),
+    identifierValue: (resourceId) => resourceId.replaceAll("-", "_"),
   };
 }
 

@@ -151,7 +151,9 @@ function directoryResources(render: Render): fhir.Resource[] {
       code: [{ coding: [{ system: CODE_SYSTEMS.sdsJobRoleName, code: "R0260", display: clinician.role }] }],
     };
   });
-  return [organization, ...practitioners, ...roles];
+  return render.input.flavour.practitionerRolesPaired
+    ? [organization, ...practitioners.flatMap((practitioner, i) => [practitioner, roles[i] as fhir.Resource])]
+    : [organization, ...practitioners, ...roles];
 }
 
 function prescribingAgency(medication: Medication): fhir.Extension {
@@ -332,8 +334,10 @@ function medicationResources(render: Render): { list: fhir.List; resources: fhir
   if (query.medication === undefined) return undefined;
   const { includeIssues, fromDate } = query.medication;
   const share = shared(render);
+  const perMedication = flavour.medicationLayout === "per-medication";
   const statements: fhir.Resource[] = [];
   const requests: fhir.Resource[] = [];
+  const grouped: fhir.Resource[] = [];
   const products = new Map<string, fhir.Resource>();
 
   for (const medication of share.medications.filter((m) => medicationInScope(m, fromDate))) {
@@ -342,9 +346,16 @@ function medicationResources(render: Render): { list: fhir.List; resources: fhir
       fhir.Resource,
       fhir.Resource,
     ];
+    const orders = includeIssues ? issueOrders(render, medication, fromDate) : [];
     statements.push(statement);
+    if (perMedication) {
+      grouped.push(statement, plan, ...orders);
+      // A product several statements share is sent once, at its first use.
+      if (!products.has(product.id ?? "")) grouped.push(product);
+    } else {
+      requests.push(plan, ...orders);
+    }
     products.set(product.id ?? "", product);
-    requests.push(plan, ...(includeIssues ? issueOrders(render, medication, fromDate) : []));
   }
   const warnings = [
     ...(share.confidential.medications ? (["confidential-items"] as const) : []),
@@ -356,10 +367,8 @@ function medicationResources(render: Render): { list: fhir.List; resources: fhir
     statements.map((s) => reference("MedicationStatement", s.id ?? "")),
     { warnings },
   );
-  const clinical = flavour.requestsBeforeStatements
-    ? [...requests, ...statements]
-    : [...statements, ...requests];
-  return { list: medicationsList, resources: [...clinical, ...products.values()] };
+  const resources = perMedication ? grouped : [...requests, ...statements, ...products.values()];
+  return { list: medicationsList, resources };
 }
 
 function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
@@ -426,6 +435,21 @@ function allergyResources(render: Render): { lists: fhir.List[]; resources: fhir
   return { lists, resources };
 }
 
+/** The clinical areas, in the order their Lists are gathered (EMIS sends them in this order). */
+type AreaSection = Exclude<BundleSection, "lists" | "patient" | "directory">;
+const LIST_ORDER: readonly AreaSection[] = [
+  "consultations",
+  "problems",
+  "medications",
+  "allergies",
+  "immunisations",
+  "uncategorised",
+  "investigations",
+  "referrals",
+  "diary",
+];
+
+/** Which rendering of an item several areas rendered is the fullest: a problem header's from the problems area. */
 const RENDERING_PRIORITY: readonly BundleSection[] = [
   "lists",
   "patient",
@@ -438,6 +462,7 @@ const RENDERING_PRIORITY: readonly BundleSection[] = [
   "uncategorised",
   "investigations",
   "referrals",
+  "diary",
 ];
 
 /**
@@ -475,6 +500,43 @@ function addRelatedContent(kept: fhir.Condition, other: fhir.Condition): void {
   if (extra.length > 0) kept.extension = [...extensions, ...extra];
 }
 
+const isAreaSection = (section: BundleSection): section is AreaSection =>
+  section !== "lists" && section !== "patient" && section !== "directory";
+
+/**
+ * The bundle's resources in the flavour's order, as blocks: every List together where the order says
+ * "lists", or each area's Lists after its items (the problems area: its linked items and their Lists, the
+ * Problems List, then the problem headers). `areaLists` holds only the Lists that are sent.
+ */
+function bundleBlocks(
+  flavour: SupplierFlavour,
+  sections: Readonly<Record<BundleSection, fhir.Resource[]>>,
+  areaLists: Readonly<Record<AreaSection, fhir.List[]>>,
+): fhir.Resource[][] {
+  if (flavour.listPlacement === "together") return flavour.sectionOrder.map((section) => sections[section]);
+  const blocks: fhir.Resource[][] = [];
+  for (const section of flavour.sectionOrder) {
+    if (!isAreaSection(section)) {
+      if (section !== "lists") blocks.push(sections[section]);
+      continue;
+    }
+    const items = sections[section];
+    const lists = areaLists[section];
+    if (section !== "problems") {
+      blocks.push(items, lists);
+      continue;
+    }
+    const isProblemsList = (l: fhir.List) => l.code?.coding?.[0]?.code === LIST_CODES.problems.code;
+    blocks.push(
+      items.filter((r) => r.resourceType !== "Condition"),
+      lists.filter((l) => !isProblemsList(l)),
+      lists.filter(isProblemsList),
+      items.filter((r) => r.resourceType === "Condition"),
+    );
+  }
+  return blocks;
+}
+
 /** A canonical key of what was asked, so the bundle id is stable for the same question. */
 export function queryKey(query: StructuredRecordQuery): string {
   const { nhsNumber: _nhsNumber, ...asked } = query;
@@ -510,22 +572,26 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   // Rendered last: it lists every clinician the entries above referenced.
   const directory = directoryResources(render);
 
-  // Diary entries have no section of their own in the flavours' orders: they follow the referrals, and the
-  // problem headers they bring follow the problems area's.
+  // A diary entry's problem headers go with the problem headers of the problems area.
   const diaryEntries = diary?.resources.filter((r) => r.resourceType === "ProcedureRequest") ?? [];
   const diaryProblems = diary?.resources.filter((r) => r.resourceType !== "ProcedureRequest") ?? [];
+  const areaLists: Record<AreaSection, fhir.List[]> = {
+    consultations: consultations?.lists ?? [],
+    problems: problems?.lists ?? [],
+    medications: medications === undefined ? [] : [medications.list],
+    allergies: allergies?.lists ?? [],
+    immunisations: immunisations?.lists ?? [],
+    uncategorised: uncategorised?.lists ?? [],
+    investigations: investigations?.lists ?? [],
+    referrals: referrals?.lists ?? [],
+    diary: diary?.lists ?? [],
+  };
+  const lists = oneLinkedProblemsList(LIST_ORDER.flatMap((area) => areaLists[area]));
+  // The linked-problems Lists merged into one: the others are not sent.
+  const sent = new Set(lists);
+  for (const area of LIST_ORDER) areaLists[area] = areaLists[area].filter((l) => sent.has(l));
   const sections: Record<BundleSection, fhir.Resource[]> = {
-    lists: oneLinkedProblemsList([
-      ...(consultations?.lists ?? []),
-      ...(problems?.lists ?? []),
-      ...(medications === undefined ? [] : [medications.list]),
-      ...(allergies?.lists ?? []),
-      ...(immunisations?.lists ?? []),
-      ...(uncategorised?.lists ?? []),
-      ...(investigations?.lists ?? []),
-      ...(referrals?.lists ?? []),
-      ...(diary?.lists ?? []),
-    ]),
+    lists,
     patient: [patient],
     directory,
     medications: medications?.resources ?? [],
@@ -535,13 +601,21 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     immunisations: immunisations?.resources ?? [],
     uncategorised: uncategorised?.resources ?? [],
     investigations: investigations?.resources ?? [],
-    referrals: [...(referrals?.resources ?? []), ...diaryEntries],
+    referrals: referrals?.resources ?? [],
+    diary: diaryEntries,
   };
-  // One resource appears once, wherever several areas linked to it: the fullest rendering wins (a problem
-  // header from the problems area carries all its links; from a consultation only that consultation).
+  const { flavour } = input;
+  const blocks = bundleBlocks(flavour, sections, areaLists);
+  // One resource appears once, wherever several areas linked to it. The rendering sent is the fullest (a
+  // problem header from the problems area carries all its links; from a consultation only that one), or
+  // the first the flavour's order reaches; problem headers still go with the problems area's.
+  const priority =
+    flavour.sharedItemsAt === "fullest-rendering"
+      ? RENDERING_PRIORITY.map((section) => sections[section])
+      : [sections.problems.filter((r) => r.resourceType === "Condition"), ...blocks];
   const chosen = new Map<string, fhir.Resource>();
-  for (const section of RENDERING_PRIORITY) {
-    for (const resource of sections[section]) {
+  for (const resources of priority) {
+    for (const resource of resources) {
       const key = `${resource.resourceType}/${resource.id}`;
       const first = chosen.get(key);
       if (first === undefined) chosen.set(key, resource);
@@ -551,8 +625,8 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   }
   const emitted = new Set<string>();
   const entry: fhir.BundleEntry[] = [];
-  for (const section of input.flavour.sectionOrder) {
-    for (const resource of sections[section]) {
+  for (const resources of blocks) {
+    for (const resource of resources) {
       const key = `${resource.resourceType}/${resource.id}`;
       if (resource.id !== undefined && (emitted.has(key) || chosen.get(key) !== resource)) continue;
       emitted.add(key);

@@ -48,8 +48,8 @@ export interface CheckedParameters {
   readonly unrecognised: readonly UnrecognisedParameter[];
 }
 
-const KNOWN_PARAMETERS: readonly string[] = [
-  "patientNHSNumber",
+/** The parameters that each ask for one clinical area (GP Connect 1.6), in the specification's order. */
+export const CLINICAL_AREA_PARAMETERS = [
   "includeAllergies",
   "includeMedication",
   "includeConsultations",
@@ -59,7 +59,28 @@ const KNOWN_PARAMETERS: readonly string[] = [
   "includeInvestigations",
   "includeReferrals",
   "includeDiaryEntries",
-];
+] as const;
+
+export type ClinicalAreaParameter = (typeof CLINICAL_AREA_PARAMETERS)[number];
+
+export function isClinicalAreaParameter(name: unknown): name is ClinicalAreaParameter {
+  return (CLINICAL_AREA_PARAMETERS as readonly unknown[]).includes(name);
+}
+
+/** Where each clinical area's parameter lands in the query. */
+const AREA_QUERY_FIELDS = {
+  includeAllergies: "allergies",
+  includeMedication: "medication",
+  includeConsultations: "consultations",
+  includeProblems: "problems",
+  includeImmunisations: "immunisations",
+  includeUncategorisedData: "uncategorised",
+  includeInvestigations: "investigations",
+  includeReferrals: "referrals",
+  includeDiaryEntries: "diaryEntries",
+} as const satisfies Record<ClinicalAreaParameter, Exclude<keyof StructuredRecordQuery, "nhsNumber">>;
+
+const KNOWN_PARAMETERS: readonly string[] = ["patientNHSNumber", ...CLINICAL_AREA_PARAMETERS];
 /** Parameters that may repeat (GP Connect 1.6: includeProblems is 0..*). */
 const REPEATABLE_PARAMETERS: readonly string[] = ["includeProblems"];
 
@@ -497,6 +518,37 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
     query = { ...query, problems: filters };
   }
   return ok({ query, unrecognised: [...unrecognised] });
+}
+
+/** A checked request with the practice's disabled clinical areas taken out. */
+export interface ServedParameters extends CheckedParameters {
+  /** The disabled areas the request asked for, in CLINICAL_AREA_PARAMETERS order. */
+  readonly disabled: readonly ClinicalAreaParameter[];
+}
+
+/**
+ * The request as a practice with these clinical areas switched off serves it (GP Connect 1.6 "Configuration
+ * for supported clinical areas"): each disabled area asked for is left out of the query, as if its
+ * parameter had not been sent, and named in `disabled`; the unknown parts of a disabled parameter are not
+ * reported, as a parameter's unknown parts are reported only when the parameter itself is supported.
+ */
+export function withoutDisabledAreas(
+  checked: CheckedParameters,
+  disabledAreas: ReadonlySet<ClinicalAreaParameter>,
+): ServedParameters {
+  if (disabledAreas.size === 0) return { ...checked, disabled: [] };
+  const disabled = CLINICAL_AREA_PARAMETERS.filter(
+    (area) => disabledAreas.has(area) && checked.query[AREA_QUERY_FIELDS[area]] !== undefined,
+  );
+  if (disabled.length === 0) return { ...checked, disabled };
+  const query: { -readonly [K in keyof StructuredRecordQuery]: StructuredRecordQuery[K] } = {
+    ...checked.query,
+  };
+  for (const area of disabled) delete query[AREA_QUERY_FIELDS[area]];
+  const unrecognised = checked.unrecognised.filter(
+    (name) => !disabled.some((area) => name.startsWith(`${area}.`)),
+  );
+  return { query, unrecognised, disabled };
 }
 
 /** The query of a request body, without the parameters it did not recognise (see checkStructuredRecordParameters). */
