@@ -29,6 +29,12 @@ export interface DisabledAreas {
   readonly areas: ClinicalAreaParameter[];
 }
 
+/** What the sharing-agreements routes answer: the practice and the consumer organisations it has no agreement with. */
+export interface SharingAgreements {
+  readonly ods: string;
+  readonly withoutAgreement: string[];
+}
+
 export interface ControlClientOptions {
   /** The control token the region was started with, if any. */
   readonly token?: string;
@@ -102,6 +108,31 @@ export class ControlClient {
   /** Switches every clinical area back on at a practice. */
   async clearDisabledAreas(ods: string): Promise<void> {
     await this.call("DELETE", `/practices/${encodeURIComponent(ods)}/disabled-areas`);
+  }
+
+  /**
+   * Names the consumer organisations (ODS codes) a practice has no data-sharing agreement with, replacing
+   * its previous setting ([] for none); their record requests are then refused with 403
+   * NO_ORGANISATION_CONSENT. Answers the organisations now without an agreement, sorted.
+   */
+  async setOrganisationsWithoutAgreement(
+    ods: string,
+    consumerOdsCodes: readonly string[],
+  ): Promise<string[]> {
+    const path = `/practices/${encodeURIComponent(ods)}/sharing-agreements`;
+    return (await this.call<SharingAgreements>("PUT", path, { withoutAgreement: consumerOdsCodes }))
+      .withoutAgreement;
+  }
+
+  /** The consumer organisations a practice has no data-sharing agreement with. */
+  async organisationsWithoutAgreement(ods: string): Promise<string[]> {
+    const path = `/practices/${encodeURIComponent(ods)}/sharing-agreements`;
+    return (await this.call<SharingAgreements>("GET", path)).withoutAgreement;
+  }
+
+  /** Gives every consumer organisation a data-sharing agreement with a practice again (the default). */
+  async clearOrganisationsWithoutAgreement(ods: string): Promise<void> {
+    await this.call("DELETE", `/practices/${encodeURIComponent(ods)}/sharing-agreements`);
   }
 
   async faults(): Promise<Record<string, Fault>> {

@@ -106,6 +106,14 @@ const disabledAreasAnswer = (description: string): ResponseObject => ({
   content: json(ref("DisabledAreas")),
 });
 
+const sharingAgreementsAnswer = (description: string): ResponseObject => ({
+  description,
+  content: json(ref("SharingAgreements")),
+});
+
+/** ODS codes as the region accepts them (the same shape as a consumer's). */
+const ODS_CODE_PATTERN = "^[A-Z0-9]{3,10}$";
+
 const milliseconds = (description: string, minimum: number): SchemaObject => ({
   type: "integer",
   minimum,
@@ -196,7 +204,7 @@ const journalQuery: readonly ParameterObject[] = [
   },
 ];
 
-export const CONTROL_API_VERSION = "1.1.0";
+export const CONTROL_API_VERSION = "1.2.0";
 
 export const CONTROL_OPENAPI: OpenApiDocument = {
   openapi: "3.0.3",
@@ -206,6 +214,7 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
     description:
       "Drives a simulated region (PDS, SDS and GP practices): read where everything is, add practices, " +
       "patients and consumer organisations, set and clear faults, switch clinical areas off at a practice, " +
+      "name the consumer organisations a practice has no data-sharing agreement with, " +
       "read and clear the journal of every " +
       "request the simulators received. Served to loopback callers only, unless the region was started " +
       "with a control token; then to any caller presenting it as a bearer token. Errors are JSON " +
@@ -303,6 +312,61 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
         parameters: [practiceOds],
         responses: {
           "204": { description: "Every area is on" },
+          "404": error("No practice has this ODS code"),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    "/_control/practices/{ods}/sharing-agreements": {
+      get: {
+        operationId: "getSharingAgreements",
+        summary: "The consumer organisations a practice has no data-sharing agreement with",
+        tags: ["practices"],
+        parameters: [practiceOds],
+        responses: {
+          "200": sharingAgreementsAnswer(
+            "The organisations without an agreement now ([] when every one has)",
+          ),
+          "404": error("No practice has this ODS code"),
+          ...COMMON_ERRORS,
+        },
+      },
+      put: {
+        operationId: "setSharingAgreements",
+        summary: "Name the consumer organisations a practice has no data-sharing agreement with",
+        description:
+          "Replaces the practice's setting; [] gives every organisation an agreement again. From the next " +
+          "request, a structured-record request whose JWT requesting_organization carries one of these ODS " +
+          "codes is answered 403 with an OperationOutcome NO_ORGANISATION_CONSENT (Organisation has not " +
+          "provided consent to share data), diagnostics naming both organisations, as Spine's secure proxy " +
+          "answers it: after the Ssp headers and the JWT are checked, before the practice's own checks and " +
+          "before the patient is looked up. Behind a gateway that passes its consumer's " +
+          "requesting_organization on, the organisation checked is that consumer.",
+        tags: ["practices"],
+        parameters: [practiceOds],
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["withoutAgreement"],
+            additionalProperties: false,
+            properties: { withoutAgreement: ref("OdsCodeList") },
+          }),
+        },
+        responses: {
+          "200": sharingAgreementsAnswer("The organisations without an agreement now"),
+          "404": error("No practice has this ODS code"),
+          ...BODY_ERRORS,
+          ...COMMON_ERRORS,
+        },
+      },
+      delete: {
+        operationId: "clearSharingAgreements",
+        summary: "Give every consumer organisation a data-sharing agreement with a practice again",
+        tags: ["practices"],
+        parameters: [practiceOds],
+        responses: {
+          "204": { description: "Every organisation has an agreement" },
           "404": error("No practice has this ODS code"),
           ...COMMON_ERRORS,
         },
@@ -470,6 +534,19 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
           areas: ref("ClinicalAreaList"),
         },
       },
+      OdsCodeList: {
+        type: "array",
+        description: "ODS codes of consumer organisations",
+        items: { type: "string", pattern: ODS_CODE_PATTERN },
+      },
+      SharingAgreements: {
+        type: "object",
+        required: ["ods", "withoutAgreement"],
+        properties: {
+          ods: { type: "string" },
+          withoutAgreement: ref("OdsCodeList"),
+        },
+      },
       Patient: {
         type: "object",
         required: ["nhsNumber", "ods", "system", "traits", "name"],
@@ -486,7 +563,7 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
         required: ["ods", "asid"],
         additionalProperties: false,
         properties: {
-          ods: { type: "string", pattern: "^[A-Z0-9]{3,10}$" },
+          ods: { type: "string", pattern: ODS_CODE_PATTERN },
           asid: { type: "string", pattern: "^\\d{12}$" },
           name: { type: "string" },
         },

@@ -1,6 +1,6 @@
 /**
  * The control API over HTTP (`/_control`): what the harness, or a developer with curl, uses to read the
- * region, add practices, patients and consumers, set faults and read the journal. The same operations as
+ * region, add practices, patients and consumers, set faults, change a practice's settings and read the journal. The same operations as
  * the in-process Region, described in `control-openapi.ts` (served at `/_control/openapi.json`). Only
  * loopback callers are served, unless a token is configured; then only callers presenting it are.
  */
@@ -120,6 +120,35 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
         "/practices/:ods/disabled-areas",
         async (request, reply) => {
           region.setDisabledAreas(request.params.ods, []);
+          return reply.code(204).send();
+        },
+      );
+
+      control.get<{ Params: { ods: string } }>("/practices/:ods/sharing-agreements", async (request) => {
+        const { ods } = request.params;
+        return { ods, withoutAgreement: region.organisationsWithoutAgreement(ods) };
+      });
+
+      control.put<{ Params: { ods: string } }>("/practices/:ods/sharing-agreements", async (request) => {
+        const { ods } = request.params;
+        const body = objectBody(request, ["withoutAgreement"]);
+        if (body.withoutAgreement === undefined) {
+          throw new RegionError(
+            "INVALID_REQUEST",
+            '"withoutAgreement" is required: the ODS codes of the consumer organisations the practice has no data-sharing agreement with ([] for none)',
+          );
+        }
+        // The region checks the ODS code first, then names any code of the wrong shape.
+        return {
+          ods,
+          withoutAgreement: region.setOrganisationsWithoutAgreement(ods, body.withoutAgreement as string[]),
+        };
+      });
+
+      control.delete<{ Params: { ods: string } }>(
+        "/practices/:ods/sharing-agreements",
+        async (request, reply) => {
+          region.setOrganisationsWithoutAgreement(request.params.ods, []);
           return reply.code(204).send();
         },
       );

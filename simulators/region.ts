@@ -132,6 +132,18 @@ export interface Region {
   setDisabledAreas(ods: string, areas: readonly ClinicalAreaParameter[]): ClinicalAreaParameter[];
   /** The clinical areas switched off at a practice, in CLINICAL_AREA_PARAMETERS order (UNKNOWN_PRACTICE). */
   disabledAreas(ods: string): ClinicalAreaParameter[];
+  /**
+   * Names the consumer organisations (ODS codes) a practice has no data-sharing agreement with, replacing
+   * the practice's previous setting; an empty list gives every organisation an agreement again (the
+   * default). From the next request, a record request whose JWT requesting_organization is one of them is
+   * answered 403 NO_ORGANISATION_CONSENT, as Spine's secure proxy answers it, before the practice looks at
+   * the patient. Behind a gateway, that organisation is the gateway's own consumer. Answers the
+   * organisations now without an agreement, sorted. RegionError UNKNOWN_PRACTICE for an unknown ODS code,
+   * INVALID_REQUEST for anything that is not an array of ODS codes (3 to 10 capital letters and digits).
+   */
+  setOrganisationsWithoutAgreement(ods: string, consumerOdsCodes: readonly string[]): string[];
+  /** The consumer organisations a practice has no data-sharing agreement with, sorted (UNKNOWN_PRACTICE). */
+  organisationsWithoutAgreement(ods: string): string[];
   /** A valid 999-range NHS number that no patient of the region has (for "unknown patient" scenarios). */
   unknownNhsNumber(): string;
   close(): Promise<void>;
@@ -167,6 +179,9 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
   /** Each practice's disabled areas; a new set on every change (the practice keys its cached answers by it). */
   const disabledAreasByPractice = new Map<string, ReadonlySet<ClinicalAreaParameter>>();
   const noDisabledAreas: ReadonlySet<ClinicalAreaParameter> = new Set();
+  /** Each practice's consumer organisations without a data-sharing agreement, read by the practice per request. */
+  const withoutAgreementByPractice = new Map<string, ReadonlySet<string>>();
+  const everyOrganisationAgreed: ReadonlySet<string> = new Set();
   let closed = false;
 
   /** Fixed ports follow the practice's position in the region; ephemeral ones stay 0 until bound. */
@@ -203,6 +218,8 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       endpointPath: practiceEndpointPath(practice.ods),
       notFoundRoute: true,
       disabledAreas: () => disabledAreasByPractice.get(practice.ods) ?? noDisabledAreas,
+      organisationsWithoutAgreement: () =>
+        withoutAgreementByPractice.get(practice.ods) ?? everyOrganisationAgreed,
     });
     injector.install(context, {
       target: practice.ods,
@@ -289,6 +306,9 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
     const disabled = disabledAreasByPractice.get(knownPractice(ods)) ?? noDisabledAreas;
     return CLINICAL_AREA_PARAMETERS.filter((area) => disabled.has(area));
   };
+
+  const organisationsWithoutAgreementAt = (ods: string): string[] =>
+    [...(withoutAgreementByPractice.get(knownPractice(ods)) ?? everyOrganisationAgreed)].sort();
 
   const assertOpen = (): void => {
     if (closed) throw new RegionError("REGION_CLOSED", "the region is closed");
@@ -403,6 +423,17 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
 
     disabledAreas: (ods) => disabledAreasAt(ods),
 
+    setOrganisationsWithoutAgreement(ods, consumerOdsCodes) {
+      assertOpen();
+      knownPractice(ods);
+      const checked = checkedOdsCodes(consumerOdsCodes);
+      if (checked.length === 0) withoutAgreementByPractice.delete(ods);
+      else withoutAgreementByPractice.set(ods, new Set(checked));
+      return organisationsWithoutAgreementAt(ods);
+    },
+
+    organisationsWithoutAgreement: (ods) => organisationsWithoutAgreementAt(ods),
+
     unknownNhsNumber: () => unknownNumbers.next(),
 
     async close() {
@@ -461,6 +492,24 @@ function checkedAreas(areas: unknown): ClinicalAreaParameter[] {
     }
   }
   return areas;
+}
+
+function checkedOdsCodes(codes: unknown): string[] {
+  if (!Array.isArray(codes)) {
+    throw new RegionError(
+      "INVALID_REQUEST",
+      `"withoutAgreement" must be an array of ODS codes, got ${JSON.stringify(codes) ?? "nothing"}`,
+    );
+  }
+  for (const code of codes) {
+    if (typeof code !== "string" || !ODS_CODE.test(code)) {
+      throw new RegionError(
+        "INVALID_REQUEST",
+        `"withoutAgreement" holds ${JSON.stringify(code) ?? "undefined"}, which is not an ODS code (3 to 10 capital letters and digits)`,
+      );
+    }
+  }
+  return codes;
 }
 
 function checkedConsumer(creation: ConsumerCreation): DirectoryConsumer {

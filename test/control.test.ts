@@ -245,6 +245,85 @@ describe("clinical areas switched off over /_control", () => {
   });
 });
 
+describe("data-sharing agreements over /_control", () => {
+  const path = (ods: string) => `/practices/${ods}/sharing-agreements`;
+
+  it("sets, reads back and clears the organisations a practice has no agreement with", async () => {
+    const ods = region.info().practices[1]!.ods;
+    const read = async () => (await request(`${base}${path(ods)}`)).body.json();
+    expect(await read()).toEqual({ ods, withoutAgreement: [] });
+    const set = await request(`${base}${path(ods)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ withoutAgreement: ["Y99003", "Y99001"] }),
+    });
+    expect(set.statusCode).toBe(200);
+    expect(await set.body.json()).toEqual({ ods, withoutAgreement: ["Y99001", "Y99003"] });
+    expect(region.organisationsWithoutAgreement(ods)).toEqual(["Y99001", "Y99003"]);
+    expect(await read()).toEqual({ ods, withoutAgreement: ["Y99001", "Y99003"] });
+    expect((await call("DELETE", path(ods))).status).toBe(204);
+    expect(await control.organisationsWithoutAgreement(ods)).toEqual([]);
+  });
+
+  it("answers an unknown practice, a code that is not an ODS code and a body of the wrong shape with a JSON error", async () => {
+    const ods = region.info().practices[1]!.ods;
+    const put = (target: string, body: string) => call("PUT", path(target), body);
+
+    const unknownPractice = await put("Z99999", JSON.stringify({ withoutAgreement: ["Y99001"] }));
+    expect(unknownPractice.status).toBe(404);
+    expect(unknownPractice.error).toBe('no practice with ODS code "Z99999" in the region');
+    expect((await call("GET", path("Z99999"))).status).toBe(404);
+    expect((await call("DELETE", path("Z99999"))).status).toBe(404);
+
+    const shapes: [string, RegExp][] = [
+      [
+        '{"withoutAgreement": ["Y99001", "urgent care"]}',
+        /^"withoutAgreement" holds "urgent care", which is not an ODS code \(3 to 10 capital letters and digits\)$/,
+      ],
+      ['{"withoutAgreement": [99001]}', /^"withoutAgreement" holds 99001, which is not an ODS code/],
+      ['["Y99001"]', /^the request body must be a JSON object$/],
+      ["{}", /^"withoutAgreement" is required/],
+      ['{"withoutAgreement": "Y99001"}', /^"withoutAgreement" must be an array of ODS codes, got "Y99001"$/],
+      [
+        '{"withoutAgreement": [], "agreed": ["Y99002"]}',
+        /^"agreed" is not a field of this request \(its fields: withoutAgreement\)$/,
+      ],
+    ];
+    for (const [body, message] of shapes) {
+      const answer = await put(ods, body);
+      expect(answer.status, body).toBe(400);
+      expect(answer.error, body).toMatch(message);
+    }
+    const wrongMethod = await call("POST", path(ods), "{}");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe("GET, PUT, DELETE");
+    // Nothing refused was applied.
+    expect(region.organisationsWithoutAgreement(ods)).toEqual([]);
+    await expect(control.setOrganisationsWithoutAgreement(ods, ["y99001"])).rejects.toThrow(
+      /400.*"y99001", which is not an ODS code/,
+    );
+    await expect(control.organisationsWithoutAgreement("Z99999")).rejects.toThrow(/404.*"Z99999"/);
+  });
+
+  it("is described in the OpenAPI document, with ODS codes as a pattern", () => {
+    const item = CONTROL_OPENAPI.paths["/_control/practices/{ods}/sharing-agreements"];
+    expect(Object.keys(item ?? {}).sort()).toEqual(["delete", "get", "put"]);
+    expect(item?.put?.responses).toHaveProperty("404");
+    expect(item?.put?.responses).toHaveProperty("400");
+    expect(item?.put?.description).toContain("NO_ORGANISATION_CONSENT");
+    expect(item?.put?.requestBody?.content["application/json"]?.schema.required).toEqual([
+      "withoutAgreement",
+    ]);
+    const pattern = new RegExp(CONTROL_OPENAPI.components.schemas.OdsCodeList?.items?.pattern ?? "^$");
+    expect(["Y99001", "A81001"].every((code) => pattern.test(code))).toBe(true);
+    expect(["y99001", "Y9", "urgent care"].some((code) => pattern.test(code))).toBe(false);
+    expect(CONTROL_OPENAPI.components.schemas.SharingAgreements?.required).toEqual([
+      "ods",
+      "withoutAgreement",
+    ]);
+  });
+});
+
 describe("the journal over /_control", () => {
   it("records the parameters of a structured-record request, and filters by time", async () => {
     const practice = region.info().practices[0]!;

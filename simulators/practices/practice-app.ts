@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import { GPC_ERRORS, operationOutcome } from "../gpconnect/errors.js";
-import { FHIR_JSON } from "../gpconnect/identifiers.js";
+import { FHIR_JSON, ODS_ORGANISATION_SYSTEM } from "../gpconnect/identifiers.js";
 import { type Journal, noteJwtClaims, recordInJournal } from "../journal.js";
 import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
@@ -20,7 +20,7 @@ import { deepFreeze } from "./deep-freeze.js";
 import type { Checked, GpcFailure } from "./failure.js";
 import { flavourOf, type SupplierFlavour } from "./flavours.js";
 import { withParameterWarnings } from "./parameter-warnings.js";
-import { checkRequestHeaders } from "./request-headers.js";
+import { checkRequestHeaders, type JwtClaims } from "./request-headers.js";
 import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
 import {
   type CheckedParameters,
@@ -52,9 +52,15 @@ export interface PracticeAppOptions {
    * set's identity is what tells a request's cached Bundle key that it must be made again. None when left out.
    */
   readonly disabledAreas?: () => ReadonlySet<ClinicalAreaParameter>;
+  /**
+   * The consumer organisations (ODS codes, upper case) this practice has no data-sharing agreement with now,
+   * read on every request so the setting can change at run time. None when left out: every consumer may read.
+   */
+  readonly organisationsWithoutAgreement?: () => ReadonlySet<string>;
 }
 
 const NO_DISABLED_AREAS: ReadonlySet<ClinicalAreaParameter> = new Set();
+const NO_ORGANISATIONS: ReadonlySet<string> = new Set();
 
 /** A Parameters body is a few hundred bytes; anything near this is not a GP Connect request. */
 export const PRACTICE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -161,6 +167,36 @@ export function refusalFor(
   return undefined;
 }
 
+/** The ODS code of the JWT's requesting_organization (checkRequestHeaders has made sure there is one). */
+function requestingOrganisationOds(claims: JwtClaims): string | undefined {
+  const organization = claims.requesting_organization as { identifier?: unknown } | undefined;
+  const identifiers = Array.isArray(organization?.identifier) ? (organization.identifier as unknown[]) : [];
+  for (const identifier of identifiers) {
+    const { system, value } = (identifier ?? {}) as { system?: unknown; value?: unknown };
+    if (system === ODS_ORGANISATION_SYSTEM && typeof value === "string") return value;
+  }
+  return undefined;
+}
+
+/**
+ * NO_ORGANISATION_CONSENT when the practice has no data-sharing agreement with the organisation the JWT
+ * says is asking. That is the end consumer even behind a gateway, which passes its consumer's
+ * requesting_organization on. ODS codes are compared in upper case, as ODS treats them.
+ */
+function organisationRefusal(
+  practice: Practice,
+  claims: JwtClaims,
+  withoutAgreement: ReadonlySet<string>,
+): GpcFailure | undefined {
+  if (withoutAgreement.size === 0) return undefined;
+  const consumerOds = requestingOrganisationOds(claims);
+  if (consumerOds === undefined || !withoutAgreement.has(consumerOds.toUpperCase())) return undefined;
+  return {
+    code: "NO_ORGANISATION_CONSENT",
+    diagnostics: `There is no data-sharing agreement between the requesting organisation ${consumerOds} and the practice ${practice.ods}`,
+  };
+}
+
 export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
   registerPractice(app, options);
@@ -236,6 +272,15 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
     });
     if (!headers.ok) return sendFailure(reply, headers.failure);
     noteJwtClaims(request.raw, headers.value);
+    // The data-sharing agreement is Spine's secure proxy's to enforce, before the provider sees the request:
+    // so after the Ssp headers and the JWT that name the organisation are valid, and before anything the
+    // provider decides (its own sharing switch, the body, the patient).
+    const organisationFailure = organisationRefusal(
+      practice,
+      headers.value,
+      options.organisationsWithoutAgreement?.() ?? NO_ORGANISATIONS,
+    );
+    if (organisationFailure !== undefined) return sendFailure(reply, organisationFailure);
     if (!practice.sharingEnabled) {
       return sendFailure(reply, {
         code: "ACCESS DENIED",
