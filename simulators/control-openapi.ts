@@ -338,8 +338,8 @@ export const CONTROL_OPENAPI: OpenApiDocument = {
           "Replaces the practice's setting; [] gives every organisation an agreement again. From the next " +
           "request, a structured-record request whose JWT requesting_organization carries one of these ODS " +
           "codes is answered 403 with an OperationOutcome NO_ORGANISATION_CONSENT (Organisation has not " +
-          "provided consent to share data), diagnostics naming both organisations, as Spine's secure proxy " +
-          "answers it: after the Ssp headers and the JWT are checked, before the practice's own checks and " +
+          "provided consent to share data), diagnostics naming both organisations, as a provider enforcing " +
+          "its local consent rules answers it: after the Ssp headers and the JWT are checked, before the practice's own checks and " +
           "before the patient is looked up. Behind a gateway that passes its consumer's " +
           "requesting_organization on, the organisation checked is that consumer.",
         tags: ["practices"],

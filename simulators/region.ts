@@ -136,8 +136,8 @@ export interface Region {
    * Names the consumer organisations (ODS codes) a practice has no data-sharing agreement with, replacing
    * the practice's previous setting; an empty list gives every organisation an agreement again (the
    * default). From the next request, a record request whose JWT requesting_organization is one of them is
-   * answered 403 NO_ORGANISATION_CONSENT, as Spine's secure proxy answers it, before the practice looks at
-   * the patient. Behind a gateway, that organisation is the gateway's own consumer. Answers the
+   * answered 403 NO_ORGANISATION_CONSENT (GP Connect's answer when a provider's local consent rules
+   * refuse), before the practice looks at the patient. Behind a gateway, that organisation is the gateway's own consumer. Answers the
    * organisations now without an agreement, sorted. RegionError UNKNOWN_PRACTICE for an unknown ODS code,
    * INVALID_REQUEST for anything that is not an array of ODS codes (3 to 10 capital letters and digits).
    */

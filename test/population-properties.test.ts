@@ -80,6 +80,11 @@ function incoherence(patient: SyntheticPatient, referenceDate: string): string[]
     if (d.consultation !== undefined && consultation?.date !== d.authoredOn)
       wrong.push(`diary entry ${d.id} was not entered in its consultation`);
   }
+  if (
+    patient.immunisationStatuses.length > 0 &&
+    patient.diaryEntries.some((d) => d.code.code === "171279008")
+  )
+    wrong.push("a patient who refused every immunisation is still recalled for one");
   for (const status of patient.immunisationStatuses) {
     const givenAfter = patient.immunisations.find((i) => i.notGiven === undefined && i.date >= status.date);
     if (givenAfter !== undefined)
@@ -143,6 +148,20 @@ describe("population properties (fast-check)", () => {
       ),
       { numRuns: 150, seed: 7 },
     );
+  });
+
+  it("dates nothing after the record's end when a problem began in its last weeks", () => {
+    // Records the sampled property above rarely reaches: a referral due a month after a diagnosis made in the
+    // last month, and a short illness that would have ended after the reference date.
+    for (const { seed, referenceDate, patientsPerPractice, ordinal, index } of [
+      { seed: 5, referenceDate: "2025-06-01", patientsPerPractice: 400, ordinal: 0, index: 187 },
+      { seed: 4, referenceDate: "2024-01-15", patientsPerPractice: 1500, ordinal: 1, index: 1007 },
+      { seed: 2, referenceDate: "2019-03-31", patientsPerPractice: 1500, ordinal: 1, index: 1256 },
+    ]) {
+      const population = createPopulation({ seed, referenceDate, practices: 2, patientsPerPractice });
+      const patient = population.patient(population.practices()[ordinal]!.ods, index);
+      expect(incoherence(patient, referenceDate), patient.nhsNumber).toEqual([]);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Data-sharing agreements between organisations: a practice with no agreement with the requesting consumer
- * organisation refuses its record requests with 403 NO_ORGANISATION_CONSENT, as Spine's secure proxy does,
+ * organisation refuses its record requests with 403 NO_ORGANISATION_CONSENT, as GP Connect providers do,
  * whether the consumer asks directly or through a gateway that passes its requesting_organization on.
  */
 import { request } from "undici";
@@ -159,7 +159,7 @@ describe("a practice with no data-sharing agreement with the requesting organisa
   it("is refused after the Ssp headers and JWT are checked, and before the practice looks at anything else", async () => {
     region.setOrganisationsWithoutAgreement(practice.ods, [HARNESS_CONSUMER.ods]);
     try {
-      // A request the proxy itself would reject is still that request's error.
+      // A request the practice rejects before asking who is asking is still that request's error.
       const noTrace = await send({ headers: { "Ssp-TraceID": "" } });
       expect(noTrace.status, noTrace.text).toBe(400);
       expect(spineErrorCode(noTrace.json)).toBe("BAD_REQUEST");

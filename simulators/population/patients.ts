@@ -297,7 +297,8 @@ class RecordBuilder {
   withinDays(from: number, to: number): number {
     const first = Math.max(from, this.bornDay);
     const last = Math.min(to, this.endDay);
-    return last <= first ? first : this.random.int(first, last);
+    // A range starting after the record's end (a follow-up due after the reference date) ends with it.
+    return last <= first ? Math.min(first, this.endDay) : this.random.int(first, last);
   }
 
   consultation(
@@ -811,6 +812,11 @@ function immunisationDissent(b: RecordBuilder): void {
     recordedBy: b.clinician(),
     note: "Patient has expressed dissent for all immunisations.",
   });
+  // The practice stops inviting a patient who has refused every immunisation: no vaccination recalls.
+  const recalls = b.diaryEntries;
+  for (let i = recalls.length - 1; i >= 0; i--) {
+    if ((recalls[i] as DiaryEntry).code.code === RECALLS.immunisationDue.code) recalls.splice(i, 1);
+  }
 }
 
 /** Recalls a long-term condition brings: what is due, how long after its review, and whether over a month. */

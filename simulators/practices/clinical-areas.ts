@@ -197,7 +197,7 @@ function givenImmunization(render: Render, item: Immunisation): fhir.Immunizatio
     patient: render.patientRef,
     date: item.date,
     primarySource: true,
-    // STU3 allows only a Practitioner as the actor, whichever way the supplier references authors elsewhere.
+    // STU3 allows only a Practitioner as the actor.
     practitioner: [{ actor: requester(render, item.recordedBy).agent }],
     ...(item.doseSequence === undefined
       ? {}
@@ -239,7 +239,7 @@ function notGivenImmunization(render: Render, item: Immunisation): fhir.Immuniza
     patient: render.patientRef,
     date: item.date,
     primarySource: true,
-    // STU3 allows only a Practitioner as the actor, whichever way the supplier references authors elsewhere.
+    // STU3 allows only a Practitioner as the actor.
     practitioner: [{ actor: requester(render, item.recordedBy).agent }],
     ...(reason === undefined
       ? {}
@@ -576,7 +576,6 @@ export function consultationsArea(
   };
 }
 
-/** Given immunisations always; those intended but not given only when includeNotGiven asks for them. */
 /**
  * Immunisations given; those not given only with `includeNotGiven` (default false); and, unless
  * `includeStatus` is false (its default is true), the patient's consent and dissent to immunisation as

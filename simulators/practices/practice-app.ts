@@ -272,9 +272,9 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
     });
     if (!headers.ok) return sendFailure(reply, headers.failure);
     noteJwtClaims(request.raw, headers.value);
-    // The data-sharing agreement is Spine's secure proxy's to enforce, before the provider sees the request:
-    // so after the Ssp headers and the JWT that name the organisation are valid, and before anything the
-    // provider decides (its own sharing switch, the body, the patient).
+    // The provider enforces its data-sharing agreements first, as a local consent rule that needs nothing
+    // of the request but who is asking: after the Ssp headers and the JWT that name the organisation are
+    // valid, and before anything else it decides (its own sharing switch, the body, the patient).
     const organisationFailure = organisationRefusal(
       practice,
       headers.value,

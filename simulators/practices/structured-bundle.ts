@@ -633,6 +633,14 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
       entry.push({ resource });
     }
   }
+  // A diary entry names the consultation it was set in only when that consultation is sent too, as every
+  // other reference in the Bundle resolves within it (a recall asked for on its own carries no context).
+  for (const { resource } of entry) {
+    if (resource?.resourceType !== "ProcedureRequest") continue;
+    const diaryEntry = resource as fhir.ProcedureRequest;
+    const context = diaryEntry.context?.reference;
+    if (context !== undefined && !emitted.has(context)) delete diaryEntry.context;
+  }
   return {
     resourceType: "Bundle",
     id: ids.bundle,
