@@ -430,12 +430,7 @@ describe("structured record bundles", () => {
         p.investigations.length > 0 &&
         p.consultations.length > 0,
     );
-    const bundle = bundleOf(
-      await getRecord(tpp, {
-        ...allAreas(patient),
-        extraParameters: [...(allAreas(patient).extraParameters ?? []), { name: "includeDiaryEntries" }],
-      }),
-    );
+    const bundle = bundleOf(await getRecord(tpp, allAreas(patient)));
     const all = resources(bundle);
     const position = new Map(all.map((r, i) => [`${r.resourceType}/${r.id}`, i]));
     expect(all[0]?.resourceType).toBe("Patient");
