@@ -98,60 +98,24 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
         return reply.code(201).send(await region.addPractice(system, creation));
       });
 
-      control.get<{ Params: { ods: string } }>("/practices/:ods/disabled-areas", async (request) => {
-        const { ods } = request.params;
-        return { ods, areas: region.disabledAreas(ods) };
-      });
-
-      control.put<{ Params: { ods: string } }>("/practices/:ods/disabled-areas", async (request) => {
-        const { ods } = request.params;
-        const body = objectBody(request, ["areas"]);
-        if (body.areas === undefined) {
-          throw new RegionError(
-            "INVALID_REQUEST",
-            '"areas" is required: the clinical area parameters to switch off ([] switches all back on)',
-          );
-        }
+      practiceSetting(control, {
+        path: "disabled-areas",
+        field: "areas",
+        required: "the clinical area parameters to switch off ([] switches all back on)",
+        read: (ods) => region.disabledAreas(ods),
         // The region checks the ODS code first, then names any area it does not know.
-        return { ods, areas: region.setDisabledAreas(ods, body.areas as ClinicalAreaParameter[]) };
+        write: (ods, areas) => region.setDisabledAreas(ods, areas as ClinicalAreaParameter[]),
       });
 
-      control.delete<{ Params: { ods: string } }>(
-        "/practices/:ods/disabled-areas",
-        async (request, reply) => {
-          region.setDisabledAreas(request.params.ods, []);
-          return reply.code(204).send();
-        },
-      );
-
-      control.get<{ Params: { ods: string } }>("/practices/:ods/sharing-agreements", async (request) => {
-        const { ods } = request.params;
-        return { ods, withoutAgreement: region.organisationsWithoutAgreement(ods) };
-      });
-
-      control.put<{ Params: { ods: string } }>("/practices/:ods/sharing-agreements", async (request) => {
-        const { ods } = request.params;
-        const body = objectBody(request, ["withoutAgreement"]);
-        if (body.withoutAgreement === undefined) {
-          throw new RegionError(
-            "INVALID_REQUEST",
-            '"withoutAgreement" is required: the ODS codes of the consumer organisations the practice has no data-sharing agreement with ([] for none)',
-          );
-        }
+      practiceSetting(control, {
+        path: "sharing-agreements",
+        field: "withoutAgreement",
+        required:
+          "the ODS codes of the consumer organisations the practice has no data-sharing agreement with ([] for none)",
+        read: (ods) => region.organisationsWithoutAgreement(ods),
         // The region checks the ODS code first, then names any code of the wrong shape.
-        return {
-          ods,
-          withoutAgreement: region.setOrganisationsWithoutAgreement(ods, body.withoutAgreement as string[]),
-        };
+        write: (ods, codes) => region.setOrganisationsWithoutAgreement(ods, codes as string[]),
       });
-
-      control.delete<{ Params: { ods: string } }>(
-        "/practices/:ods/sharing-agreements",
-        async (request, reply) => {
-          region.setOrganisationsWithoutAgreement(request.params.ods, []);
-          return reply.code(204).send();
-        },
-      );
 
       control.post("/patients", async (request, reply) => {
         const body = objectBody(request, ["ods", "traits"]);
@@ -331,6 +295,40 @@ function singleValue(query: Record<string, unknown>, name: string): string | und
 }
 
 /** The body as a JSON object; with `fields`, any other field is refused by name. */
+/** A list-valued setting of one practice, changed at run time: GET reads it, PUT replaces it, DELETE empties it. */
+interface PracticeSetting {
+  /** The path under /practices/{ods}/. */
+  readonly path: string;
+  /** The body's one field, and the answer's beside `ods`. */
+  readonly field: string;
+  /** What the field holds, for the error when it is missing. */
+  readonly required: string;
+  read(ods: string): unknown[];
+  /** Checks and applies the values (RegionError when they are wrong); answers the setting now. */
+  write(ods: string, values: unknown): unknown[];
+}
+
+function practiceSetting(control: FastifyInstance, setting: PracticeSetting): void {
+  const route = `/practices/:ods/${setting.path}`;
+  type Request = { Params: { ods: string } };
+  control.get<Request>(route, async (request) => {
+    const { ods } = request.params;
+    return { ods, [setting.field]: setting.read(ods) };
+  });
+  control.put<Request>(route, async (request) => {
+    const { ods } = request.params;
+    const values = objectBody(request, [setting.field])[setting.field];
+    if (values === undefined) {
+      throw new RegionError("INVALID_REQUEST", `"${setting.field}" is required: ${setting.required}`);
+    }
+    return { ods, [setting.field]: setting.write(ods, values) };
+  });
+  control.delete<Request>(route, async (request, reply) => {
+    setting.write(request.params.ods, []);
+    return reply.code(204).send();
+  });
+}
+
 function objectBody(request: FastifyRequest, fields?: readonly string[]): Record<string, unknown> {
   const body = request.body;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {

@@ -3,10 +3,8 @@
  * clinical areas" requires a provider can: the practice answers 200 with the record of the other areas and one
  * OperationOutcome in the Bundle warning "<parameter> has been disabled" for each switched-off area asked for.
  */
-import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ControlClient } from "../simulators/control-client.js";
-import { SPINE_ERROR_SYSTEM } from "../simulators/gpconnect/errors.js";
 import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
 import type { SyntheticPatient } from "../simulators/population/types.js";
 import {
@@ -18,13 +16,17 @@ import {
 } from "../simulators/region.js";
 import { RegionError } from "../simulators/region-errors.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
+import {
+  bundleOf,
+  notImplementedWarning,
+  outcomesIn,
+  postStructuredRecord,
+  type RecordAnswer,
+  recordOf,
+  resourcesIn,
+  unrecognisedWarning,
+} from "./support/structured-record.js";
 import { stu3BundleErrors } from "./support/stu3-schema.js";
-
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-  readonly json: unknown;
-}
 
 /** SNOMED CT codes of the primary Lists GP Connect names for these areas. */
 const ALLERGIES_LIST = "886921000000105";
@@ -92,62 +94,30 @@ async function send(
   parameters: readonly fhir.ParametersParameter[],
   to: PracticeInfo = practice,
   nhsNumber: string = patient.nhsNumber,
-): Promise<Answer> {
-  const response = await request(`${to.endpoint}/Patient/$gpc.getstructuredrecord`, {
-    method: "POST",
-    headers: gpConnectHeaders({
-      fromAsid: region.info().consumer.asid,
-      toAsid: to.asid,
-      audience: to.endpoint,
-    }),
-    body: JSON.stringify({
+): Promise<RecordAnswer> {
+  return postStructuredRecord(
+    to.endpoint,
+    gpConnectHeaders({ fromAsid: region.info().consumer.asid, toAsid: to.asid, audience: to.endpoint }),
+    JSON.stringify({
       resourceType: "Parameters",
       parameter: [
         { name: "patientNHSNumber", valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber } },
         ...parameters,
       ],
     }),
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, text, json: JSON.parse(text) as unknown };
+  );
 }
 
-function bundleOf(answer: Answer): fhir.Bundle {
-  expect(answer.status, answer.text).toBe(200);
-  const bundle = answer.json as fhir.Bundle;
-  expect(bundle.resourceType).toBe("Bundle");
-  return bundle;
-}
-
-const resourcesOf = (bundle: fhir.Bundle) =>
-  (bundle.entry ?? []).map((entry) => entry.resource).filter((r) => r !== undefined);
-const outcomesIn = (bundle: fhir.Bundle) =>
-  resourcesOf(bundle).filter((r): r is fhir.OperationOutcome => r.resourceType === "OperationOutcome");
 const issuesIn = (bundle: fhir.Bundle) => outcomesIn(bundle).flatMap((outcome) => outcome.issue);
-const typesIn = (bundle: fhir.Bundle) => new Set(resourcesOf(bundle).map((r) => r.resourceType));
+const typesIn = (bundle: fhir.Bundle) => new Set(resourcesIn(bundle).map((r) => r.resourceType));
 const listCodesIn = (bundle: fhir.Bundle) =>
-  resourcesOf(bundle)
-    .filter((r): r is fhir.List => r.resourceType === "List")
-    .flatMap((list) => list.code?.coding?.map((coding) => coding.code) ?? []);
+  resourcesIn<fhir.List>(bundle, "List").flatMap(
+    (list) => list.code?.coding?.map((coding) => coding.code) ?? [],
+  );
 
-/** The Bundle without its OperationOutcome: the record itself. */
-const recordOf = (bundle: fhir.Bundle): fhir.Bundle => ({
-  ...bundle,
-  entry: (bundle.entry ?? []).filter((entry) => entry.resource?.resourceType !== "OperationOutcome"),
-});
-
-const notImplemented = (text: string, diagnostics: string): fhir.OperationOutcomeIssue => ({
-  severity: "warning",
-  code: "not-supported",
-  details: {
-    coding: [{ system: SPINE_ERROR_SYSTEM, code: "NOT_IMPLEMENTED", display: "Not implemented" }],
-    text,
-  },
-  diagnostics,
-});
 /** The warning of GP Connect 1.6 "Configuration for supported clinical areas" for one area switched off. */
-const disabledWarning = (area: ClinicalAreaParameter) => notImplemented(`${area} has been disabled`, area);
-const unrecognisedWarning = (name: string) => notImplemented(`${name} is an unrecognised parameter`, name);
+const disabledWarning = (area: ClinicalAreaParameter) =>
+  notImplementedWarning(`${area} has been disabled`, area);
 
 describe("a clinical area switched off at a practice (GP Connect 1.6 clinical area configuration)", () => {
   it("is left out of the record, with the warning, and is back once switched on again", async () => {

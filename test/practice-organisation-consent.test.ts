@@ -3,7 +3,6 @@
  * organisation refuses its record requests with 403 NO_ORGANISATION_CONSENT, as GP Connect providers do,
  * whether the consumer asks directly or through a gateway that passes its requesting_organization on.
  */
-import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
@@ -13,13 +12,8 @@ import { SPINE_ERROR_SYSTEM, spineErrorCode } from "../simulators/gpconnect/erro
 import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/region.js";
 import { RegionError } from "../simulators/region-errors.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
+import { postStructuredRecord, type RecordAnswer } from "./support/structured-record.js";
 import { stu3Errors } from "./support/stu3-schema.js";
-
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-  readonly json: unknown;
-}
 
 /** A consumer organisation other than the harness's, with its agreement intact. */
 const OTHER_CONSUMER_ODS = "Y99003";
@@ -57,11 +51,11 @@ interface SendOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-async function send(options: SendOptions = {}): Promise<Answer> {
+function send(options: SendOptions = {}): Promise<RecordAnswer> {
   const to = options.to ?? practice;
-  const response = await request(`${to.endpoint}/Patient/$gpc.getstructuredrecord`, {
-    method: "POST",
-    headers: {
+  return postStructuredRecord(
+    to.endpoint,
+    {
       ...gpConnectHeaders({
         fromAsid: region.info().consumer.asid,
         toAsid: to.asid,
@@ -70,8 +64,7 @@ async function send(options: SendOptions = {}): Promise<Answer> {
       }),
       ...options.headers,
     },
-    body:
-      options.body ??
+    options.body ??
       JSON.stringify(
         structuredRecordRequest({
           nhsNumber: options.nhsNumber ?? patient.nhsNumber,
@@ -79,13 +72,11 @@ async function send(options: SendOptions = {}): Promise<Answer> {
           includeMedication: true,
         }),
       ),
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, text, json: JSON.parse(text) as unknown };
+  );
 }
 
 /** The answer is GP Connect's NO_ORGANISATION_CONSENT, naming both organisations. */
-function expectNoOrganisationConsent(answer: Answer, consumerOds: string, practiceOds: string): void {
+function expectNoOrganisationConsent(answer: RecordAnswer, consumerOds: string, practiceOds: string): void {
   expect(answer.status, answer.text).toBe(403);
   const outcome = answer.json as fhir.OperationOutcome;
   expect(outcome.issue).toHaveLength(1);
@@ -197,26 +188,23 @@ describe("through the reference gateway", () => {
     const gateway = await startGateway(
       readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
     );
-    const viaGateway = async (): Promise<Answer> => {
-      const response = await request(`${gateway.url}/Patient/$gpc.getstructuredrecord`, {
-        method: "POST",
-        headers: {
+    const viaGateway = (): Promise<RecordAnswer> =>
+      postStructuredRecord(
+        gateway.url,
+        {
           "content-type": "application/fhir+json",
           "ssp-traceid": "0e6f3b52-8c1d-4a7e-9f20-6b5d4c3a2b1e",
           "x-consent": "granted",
           authorization: `Bearer ${consumerJwt(gateway.url)}`,
         },
-        body: JSON.stringify(
+        JSON.stringify(
           structuredRecordRequest({
             nhsNumber: patient.nhsNumber,
             includeAllergies: true,
             includeMedication: true,
           }),
         ),
-      });
-      const text = await response.body.text();
-      return { status: response.statusCode, text, json: JSON.parse(text) as unknown };
-    };
+      );
     try {
       const served = await viaGateway();
       expect(served.status, served.text).toBe(200);

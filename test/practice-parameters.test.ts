@@ -4,22 +4,23 @@
  * warning for each parameter or part parameter it did not process. Known parameters with bad values, malformed
  * parts and requests with no recognised clinical area are still refused with 422.
  */
-import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { consumerJwt } from "../harness/consumer.js";
-import { SPINE_ERROR_SYSTEM, spineErrorCode } from "../simulators/gpconnect/errors.js";
+import { spineErrorCode } from "../simulators/gpconnect/errors.js";
 import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
 import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/region.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
+import {
+  bundleOf,
+  outcomesIn,
+  postStructuredRecord,
+  type RecordAnswer,
+  recordOf,
+  unrecognisedWarning,
+} from "./support/structured-record.js";
 import { stu3BundleErrors, stu3Errors } from "./support/stu3-schema.js";
-
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-  readonly json: unknown;
-}
 
 let region: Region;
 let practice: PracticeInfo;
@@ -48,50 +49,19 @@ const medication = {
   part: [{ name: "includePrescriptionIssues", valueBoolean: true }],
 };
 
-async function send(...parameter: unknown[]): Promise<Answer> {
-  const response = await request(`${practice.endpoint}/Patient/$gpc.getstructuredrecord`, {
-    method: "POST",
-    headers: gpConnectHeaders({
+function send(...parameter: unknown[]): Promise<RecordAnswer> {
+  return postStructuredRecord(
+    practice.endpoint,
+    gpConnectHeaders({
       fromAsid: region.info().consumer.asid,
       toAsid: practice.asid,
       audience: practice.endpoint,
     }),
-    body: JSON.stringify({ resourceType: "Parameters", parameter: [nhsNumberParameter(), ...parameter] }),
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, text, json: JSON.parse(text) as unknown };
+    JSON.stringify({ resourceType: "Parameters", parameter: [nhsNumberParameter(), ...parameter] }),
+  );
 }
 
-function bundleOf(answer: Answer): fhir.Bundle {
-  expect(answer.status, answer.text).toBe(200);
-  const bundle = answer.json as fhir.Bundle;
-  expect(bundle.resourceType).toBe("Bundle");
-  return bundle;
-}
-
-const outcomesIn = (bundle: fhir.Bundle) =>
-  (bundle.entry ?? [])
-    .map((entry) => entry.resource)
-    .filter((r): r is fhir.OperationOutcome => r?.resourceType === "OperationOutcome");
-
-/** The Bundle without its OperationOutcome: the record itself. */
-const recordOf = (bundle: fhir.Bundle) => ({
-  ...bundle,
-  entry: (bundle.entry ?? []).filter((entry) => entry.resource?.resourceType !== "OperationOutcome"),
-});
-
-/** The warning GP Connect specifies for one parameter or part the provider did not process. */
-const unrecognisedWarning = (name: string): fhir.OperationOutcomeIssue => ({
-  severity: "warning",
-  code: "not-supported",
-  details: {
-    coding: [{ system: SPINE_ERROR_SYSTEM, code: "NOT_IMPLEMENTED", display: "Not implemented" }],
-    text: `${name} is an unrecognised parameter`,
-  },
-  diagnostics: name,
-});
-
-function expectRefusal(answer: Answer, status: number, code: string, diagnostics: RegExp): void {
+function expectRefusal(answer: RecordAnswer, status: number, code: string, diagnostics: RegExp): void {
   expect(answer.status, answer.text).toBe(status);
   expect(spineErrorCode(answer.json)).toBe(code);
   const outcome = answer.json as fhir.OperationOutcome;
@@ -216,7 +186,7 @@ describe("parameters a practice does not recognise (GP Connect 1.6 forwards comp
     const second = await send(allergies, { name: "includeOtherArea" });
     const firstAgain = await send(allergies, { name: "includeFutureArea" });
     const none = await send(allergies);
-    const diagnostics = (answer: Answer) =>
+    const diagnostics = (answer: RecordAnswer) =>
       outcomesIn(bundleOf(answer)).flatMap((o) => o.issue.map((issue) => issue.diagnostics));
     expect(diagnostics(first)).toEqual(["includeFutureArea"]);
     expect(diagnostics(second)).toEqual(["includeOtherArea"]);
@@ -232,22 +202,21 @@ describe("parameters a practice does not recognise (GP Connect 1.6 forwards comp
       readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
     );
     try {
-      const url = `${gateway.url}/Patient/$gpc.getstructuredrecord`;
-      const response = await request(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/fhir+json",
-          "ssp-traceid": "5b8c36a4-3a9e-4d0c-9d7e-2f1f3c1a0b6d",
-          "x-consent": "granted",
-          authorization: `Bearer ${consumerJwt(gateway.url)}`,
-        },
-        body: JSON.stringify({
-          resourceType: "Parameters",
-          parameter: [nhsNumberParameter(), allergies, { name: "includeFutureArea" }],
-        }),
-      });
-      const text = await response.body.text();
-      const answer = bundleOf({ status: response.statusCode, text, json: JSON.parse(text) as unknown });
+      const answer = bundleOf(
+        await postStructuredRecord(
+          gateway.url,
+          {
+            "content-type": "application/fhir+json",
+            "ssp-traceid": "5b8c36a4-3a9e-4d0c-9d7e-2f1f3c1a0b6d",
+            "x-consent": "granted",
+            authorization: `Bearer ${consumerJwt(gateway.url)}`,
+          },
+          JSON.stringify({
+            resourceType: "Parameters",
+            parameter: [nhsNumberParameter(), allergies, { name: "includeFutureArea" }],
+          }),
+        ),
+      );
       expect(outcomesIn(answer).flatMap((o) => o.issue)).toEqual([unrecognisedWarning("includeFutureArea")]);
     } finally {
       await gateway.close();

@@ -3,7 +3,6 @@
  * and their search date, vaccinations recorded as not given, and a record whose GP2GP transfer is still in
  * transit. Against real practices on loopback, each bundle checked against the official STU3 schema.
  */
-import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spineErrorCode } from "../simulators/gpconnect/errors.js";
 import { Journal } from "../simulators/journal.js";
@@ -12,6 +11,14 @@ import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
 import { buildPracticeApp } from "../simulators/practices/index.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
+import {
+  patientWith as firstPatientWith,
+  listWithCode,
+  bundleOf as okBundle,
+  postStructuredRecord,
+  type RecordAnswer,
+  resourcesIn,
+} from "./support/structured-record.js";
 import { stu3BundleErrors } from "./support/stu3-schema.js";
 
 const CONSUMER_ASID = "999000000001";
@@ -47,12 +54,6 @@ interface RunningPractice {
   close(): Promise<void>;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-  readonly json: unknown;
-}
-
 let population: Population;
 let emis: RunningPractice;
 let tpp: RunningPractice;
@@ -64,45 +65,23 @@ async function start(practice: Practice, from: Population = population): Promise
   return { practice, endpoint: `${address}${endpointPath}`, close: () => app.close() };
 }
 
-async function getRecord(
+function getRecord(
   target: RunningPractice,
   nhsNumber: string,
   parameters: fhir.ParametersParameter[],
-): Promise<Answer> {
-  const response = await request(`${target.endpoint}/Patient/$gpc.getstructuredrecord`, {
-    method: "POST",
-    headers: gpConnectHeaders({
-      fromAsid: CONSUMER_ASID,
-      toAsid: target.practice.asid,
-      audience: target.endpoint,
-    }),
-    body: JSON.stringify(structuredRecordRequest({ nhsNumber, extraParameters: parameters })),
-  });
-  const text = await response.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.statusCode, text, json };
+): Promise<RecordAnswer> {
+  return postStructuredRecord(
+    target.endpoint,
+    gpConnectHeaders({ fromAsid: CONSUMER_ASID, toAsid: target.practice.asid, audience: target.endpoint }),
+    JSON.stringify(structuredRecordRequest({ nhsNumber, extraParameters: parameters })),
+  );
 }
 
-function bundleOf(answer: Answer): fhir.Bundle {
-  expect(answer.status, answer.text).toBe(200);
-  const bundle = answer.json as fhir.Bundle;
+/** The Bundle of a successful answer, every resource valid STU3. */
+function bundleOf(answer: RecordAnswer): fhir.Bundle {
+  const bundle = okBundle(answer);
   expect(stu3BundleErrors(bundle)).toEqual([]);
   return bundle;
-}
-
-function resources<T extends fhir.Resource>(bundle: fhir.Bundle, resourceType: string): T[] {
-  return (bundle.entry ?? [])
-    .map((entry) => entry.resource)
-    .filter((r): r is T => r?.resourceType === resourceType);
-}
-
-function listWithCode(bundle: fhir.Bundle, code: string): fhir.List | undefined {
-  return resources<fhir.List>(bundle, "List").find((l) => l.code?.coding?.some((c) => c.code === code));
 }
 
 const refsOf = (list: fhir.List | undefined) => (list?.entry ?? []).map((e) => e.item.reference);
@@ -112,13 +91,8 @@ const diaryParameter = (searchDate?: string): fhir.ParametersParameter =>
     ? { name: "includeDiaryEntries" }
     : { name: "includeDiaryEntries", part: [{ name: "diaryEntriesSearchDate", valueDate: searchDate }] };
 
-function patientWith(practice: Practice, predicate: (p: SyntheticPatient) => boolean): SyntheticPatient {
-  for (let index = 0; index < practice.listSize; index++) {
-    const patient = population.patient(practice.ods, index);
-    if (predicate(patient)) return patient;
-  }
-  throw new Error(`no patient at ${practice.ods} matches`);
-}
+const patientWith = (practice: Practice, predicate: (p: SyntheticPatient) => boolean) =>
+  firstPatientWith(population, practice, predicate);
 
 /** The planned date a ProcedureRequest carries: its date, or its period's start. */
 const plannedOf = (r: fhir.ProcedureRequest) => r.occurrenceDateTime ?? r.occurrencePeriod?.start;
@@ -148,12 +122,12 @@ describe("diary entries", () => {
           p.diaryEntries.some((d) => d.plannedUntil === undefined),
       );
       const bundle = bundleOf(await getRecord(target, patient.nhsNumber, [diaryParameter()]));
-      const entries = resources<fhir.ProcedureRequest>(bundle, "ProcedureRequest");
+      const entries = resourcesIn<fhir.ProcedureRequest>(bundle, "ProcedureRequest");
       expect(entries).toHaveLength(patient.diaryEntries.length);
       const diary = listWithCode(bundle, DIARY_LIST);
       expect(diary?.title).toBe("Patient recall administration");
       expect(refsOf(diary).sort()).toEqual(entries.map((e) => `ProcedureRequest/${e.id}`).sort());
-      const practitioners = new Set(resources<fhir.Practitioner>(bundle, "Practitioner").map((p) => p.id));
+      const practitioners = new Set(resourcesIn<fhir.Practitioner>(bundle, "Practitioner").map((p) => p.id));
       for (const entry of entries) {
         expect(entry.meta?.profile).toEqual([
           "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProcedureRequest-1",
@@ -161,7 +135,9 @@ describe("diary entries", () => {
         expect([entry.status, entry.intent]).toEqual(["active", "plan"]);
         expect(entry.identifier?.[0]?.value).toBeTruthy();
         expect(entry.code.coding?.[0]?.system).toBe("http://snomed.info/sct");
-        expect(entry.subject.reference).toBe(`Patient/${resources<fhir.Patient>(bundle, "Patient")[0]?.id}`);
+        expect(entry.subject.reference).toBe(
+          `Patient/${resourcesIn<fhir.Patient>(bundle, "Patient")[0]?.id}`,
+        );
         expect(entry.authoredOn! <= TODAY).toBe(true);
         expect(plannedOf(entry)! > entry.authoredOn!).toBe(true);
         expect(entry.occurrenceDateTime === undefined).not.toBe(entry.occurrencePeriod === undefined);
@@ -187,7 +163,7 @@ describe("diary entries", () => {
     );
     const searchDate = TODAY;
     const bundle = bundleOf(await getRecord(emis, patient.nhsNumber, [diaryParameter(searchDate)]));
-    const planned = resources<fhir.ProcedureRequest>(bundle, "ProcedureRequest").map(plannedOf).sort();
+    const planned = resourcesIn<fhir.ProcedureRequest>(bundle, "ProcedureRequest").map(plannedOf).sort();
     const expected = patient.diaryEntries
       .map((d) => d.planned)
       .filter((d) => d <= searchDate)
@@ -198,7 +174,7 @@ describe("diary entries", () => {
     expect(refsOf(listWithCode(bundle, DIARY_LIST))).toHaveLength(expected.length);
 
     const all = bundleOf(await getRecord(emis, patient.nhsNumber, [diaryParameter()]));
-    expect(resources(all, "ProcedureRequest")).toHaveLength(patient.diaryEntries.length);
+    expect(resourcesIn(all, "ProcedureRequest")).toHaveLength(patient.diaryEntries.length);
   });
 
   it("carry a linked problem as its problem header, which references the entry (never the other way)", async () => {
@@ -208,10 +184,10 @@ describe("diary entries", () => {
       );
       const bundle = bundleOf(await getRecord(target, patient.nhsNumber, [diaryParameter()]));
       const linkedEntries = patient.diaryEntries.filter((d) => d.problem !== undefined);
-      const headers = resources<fhir.Condition>(bundle, "Condition");
+      const headers = resourcesIn<fhir.Condition>(bundle, "Condition");
       expect(headers).toHaveLength(new Set(linkedEntries.map((d) => d.problem)).size);
       const entryRefs = new Set(
-        resources<fhir.ProcedureRequest>(bundle, "ProcedureRequest").map((e) => `ProcedureRequest/${e.id}`),
+        resourcesIn<fhir.ProcedureRequest>(bundle, "ProcedureRequest").map((e) => `ProcedureRequest/${e.id}`),
       );
       for (const header of headers) {
         expect(header.meta?.profile?.[0]).toMatch(/ProblemHeader-Condition-1$/);
@@ -231,7 +207,7 @@ describe("diary entries", () => {
       );
       const problemId = linkedEntries[0]?.problem;
       const term = patient.problems.find((p) => p.id === problemId)?.code.code;
-      const header = resources<fhir.Condition>(both, "Condition").filter((c) =>
+      const header = resourcesIn<fhir.Condition>(both, "Condition").filter((c) =>
         c.code?.coding?.some((x) => x.code === term),
       );
       expect(header).toHaveLength(1);
@@ -239,7 +215,7 @@ describe("diary entries", () => {
       expect(related.some((e) => e.valueReference?.reference?.startsWith("ProcedureRequest/"))).toBe(true);
       expect(related.some((e) => e.valueReference?.reference?.startsWith("Encounter/"))).toBe(true);
       expect(
-        resources<fhir.List>(both, "List").filter((l) => l.code?.coding?.[0]?.code === LINKED_PROBLEMS_LIST)
+        resourcesIn<fhir.List>(both, "List").filter((l) => l.code?.coding?.[0]?.code === LINKED_PROBLEMS_LIST)
           .length,
       ).toBeLessThanOrEqual(1);
     }
@@ -259,7 +235,7 @@ describe("immunisations not given", () => {
           { name: "includeImmunisations", part: [{ name: "includeNotGiven", valueBoolean: true }] },
         ]),
       );
-      const immunisations = resources<fhir.Immunization>(bundle, "Immunization");
+      const immunisations = resourcesIn<fhir.Immunization>(bundle, "Immunization");
       expect(refsOf(listWithCode(bundle, IMMUNISATIONS_LIST))).toHaveLength(patient.immunisations.length);
       const declined = immunisations.filter((i) => i.notGiven);
       expect(declined).toHaveLength(notGiven.length);
@@ -284,7 +260,7 @@ describe("immunisations not given", () => {
         { name: "includeImmunisations", part: [{ name: "includeNotGiven", valueBoolean: false }] },
       ]) {
         const givenOnly = bundleOf(await getRecord(target, patient.nhsNumber, [parameter]));
-        const items = resources<fhir.Immunization>(givenOnly, "Immunization");
+        const items = resourcesIn<fhir.Immunization>(givenOnly, "Immunization");
         expect(items).toHaveLength(given);
         expect(items.every((i) => i.notGiven === false)).toBe(true);
       }
@@ -305,7 +281,7 @@ describe("immunisation status (consent and dissent)", () => {
         { name: "includeImmunisations", part: [{ name: "includeStatus", valueBoolean: true }] },
       ]) {
         const bundle = bundleOf(await getRecord(target, patient.nhsNumber, [parameter]));
-        const observations = resources<fhir.Observation>(bundle, "Observation");
+        const observations = resourcesIn<fhir.Observation>(bundle, "Observation");
         expect(observations).toHaveLength(1);
         const [observation] = observations;
         expect(observation?.code.coding?.find((c) => c.system === "http://snomed.info/sct")).toMatchObject({
@@ -322,7 +298,7 @@ describe("immunisation status (consent and dissent)", () => {
           { name: "includeImmunisations", part: [{ name: "includeStatus", valueBoolean: false }] },
         ]),
       );
-      expect(resources(withoutStatus, "Observation")).toEqual([]);
+      expect(resourcesIn(withoutStatus, "Observation")).toEqual([]);
       expect(refsOf(listWithCode(withoutStatus, IMMUNISATIONS_LIST))).toHaveLength(
         patient.immunisations.filter((i) => i.notGiven === undefined).length,
       );
@@ -356,7 +332,7 @@ describe("a record in transit (trait record-in-transit)", () => {
       timeZone: "UTC",
     });
     const note = `Patient record transfer from previous GP practice not yet complete; information recorded before ${day}-${monthName}-${year} may be missing.`;
-    const lists = resources<fhir.List>(bundle, "List");
+    const lists = resourcesIn<fhir.List>(bundle, "List");
     // A consultation's own structure (its consultation and topic lists) never carries warnings.
     const areaLists = lists.filter((l) => l.encounter === undefined);
     expect(areaLists.length).toBeGreaterThanOrEqual(10);
@@ -370,19 +346,19 @@ describe("a record in transit (trait record-in-transit)", () => {
       expect((list.extension ?? []).some((e) => e.url === LIST_WARNING)).toBe(false);
 
     const dates = [
-      ...resources<fhir.Encounter>(bundle, "Encounter").map((e) => e.period?.start?.slice(0, 10)),
-      ...resources<fhir.Observation>(bundle, "Observation").map((o) => o.effectiveDateTime),
-      ...resources<fhir.Condition>(bundle, "Condition").map((c) => c.onsetDateTime),
-      ...resources<fhir.MedicationStatement>(bundle, "MedicationStatement").map(
+      ...resourcesIn<fhir.Encounter>(bundle, "Encounter").map((e) => e.period?.start?.slice(0, 10)),
+      ...resourcesIn<fhir.Observation>(bundle, "Observation").map((o) => o.effectiveDateTime),
+      ...resourcesIn<fhir.Condition>(bundle, "Condition").map((c) => c.onsetDateTime),
+      ...resourcesIn<fhir.MedicationStatement>(bundle, "MedicationStatement").map(
         (m) => m.effectivePeriod?.start,
       ),
-      ...resources<fhir.Immunization>(bundle, "Immunization").map((i) => i.date),
-      ...resources<fhir.ProcedureRequest>(bundle, "ProcedureRequest").map((p) => p.authoredOn),
-      ...resources<fhir.AllergyIntolerance>(bundle, "AllergyIntolerance").map((a) => a.assertedDate),
+      ...resourcesIn<fhir.Immunization>(bundle, "Immunization").map((i) => i.date),
+      ...resourcesIn<fhir.ProcedureRequest>(bundle, "ProcedureRequest").map((p) => p.authoredOn),
+      ...resourcesIn<fhir.AllergyIntolerance>(bundle, "AllergyIntolerance").map((a) => a.assertedDate),
     ];
-    expect(resources(bundle, "Encounter").length).toBeGreaterThan(0);
+    expect(resourcesIn(bundle, "Encounter").length).toBeGreaterThan(0);
     for (const date of dates) expect(date! >= moved, `${date} before the move on ${moved}`).toBe(true);
-    const registration = resources<fhir.Patient>(bundle, "Patient")[0]?.extension?.[0]?.extension?.[0];
+    const registration = resourcesIn<fhir.Patient>(bundle, "Patient")[0]?.extension?.[0]?.extension?.[0];
     expect(registration?.valuePeriod?.start).toBe(moved);
 
     const atOld = await getRecord(emis, patient.nhsNumber, allAreas);
@@ -398,7 +374,7 @@ describe("a record in transit (trait record-in-transit)", () => {
   it("leaves a patient whose transfer completed (moved-practice) without the warning", async () => {
     const patient = population.addPatient(tpp.practice.ods, ["moved-practice"]);
     const bundle = bundleOf(await getRecord(tpp, patient.nhsNumber, allAreas));
-    for (const list of resources<fhir.List>(bundle, "List"))
+    for (const list of resourcesIn<fhir.List>(bundle, "List"))
       expect((list.extension ?? []).some((e) => e.valueCode === "data-in-transit")).toBe(false);
   });
 });

@@ -15,6 +15,14 @@ import {
   type StructuredRecordRequestOptions,
   structuredRecordRequest,
 } from "./support/gpconnect-request.js";
+import {
+  bundleOf,
+  patientWith as firstPatientWith,
+  listWithCode,
+  postStructuredRecord,
+  type RecordAnswer,
+  resourcesIn,
+} from "./support/structured-record.js";
 import { stu3BundleErrors, stu3Errors } from "./support/stu3-schema.js";
 
 const CONSUMER_ASID = "999000000001";
@@ -29,14 +37,6 @@ interface RunningPractice {
   /** Full endpoint URL, as SDS would publish it. */
   readonly endpoint: string;
   close(): Promise<void>;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly contentType: string;
-  readonly text: string;
-  /** The parsed body, or undefined when it is not JSON. */
-  readonly json: unknown;
 }
 
 let population: Population;
@@ -63,32 +63,15 @@ function headersFor(
   });
 }
 
-async function post(target: RunningPractice, body: string, headers: Record<string, string>): Promise<Answer> {
-  const response = await request(`${target.endpoint}/Patient/$gpc.getstructuredrecord`, {
-    method: "POST",
-    headers,
-    body,
-  });
-  const text = await response.body.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return {
-    status: response.statusCode,
-    contentType: String(response.headers["content-type"]),
-    text,
-    json: parsed,
-  };
+function post(target: RunningPractice, body: string, headers: Record<string, string>): Promise<RecordAnswer> {
+  return postStructuredRecord(target.endpoint, headers, body);
 }
 
 function getRecord(
   target: RunningPractice,
   options: StructuredRecordRequestOptions,
   headerOverrides: Partial<GpConnectHeaderOptions> = {},
-): Promise<Answer> {
+): Promise<RecordAnswer> {
   return post(target, JSON.stringify(structuredRecordRequest(options)), headersFor(target, headerOverrides));
 }
 
@@ -129,32 +112,14 @@ const everything = (patient: SyntheticPatient): StructuredRecordRequestOptions =
   includeMedication: { includePrescriptionIssues: true },
 });
 
-/** The Bundle of a successful answer (the status is asserted first, so a failure shows the OperationOutcome). */
-function bundleOf(answer: Answer): fhir.Bundle {
-  expect(answer.status, answer.text).toBe(200);
-  return answer.json as fhir.Bundle;
-}
-
-function resources<T extends fhir.Resource = fhir.Resource>(bundle: fhir.Bundle, resourceType?: string): T[] {
-  return (bundle.entry ?? [])
-    .map((entry) => entry.resource)
-    .filter(
-      (r): r is T => r !== undefined && (resourceType === undefined || r.resourceType === resourceType),
-    );
-}
-
 /** The bundle's entries as "Type" (a List with its code, a MedicationRequest with its intent). */
 function typesOf(bundle: fhir.Bundle): string[] {
-  return resources(bundle).map((r) => {
+  return resourcesIn(bundle).map((r) => {
     if (r.resourceType === "List") return `List ${(r as fhir.List).code?.coding?.[0]?.code}`;
     if (r.resourceType === "MedicationRequest")
       return `MedicationRequest ${(r as fhir.MedicationRequest).intent}`;
     return r.resourceType ?? "";
   });
-}
-
-function listWithCode(bundle: fhir.Bundle, code: string): fhir.List | undefined {
-  return resources<fhir.List>(bundle, "List").find((l) => l.code?.coding?.some((c) => c.code === code));
 }
 
 function prescribingAgencyOf(statement: fhir.MedicationStatement): fhir.CodeableConcept | undefined {
@@ -173,13 +138,8 @@ function referencesIn(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
-function patientWith(practice: Practice, predicate: (p: SyntheticPatient) => boolean): SyntheticPatient {
-  for (let index = 0; index < practice.listSize; index++) {
-    const patient = population.patient(practice.ods, index);
-    if (predicate(patient)) return patient;
-  }
-  throw new Error(`no patient at ${practice.ods} matches`);
-}
+const patientWith = (practice: Practice, predicate: (p: SyntheticPatient) => boolean) =>
+  firstPatientWith(population, practice, predicate);
 
 beforeAll(async () => {
   population = createPopulation({
@@ -251,7 +211,7 @@ describe("structured record bundles", () => {
         "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1",
       ]);
 
-      const patients = resources<fhir.Patient>(body, "Patient");
+      const patients = resourcesIn<fhir.Patient>(body, "Patient");
       expect(patients).toHaveLength(1);
       const patientResource = patients[0]!;
       expect(patientResource.meta?.profile).toEqual([
@@ -274,20 +234,20 @@ describe("structured record bundles", () => {
         patient.registeredSince,
       );
 
-      const organization = resources<fhir.Organization>(body, "Organization")[0]!;
+      const organization = resourcesIn<fhir.Organization>(body, "Organization")[0]!;
       expect(organization.identifier).toEqual([
         { system: ODS_ORGANISATION_SYSTEM, value: target.practice.ods },
       ]);
       expect(patientResource.managingOrganization?.reference).toBe(`Organization/${organization.id}`);
-      const gp = resources<fhir.Practitioner>(body, "Practitioner").find(
+      const gp = resourcesIn<fhir.Practitioner>(body, "Practitioner").find(
         (p) => `Practitioner/${p.id}` === patientResource.generalPractitioner?.[0]?.reference,
       );
       expect(gp?.name?.[0]?.family).toBe(patient.usualGp.family);
-      expect(resources(body, "PractitionerRole").length).toBe(resources(body, "Practitioner").length);
+      expect(resourcesIn(body, "PractitionerRole").length).toBe(resourcesIn(body, "Practitioner").length);
 
-      const present = new Set(resources(body).map((r) => `${r.resourceType}/${r.id}`));
+      const present = new Set(resourcesIn(body).map((r) => `${r.resourceType}/${r.id}`));
       for (const ref of referencesIn(body)) expect(present.has(ref), `${ref} is in the bundle`).toBe(true);
-      const ids = resources(body)
+      const ids = resourcesIn(body)
         .filter((r) => r.id !== undefined)
         .map((r) => `${r.resourceType}/${r.id}`);
       expect(new Set(ids).size).toBe(ids.length);
@@ -312,15 +272,15 @@ describe("structured record bundles", () => {
     );
     const emisBundle = bundleOf(await getRecord(emis, everything(emisPatient)));
     expect(emisBundle.entry?.[0]?.resource?.resourceType).toBe("List");
-    const emisStatement = resources<fhir.MedicationStatement>(emisBundle, "MedicationStatement")[0];
+    const emisStatement = resourcesIn<fhir.MedicationStatement>(emisBundle, "MedicationStatement")[0];
     expect(emisStatement?.identifier?.[0]?.system).toBe(`https://EMISWeb/${emis.practice.ods}`);
     expect(emisStatement?.id).toMatch(/^[0-9A-F-]{36}-MS$/);
-    const emisAllergy = resources<fhir.AllergyIntolerance>(emisBundle, "AllergyIntolerance")[0];
+    const emisAllergy = resourcesIn<fhir.AllergyIntolerance>(emisBundle, "AllergyIntolerance")[0];
     expect(emisAllergy?.code?.coding?.[0]).toMatchObject({ system: READ_V2, userSelected: true });
     expect(emisAllergy?.code?.coding?.[1]?.system).toBe("http://snomed.info/sct");
     expect(emisAllergy?.code?.text).toBeUndefined();
     // EMIS: the Practitioners, then their roles.
-    const emisDirectory = typesOf(emisBundle).slice(-2 * resources(emisBundle, "Practitioner").length);
+    const emisDirectory = typesOf(emisBundle).slice(-2 * resourcesIn(emisBundle, "Practitioner").length);
     expect(new Set(emisDirectory.slice(0, emisDirectory.length / 2))).toEqual(new Set(["Practitioner"]));
 
     const tppPatient = patientWith(
@@ -331,7 +291,7 @@ describe("structured record bundles", () => {
         p.medications.every((m) => m.sensitive !== true && m.awaitingFiling !== true),
     );
     const tppBundle = bundleOf(await getRecord(tpp, everything(tppPatient)));
-    const tppAll = resources(tppBundle);
+    const tppAll = resourcesIn(tppBundle);
     // The Patient; the allergies and their Lists; each medication whole (statement, plan, issues, product
     // at its first use) and the medications List; the practice and each clinician with their role last.
     const expected = ["Patient"];
@@ -349,7 +309,7 @@ describe("structured record bundles", () => {
       products.add(m.product.code);
     }
     expected.push("List 933361000000108", "Organization");
-    for (const _ of resources(tppBundle, "Practitioner")) expected.push("Practitioner", "PractitionerRole");
+    for (const _ of resourcesIn(tppBundle, "Practitioner")) expected.push("Practitioner", "PractitionerRole");
     expect(typesOf(tppBundle)).toEqual(expected);
     for (const [i, resource] of tppAll.entries()) {
       if (resource.resourceType === "MedicationStatement") {
@@ -374,18 +334,21 @@ describe("structured record bundles", () => {
     // Ids: 16 hex digits for the Patient and the clinicians; record ids two 16-hex halves joined with "-"
     // (real TPP joins them with "_", which STU3 ids may not hold), restored to "_" in the ccs-id value.
     expect(tppAll[0]?.id).toMatch(/^[0-9a-f]{16}$/);
-    for (const r of [...resources(tppBundle, "Practitioner"), ...resources(tppBundle, "PractitionerRole")])
+    for (const r of [
+      ...resourcesIn(tppBundle, "Practitioner"),
+      ...resourcesIn(tppBundle, "PractitionerRole"),
+    ])
       expect(r.id).toMatch(/^[0-9a-f]{16}$/);
-    expect(resources(tppBundle, "Organization")[0]?.id).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
-    const tppStatement = resources<fhir.MedicationStatement>(tppBundle, "MedicationStatement")[0];
+    expect(resourcesIn(tppBundle, "Organization")[0]?.id).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
+    const tppStatement = resourcesIn<fhir.MedicationStatement>(tppBundle, "MedicationStatement")[0];
     expect(tppStatement?.id).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
     expect(tppStatement?.identifier).toEqual([
       { system: "https://tpp-uk.com/Id/ccs-id", value: tppStatement?.id?.replace("-", "_") },
     ]);
-    const tppPlan = resources<fhir.MedicationRequest>(tppBundle, "MedicationRequest")[0];
+    const tppPlan = resourcesIn<fhir.MedicationRequest>(tppBundle, "MedicationRequest")[0];
     expect(tppPlan?.id).toBe(`${tppStatement?.id}-plan`);
     expect(tppPlan?.identifier?.[0]?.value).toBe(`${tppStatement?.id?.replace("-", "_")}_plan`);
-    expect(resources(tppBundle, "Medication")[0]?.id).toMatch(/^\d{1,7}-0$/);
+    expect(resourcesIn(tppBundle, "Medication")[0]?.id).toMatch(/^\d{1,7}-0$/);
     // Versions only on the Patient and the directory: 32 upper-case hex digits and when last changed.
     for (const r of tppAll) {
       if (["Patient", "Organization", "Practitioner", "PractitionerRole"].includes(r.resourceType ?? "")) {
@@ -398,7 +361,7 @@ describe("structured record bundles", () => {
     }
     // Authors are Practitioners; nothing references a PractitionerRole.
     expect(referencesIn(tppBundle).filter((ref) => ref.startsWith("PractitionerRole/"))).toEqual([]);
-    for (const allergy of resources<fhir.AllergyIntolerance>(tppBundle, "AllergyIntolerance"))
+    for (const allergy of resourcesIn<fhir.AllergyIntolerance>(tppBundle, "AllergyIntolerance"))
       expect(allergy.recorder?.reference).toMatch(/^Practitioner\/[0-9a-f]{16}$/);
     expect(tppBundle.entry?.some((e) => JSON.stringify(e).includes("userSelected"))).toBe(false);
 
@@ -408,7 +371,7 @@ describe("structured record bundles", () => {
         p.allergies.kind === "recorded" && p.allergies.allergies.some((a) => a.code.code === "293586001"),
     );
     const tppAllergyBundle = bundleOf(await getRecord(tpp, everything(tppAspirinPatient)));
-    const aspirin = resources<fhir.AllergyIntolerance>(tppAllergyBundle, "AllergyIntolerance").find(
+    const aspirin = resourcesIn<fhir.AllergyIntolerance>(tppAllergyBundle, "AllergyIntolerance").find(
       (a) => a.code?.coding?.[0]?.code === "293586001",
     );
     // SNOMED CT first, CTV3 beside it, neither userSelected; the clinician's CTV3 term as the text.
@@ -431,7 +394,7 @@ describe("structured record bundles", () => {
         p.consultations.length > 0,
     );
     const bundle = bundleOf(await getRecord(tpp, allAreas(patient)));
-    const all = resources(bundle);
+    const all = resourcesIn(bundle);
     const position = new Map(all.map((r, i) => [`${r.resourceType}/${r.id}`, i]));
     expect(all[0]?.resourceType).toBe("Patient");
     const directoryStart = all.findIndex((r) => r.resourceType === "Organization");
@@ -477,8 +440,8 @@ describe("structured record bundles", () => {
       ...patient.referrals.map(() => "ReferralRequest"),
       ...entries,
       "Organization",
-      ...resources(bundle, "Practitioner").map(() => "Practitioner"),
-      ...resources(bundle, "PractitionerRole").map(() => "PractitionerRole"),
+      ...resourcesIn(bundle, "Practitioner").map(() => "Practitioner"),
+      ...resourcesIn(bundle, "PractitionerRole").map(() => "PractitionerRole"),
     ]);
     expect(typesOf(bundle)[0]).toMatch(/^List/);
   });
@@ -499,7 +462,7 @@ describe("structured record bundles", () => {
           extraParameters: [{ name: "includeInvestigations" }],
         }),
       );
-      const sodium = resources<fhir.Observation>(bundle, "Observation").find((o) =>
+      const sodium = resourcesIn<fhir.Observation>(bundle, "Observation").find((o) =>
         o.code?.coding?.some((c) => c.code === "1000661000000107"),
       );
       const snomed = {
@@ -525,11 +488,11 @@ describe("structured record bundles", () => {
         tramadol?.prescriber.kind === "hospital-outpatient" ? tramadol.prescriber.organisation : "";
       const body = bundleOf(await getRecord(target, everything(patient)));
 
-      const medication = resources<fhir.Medication>(body, "Medication").find(
+      const medication = resourcesIn<fhir.Medication>(body, "Medication").find(
         (m) => m.code?.coding?.[0]?.code === "322623000",
       );
       expect(medication?.code?.coding?.[0]?.display).toBe("Tramadol 50mg capsules");
-      const statements = resources<fhir.MedicationStatement>(body, "MedicationStatement");
+      const statements = resourcesIn<fhir.MedicationStatement>(body, "MedicationStatement");
       const statement = statements.find(
         (s) => s.medicationReference?.reference === `Medication/${medication?.id}`,
       );
@@ -543,7 +506,7 @@ describe("structured record bundles", () => {
       expect(clinic).toMatch(/^Pain Management Clinic, .+ General Hospital$/);
       expect(statement?.dosage?.[0]?.text).toBe("One or two capsules up to four times a day when required");
 
-      const requests = resources<fhir.MedicationRequest>(body, "MedicationRequest").filter(
+      const requests = resourcesIn<fhir.MedicationRequest>(body, "MedicationRequest").filter(
         (r) => r.medicationReference?.reference === `Medication/${medication?.id}`,
       );
       expect(requests.map((r) => r.intent)).toEqual(["plan"]);
@@ -559,7 +522,7 @@ describe("structured record bundles", () => {
     const patient = patientWith(emis.practice, (p) => p.medications.some((m) => m.issues.length >= 4));
     const issued = patient.medications.flatMap((m) => m.issues);
     const requestsIn = (bundle: fhir.Bundle) =>
-      resources<fhir.MedicationRequest>(bundle, "MedicationRequest");
+      resourcesIn<fhir.MedicationRequest>(bundle, "MedicationRequest");
 
     const withIssues = bundleOf(
       await getRecord(emis, { nhsNumber: patient.nhsNumber, includeMedication: true }),
@@ -596,7 +559,7 @@ describe("structured record bundles", () => {
   it("tells apart recorded allergies, 'no known allergies' and nothing recorded", async () => {
     const nka = patientWith(tpp.practice, (p) => p.allergies.kind === "no-known-allergies");
     const nkaBundle = bundleOf(await getRecord(tpp, { nhsNumber: nka.nhsNumber, includeAllergies: true }));
-    const [statement] = resources<fhir.AllergyIntolerance>(nkaBundle, "AllergyIntolerance");
+    const [statement] = resourcesIn<fhir.AllergyIntolerance>(nkaBundle, "AllergyIntolerance");
     expect(statement?.code?.coding?.[0]).toMatchObject({
       system: "http://snomed.info/sct",
       code: "716186003",
@@ -608,7 +571,7 @@ describe("structured record bundles", () => {
     const nothingBundle = bundleOf(
       await getRecord(tpp, { nhsNumber: nothing.nhsNumber, includeAllergies: true }),
     );
-    expect(resources(nothingBundle, "AllergyIntolerance")).toEqual([]);
+    expect(resourcesIn(nothingBundle, "AllergyIntolerance")).toEqual([]);
     const emptyList = listWithCode(nothingBundle, "886921000000105");
     expect(emptyList).toBeDefined();
     expect(emptyList?.entry).toBeUndefined();
@@ -641,7 +604,7 @@ describe("request errors", () => {
     );
 
   async function expectError(
-    answer: Answer,
+    answer: RecordAnswer,
     status: number,
     code: string,
     diagnostics?: RegExp,
@@ -859,7 +822,7 @@ describe("request errors", () => {
       ]),
     );
     expect(
-      resources<fhir.OperationOutcome>(withUnknownPart, "OperationOutcome").flatMap((o) =>
+      resourcesIn<fhir.OperationOutcome>(withUnknownPart, "OperationOutcome").flatMap((o) =>
         o.issue.map((issue) => [issue.severity, issue.code, issue.diagnostics]),
       ),
     ).toEqual([["warning", "not-supported", "includeMedication.bogus"]]);
@@ -1135,7 +1098,7 @@ describe("metadata and journal", () => {
 
 describe("clinical areas and traits", () => {
   const listCodes = (bundle: fhir.Bundle) =>
-    resources<fhir.List>(bundle, "List").map((l) => l.code?.coding?.[0]?.code ?? "");
+    resourcesIn<fhir.List>(bundle, "List").map((l) => l.code?.coding?.[0]?.code ?? "");
   const warningsOf = (l: fhir.List | undefined) =>
     (l?.extension ?? []).filter((e) => e.url.endsWith("ListWarningCode-1")).map((e) => e.valueCode);
 
@@ -1166,22 +1129,22 @@ describe("clinical areas and traits", () => {
         ]) {
           expect(listCodes(body), `${patient.nhsNumber} list ${code}`).toContain(code);
         }
-        const present = new Set(resources(body).map((r) => `${r.resourceType}/${r.id}`));
+        const present = new Set(resourcesIn(body).map((r) => `${r.resourceType}/${r.id}`));
         for (const ref of referencesIn(body)) expect(present.has(ref), `${ref} is in the bundle`).toBe(true);
         for (const options of oneAreaAtATime(patient)) {
           const alone = bundleOf(await getRecord(target, options));
           expect(stu3BundleErrors(alone)).toEqual([]);
-          const inAlone = new Set(resources(alone).map((r) => `${r.resourceType}/${r.id}`));
+          const inAlone = new Set(resourcesIn(alone).map((r) => `${r.resourceType}/${r.id}`));
           for (const ref of referencesIn(alone))
             expect(inAlone.has(ref), `${ref} is in the bundle (${options.extraParameters?.[0]?.name})`).toBe(
               true,
             );
         }
-        const ids = resources(body)
+        const ids = resourcesIn(body)
           .filter((r) => r.id !== undefined)
           .map((r) => `${r.resourceType}/${r.id}`);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(resources(body, "Encounter")).toHaveLength(
+        expect(resourcesIn(body, "Encounter")).toHaveLength(
           patient.consultations.filter(
             (c) => c.sensitive !== true && !patient.problems.some((p) => p.id === c.problem && p.sensitive),
           ).length,
@@ -1206,7 +1169,7 @@ describe("clinical areas and traits", () => {
     const body = bundleOf(
       await getRecord(emis, { nhsNumber: patient.nhsNumber, extraParameters: [{ name: "includeProblems" }] }),
     );
-    const headers = resources<fhir.Condition>(body, "Condition");
+    const headers = resourcesIn<fhir.Condition>(body, "Condition");
     const diabetes = headers.find((c) => c.code?.coding?.some((x) => x.code === "44054006"));
     const related = (diabetes?.extension ?? [])
       .filter((e) => e.url.endsWith("RelatedClinicalContent-1"))
@@ -1218,7 +1181,7 @@ describe("clinical areas and traits", () => {
       "major",
     );
     expect(listCodes(body)).toContain("problems-medications-related-to-problems");
-    const metformin = resources<fhir.Medication>(body, "Medication").find((m) =>
+    const metformin = resourcesIn<fhir.Medication>(body, "Medication").find((m) =>
       m.code?.coding?.some((c) => c.code === "325278007"),
     );
     expect(metformin).toBeDefined();
@@ -1233,7 +1196,7 @@ describe("clinical areas and traits", () => {
     );
     const primary = listWithCode(activeOnly, "717711000000103");
     const inList = new Set(primary?.entry?.map((e) => e.item.reference));
-    const listed = resources<fhir.Condition>(activeOnly, "Condition").filter((c) =>
+    const listed = resourcesIn<fhir.Condition>(activeOnly, "Condition").filter((c) =>
       inList.has(`Condition/${c.id}`),
     );
     expect(listed.length).toBe(
@@ -1255,7 +1218,7 @@ describe("clinical areas and traits", () => {
         ],
       }),
     );
-    const encounters = resources<fhir.Encounter>(body, "Encounter");
+    const encounters = resourcesIn<fhir.Encounter>(body, "Encounter");
     expect(encounters).toHaveLength(2);
     const newest = [...patient.consultations]
       .map((c) => c.date)
@@ -1269,7 +1232,7 @@ describe("clinical areas and traits", () => {
         .reverse(),
     ).toEqual(newest);
     for (const encounter of encounters) {
-      const own = resources<fhir.List>(body, "List").filter(
+      const own = resourcesIn<fhir.List>(body, "List").filter(
         (l) => l.encounter?.reference === `Encounter/${encounter.id}`,
       );
       expect(own.map((l) => l.code?.coding?.[0]?.code).sort()).toEqual(["25851000000105", "325851000000107"]);
@@ -1287,14 +1250,14 @@ describe("clinical areas and traits", () => {
         extraParameters: [{ name: "includeInvestigations" }, { name: "includeImmunisations" }],
       }),
     );
-    const results = resources<fhir.Observation>(body, "Observation");
+    const results = resourcesIn<fhir.Observation>(body, "Observation");
     expect(results.length).toBeGreaterThan(0);
     for (const result of results) {
       expect(result.valueQuantity?.system).toBe("http://unitsofmeasure.org");
       expect(result.referenceRange?.[0]?.high?.value ?? result.referenceRange?.[0]?.low?.value).toBeDefined();
     }
-    expect(resources(body, "DiagnosticReport").length).toBe(patient.investigations.length);
-    expect(resources(body, "Immunization").length).toBe(patient.immunisations.length);
+    expect(resourcesIn(body, "DiagnosticReport").length).toBe(patient.investigations.length);
+    expect(resourcesIn(body, "Immunization").length).toBe(patient.immunisations.length);
   });
 
   it("withholds sensitive items and unfiled data, and says so with confidential-items and data-awaiting-filing", async () => {
@@ -1355,7 +1318,7 @@ describe("clinical areas and traits", () => {
   it("shows names with apostrophes, hyphens and diacritics exactly", async () => {
     const patient = population.addPatient(emis.practice.ods, ["unusual-name"]);
     const body = bundleOf(await getRecord(emis, { nhsNumber: patient.nhsNumber, includeAllergies: true }));
-    const name = resources<fhir.Patient>(body, "Patient")[0]?.name?.[0];
+    const name = resourcesIn<fhir.Patient>(body, "Patient")[0]?.name?.[0];
     expect(name?.family).toBe(patient.name.family);
     expect(`${patient.name.given.join(" ")} ${patient.name.family}`).toMatch(/['\-\u00C0-\u017F]/);
   });

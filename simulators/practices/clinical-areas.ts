@@ -173,52 +173,13 @@ function narrative(render: Render, consultation: Consultation): fhir.Observation
   };
 }
 
-export function immunization(render: Render, item: Immunisation): fhir.Immunization {
-  return item.notGiven === undefined ? givenImmunization(render, item) : notGivenImmunization(render, item);
-}
-
-function givenImmunization(render: Render, item: Immunisation): fhir.Immunization {
-  const id = render.ids.item("immunization", item.id);
-  return {
-    resourceType: "Immunization",
-    id,
-    meta: { profile: [PROFILES.immunization] },
-    extension: [
-      { url: EXTENSIONS.dateRecorded, valueDateTime: item.date },
-      {
-        url: EXTENSIONS.vaccinationProcedure,
-        valueCodeableConcept: concept(item.procedure, item.legacyCode, render.input.flavour),
-      },
-    ],
-    identifier: supplierIdentifier(render, id),
-    status: "completed",
-    notGiven: false,
-    vaccineCode: { coding: [{ system: CODE_SYSTEMS.nullFlavor, code: "UNK", display: "unknown" }] },
-    patient: render.patientRef,
-    date: item.date,
-    primarySource: true,
-    // STU3 allows only a Practitioner as the actor.
-    practitioner: [{ actor: requester(render, item.recordedBy).agent }],
-    ...(item.doseSequence === undefined
-      ? {}
-      : {
-          vaccinationProtocol: [
-            {
-              doseSequence: item.doseSequence,
-              targetDisease: [{ text: item.procedure.display }],
-              doseStatus: { text: "Counts" },
-            },
-          ],
-        }),
-  };
-}
-
 /**
- * A vaccination intended but not given, as GP Connect 1.6.2's Immunization page says: notGiven true, the
- * situation ("... declined") as the vaccination procedure, no product (UNK), the intended date, the reason in
- * explanation.reasonNotGiven, and none of what only a given dose has (site, route, dose, vaccinationProtocol).
+ * A vaccination given, or one intended but not given, as GP Connect 1.6.2's Immunization page says. Not given:
+ * notGiven true, the situation ("... declined") as the vaccination procedure, the intended date, the reason in
+ * explanation.reasonNotGiven, and none of what only a given dose has (vaccinationProtocol, site, route, dose).
+ * Either way no product (UNK): GP systems record the procedure.
  */
-function notGivenImmunization(render: Render, item: Immunisation): fhir.Immunization {
+export function immunization(render: Render, item: Immunisation): fhir.Immunization {
   const id = render.ids.item("immunization", item.id);
   const reason = item.notGiven?.reason;
   return {
@@ -234,13 +195,25 @@ function notGivenImmunization(render: Render, item: Immunisation): fhir.Immuniza
     ],
     identifier: supplierIdentifier(render, id),
     status: "completed",
-    notGiven: true,
+    notGiven: item.notGiven !== undefined,
     vaccineCode: { coding: [{ system: CODE_SYSTEMS.nullFlavor, code: "UNK", display: "unknown" }] },
     patient: render.patientRef,
     date: item.date,
     primarySource: true,
     // STU3 allows only a Practitioner as the actor.
     practitioner: [{ actor: requester(render, item.recordedBy).agent }],
+    // A dose number belongs to a dose given (a vaccination not given never has one).
+    ...(item.doseSequence === undefined
+      ? {}
+      : {
+          vaccinationProtocol: [
+            {
+              doseSequence: item.doseSequence,
+              targetDisease: [{ text: item.procedure.display }],
+              doseStatus: { text: "Counts" },
+            },
+          ],
+        }),
     ...(reason === undefined
       ? {}
       : { explanation: { reasonNotGiven: [concept(reason, undefined, render.input.flavour)] } }),

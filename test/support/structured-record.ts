@@ -1,0 +1,97 @@
+/**
+ * Asking a practice (or a gateway) for a structured record over HTTP, and reading what comes back: the
+ * pieces the practice tests share.
+ */
+import { request } from "undici";
+import { expect } from "vitest";
+import { SPINE_ERROR_SYSTEM } from "../../simulators/gpconnect/errors.js";
+import type { Population, Practice, SyntheticPatient } from "../../simulators/population/types.js";
+
+export interface RecordAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  readonly json: unknown;
+}
+
+/** POSTs `body` to `{endpoint}/Patient/$gpc.getstructuredrecord` with `headers`. */
+export async function postStructuredRecord(
+  endpoint: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<RecordAnswer> {
+  const response = await request(`${endpoint}/Patient/$gpc.getstructuredrecord`, {
+    method: "POST",
+    headers,
+    body,
+  });
+  const text = await response.body.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.statusCode, contentType: String(response.headers["content-type"]), text, json };
+}
+
+/** The Bundle of a successful answer (the status is asserted first, so a failure shows the OperationOutcome). */
+export function bundleOf(answer: RecordAnswer): fhir.Bundle {
+  expect(answer.status, answer.text).toBe(200);
+  const bundle = answer.json as fhir.Bundle;
+  expect(bundle.resourceType).toBe("Bundle");
+  return bundle;
+}
+
+/** The Bundle's resources, or those of one type. */
+export function resourcesIn<T extends fhir.Resource = fhir.Resource>(
+  bundle: fhir.Bundle,
+  resourceType?: string,
+): T[] {
+  return (bundle.entry ?? [])
+    .map((entry) => entry.resource)
+    .filter(
+      (r): r is T => r !== undefined && (resourceType === undefined || r.resourceType === resourceType),
+    );
+}
+
+export function listWithCode(bundle: fhir.Bundle, code: string): fhir.List | undefined {
+  return resourcesIn<fhir.List>(bundle, "List").find((l) => l.code?.coding?.some((c) => c.code === code));
+}
+
+export const outcomesIn = (bundle: fhir.Bundle): fhir.OperationOutcome[] =>
+  resourcesIn<fhir.OperationOutcome>(bundle, "OperationOutcome");
+
+/** The Bundle without its OperationOutcome: the record itself. */
+export const recordOf = (bundle: fhir.Bundle): fhir.Bundle => ({
+  ...bundle,
+  entry: (bundle.entry ?? []).filter((entry) => entry.resource?.resourceType !== "OperationOutcome"),
+});
+
+/** The warning GP Connect specifies for a parameter or part a provider did not process. */
+export const notImplementedWarning = (text: string, diagnostics: string): fhir.OperationOutcomeIssue => ({
+  severity: "warning",
+  code: "not-supported",
+  details: {
+    coding: [{ system: SPINE_ERROR_SYSTEM, code: "NOT_IMPLEMENTED", display: "Not implemented" }],
+    text,
+  },
+  diagnostics,
+});
+
+export const unrecognisedWarning = (name: string): fhir.OperationOutcomeIssue =>
+  notImplementedWarning(`${name} is an unrecognised parameter`, name);
+
+/** The first patient on the practice's list that matches. */
+export function patientWith(
+  population: Population,
+  practice: Practice,
+  predicate: (p: SyntheticPatient) => boolean,
+): SyntheticPatient {
+  for (let index = 0; index < practice.listSize; index++) {
+    const patient = population.patient(practice.ods, index);
+    if (predicate(patient)) return patient;
+  }
+  throw new Error(`no patient at ${practice.ods} matches`);
+}
