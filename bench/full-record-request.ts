@@ -8,18 +8,10 @@ import {
   parseStructuredRecordParameters,
   type StructuredRecordQuery,
 } from "../simulators/practices/structured-parameters.js";
+import { EVERY_CLINICAL_AREA } from "../test/support/gpconnect-request.js";
 
 /** Everything, with no filters: resolved allergies, prescription issues, all problems, all consultations... */
-const CLINICAL_AREAS: readonly fhir.ParametersParameter[] = [
-  { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: true }] },
-  { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: true }] },
-  { name: "includeProblems" },
-  { name: "includeConsultations" },
-  { name: "includeImmunisations" },
-  { name: "includeUncategorisedData" },
-  { name: "includeInvestigations" },
-  { name: "includeReferrals" },
-];
+const CLINICAL_AREAS = EVERY_CLINICAL_AREA;
 
 export interface FullRecordRequest {
   readonly body: fhir.Parameters;

@@ -5,19 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spineErrorCode } from "../simulators/gpconnect/errors.js";
-import { Journal } from "../simulators/journal.js";
 import { addDays, todayUtc } from "../simulators/population/calendar.js";
 import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
-import { buildPracticeApp } from "../simulators/practices/index.js";
-import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
+import {
+  EVERY_CLINICAL_AREA,
+  gpConnectHeaders,
+  structuredRecordRequest,
+} from "./support/gpconnect-request.js";
 import {
   patientWith as firstPatientWith,
   listWithCode,
   bundleOf as okBundle,
   postStructuredRecord,
   type RecordAnswer,
+  type RunningPractice,
   resourcesIn,
+  startEmisAndTpp,
+  startPractice,
 } from "./support/structured-record.js";
 import { stu3BundleErrors } from "./support/stu3-schema.js";
 
@@ -48,22 +53,9 @@ const DIARY_ELEMENTS_NOT_IN_USE = [
   "relevantHistory",
 ];
 
-interface RunningPractice {
-  readonly practice: Practice;
-  readonly endpoint: string;
-  close(): Promise<void>;
-}
-
 let population: Population;
 let emis: RunningPractice;
 let tpp: RunningPractice;
-
-async function start(practice: Practice, from: Population = population): Promise<RunningPractice> {
-  const endpointPath = `/${practice.ods}/STU3/1/gpconnect/structured/fhir`;
-  const app = buildPracticeApp({ practice, population: from, journal: new Journal(), endpointPath });
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  return { practice, endpoint: `${address}${endpointPath}`, close: () => app.close() };
-}
 
 function getRecord(
   target: RunningPractice,
@@ -99,11 +91,7 @@ const plannedOf = (r: fhir.ProcedureRequest) => r.occurrenceDateTime ?? r.occurr
 
 beforeAll(async () => {
   population = createPopulation({ seed: 11, referenceDate: TODAY, practices: 2, patientsPerPractice: 400 });
-  const [emisPractice, tppPractice] = population.practices();
-  if (emisPractice?.system !== "emis" || tppPractice?.system !== "tpp")
-    throw new Error("expected an EMIS and a TPP practice");
-  emis = await start(emisPractice);
-  tpp = await start(tppPractice);
+  ({ emis, tpp } = await startEmisAndTpp(population));
 });
 
 afterAll(async () => {
@@ -307,17 +295,7 @@ describe("immunisation status (consent and dissent)", () => {
 });
 
 describe("a record in transit (trait record-in-transit)", () => {
-  const allAreas: fhir.ParametersParameter[] = [
-    { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: true }] },
-    { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: true }] },
-    { name: "includeConsultations" },
-    { name: "includeProblems" },
-    { name: "includeImmunisations" },
-    { name: "includeUncategorisedData" },
-    { name: "includeInvestigations" },
-    { name: "includeReferrals" },
-    { name: "includeDiaryEntries" },
-  ];
+  const allAreas = [...EVERY_CLINICAL_AREA];
 
   it("warns data-in-transit on every list, holds nothing before the move, and the old practice answers not found", async () => {
     const patient = population.addPatient(tpp.practice.ods, ["record-in-transit"]);
@@ -382,7 +360,7 @@ describe("a record in transit (trait record-in-transit)", () => {
 describe("determinism", () => {
   it("gives the same bytes for the same seed, from two separately built populations and practices", async () => {
     const twin = createPopulation({ seed: 11, referenceDate: TODAY, practices: 2, patientsPerPractice: 400 });
-    const twinEmis = await start(twin.practices()[0]!, twin);
+    const twinEmis = await startPractice(twin.practices()[0]!, twin);
     try {
       const patient = patientWith(
         emis.practice,

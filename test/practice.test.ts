@@ -8,8 +8,8 @@ import { Journal } from "../simulators/journal.js";
 import { TRAMADOL_50MG_CAPSULES } from "../simulators/population/clinical-terms.js";
 import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
-import { buildPracticeApp } from "../simulators/practices/index.js";
 import {
+  EVERY_CLINICAL_AREA,
   type GpConnectHeaderOptions,
   gpConnectHeaders,
   type StructuredRecordRequestOptions,
@@ -21,7 +21,10 @@ import {
   listWithCode,
   postStructuredRecord,
   type RecordAnswer,
+  type RunningPractice,
   resourcesIn,
+  startEmisAndTpp,
+  startPractice,
 } from "./support/structured-record.js";
 import { stu3BundleErrors, stu3Errors } from "./support/stu3-schema.js";
 
@@ -32,24 +35,12 @@ const CTV3 = "http://read.info/ctv3";
 const PRESCRIBING_AGENCY =
   "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
 
-interface RunningPractice {
-  readonly practice: Practice;
-  /** Full endpoint URL, as SDS would publish it. */
-  readonly endpoint: string;
-  close(): Promise<void>;
-}
-
 let population: Population;
 let journal: Journal;
 let emis: RunningPractice;
 let tpp: RunningPractice;
 
-async function start(practice: Practice): Promise<RunningPractice> {
-  const endpointPath = `/${practice.ods}/STU3/1/gpconnect/structured/fhir`;
-  const app = buildPracticeApp({ practice, population, journal, endpointPath });
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  return { practice, endpoint: `${address}${endpointPath}`, close: () => app.close() };
-}
+const start = (practice: Practice): Promise<RunningPractice> => startPractice(practice, population, journal);
 
 function headersFor(
   target: RunningPractice,
@@ -78,17 +69,7 @@ function getRecord(
 /** Every clinical area, unfiltered (the extra parameters GP Connect 1.6 allows together). */
 const allAreas = (patient: SyntheticPatient): StructuredRecordRequestOptions => ({
   nhsNumber: patient.nhsNumber,
-  includeAllergies: { includeResolvedAllergies: true },
-  includeMedication: { includePrescriptionIssues: true },
-  extraParameters: [
-    { name: "includeConsultations" },
-    { name: "includeProblems" },
-    { name: "includeImmunisations" },
-    { name: "includeUncategorisedData" },
-    { name: "includeInvestigations" },
-    { name: "includeReferrals" },
-    { name: "includeDiaryEntries" },
-  ],
+  extraParameters: EVERY_CLINICAL_AREA,
 });
 
 /** Areas asked for one at a time, with the parts GP Connect forbids beside consultations or problems. */
@@ -149,11 +130,7 @@ beforeAll(async () => {
     patientsPerPractice: 300,
   });
   journal = new Journal();
-  const [emisPractice, tppPractice] = population.practices();
-  if (emisPractice?.system !== "emis" || tppPractice?.system !== "tpp")
-    throw new Error("expected an EMIS and a TPP practice");
-  emis = await start(emisPractice);
-  tpp = await start(tppPractice);
+  ({ emis, tpp } = await startEmisAndTpp(population, journal));
 });
 
 afterAll(async () => {

@@ -568,21 +568,9 @@ export function immunisationsArea(
   return { lists: [list(render, LIST_CODES.immunisations, resources.map(refOf))], resources };
 }
 
+/** Consent or dissent to immunisation: an Observation like any coded entry, with the clinician's note. */
 function immunisationStatus(render: Render, status: ImmunisationStatus): fhir.Observation {
-  const id = render.ids.item("observation", status.id);
-  return {
-    resourceType: "Observation",
-    id,
-    meta: { profile: [PROFILES.observation] },
-    identifier: supplierIdentifier(render, id),
-    status: "final",
-    code: concept(status.code, undefined, render.input.flavour),
-    subject: render.patientRef,
-    effectiveDateTime: status.date,
-    issued: dateTime(status.date),
-    performer: [author(render, status.recordedBy)],
-    comment: status.note,
-  };
+  return { ...uncategorisedObservation(render, status), comment: status.note };
 }
 
 export function uncategorisedArea(render: Render, period: SearchPeriod | undefined): AreaResult {

@@ -25,6 +25,22 @@ export interface StructuredRecordRequestOptions {
   readonly extraParameters?: readonly fhir.ParametersParameter[];
 }
 
+/**
+ * Every clinical area of GP Connect Access Record Structured 1.6, unfiltered and with the widest options that
+ * may all go in one request (the immunisation parts are left out: GP Connect forbids them beside consultations).
+ */
+export const EVERY_CLINICAL_AREA: readonly fhir.ParametersParameter[] = [
+  { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: true }] },
+  { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: true }] },
+  { name: "includeConsultations" },
+  { name: "includeProblems" },
+  { name: "includeImmunisations" },
+  { name: "includeUncategorisedData" },
+  { name: "includeInvestigations" },
+  { name: "includeReferrals" },
+  { name: "includeDiaryEntries" },
+];
+
 export function structuredRecordRequest(options: StructuredRecordRequestOptions): fhir.Parameters {
   const parameter: fhir.ParametersParameter[] = [
     {

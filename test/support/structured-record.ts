@@ -5,7 +5,9 @@
 import { request } from "undici";
 import { expect } from "vitest";
 import { SPINE_ERROR_SYSTEM } from "../../simulators/gpconnect/errors.js";
+import { Journal } from "../../simulators/journal.js";
 import type { Population, Practice, SyntheticPatient } from "../../simulators/population/types.js";
+import { buildPracticeApp } from "../../simulators/practices/index.js";
 
 export interface RecordAnswer {
   readonly status: number;
@@ -94,4 +96,37 @@ export function patientWith(
     if (predicate(patient)) return patient;
   }
   throw new Error(`no patient at ${practice.ods} matches`);
+}
+
+export interface RunningPractice {
+  readonly practice: Practice;
+  /** Full endpoint URL, as SDS would publish it. */
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** One practice's GP Connect provider on a free loopback port. */
+export async function startPractice(
+  practice: Practice,
+  population: Population,
+  journal: Journal = new Journal(),
+): Promise<RunningPractice> {
+  const endpointPath = `/${practice.ods}/STU3/1/gpconnect/structured/fhir`;
+  const app = buildPracticeApp({ practice, population, journal, endpointPath });
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { practice, endpoint: `${address}${endpointPath}`, close: () => app.close() };
+}
+
+/** The population's first two practices, which must be one EMIS and one TPP, started. */
+export async function startEmisAndTpp(
+  population: Population,
+  journal?: Journal,
+): Promise<{ emis: RunningPractice; tpp: RunningPractice }> {
+  const [emisPractice, tppPractice] = population.practices();
+  if (emisPractice?.system !== "emis" || tppPractice?.system !== "tpp")
+    throw new Error("expected an EMIS and a TPP practice");
+  return {
+    emis: await startPractice(emisPractice, population, journal),
+    tpp: await startPractice(tppPractice, population, journal),
+  };
 }
