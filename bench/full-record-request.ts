@@ -3,11 +3,8 @@
  * Access Record Structured 1.6, each with the widest options, minus any area the practices do not serve yet
  * (tried one by one, so the benchmarks follow the practices as they grow).
  */
-import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
-import {
-  parseStructuredRecordParameters,
-  type StructuredRecordQuery,
-} from "../simulators/practices/structured-parameters.js";
+import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
+import { parseStructuredRecordParameters, type StructuredRecordQuery } from "../simulators/index.js";
 import { EVERY_CLINICAL_AREA } from "../test/support/gpconnect-request.js";
 
 /** Everything, with no filters: resolved allergies, prescription issues, all problems, all consultations... */

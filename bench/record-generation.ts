@@ -6,10 +6,9 @@
  *
  *   node --import tsx bench/record-generation.ts
  */
-import { createPopulation } from "../simulators/population/population.js";
-import type { Population, Practice } from "../simulators/population/types.js";
-import { flavourOf } from "../simulators/practices/index.js";
-import { structuredRecordBundle } from "../simulators/practices/structured-bundle.js";
+
+import type { Population, Practice } from "../simulators/index.js";
+import { createPopulation, flavourOf, structuredRecordBundle } from "../simulators/index.js";
 import { type Figure, figureTable, formatNumber } from "./figures.js";
 import {
   canPinToOneCore,

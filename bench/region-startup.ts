@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/region-startup.ts
  */
-import { syntheticNhsNumberCount } from "../simulators/population/nhs-number.js";
+import { syntheticNhsNumberCount } from "../simulators/index.js";
 import { type Figure, figureTable, formatNumber } from "./figures.js";
 import { isMainModule, profilingFlags, reportToParent, runInFreshProcess } from "./fresh-process.js";
 import { machineLine } from "./machine.js";
@@ -56,7 +56,7 @@ function collectGarbage(): void {
 
 async function measureRegion(listSize: number): Promise<RegionRun> {
   const loadStart = performance.now();
-  const { startRegion } = await import("../simulators/region.js");
+  const { startRegion } = await import("../simulators/index.js");
   const moduleLoadMs = performance.now() - loadStart;
   collectGarbage();
   const rssBeforeMb = rssMb();
@@ -92,7 +92,7 @@ async function measureRegion(listSize: number): Promise<RegionRun> {
 }
 
 async function measurePopulation(listSize: number): Promise<PopulationRun> {
-  const { createPopulation } = await import("../simulators/population/population.js");
+  const { createPopulation } = await import("../simulators/index.js");
   collectGarbage();
   const rssBeforeMb = rssMb();
   let start = performance.now();

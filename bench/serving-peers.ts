@@ -7,10 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import Fastify, { type FastifyInstance } from "fastify";
-import { Journal } from "../simulators/journal.js";
-import { createPopulation } from "../simulators/population/population.js";
-import type { Population, Practice } from "../simulators/population/types.js";
-import { buildPracticeApp } from "../simulators/practices/index.js";
+import type { Population, Practice } from "../simulators/index.js";
+import { buildPracticeApp, createPopulation, Journal } from "../simulators/index.js";
 import { isMainModule, reportToParent } from "./fresh-process.js";
 
 export const SERVING_SEED = 1;

@@ -12,9 +12,9 @@ import Fastify, {
   type FastifyServerOptions,
 } from "fastify";
 import { Agent } from "undici";
-import { operationOutcome } from "../simulators/gpconnect/errors.js";
-import type { OperationOutcome } from "../simulators/gpconnect/fhir-stu3.js";
-import { FHIR_JSON } from "../simulators/gpconnect/identifiers.js";
+import type { OperationOutcome } from "../gpconnect/fhir-stu3.js";
+import { FHIR_JSON } from "../gpconnect/identifiers.js";
+import { operationOutcome } from "../gpconnect/outcomes.js";
 import type { GatewayConfig } from "./config.js";
 import { readPointOfAccessConsent } from "./consent.js";
 import { readConsumerClaims } from "./gpconnect-jwt.js";

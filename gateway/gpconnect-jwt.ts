@@ -7,12 +7,16 @@ import {
   ODS_ORGANISATION_SYSTEM,
   SDS_ROLE_PROFILE_SYSTEM,
   SDS_USER_ID_SYSTEM,
-} from "../simulators/gpconnect/identifiers.js";
+} from "../gpconnect/identifiers.js";
+import {
+  JWT_ALGORITHM,
+  JWT_LIFETIME_SECONDS,
+  REASON_FOR_REQUEST,
+  REQUESTED_SCOPE,
+} from "../gpconnect/jwt.js";
 import { isJsonObject, type JsonObject, parseJson } from "./json-values.js";
 import { gpcError } from "./outcomes.js";
 
-/** GP Connect fixes a token's lifetime at five minutes. */
-export const TOKEN_LIFETIME_SECONDS = 300;
 export const GATEWAY_ISSUER = "https://reference-gateway.gp-harness.invalid";
 const GATEWAY_PRODUCT = "gp-harness reference gateway";
 
@@ -61,12 +65,12 @@ export function practiceTokenClaims(input: PracticeTokenInput): JsonObject {
     // GP Connect requires sub to be the requesting practitioner's id.
     sub: typeof practitioner.id === "string" ? practitioner.id : "UNK",
     aud: input.audience,
-    exp: issuedAt + TOKEN_LIFETIME_SECONDS,
+    exp: issuedAt + JWT_LIFETIME_SECONDS,
     iat: issuedAt,
     reason_for_request:
-      typeof consumer.reason_for_request === "string" ? consumer.reason_for_request : "directcare",
+      typeof consumer.reason_for_request === "string" ? consumer.reason_for_request : REASON_FOR_REQUEST,
     // The gateway only ever reads, whatever the consumer asked for.
-    requested_scope: "patient/*.read",
+    requested_scope: REQUESTED_SCOPE,
     requesting_device: gatewayDevice(input.gatewayAsid),
     requesting_organization: organization,
     requesting_practitioner: practitioner,
@@ -75,7 +79,7 @@ export function practiceTokenClaims(input: PracticeTokenInput): JsonObject {
 
 /** header.payload. with an empty signature, as GP Connect's unsigned tokens are. */
 export function encodeUnsignedJwt(claims: JsonObject): string {
-  const header = { alg: "none", typ: "JWT" };
+  const header = { alg: JWT_ALGORITHM, typ: "JWT" };
   return `${base64UrlJson(header)}.${base64UrlJson(claims)}.`;
 }
 

@@ -1,15 +1,11 @@
 /**
  * The answers the gateway gives when it does not pass a practice's answer through: GP Connect catalogue
- * errors (simulators/gpconnect/errors.ts), and the gateway's own HTTP-level and south-failure outcomes,
+ * errors (gpconnect/outcomes.ts), and the gateway's own HTTP-level and south-failure outcomes,
  * which have no Spine error code because GP Connect defines none for them.
  */
-import {
-  GPC_ERRORS,
-  type GpcErrorCode,
-  OPERATION_OUTCOME_PROFILE,
-  operationOutcome,
-} from "../simulators/gpconnect/errors.js";
-import type { OperationOutcome } from "../simulators/gpconnect/fhir-stu3.js";
+import { GPC_ERRORS, type GpcErrorCode, OPERATION_OUTCOME_PROFILE } from "../gpconnect/error-codes.js";
+import type { OperationOutcome } from "../gpconnect/fhir-stu3.js";
+import { operationOutcome } from "../gpconnect/outcomes.js";
 
 /** Thrown anywhere while handling a request; the app's error handler turns it into the reply. */
 export class GatewayError extends Error {

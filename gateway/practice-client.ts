@@ -3,9 +3,11 @@
  * token, and classifies the answer: a Bundle or an OperationOutcome is passed through as sent; anything else,
  * no answer, or a late one becomes a 502/504 naming the practice.
  */
+
 import type { Dispatcher } from "undici";
-import type { Parameters } from "../simulators/gpconnect/fhir-stu3.js";
-import { FHIR_JSON, STRUCTURED_RECORD_INTERACTION } from "../simulators/gpconnect/identifiers.js";
+import type { Parameters } from "../gpconnect/fhir-stu3.js";
+import { SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID } from "../gpconnect/headers.js";
+import { FHIR_JSON, STRUCTURED_RECORD_INTERACTION } from "../gpconnect/identifiers.js";
 import type { GatewayConfig } from "./config.js";
 import { encodeUnsignedJwt, practiceTokenClaims } from "./gpconnect-jwt.js";
 import { isJsonObject, type JsonObject, parseJson } from "./json-values.js";
@@ -51,10 +53,10 @@ export class PracticeClient {
       headers: {
         accept: FHIR_JSON,
         "content-type": `${FHIR_JSON};charset=utf-8`,
-        "ssp-traceid": practiceRequest.traceId,
-        "ssp-from": this.config.gatewayAsid,
-        "ssp-to": route.asid,
-        "ssp-interactionid": STRUCTURED_RECORD_INTERACTION,
+        [SSP_TRACE_ID]: practiceRequest.traceId,
+        [SSP_FROM]: this.config.gatewayAsid,
+        [SSP_TO]: route.asid,
+        [SSP_INTERACTION_ID]: STRUCTURED_RECORD_INTERACTION,
         authorization: `Bearer ${token}`,
       },
       body: JSON.stringify(practiceRequest.parameters),

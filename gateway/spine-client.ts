@@ -10,7 +10,7 @@ import {
   INTERACTION_ID_SYSTEM,
   ODS_ORGANISATION_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../simulators/gpconnect/identifiers.js";
+} from "../gpconnect/identifiers.js";
 import type { GatewayConfig } from "./config.js";
 import { isJsonObject, type JsonObject, objectsOf, parseJson } from "./json-values.js";
 import { gpcError, southBadAnswer } from "./outcomes.js";

@@ -3,8 +3,8 @@
  * exactly one patientNHSNumber whose NHS number is well formed. The other parameters are the practice's to
  * judge, and its answer is passed through.
  */
-import type { Parameters } from "../simulators/gpconnect/fhir-stu3.js";
-import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
+import type { Parameters } from "../gpconnect/fhir-stu3.js";
+import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
 import { isJsonObject, parseJson } from "./json-values.js";
 import { gpcError } from "./outcomes.js";
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { request } from "undici";
-import { NHS_NUMBER_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../simulators/gpconnect/identifiers.js";
+import { NHS_NUMBER_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../gpconnect/identifiers.js";
 import type { NorthExchange } from "./run-result.js";
 import type { WorldPatient } from "./world.js";
 

@@ -2,11 +2,11 @@
  * Named expectations, as Inferno's assertions: each records a check with what was seen, and a failed one
  * stops the scenario. Scenario files call these and never look at HTTP plumbing themselves.
  */
-import type { ControlClient } from "../simulators/control-client.js";
-import { spineErrorCode } from "../simulators/gpconnect/errors.js";
-import { NHS_NUMBER_SYSTEM, SDS_USER_ID_SYSTEM } from "../simulators/gpconnect/identifiers.js";
-import type { JournalEntry } from "../simulators/journal.js";
+
+import { NHS_NUMBER_SYSTEM, SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
+import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { type GatewayAnswer, HARNESS_CLINICIAN } from "./consumer.js";
+import { spineErrorCode } from "./oracle/operation-outcome.js";
 import type { CheckResult } from "./run-result.js";
 import type { WorldPatient, WorldPractice } from "./world.js";
 

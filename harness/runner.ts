@@ -2,9 +2,9 @@
  * The runner: gets a region and a gateway, runs each scenario in a world of its own (several at once),
  * and turns what happened into the run result.
  */
-import { ControlClient } from "../simulators/control-client.js";
-import type { JournalEntry } from "../simulators/journal.js";
-import { startRegion } from "../simulators/region.js";
+
+import type { JournalEntry } from "../simulators/index.js";
+import { ControlClient, startRegion } from "../simulators/index.js";
 import { CliError, cliError } from "./cli-errors.js";
 import { GatewayConsumer } from "./consumer.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";

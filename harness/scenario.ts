@@ -2,7 +2,7 @@
  * The scenario API: what a scenario file sees. A scenario reads like the requirement it checks —
  * id, title, level, hazard, world, then a short `run` of named steps and expectations.
  */
-import type { ClinicalSystem, Trait } from "../simulators/population/types.js";
+import type { ClinicalSystem, Trait } from "../simulators/index.js";
 import type { GatewayConsumer } from "./consumer.js";
 import type { Expect } from "./expectations.js";
 import type { Level, Pack } from "./run-result.js";

@@ -2,8 +2,7 @@
  * A scenario's world: a practice and a patient of its own, made through the region's control API, so
  * scenarios run in parallel without interfering and a gateway's cache cannot hide a fault.
  */
-import type { ControlClient } from "../simulators/control-client.js";
-import type { ClinicalSystem, Trait } from "../simulators/population/types.js";
+import type { ClinicalSystem, ControlClient, Trait } from "../simulators/index.js";
 import type { WorldSpec } from "./scenario.js";
 
 export interface WorldPractice {

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlClient } from "../simulators/control-client.js";
-import { CONTROL_OPENAPI } from "../simulators/control-openapi.js";
-import { buildControlApp, controlRoutes } from "../simulators/control-server.js";
 import {
   ASID_SYSTEM,
   INTERACTION_ID_SYSTEM,
   ODS_ORGANISATION_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../simulators/gpconnect/identifiers.js";
-import { type Region, startRegion } from "../simulators/region.js";
+} from "../gpconnect/identifiers.js";
+import { ControlClient } from "../simulators/control/client.js";
+import { CONTROL_OPENAPI } from "../simulators/control/openapi.js";
+import { buildControlApp, controlRoutes } from "../simulators/control/server.js";
+import { type Region, startRegion } from "../simulators/region/region.js";
 import type { R4Device, R4SearchsetBundle } from "../simulators/spine/fhir-r4.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 

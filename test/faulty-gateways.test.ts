@@ -7,7 +7,7 @@ import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { runConformance } from "../harness/runner.js";
 import { catalogue } from "../scenarios/index.js";
-import { type Region, startRegion } from "../simulators/region.js";
+import { type Region, startRegion } from "../simulators/region/region.js";
 import { type FaultName, type FaultyGateway, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
 
 let region: Region;

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningGateway, startGateway } from "../gateway/app.js";
 import { type GatewayConfig, GatewayConfigError, readGatewayConfig } from "../gateway/config.js";
 import { isValidNhsNumber } from "../gateway/structured-request.js";
-import { operationOutcome, spineErrorCode } from "../simulators/gpconnect/errors.js";
 import {
   ASID_SYSTEM,
   INTERACTION_ID_SYSTEM,
@@ -17,7 +16,9 @@ import {
   ODS_ORGANISATION_SYSTEM,
   SDS_USER_ID_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../simulators/gpconnect/identifiers.js";
+} from "../gpconnect/identifiers.js";
+import { operationOutcome } from "../gpconnect/outcomes.js";
+import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import { closedPortUrl, type GatewayStubs, startGatewayStubs, stubBundle } from "./support/gateway-stubs.js";
 
 const REGISTERED = "9999999999";

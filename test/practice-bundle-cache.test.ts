@@ -1,6 +1,6 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Journal } from "../simulators/journal.js";
+import { Journal } from "../simulators/journal/journal.js";
 import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice } from "../simulators/population/types.js";
 import { SerialisedBundleCache } from "../simulators/practices/bundle-cache.js";

@@ -4,17 +4,17 @@
  * OperationOutcome in the Bundle warning "<parameter> has been disabled" for each switched-off area asked for.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlClient } from "../simulators/control-client.js";
-import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
+import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
+import { ControlClient } from "../simulators/control/client.js";
 import type { SyntheticPatient } from "../simulators/population/types.js";
+import { RegionError } from "../simulators/region/errors.js";
 import {
   CLINICAL_AREA_PARAMETERS,
   type ClinicalAreaParameter,
   type PracticeInfo,
   type Region,
   startRegion,
-} from "../simulators/region.js";
-import { RegionError } from "../simulators/region-errors.js";
+} from "../simulators/region/region.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
 import {
   bundleOf,

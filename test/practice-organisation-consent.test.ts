@@ -6,11 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
+import { SPINE_ERROR_SYSTEM } from "../gpconnect/error-codes.js";
 import { consumerJwt, HARNESS_CONSUMER } from "../harness/consumer.js";
-import { ControlClient } from "../simulators/control-client.js";
-import { SPINE_ERROR_SYSTEM, spineErrorCode } from "../simulators/gpconnect/errors.js";
-import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/region.js";
-import { RegionError } from "../simulators/region-errors.js";
+import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
+import { ControlClient } from "../simulators/control/client.js";
+import { RegionError } from "../simulators/region/errors.js";
+import {
+  type PatientInfo,
+  type PracticeInfo,
+  type Region,
+  startRegion,
+} from "../simulators/region/region.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 import { postStructuredRecord, type RecordAnswer } from "./support/structured-record.js";
 import { stu3Errors } from "./support/stu3-schema.js";

@@ -7,10 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
+import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
 import { consumerJwt } from "../harness/consumer.js";
-import { spineErrorCode } from "../simulators/gpconnect/errors.js";
-import { NHS_NUMBER_SYSTEM } from "../simulators/gpconnect/identifiers.js";
-import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/region.js";
+import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
+import {
+  type PatientInfo,
+  type PracticeInfo,
+  type Region,
+  startRegion,
+} from "../simulators/region/region.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
 import {
   bundleOf,

@@ -4,7 +4,7 @@
  * transit. Against real practices on loopback, each bundle checked against the official STU3 schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spineErrorCode } from "../simulators/gpconnect/errors.js";
+import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import { addDays, todayUtc } from "../simulators/population/calendar.js";
 import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";

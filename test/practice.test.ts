@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM } from "../gpconnect/identifiers.js";
 import { consumerJwt } from "../harness/consumer.js";
-import { spineErrorCode } from "../simulators/gpconnect/errors.js";
-import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM } from "../simulators/gpconnect/identifiers.js";
-import { Journal } from "../simulators/journal.js";
+import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
+import { Journal } from "../simulators/journal/journal.js";
 import { TRAMADOL_50MG_CAPSULES } from "../simulators/population/clinical-terms.js";
 import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";

@@ -2,17 +2,17 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ControlClient } from "../simulators/control-client.js";
-import { buildControlApp } from "../simulators/control-server.js";
 import {
   ASID_SYSTEM,
   INTERACTION_ID_SYSTEM,
   NHS_NUMBER_SYSTEM,
   ODS_ORGANISATION_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../simulators/gpconnect/identifiers.js";
+} from "../gpconnect/identifiers.js";
+import { ControlClient } from "../simulators/control/client.js";
+import { buildControlApp } from "../simulators/control/server.js";
 import type { ClinicalSystem } from "../simulators/population/types.js";
-import { type PatientInfo, type Region, type RegionInfo, startRegion } from "../simulators/region.js";
+import { type PatientInfo, type Region, type RegionInfo, startRegion } from "../simulators/region/region.js";
 import type { R4Device, R4Endpoint, R4Patient, R4SearchsetBundle } from "../simulators/spine/fhir-r4.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 

@@ -8,8 +8,8 @@ import {
   ODS_ORGANISATION_SYSTEM,
   PARTY_KEY_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../simulators/gpconnect/identifiers.js";
-import { Journal } from "../simulators/journal.js";
+} from "../gpconnect/identifiers.js";
+import { Journal } from "../simulators/journal/journal.js";
 import { createPopulation } from "../simulators/population/population.js";
 import type { Population, Practice } from "../simulators/population/types.js";
 import { HARNESS_CONSUMER, KNOWN_CONSUMERS } from "../simulators/spine/consumers.js";

@@ -1,7 +1,5 @@
 /** What every section of a structured-record bundle shares: the render context and the shapes of lists and references. */
-import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
-import type { Clinician, Coding } from "../population/types.js";
-import type { SupplierFlavour } from "./flavours.js";
+
 import {
   CODE_SYSTEMS,
   dataInTransitNote,
@@ -10,7 +8,10 @@ import {
   LIST_WARNING_NOTES,
   type ListWarning,
   PROFILES,
-} from "./gpc-profiles.js";
+} from "../../gpconnect/profiles.js";
+import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
+import type { Clinician, Coding } from "../population/types.js";
+import type { SupplierFlavour } from "./flavours.js";
 import type { RecordIds } from "./resource-ids.js";
 import type { StructuredRecordInput } from "./structured-bundle.js";
 

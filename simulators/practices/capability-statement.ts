@@ -1,8 +1,8 @@
 /** The provider's CapabilityStatement (GET {endpoint}/metadata): what a consumer may call on this practice. */
-import { FHIR_JSON } from "../gpconnect/identifiers.js";
+import { FHIR_JSON } from "../../gpconnect/identifiers.js";
+import { GET_STRUCTURED_RECORD_OPERATION } from "../../gpconnect/profiles.js";
 import type { Practice } from "../population/types.js";
 import type { SupplierFlavour } from "./flavours.js";
-import { GET_STRUCTURED_RECORD_OPERATION } from "./gpc-profiles.js";
 
 /** The GP Connect Access Record Structured version the simulator answers as. */
 export const GPCONNECT_STRUCTURED_VERSION = "1.6.2";

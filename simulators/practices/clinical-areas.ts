@@ -4,6 +4,8 @@
  * investigations (reports, specimens, results) and referrals. Each area renders its primary List and resources;
  * items an area pulls in through links go into secondary Lists, and the bundle drops the duplicates.
  */
+
+import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
 import type {
   Consultation,
   DiaryEntry,
@@ -25,7 +27,6 @@ import {
   requester,
   supplierIdentifier,
 } from "./bundle-render.js";
-import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "./gpc-profiles.js";
 import { medicationSummary } from "./structured-bundle.js";
 import type { ProblemFilter, SearchPeriod } from "./structured-parameters.js";
 

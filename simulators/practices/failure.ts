@@ -1,5 +1,5 @@
 /** The outcome of checking part of a request: a value, or the GP Connect error to answer with. */
-import type { GpcErrorCode } from "../gpconnect/errors.js";
+import type { GpcErrorCode } from "../../gpconnect/error-codes.js";
 
 export interface GpcFailure {
   readonly code: GpcErrorCode;

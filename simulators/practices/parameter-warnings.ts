@@ -6,9 +6,10 @@
  * "Configuration for supported clinical areas"). Both go in the same single OperationOutcome.
  */
 import { createHash } from "node:crypto";
-import { type OutcomeWarning, warningOutcome } from "../gpconnect/errors.js";
-import type { Bundle, OperationOutcome } from "../gpconnect/fhir-stu3.js";
-import type { ClinicalAreaParameter, UnrecognisedParameter } from "./structured-parameters.js";
+import type { Bundle, OperationOutcome } from "../../gpconnect/fhir-stu3.js";
+import { type OutcomeWarning, warningOutcome } from "../../gpconnect/outcomes.js";
+import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
+import type { UnrecognisedParameter } from "./structured-parameters.js";
 
 /** What a request asked for that the answer leaves out. */
 export interface UnprocessedParameters {

@@ -9,9 +9,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
-import { GPC_ERRORS, operationOutcome } from "../gpconnect/errors.js";
-import { FHIR_JSON, ODS_ORGANISATION_SYSTEM } from "../gpconnect/identifiers.js";
-import { type Journal, noteJwtClaims, recordInJournal } from "../journal.js";
+import { GPC_ERRORS } from "../../gpconnect/error-codes.js";
+import { FHIR_JSON, ODS_ORGANISATION_SYSTEM } from "../../gpconnect/identifiers.js";
+import { operationOutcome } from "../../gpconnect/outcomes.js";
+import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
+import { type Journal, noteJwtClaims, recordInJournal } from "../journal/journal.js";
 import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
 import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
@@ -24,7 +26,6 @@ import { checkRequestHeaders, type JwtClaims } from "./request-headers.js";
 import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
 import {
   type CheckedParameters,
-  type ClinicalAreaParameter,
   checkStructuredRecordParameters,
   nhsNumberInBody,
   type ServedParameters,

@@ -3,28 +3,21 @@
  * must: any problem is 400 BAD_REQUEST with diagnostics naming the header or claim.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { ODS_ORGANISATION_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../gpconnect/identifiers.js";
+import { SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID } from "../../gpconnect/headers.js";
+import { ODS_ORGANISATION_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../../gpconnect/identifiers.js";
+import {
+  JWT_ALGORITHM,
+  JWT_LIFETIME_SECONDS,
+  REASON_FOR_REQUEST,
+  REQUESTED_SCOPE,
+  REQUIRED_JWT_CLAIMS,
+} from "../../gpconnect/jwt.js";
 import type { Practice } from "../population/types.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { type Checked, fail, ok } from "./failure.js";
 
-/** GP Connect tokens live exactly five minutes. */
-export const JWT_LIFETIME_SECONDS = 300;
 /** Tolerated clock difference between consumer and provider when checking iat. */
 const CLOCK_SKEW_SECONDS = 5;
-
-export const REQUIRED_JWT_CLAIMS = [
-  "iss",
-  "sub",
-  "aud",
-  "exp",
-  "iat",
-  "reason_for_request",
-  "requested_scope",
-  "requesting_device",
-  "requesting_organization",
-  "requesting_practitioner",
-] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,13 +50,13 @@ function resourceOfType(value: unknown, resourceType: string): Record<string, un
 }
 
 function checkSspHeaders(headers: IncomingHttpHeaders, practice: Practice): Checked<null> {
-  const traceId = header(headers, "ssp-traceid");
+  const traceId = header(headers, SSP_TRACE_ID);
   if (traceId === undefined) return fail("BAD_REQUEST", "Ssp-TraceID header is missing");
   if (!UUID.test(traceId)) return fail("BAD_REQUEST", `Ssp-TraceID header "${traceId}" is not a UUID`);
-  const from = header(headers, "ssp-from");
+  const from = header(headers, SSP_FROM);
   if (from === undefined) return fail("BAD_REQUEST", "Ssp-From header (the consumer's ASID) is missing");
   if (!/^\d+$/.test(from)) return fail("BAD_REQUEST", `Ssp-From header "${from}" is not an ASID`);
-  const to = header(headers, "ssp-to");
+  const to = header(headers, SSP_TO);
   if (to === undefined) return fail("BAD_REQUEST", "Ssp-To header (the provider's ASID) is missing");
   if (to !== practice.asid) {
     return fail(
@@ -71,7 +64,7 @@ function checkSspHeaders(headers: IncomingHttpHeaders, practice: Practice): Chec
       `Ssp-To header "${to}" is not this provider's ASID (${practice.asid}, ${practice.ods})`,
     );
   }
-  const interaction = header(headers, "ssp-interactionid");
+  const interaction = header(headers, SSP_INTERACTION_ID);
   if (interaction === undefined) return fail("BAD_REQUEST", "Ssp-InteractionID header is missing");
   if (interaction !== STRUCTURED_RECORD_INTERACTION) {
     return fail(
@@ -105,13 +98,13 @@ function checkClaims(claims: JwtClaims, endpointPath: string, nowSeconds: number
   if (typeof aud !== "string" || !aud.replace(/\/+$/, "").endsWith(endpointPath)) {
     return fail("BAD_REQUEST", `JWT aud "${String(aud)}" is not this provider's endpoint (…${endpointPath})`);
   }
-  if (claims.reason_for_request !== "directcare") {
+  if (claims.reason_for_request !== REASON_FOR_REQUEST) {
     return fail(
       "BAD_REQUEST",
       `JWT reason_for_request must be "directcare", got "${String(claims.reason_for_request)}"`,
     );
   }
-  if (claims.requested_scope !== "patient/*.read") {
+  if (claims.requested_scope !== REQUESTED_SCOPE) {
     return fail(
       "BAD_REQUEST",
       `JWT requested_scope must be "patient/*.read", got "${String(claims.requested_scope)}"`,
@@ -163,7 +156,7 @@ function decodeToken(token: string): Checked<JwtClaims> {
   const [encodedHeader = "", encodedPayload = "", signature = ""] = parts;
   const jwtHeader = decodeJsonObject(encodedHeader);
   if (jwtHeader === undefined) return fail("BAD_REQUEST", "JWT header is not base64url-encoded JSON");
-  if (jwtHeader.alg !== "none")
+  if (jwtHeader.alg !== JWT_ALGORITHM)
     return fail("BAD_REQUEST", `JWT alg must be "none", got "${String(jwtHeader.alg)}"`);
   if (signature !== "") return fail("BAD_REQUEST", 'JWT with alg "none" must have an empty signature');
   const claims = decodeJsonObject(encodedPayload);

@@ -3,7 +3,12 @@
  * Patient, practice Organization, Practitioners and their roles, the medications and allergies Lists with
  * their entries, shaped and ordered by the supplier flavour. Pure: the same input gives the same Bundle.
  */
-import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM, SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
+import {
+  NHS_NUMBER_SYSTEM,
+  ODS_ORGANISATION_SYSTEM,
+  SDS_USER_ID_SYSTEM,
+} from "../../gpconnect/identifiers.js";
+import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
 import { addDays } from "../population/calendar.js";
 import { NO_KNOWN_ALLERGY } from "../population/clinical-terms.js";
 import type { Allergy, Medication, Practice, SyntheticPatient } from "../population/types.js";
@@ -28,7 +33,6 @@ import {
   uncategorisedArea,
 } from "./clinical-areas.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
-import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "./gpc-profiles.js";
 import { recordIds } from "./resource-ids.js";
 import type { StructuredRecordQuery } from "./structured-parameters.js";
 

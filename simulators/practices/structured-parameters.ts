@@ -4,7 +4,14 @@
  * not refused), or the error (INVALID_RESOURCE, INVALID_PARAMETER, INVALID_IDENTIFIER_SYSTEM,
  * INVALID_NHS_NUMBER) with diagnostics naming the parameter.
  */
-import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
+import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
+import {
+  CLINICAL_AREA_PARAMETERS,
+  CLINICAL_AREA_PARTS,
+  type ClinicalAreaParameter,
+  PATIENT_NHS_NUMBER_PARAMETER,
+  REPEATABLE_PARAMETERS,
+} from "../../gpconnect/parameters.js";
 import { isIsoDate } from "../population/calendar.js";
 import { isValidNhsNumber } from "../population/nhs-number.js";
 import { type Checked, fail, ok } from "./failure.js";
@@ -48,25 +55,6 @@ export interface CheckedParameters {
   readonly unrecognised: readonly UnrecognisedParameter[];
 }
 
-/** The parameters that each ask for one clinical area (GP Connect 1.6), in the specification's order. */
-export const CLINICAL_AREA_PARAMETERS = [
-  "includeAllergies",
-  "includeMedication",
-  "includeConsultations",
-  "includeProblems",
-  "includeImmunisations",
-  "includeUncategorisedData",
-  "includeInvestigations",
-  "includeReferrals",
-  "includeDiaryEntries",
-] as const;
-
-export type ClinicalAreaParameter = (typeof CLINICAL_AREA_PARAMETERS)[number];
-
-export function isClinicalAreaParameter(name: unknown): name is ClinicalAreaParameter {
-  return (CLINICAL_AREA_PARAMETERS as readonly unknown[]).includes(name);
-}
-
 /** Where each clinical area's parameter lands in the query. */
 const AREA_QUERY_FIELDS = {
   includeAllergies: "allergies",
@@ -80,9 +68,7 @@ const AREA_QUERY_FIELDS = {
   includeDiaryEntries: "diaryEntries",
 } as const satisfies Record<ClinicalAreaParameter, Exclude<keyof StructuredRecordQuery, "nhsNumber">>;
 
-const KNOWN_PARAMETERS: readonly string[] = ["patientNHSNumber", ...CLINICAL_AREA_PARAMETERS];
-/** Parameters that may repeat (GP Connect 1.6: includeProblems is 0..*). */
-const REPEATABLE_PARAMETERS: readonly string[] = ["includeProblems"];
+const KNOWN_PARAMETERS: readonly string[] = [PATIENT_NHS_NUMBER_PARAMETER, ...CLINICAL_AREA_PARAMETERS];
 
 /**
  * Part parameters that must not be combined with consultations or problems, because a filtered clinical area
@@ -190,7 +176,7 @@ function allergiesOf(
   parameter: ParameterEntry,
   unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ includeResolved: boolean }> {
-  const parts = partsOf(parameter, ["includeResolvedAllergies"], unrecognised);
+  const parts = partsOf(parameter, CLINICAL_AREA_PARTS.includeAllergies, unrecognised);
   if (!parts.ok) return parts;
   const resolved = parts.value.get("includeResolvedAllergies");
   if (resolved === undefined)
@@ -259,7 +245,7 @@ function medicationOf(
   today: string,
   unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ includeIssues: boolean; fromDate?: string }> {
-  const parts = partsOf(parameter, ["includePrescriptionIssues", "medicationSearchFromDate"], unrecognised);
+  const parts = partsOf(parameter, CLINICAL_AREA_PARTS.includeMedication, unrecognised);
   if (!parts.ok) return parts;
   const issuesPart = parts.value.get("includePrescriptionIssues");
   // Optional since GP Connect 1.3.2; absent means issues are included.
@@ -277,7 +263,7 @@ function consultationsOf(
   today: string,
   unrecognised: Set<UnrecognisedParameter>,
 ): Checked<NonNullable<StructuredRecordQuery["consultations"]>> {
-  const parts = partsOf(parameter, ["consultationSearchPeriod", "includeNumberOfMostRecent"], unrecognised);
+  const parts = partsOf(parameter, CLINICAL_AREA_PARTS.includeConsultations, unrecognised);
   if (!parts.ok) return parts;
   const periodEntry = parts.value.get("consultationSearchPeriod");
   const recentEntry = parts.value.get("includeNumberOfMostRecent");
@@ -332,7 +318,7 @@ function problemFilterOf(
   parameter: ParameterEntry,
   unrecognised: Set<UnrecognisedParameter>,
 ): Checked<ProblemFilter> {
-  const parts = partsOf(parameter, ["filterStatus", "filterSignificance"], unrecognised);
+  const parts = partsOf(parameter, CLINICAL_AREA_PARTS.includeProblems, unrecognised);
   if (!parts.ok) return parts;
   let filter: ProblemFilter = {};
   const status = parts.value.get("filterStatus");
@@ -354,7 +340,7 @@ function immunisationsOf(
   parameter: ParameterEntry,
   unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ includeNotGiven: boolean; includeStatus: boolean }> {
-  const parts = partsOf(parameter, ["includeNotGiven", "includeStatus"], unrecognised);
+  const parts = partsOf(parameter, CLINICAL_AREA_PARTS.includeImmunisations, unrecognised);
   if (!parts.ok) return parts;
   const notGiven = parts.value.get("includeNotGiven");
   const status = parts.value.get("includeStatus");
@@ -384,7 +370,7 @@ function diaryEntriesOf(
   today: string,
   unrecognised: Set<UnrecognisedParameter>,
 ): Checked<{ searchDate?: string }> {
-  const parts = partsOf(parameter, ["diaryEntriesSearchDate"], unrecognised);
+  const parts = partsOf(parameter, CLINICAL_AREA_PARTS.includeDiaryEntries, unrecognised);
   if (!parts.ok) return parts;
   const entry = parts.value.get("diaryEntriesSearchDate");
   if (entry === undefined) return ok({});
@@ -437,7 +423,7 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
   }
   const one = (name: string) => byName.get(name)?.[0];
 
-  const nhsParameter = one("patientNHSNumber");
+  const nhsParameter = one(PATIENT_NHS_NUMBER_PARAMETER);
   if (nhsParameter === undefined) return fail("INVALID_PARAMETER", "Parameter patientNHSNumber is required");
   const nhsNumber = nhsNumberOf(nhsParameter);
   if (!nhsNumber.ok) return nhsNumber;

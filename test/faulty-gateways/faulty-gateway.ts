@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { request } from "undici";
-import { operationOutcome } from "../../simulators/gpconnect/errors.js";
+import { operationOutcome } from "../../gpconnect/outcomes.js";
 
 export interface FaultyGateway {
   readonly url: string;

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
-import type { Bundle } from "../../simulators/gpconnect/fhir-stu3.js";
+import type { Bundle } from "../../gpconnect/fhir-stu3.js";
 import {
   ASID_SYSTEM,
   FHIR_JSON,
@@ -14,7 +14,7 @@ import {
   ODS_ORGANISATION_SYSTEM,
   PARTY_KEY_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../../simulators/gpconnect/identifiers.js";
+} from "../../gpconnect/identifiers.js";
 
 export interface RecordedRequest {
   readonly method: string;

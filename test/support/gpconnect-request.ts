@@ -9,7 +9,7 @@ import {
   SDS_ROLE_PROFILE_SYSTEM,
   SDS_USER_ID_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
-} from "../../simulators/gpconnect/identifiers.js";
+} from "../../gpconnect/identifiers.js";
 
 export interface StructuredRecordRequestOptions {
   readonly nhsNumber: string;

@@ -4,8 +4,8 @@
  */
 import { request } from "undici";
 import { expect } from "vitest";
-import { SPINE_ERROR_SYSTEM } from "../../simulators/gpconnect/errors.js";
-import { Journal } from "../../simulators/journal.js";
+import { SPINE_ERROR_SYSTEM } from "../../gpconnect/error-codes.js";
+import { Journal } from "../../simulators/journal/journal.js";
 import type { Population, Practice, SyntheticPatient } from "../../simulators/population/types.js";
 import { buildPracticeApp } from "../../simulators/practices/index.js";
 

@@ -5,13 +5,17 @@
  * share one fastify app (see PracticeHost), as booting an app per practice dominated start-up.
  */
 import type { FastifyInstance } from "fastify";
-import { buildControlApp, CONTROL_BASE_PATH, OPENAPI_PATH } from "./control-server.js";
-import { type Fault, type FaultService, LogNormalDelay, parseFault } from "./faults.js";
-import { FaultInjector } from "./faults-injection.js";
-import { Journal } from "./journal.js";
-import { ServiceListener } from "./listener.js";
-import { NhsNumberAllocator } from "./population/nhs-number.js";
-import { createPopulation } from "./population/population.js";
+import {
+  CLINICAL_AREA_PARAMETERS,
+  type ClinicalAreaParameter,
+  isClinicalAreaParameter,
+} from "../../gpconnect/parameters.js";
+import { buildControlApp, CONTROL_BASE_PATH, OPENAPI_PATH } from "../control/server.js";
+import { type Fault, type FaultService, LogNormalDelay, parseFault } from "../faults/faults.js";
+import { FaultInjector } from "../faults/injection.js";
+import { Journal } from "../journal/journal.js";
+import { NhsNumberAllocator } from "../population/nhs-number.js";
+import { createPopulation } from "../population/population.js";
 import {
   type ClinicalSystem,
   type Population,
@@ -19,19 +23,15 @@ import {
   type SyntheticPatient,
   TRAITS,
   type Trait,
-} from "./population/types.js";
+} from "../population/types.js";
+import { flavourOf } from "../practices/index.js";
+import { registerPractice } from "../practices/practice-app.js";
+import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "../spine/consumers.js";
+import { buildPdsApp, PDS_BASE_PATH } from "../spine/pds.js";
+import { buildSdsApp, SDS_BASE_PATH } from "../spine/sds.js";
+import { RegionError } from "./errors.js";
+import { ServiceListener } from "./listener.js";
 import { PracticeHost } from "./practice-host.js";
-import { flavourOf } from "./practices/index.js";
-import { registerPractice } from "./practices/practice-app.js";
-import {
-  CLINICAL_AREA_PARAMETERS,
-  type ClinicalAreaParameter,
-  isClinicalAreaParameter,
-} from "./practices/structured-parameters.js";
-import { RegionError } from "./region-errors.js";
-import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "./spine/consumers.js";
-import { buildPdsApp, PDS_BASE_PATH } from "./spine/pds.js";
-import { buildSdsApp, SDS_BASE_PATH } from "./spine/sds.js";
 
 export interface RegionOptions {
   seed?: number;
@@ -89,8 +89,8 @@ export interface RegionInfo {
 
 /** "pds", "sds", or the ODS code of a practice in the region. */
 export type FaultTarget = "pds" | "sds" | (string & {});
-export type { Fault } from "./faults.js";
-export { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "./practices/structured-parameters.js";
+export { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../gpconnect/parameters.js";
+export type { Fault } from "../faults/faults.js";
 
 export interface PracticeCreation {
   /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */

@@ -10,6 +10,11 @@
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { GPC_ERRORS, type GpcErrorCode } from "../../gpconnect/error-codes.js";
+import { operationOutcome } from "../../gpconnect/outcomes.js";
+import { noteFault } from "../journal/journal.js";
+import { PDS_ERRORS, type PdsErrorCode, pdsOperationOutcome } from "../spine/pds-errors.js";
+import { SDS_ERRORS, type SdsErrorCode, sdsOperationOutcome } from "../spine/sds-errors.js";
 import {
   ActiveFault,
   type ErrorFault,
@@ -18,10 +23,6 @@ import {
   type LogNormalDelay,
   type RequestFault,
 } from "./faults.js";
-import { GPC_ERRORS, type GpcErrorCode, operationOutcome } from "./gpconnect/errors.js";
-import { noteFault } from "./journal.js";
-import { PDS_ERRORS, type PdsErrorCode, pdsOperationOutcome } from "./spine/pds-errors.js";
-import { SDS_ERRORS, type SdsErrorCode, sdsOperationOutcome } from "./spine/sds-errors.js";
 
 export interface FaultInjectionOptions {
   /** "pds", "sds" or the practice's ODS code: the key faults are set under. */

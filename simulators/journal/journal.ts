@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppliedFault } from "./faults.js";
+import type { AppliedFault } from "../faults/faults.js";
 
 export type JournalTargetKind = "pds" | "sds" | "practice";
 

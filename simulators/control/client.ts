@@ -3,9 +3,8 @@
  * are Errors that say what was asked, the status, and the server's own explanation.
  */
 import { request } from "undici";
-import type { OpenApiDocument } from "./control-openapi.js";
-import type { JournalEntry, JournalFilter, JournalStats } from "./journal.js";
-import type { ClinicalSystem, Trait } from "./population/types.js";
+import type { JournalEntry, JournalFilter, JournalStats } from "../journal/journal.js";
+import type { ClinicalSystem, Trait } from "../population/types.js";
 import type {
   ClinicalAreaParameter,
   ConsumerCreation,
@@ -15,8 +14,9 @@ import type {
   PracticeCreation,
   PracticeInfo,
   RegionInfo,
-} from "./region.js";
-import type { DirectoryConsumer } from "./spine/consumers.js";
+} from "../region/region.js";
+import type { DirectoryConsumer } from "../spine/consumers.js";
+import type { OpenApiDocument } from "./openapi.js";
 
 /** What `GET /_control/journal` answers: the entries asked for, and the journal's bounds. */
 export interface JournalPage extends JournalStats {

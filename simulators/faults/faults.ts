@@ -3,11 +3,11 @@
  * written as JSON, how it is checked, and which requests it hits. Applying a fault to HTTP traffic is
  * `faults-injection.ts`; this module knows nothing of sockets.
  */
-import { GPC_ERRORS } from "./gpconnect/errors.js";
-import { Random } from "./population/random.js";
-import { RegionError } from "./region-errors.js";
-import { PDS_ERRORS } from "./spine/pds-errors.js";
-import { SDS_ERRORS } from "./spine/sds-errors.js";
+import { GPC_ERRORS } from "../../gpconnect/error-codes.js";
+import { Random } from "../population/random.js";
+import { RegionError } from "../region/errors.js";
+import { PDS_ERRORS } from "../spine/pds-errors.js";
+import { SDS_ERRORS } from "../spine/sds-errors.js";
 
 /** Which kind of service a fault target is; it decides the error catalogue and the body shapes. */
 export type FaultService = "pds" | "sds" | "practice";

@@ -6,7 +6,7 @@
  */
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { FastifyInstance } from "fastify";
-import { RegionError } from "./region-errors.js";
+import { RegionError } from "./errors.js";
 
 interface ListenerBase {
   /** Names the service in error messages: "PDS", "SDS", "control", "practice A12345". */

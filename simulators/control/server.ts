@@ -6,12 +6,12 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { CONTROL_OPENAPI, type HttpMethodName } from "./control-openapi.js";
-import type { Fault } from "./faults.js";
-import type { JournalFilter, JournalTargetKind } from "./journal.js";
-import { TRAITS, type Trait } from "./population/types.js";
-import type { ClinicalAreaParameter, Region } from "./region.js";
-import { RegionError } from "./region-errors.js";
+import type { Fault } from "../faults/faults.js";
+import type { JournalFilter, JournalTargetKind } from "../journal/journal.js";
+import { TRAITS, type Trait } from "../population/types.js";
+import { RegionError } from "../region/errors.js";
+import type { ClinicalAreaParameter, Region } from "../region/region.js";
+import { CONTROL_OPENAPI, type HttpMethodName } from "./openapi.js";
 
 export const CONTROL_BASE_PATH = "/_control";
 export const OPENAPI_PATH = `${CONTROL_BASE_PATH}/openapi.json`;

@@ -3,9 +3,10 @@
  * typed object, and kept honest by a test: every route the control server registers is described here,
  * and every path here is registered.
  */
-import { MAX_FAULT_DELAY_MS } from "./faults.js";
-import { TRAITS } from "./population/types.js";
-import { CLINICAL_AREA_PARAMETERS } from "./practices/structured-parameters.js";
+
+import { CLINICAL_AREA_PARAMETERS } from "../../gpconnect/parameters.js";
+import { MAX_FAULT_DELAY_MS } from "../faults/faults.js";
+import { TRAITS } from "../population/types.js";
 
 export interface SchemaObject {
   readonly type?: "object" | "array" | "string" | "integer" | "number" | "boolean";

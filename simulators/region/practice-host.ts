@@ -11,11 +11,11 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyPluginCallback } from "fastify";
-import { operationOutcome } from "./gpconnect/errors.js";
-import { FHIR_JSON } from "./gpconnect/identifiers.js";
-import { type Journal, recordUnroutedRequest } from "./journal.js";
-import type { Practice } from "./population/types.js";
-import { PRACTICE_BODY_LIMIT_BYTES } from "./practices/practice-app.js";
+import { FHIR_JSON } from "../../gpconnect/identifiers.js";
+import { operationOutcome } from "../../gpconnect/outcomes.js";
+import { type Journal, recordUnroutedRequest } from "../journal/journal.js";
+import type { Practice } from "../population/types.js";
+import { PRACTICE_BODY_LIMIT_BYTES } from "../practices/practice-app.js";
 
 /**
  * Registers one practice's provider (and anything else per practice, such as its faults) into its context.
