@@ -5,320 +5,139 @@
  * share one fastify app (see PracticeHost), as booting an app per practice dominated start-up.
  */
 import type { FastifyInstance } from "fastify";
-import {
-  CLINICAL_AREA_PARAMETERS,
-  type ClinicalAreaParameter,
-  isClinicalAreaParameter,
-} from "../../gpconnect/parameters.js";
+import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 import { buildControlApp, CONTROL_BASE_PATH, OPENAPI_PATH } from "../control/server.js";
 import { type Fault, type FaultService, LogNormalDelay, parseFault } from "../faults/faults.js";
 import { FaultInjector } from "../faults/injection.js";
-import { Journal } from "../journal/journal.js";
-import { NhsNumberAllocator } from "../population/nhs-number.js";
-import { createPopulation } from "../population/population.js";
-import {
-  type ClinicalSystem,
-  type Population,
-  type Practice,
-  type SyntheticPatient,
-  TRAITS,
-  type Trait,
-} from "../population/types.js";
+import type { Journal } from "../journal/journal.js";
+import type { ClinicalSystem, Population, Practice, SyntheticPatient, Trait } from "../population/types.js";
 import { flavourOf } from "../practices/index.js";
 import { registerPractice } from "../practices/practice-app.js";
 import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "../spine/consumers.js";
 import { buildPdsApp, PDS_BASE_PATH } from "../spine/pds.js";
 import { buildSdsApp, SDS_BASE_PATH } from "../spine/sds.js";
+import {
+  checkedAreas,
+  checkedBasePort,
+  checkedConsumer,
+  checkedOdsCodes,
+  checkedPracticeCreation,
+  checkedSystem,
+  checkedTraits,
+  createCheckedPopulation,
+  createJournal,
+  FIRST_PRACTICE_OFFSET,
+  MAX_PORT,
+} from "./checks.js";
 import { RegionError } from "./errors.js";
 import { ServiceListener } from "./listener.js";
 import { PracticeHost } from "./practice-host.js";
+import { PracticeSettings } from "./practice-settings.js";
+import type {
+  ConsumerCreation,
+  FaultTarget,
+  PatientInfo,
+  PracticeCreation,
+  PracticeInfo,
+  Region,
+  RegionInfo,
+  RegionOptions,
+} from "./types.js";
+import { UnknownNhsNumbers } from "./unknown-numbers.js";
 
-export interface RegionOptions {
-  seed?: number;
-  referenceDate?: string;
-  /** Where every listener binds; default 127.0.0.1. */
-  host?: string;
-  /** Base port P: control P, PDS P+1, SDS P+2, practices P+3, P+4, ... in order. 0 (default) = ephemeral. */
-  port?: number;
-  practices?: number;
-  patientsPerPractice?: number;
-  emisShare?: number;
-  /** When set, the control API serves any caller presenting `Authorization: Bearer <token>`, and no one else. */
-  controlToken?: string;
-  /** Most journal entries held at once (oldest dropped first). Default 10,000. */
-  journalCapacity?: number;
-  /**
-   * Delay every practice answer as the real supplier system would (each flavour's log-normal latency
-   * profile, seeded from the region's seed). Off by default, so runs stay fast.
-   */
-  realisticLatency?: boolean;
-}
-
-export interface PracticeInfo {
-  ods: string;
-  name: string;
-  system: ClinicalSystem;
-  asid: string;
-  endpoint: string;
-}
-
-export interface PatientInfo {
-  nhsNumber: string;
-  ods: string;
-  system: ClinicalSystem;
-  traits: Trait[];
-  name: string;
-}
-
-export interface RegionInfo {
-  seed: number;
-  /** The synthetic records' today (YYYY-MM-DD): nothing is dated after it. */
-  referenceDate: string;
-  pds: string;
-  sds: string;
-  control: string;
-  /** The control API's OpenAPI 3 description. */
-  openapi: string;
-  /** The harness's own consumer organisation, as SDS knows it. */
-  consumer: { ods: string; asid: string };
-  /** Every consumer organisation SDS knows: the harness, the reference gateway, and any added. */
-  consumers: DirectoryConsumer[];
-  practices: PracticeInfo[];
-  patients: PatientInfo[];
-}
-
-/** "pds", "sds", or the ODS code of a practice in the region. */
-export type FaultTarget = "pds" | "sds" | (string & {});
-export { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../gpconnect/parameters.js";
-export type { Fault } from "../faults/faults.js";
-
-export interface PracticeCreation {
-  /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
-  sharingEnabled?: boolean;
-}
-
-export interface ConsumerCreation {
-  ods: string;
-  asid: string;
-  name?: string;
-}
-
-export interface Region {
-  info(): RegionInfo;
-  readonly population: Population;
-  readonly journal: Journal;
-  addPractice(system: ClinicalSystem, options?: PracticeCreation): Promise<PracticeInfo>;
-  addPatient(ods: string, traits: readonly Trait[]): PatientInfo;
-  /** Registers a consumer organisation (ODS code and ASID) in SDS, as an accredited system. */
-  addConsumer(consumer: ConsumerCreation): DirectoryConsumer;
-  /**
-   * Sets (a fault) or clears (null) the fault of a target. The fault is checked first (RegionError
-   * INVALID_FAULT naming the field); setting replaces the target's previous fault.
-   */
-  setFault(target: FaultTarget, fault: Fault | null): Promise<void>;
-  /** The faults set now, by target. */
-  faults(): Record<string, Fault>;
-  /** Clears every fault: offline services listen again, held requests are released. */
-  clearFaults(): Promise<void>;
-  /**
-   * Switches clinical areas off at one practice (GP Connect 1.6 "Configuration for supported clinical
-   * areas"), replacing the practice's previous setting; an empty list switches them all back on. From the
-   * next request, an area switched off is left out of the record and named in a not-supported warning.
-   * There is no region-wide switch: switching an area off "for all sites" is this call for each practice,
-   * so scenarios running side by side in their own practices do not disturb one another. Answers the
-   * areas now off, in CLINICAL_AREA_PARAMETERS order. RegionError UNKNOWN_PRACTICE for an unknown ODS
-   * code, INVALID_REQUEST for anything that is not an array of the area parameters' names.
-   */
-  setDisabledAreas(ods: string, areas: readonly ClinicalAreaParameter[]): ClinicalAreaParameter[];
-  /** The clinical areas switched off at a practice, in CLINICAL_AREA_PARAMETERS order (UNKNOWN_PRACTICE). */
-  disabledAreas(ods: string): ClinicalAreaParameter[];
-  /**
-   * Names the consumer organisations (ODS codes) a practice has no data-sharing agreement with, replacing
-   * the practice's previous setting; an empty list gives every organisation an agreement again (the
-   * default). From the next request, a record request whose JWT requesting_organization is one of them is
-   * answered 403 NO_ORGANISATION_CONSENT (GP Connect's answer when a provider's local consent rules
-   * refuse), before the practice looks at the patient. Behind a gateway, that organisation is the gateway's own consumer. Answers the
-   * organisations now without an agreement, sorted. RegionError UNKNOWN_PRACTICE for an unknown ODS code,
-   * INVALID_REQUEST for anything that is not an array of ODS codes (3 to 10 capital letters and digits).
-   */
-  setOrganisationsWithoutAgreement(ods: string, consumerOdsCodes: readonly string[]): string[];
-  /** The consumer organisations a practice has no data-sharing agreement with, sorted (UNKNOWN_PRACTICE). */
-  organisationsWithoutAgreement(ods: string): string[];
-  /** A valid 999-range NHS number that no patient of the region has (for "unknown patient" scenarios). */
-  unknownNhsNumber(): string;
-  close(): Promise<void>;
-}
+export type {
+  ConsumerCreation,
+  FaultTarget,
+  PatientInfo,
+  PracticeCreation,
+  PracticeInfo,
+  Region,
+  RegionInfo,
+  RegionOptions,
+} from "./types.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 const CONTROL_OFFSET = 0;
 const PDS_OFFSET = 1;
 const SDS_OFFSET = 2;
-const FIRST_PRACTICE_OFFSET = 3;
-const MAX_PORT = 65_535;
 /** Random stream of the realistic-latency delays, apart from every stream the population draws. */
 const LATENCY_STREAM = 0x1a7;
-const ODS_CODE = /^[A-Z0-9]{3,10}$/;
-const ASID = /^\d{12}$/;
 
 /** The path of a practice's GP Connect Access Record Structured endpoint on its own listener. */
 export function practiceEndpointPath(ods: string): string {
   return `/${ods}/STU3/1/gpconnect/structured/fhir`;
 }
 
+/** Starts a region: every listener bound (or none, and the first failure thrown). */
 export async function startRegion(options: RegionOptions = {}): Promise<Region> {
-  const host = options.host ?? DEFAULT_HOST;
-  const basePort = checkedBasePort(options.port);
-  const population = createCheckedPopulation(options);
-  const journal = createJournal(options.journalCapacity);
-  const injector = new FaultInjector();
-  const consumers: DirectoryConsumer[] = [...KNOWN_CONSUMERS];
-  const practiceListeners = new Map<string, ServiceListener>();
+  const region = new SimulatedRegion(options);
+  await region.start();
+  return region;
+}
+
+class SimulatedRegion implements Region {
+  readonly population: Population;
+  readonly journal: Journal;
+  private readonly host: string;
+  private readonly basePort: number;
+  private readonly injector = new FaultInjector();
+  private readonly consumers: DirectoryConsumer[] = [...KNOWN_CONSUMERS];
+  private readonly practiceListeners = new Map<string, ServiceListener>();
   /** The app of the region's first practices, then one per practice added at run time (a ready app takes no routes). */
-  const practiceHosts: PracticeHost[] = [];
-  const unknownNumbers = new UnknownNhsNumbers(population);
-  /** Each practice's disabled areas; a new set on every change (the practice keys its cached answers by it). */
-  const disabledAreasByPractice = new Map<string, ReadonlySet<ClinicalAreaParameter>>();
-  const noDisabledAreas: ReadonlySet<ClinicalAreaParameter> = new Set();
-  /** Each practice's consumer organisations without a data-sharing agreement, read by the practice per request. */
-  const withoutAgreementByPractice = new Map<string, ReadonlySet<string>>();
-  const everyOrganisationAgreed: ReadonlySet<string> = new Set();
-  let closed = false;
+  private readonly practiceHosts: PracticeHost[] = [];
+  private readonly unknownNumbers: UnknownNhsNumbers;
+  private readonly settings = new PracticeSettings();
+  private readonly pds: ServiceListener;
+  private readonly sds: ServiceListener;
+  private readonly control: ServiceListener;
+  private closed = false;
 
-  /** Fixed ports follow the practice's position in the region; ephemeral ones stay 0 until bound. */
-  const portFor = (offset: number): number => {
-    if (basePort === 0) return 0;
-    const port = basePort + offset;
-    if (port > MAX_PORT) {
-      throw new RegionError(
-        "INVALID_OPTIONS",
-        `base port ${basePort} leaves no port for listener ${offset} (> ${MAX_PORT})`,
-      );
-    }
-    return port;
-  };
-
-  const practiceEndpoint = (ods: string): string | undefined => {
-    const listener = practiceListeners.get(ods);
-    return listener === undefined || listener.port === 0
-      ? undefined
-      : `${listener.origin}${practiceEndpointPath(ods)}`;
-  };
-
-  /** Registers a practice's provider and its faults; the realistic-latency stream is the practice's own. */
-  const registerPracticeWithFaults = (context: FastifyInstance, practice: Practice): void => {
-    const profile = flavourOf(practice.system).latency;
-    // One stream per practice, registered once and kept across offline/online, so a seed replays the same delays.
-    const latency = options.realisticLatency
-      ? new LogNormalDelay(profile.medianMs, profile.p95Ms, population.seed, practice.ordinal, LATENCY_STREAM)
-      : undefined;
-    registerPractice(context, {
-      practice,
-      population,
-      journal,
-      endpointPath: practiceEndpointPath(practice.ods),
-      notFoundRoute: true,
-      disabledAreas: () => disabledAreasByPractice.get(practice.ods) ?? noDisabledAreas,
-      organisationsWithoutAgreement: () =>
-        withoutAgreementByPractice.get(practice.ods) ?? everyOrganisationAgreed,
+  constructor(private readonly options: RegionOptions) {
+    this.host = options.host ?? DEFAULT_HOST;
+    this.basePort = checkedBasePort(options.port);
+    this.population = createCheckedPopulation(options);
+    this.journal = createJournal(options.journalCapacity);
+    this.unknownNumbers = new UnknownNhsNumbers(this.population);
+    this.pds = this.listener("PDS", PDS_OFFSET, () => {
+      const app = buildPdsApp({ population: this.population, journal: this.journal });
+      this.injector.install(app, { target: "pds", service: "pds" });
+      return app;
     });
-    injector.install(context, {
-      target: practice.ods,
-      service: "practice",
-      ...(latency === undefined ? {} : { latency }),
-    });
-  };
-
-  /** Serves these practices from one new app, each on a listener of its own (not started yet). */
-  const hostPractices = async (practices: readonly Practice[]): Promise<ServiceListener[]> => {
-    const practiceHost = await PracticeHost.start(practices, registerPracticeWithFaults, { journal });
-    practiceHosts.push(practiceHost);
-    return practices.map((practice) => {
-      const listener = new ServiceListener({
-        name: `practice ${practice.ods}`,
-        host,
-        port: portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
-        handler: practiceHost.handlerFor(practice.ods),
-        settingsFrom: practiceHost.server,
+    this.sds = this.listener("SDS", SDS_OFFSET, () => {
+      const app = buildSdsApp({
+        population: this.population,
+        journal: this.journal,
+        consumers: () => this.consumers,
+        practiceEndpoint: (ods) => this.practiceEndpoint(ods),
       });
-      practiceListeners.set(practice.ods, listener);
-      return listener;
+      this.injector.install(app, { target: "sds", service: "sds" });
+      return app;
     });
-  };
-
-  /** Stops every listener, then the practices' apps. */
-  const stopAll = async (): Promise<void> => {
-    await Promise.allSettled(allListeners().map((listener) => listener.stop()));
-    await Promise.allSettled(practiceHosts.map((practiceHost) => practiceHost.close()));
-  };
-
-  const pds = new ServiceListener({
-    name: "PDS",
-    host,
-    port: portFor(PDS_OFFSET),
-    build: () => {
-      const app = buildPdsApp({ population, journal });
-      injector.install(app, { target: "pds", service: "pds" });
-      return app;
-    },
-  });
-  const sds = new ServiceListener({
-    name: "SDS",
-    host,
-    port: portFor(SDS_OFFSET),
-    build: () => {
-      const app = buildSdsApp({ population, journal, consumers: () => consumers, practiceEndpoint });
-      injector.install(app, { target: "sds", service: "sds" });
-      return app;
-    },
-  });
-  const control = new ServiceListener({
-    name: "control",
-    host,
-    port: portFor(CONTROL_OFFSET),
-    build: () =>
+    this.control = this.listener("control", CONTROL_OFFSET, () =>
       buildControlApp({
-        region,
+        region: this,
         ...(options.controlToken === undefined ? {} : { token: options.controlToken }),
       }),
-  });
+    );
+  }
 
-  const allListeners = (): ServiceListener[] => [control, pds, sds, ...practiceListeners.values()];
-
-  const practiceInfo = (practice: Practice): PracticeInfo => ({
-    ods: practice.ods,
-    name: practice.name,
-    system: practice.system,
-    asid: practice.asid,
-    endpoint: practiceEndpoint(practice.ods) ?? "",
-  });
-
-  const knownPractice = (ods: string): string => {
-    if (typeof ods !== "string" || population.practice(ods) === undefined) {
-      throw new RegionError(
-        "UNKNOWN_PRACTICE",
-        `no practice with ODS code ${JSON.stringify(ods)} in the region`,
-      );
+  /** Listens everywhere at once; if any port fails, nothing is left running and the first failure is thrown. */
+  async start(): Promise<void> {
+    // Drawn now, so the sample's added patients get the same NHS numbers whatever the control calls' order.
+    this.population.samplePatients();
+    await this.hostPractices(this.population.practices());
+    const started = await Promise.allSettled(this.allListeners().map((listener) => listener.start()));
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failure !== undefined) {
+      this.closed = true;
+      await this.stopAll();
+      throw failure.reason;
     }
-    return ods;
-  };
+  }
 
-  const disabledAreasAt = (ods: string): ClinicalAreaParameter[] => {
-    const disabled = disabledAreasByPractice.get(knownPractice(ods)) ?? noDisabledAreas;
-    return CLINICAL_AREA_PARAMETERS.filter((area) => disabled.has(area));
-  };
-
-  const organisationsWithoutAgreementAt = (ods: string): string[] =>
-    [...(withoutAgreementByPractice.get(knownPractice(ods)) ?? everyOrganisationAgreed)].sort();
-
-  const assertOpen = (): void => {
-    if (closed) throw new RegionError("REGION_CLOSED", "the region is closed");
-  };
-
-  const region: Region = {
-    population,
-    journal,
-
-    info: () => ({
+  info(): RegionInfo {
+    const { pds, sds, control, population } = this;
+    return {
       seed: population.seed,
       referenceDate: population.referenceDate,
       pds: `${pds.origin}${PDS_BASE_PATH}`,
@@ -326,136 +145,220 @@ export async function startRegion(options: RegionOptions = {}): Promise<Region> 
       control: `${control.origin}${CONTROL_BASE_PATH}`,
       openapi: `${control.origin}${OPENAPI_PATH}`,
       consumer: { ods: HARNESS_CONSUMER.ods, asid: HARNESS_CONSUMER.asid },
-      consumers: consumers.map((c) => ({ ...c })),
-      practices: population.practices().map(practiceInfo),
+      consumers: this.consumers.map((c) => ({ ...c })),
+      practices: population.practices().map((practice) => this.practiceInfo(practice)),
       patients: population.samplePatients().map(patientInfo(population)),
-    }),
-
-    async addPractice(system, creation = {}) {
-      assertOpen();
-      if (system !== "emis" && system !== "tpp") {
-        throw new RegionError(
-          "INVALID_REQUEST",
-          `system must be "emis" or "tpp", got ${JSON.stringify(system)}`,
-        );
-      }
-      const sharingEnabled = creation.sharingEnabled;
-      if (sharingEnabled !== undefined && typeof sharingEnabled !== "boolean") {
-        throw new RegionError(
-          "INVALID_REQUEST",
-          `sharingEnabled must be true or false, got ${JSON.stringify(sharingEnabled)}`,
-        );
-      }
-      const practice = population.addPractice(system, sharingEnabled === undefined ? {} : { sharingEnabled });
-      const [listener] = await hostPractices([practice]);
-      // Closed while its app booted: the region's ports are all closed, and this one must not open.
-      assertOpen();
-      await listener?.start();
-      return practiceInfo(practice);
-    },
-
-    addPatient(ods, traits) {
-      assertOpen();
-      if (population.practice(ods) === undefined) {
-        throw new RegionError("UNKNOWN_PRACTICE", `no practice with ODS code "${ods}" in the region`);
-      }
-      for (const trait of traits) {
-        if (!(TRAITS as readonly string[]).includes(trait)) {
-          throw new RegionError(
-            "INVALID_REQUEST",
-            `unknown trait ${JSON.stringify(trait)}; known traits: ${TRAITS.join(", ")}`,
-          );
-        }
-      }
-      return patientInfo(population)(population.addPatient(ods, traits));
-    },
-
-    addConsumer(creation) {
-      assertOpen();
-      const consumer = checkedConsumer(creation);
-      const same = consumers.find((c) => c.asid === consumer.asid);
-      if (same !== undefined) {
-        if (same.ods === consumer.ods) return { ...same };
-        throw new RegionError(
-          "CONSUMER_CONFLICT",
-          `ASID ${consumer.asid} is already registered for ${same.ods}; an ASID names one system`,
-        );
-      }
-      consumers.push(consumer);
-      return { ...consumer };
-    },
-
-    async setFault(target, fault) {
-      assertOpen();
-      const listener = target === "pds" ? pds : target === "sds" ? sds : practiceListeners.get(target);
-      if (listener === undefined) {
-        throw new RegionError(
-          "UNKNOWN_FAULT_TARGET",
-          `no fault target ${JSON.stringify(target)}: expected "pds", "sds" or the ODS code of a practice in the region`,
-        );
-      }
-      if (fault === null) {
-        injector.clear(target);
-        return listener.start();
-      }
-      const service: FaultService = target === "pds" ? "pds" : target === "sds" ? "sds" : "practice";
-      const checked = parseFault(fault, service);
-      injector.set(target, checked);
-      return checked.kind === "offline" ? listener.stop() : listener.start();
-    },
-
-    faults: () => injector.all(),
-
-    async clearFaults() {
-      assertOpen();
-      injector.close();
-      await Promise.all(allListeners().map((listener) => listener.start()));
-    },
-
-    setDisabledAreas(ods, areas) {
-      assertOpen();
-      knownPractice(ods);
-      const checked = checkedAreas(areas);
-      if (checked.length === 0) disabledAreasByPractice.delete(ods);
-      else disabledAreasByPractice.set(ods, new Set(checked));
-      return disabledAreasAt(ods);
-    },
-
-    disabledAreas: (ods) => disabledAreasAt(ods),
-
-    setOrganisationsWithoutAgreement(ods, consumerOdsCodes) {
-      assertOpen();
-      knownPractice(ods);
-      const checked = checkedOdsCodes(consumerOdsCodes);
-      if (checked.length === 0) withoutAgreementByPractice.delete(ods);
-      else withoutAgreementByPractice.set(ods, new Set(checked));
-      return organisationsWithoutAgreementAt(ods);
-    },
-
-    organisationsWithoutAgreement: (ods) => organisationsWithoutAgreementAt(ods),
-
-    unknownNhsNumber: () => unknownNumbers.next(),
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      injector.close();
-      await stopAll();
-    },
-  };
-
-  // Drawn now, so the sample's added patients get the same NHS numbers whatever the control calls' order.
-  population.samplePatients();
-  await hostPractices(population.practices());
-  // Listen everywhere at once; if any port fails, nothing is left running and the first failure is reported.
-  const started = await Promise.allSettled(allListeners().map((listener) => listener.start()));
-  const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (failure !== undefined) {
-    closed = true;
-    await stopAll();
-    throw failure.reason;
+    };
   }
-  return region;
+
+  async addPractice(system: ClinicalSystem, creation: PracticeCreation = {}): Promise<PracticeInfo> {
+    this.assertOpen();
+    const practice = this.population.addPractice(checkedSystem(system), checkedPracticeCreation(creation));
+    const [listener] = await this.hostPractices([practice]);
+    // Closed while its app booted: the region's ports are all closed, and this one must not open.
+    this.assertOpen();
+    await listener?.start();
+    return this.practiceInfo(practice);
+  }
+
+  addPatient(ods: string, traits: readonly Trait[]): PatientInfo {
+    this.assertOpen();
+    if (this.population.practice(ods) === undefined) {
+      throw new RegionError("UNKNOWN_PRACTICE", `no practice with ODS code "${ods}" in the region`);
+    }
+    return patientInfo(this.population)(this.population.addPatient(ods, checkedTraits(traits)));
+  }
+
+  addConsumer(creation: ConsumerCreation): DirectoryConsumer {
+    this.assertOpen();
+    const consumer = checkedConsumer(creation);
+    const same = this.consumers.find((c) => c.asid === consumer.asid);
+    if (same !== undefined) {
+      if (same.ods === consumer.ods) return { ...same };
+      throw new RegionError(
+        "CONSUMER_CONFLICT",
+        `ASID ${consumer.asid} is already registered for ${same.ods}; an ASID names one system`,
+      );
+    }
+    this.consumers.push(consumer);
+    return { ...consumer };
+  }
+
+  async setFault(target: FaultTarget, fault: Fault | null): Promise<void> {
+    this.assertOpen();
+    const listener = this.faultListener(target);
+    if (fault === null) {
+      this.injector.clear(target);
+      return listener.start();
+    }
+    const service: FaultService = target === "pds" ? "pds" : target === "sds" ? "sds" : "practice";
+    const checked = parseFault(fault, service);
+    this.injector.set(target, checked);
+    return checked.kind === "offline" ? listener.stop() : listener.start();
+  }
+
+  faults(): Record<string, Fault> {
+    return this.injector.all();
+  }
+
+  async clearFaults(): Promise<void> {
+    this.assertOpen();
+    this.injector.close();
+    await Promise.all(this.allListeners().map((listener) => listener.start()));
+  }
+
+  setDisabledAreas(ods: string, areas: readonly ClinicalAreaParameter[]): ClinicalAreaParameter[] {
+    this.assertOpen();
+    this.knownPractice(ods);
+    this.settings.setDisabledAreas(ods, checkedAreas(areas));
+    return this.settings.disabledAreaList(ods);
+  }
+
+  disabledAreas(ods: string): ClinicalAreaParameter[] {
+    return this.settings.disabledAreaList(this.knownPractice(ods));
+  }
+
+  setOrganisationsWithoutAgreement(ods: string, consumerOdsCodes: readonly string[]): string[] {
+    this.assertOpen();
+    this.knownPractice(ods);
+    this.settings.setOrganisationsWithoutAgreement(ods, checkedOdsCodes(consumerOdsCodes));
+    return this.organisationsWithoutAgreement(ods);
+  }
+
+  organisationsWithoutAgreement(ods: string): string[] {
+    return [...this.settings.organisationsWithoutAgreement(this.knownPractice(ods))].sort();
+  }
+
+  unknownNhsNumber(): string {
+    return this.unknownNumbers.next();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.injector.close();
+    await this.stopAll();
+  }
+
+  /** Fixed ports follow the listener's position in the region; ephemeral ones stay 0 until bound. */
+  private portFor(offset: number): number {
+    if (this.basePort === 0) return 0;
+    const port = this.basePort + offset;
+    if (port > MAX_PORT) {
+      throw new RegionError(
+        "INVALID_OPTIONS",
+        `base port ${this.basePort} leaves no port for listener ${offset} (> ${MAX_PORT})`,
+      );
+    }
+    return port;
+  }
+
+  private listener(name: string, offset: number, build: () => FastifyInstance): ServiceListener {
+    return new ServiceListener({ name, host: this.host, port: this.portFor(offset), build });
+  }
+
+  private practiceEndpoint(ods: string): string | undefined {
+    const listener = this.practiceListeners.get(ods);
+    return listener === undefined || listener.port === 0
+      ? undefined
+      : `${listener.origin}${practiceEndpointPath(ods)}`;
+  }
+
+  /** Registers a practice's provider and its faults; the realistic-latency stream is the practice's own. */
+  private registerPracticeWithFaults(context: FastifyInstance, practice: Practice): void {
+    const profile = flavourOf(practice.system).latency;
+    // One stream per practice, registered once and kept across offline/online, so a seed replays the same delays.
+    const latency = this.options.realisticLatency
+      ? new LogNormalDelay(
+          profile.medianMs,
+          profile.p95Ms,
+          this.population.seed,
+          practice.ordinal,
+          LATENCY_STREAM,
+        )
+      : undefined;
+    registerPractice(context, {
+      practice,
+      population: this.population,
+      journal: this.journal,
+      endpointPath: practiceEndpointPath(practice.ods),
+      notFoundRoute: true,
+      disabledAreas: () => this.settings.disabledAreas(practice.ods),
+      organisationsWithoutAgreement: () => this.settings.organisationsWithoutAgreement(practice.ods),
+    });
+    this.injector.install(context, {
+      target: practice.ods,
+      service: "practice",
+      ...(latency === undefined ? {} : { latency }),
+    });
+  }
+
+  /** Serves these practices from one new app, each on a listener of its own (not started yet). */
+  private async hostPractices(practices: readonly Practice[]): Promise<ServiceListener[]> {
+    const practiceHost = await PracticeHost.start(
+      practices,
+      (context, practice) => this.registerPracticeWithFaults(context, practice),
+      { journal: this.journal },
+    );
+    this.practiceHosts.push(practiceHost);
+    return practices.map((practice) => {
+      const listener = new ServiceListener({
+        name: `practice ${practice.ods}`,
+        host: this.host,
+        port: this.portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
+        handler: practiceHost.handlerFor(practice.ods),
+        settingsFrom: practiceHost.server,
+      });
+      this.practiceListeners.set(practice.ods, listener);
+      return listener;
+    });
+  }
+
+  private faultListener(target: FaultTarget): ServiceListener {
+    const listener =
+      target === "pds" ? this.pds : target === "sds" ? this.sds : this.practiceListeners.get(target);
+    if (listener === undefined) {
+      throw new RegionError(
+        "UNKNOWN_FAULT_TARGET",
+        `no fault target ${JSON.stringify(target)}: expected "pds", "sds" or the ODS code of a practice in the region`,
+      );
+    }
+    return listener;
+  }
+
+  private allListeners(): ServiceListener[] {
+    return [this.control, this.pds, this.sds, ...this.practiceListeners.values()];
+  }
+
+  /** Stops every listener, then the practices' apps. */
+  private async stopAll(): Promise<void> {
+    await Promise.allSettled(this.allListeners().map((listener) => listener.stop()));
+    await Promise.allSettled(this.practiceHosts.map((practiceHost) => practiceHost.close()));
+  }
+
+  private practiceInfo(practice: Practice): PracticeInfo {
+    return {
+      ods: practice.ods,
+      name: practice.name,
+      system: practice.system,
+      asid: practice.asid,
+      endpoint: this.practiceEndpoint(practice.ods) ?? "",
+    };
+  }
+
+  private knownPractice(ods: string): string {
+    if (typeof ods !== "string" || this.population.practice(ods) === undefined) {
+      throw new RegionError(
+        "UNKNOWN_PRACTICE",
+        `no practice with ODS code ${JSON.stringify(ods)} in the region`,
+      );
+    }
+    return ods;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RegionError("REGION_CLOSED", "the region is closed");
+  }
 }
 
 function patientInfo(population: Population): (patient: SyntheticPatient) => PatientInfo {
@@ -466,119 +369,4 @@ function patientInfo(population: Population): (patient: SyntheticPatient) => Pat
     traits: [...patient.traits],
     name: [...patient.name.given, patient.name.family].join(" "),
   });
-}
-
-function createJournal(capacity: number | undefined): Journal {
-  try {
-    return new Journal(capacity);
-  } catch (error) {
-    throw new RegionError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
-  }
-}
-
-function checkedAreas(areas: unknown): ClinicalAreaParameter[] {
-  if (!Array.isArray(areas)) {
-    throw new RegionError(
-      "INVALID_REQUEST",
-      `"areas" must be an array of clinical area parameters, got ${JSON.stringify(areas) ?? "nothing"}`,
-    );
-  }
-  for (const area of areas) {
-    if (!isClinicalAreaParameter(area)) {
-      throw new RegionError(
-        "INVALID_REQUEST",
-        `"areas" holds an unknown clinical area ${JSON.stringify(area) ?? "undefined"}; the areas are: ${CLINICAL_AREA_PARAMETERS.join(", ")}`,
-      );
-    }
-  }
-  return areas;
-}
-
-function checkedOdsCodes(codes: unknown): string[] {
-  if (!Array.isArray(codes)) {
-    throw new RegionError(
-      "INVALID_REQUEST",
-      `"withoutAgreement" must be an array of ODS codes, got ${JSON.stringify(codes) ?? "nothing"}`,
-    );
-  }
-  for (const code of codes) {
-    if (typeof code !== "string" || !ODS_CODE.test(code)) {
-      throw new RegionError(
-        "INVALID_REQUEST",
-        `"withoutAgreement" holds ${JSON.stringify(code) ?? "undefined"}, which is not an ODS code (3 to 10 capital letters and digits)`,
-      );
-    }
-  }
-  return codes;
-}
-
-function checkedConsumer(creation: ConsumerCreation): DirectoryConsumer {
-  const { ods, asid, name } = (creation ?? {}) as Partial<ConsumerCreation>;
-  if (typeof ods !== "string" || !ODS_CODE.test(ods)) {
-    throw new RegionError(
-      "INVALID_REQUEST",
-      `"ods" must be an ODS code (3 to 10 capital letters and digits), got ${JSON.stringify(ods) ?? "nothing"}`,
-    );
-  }
-  if (typeof asid !== "string" || !ASID.test(asid)) {
-    throw new RegionError(
-      "INVALID_REQUEST",
-      `"asid" must be an ASID of 12 digits, got ${JSON.stringify(asid) ?? "nothing"}`,
-    );
-  }
-  if (name !== undefined && (typeof name !== "string" || name.length > 200)) {
-    throw new RegionError("INVALID_REQUEST", `"name" must be a string of at most 200 characters`);
-  }
-  return { ods, asid, name: name ?? `consumer ${ods}` };
-}
-
-function checkedBasePort(port: number | undefined): number {
-  const base = port ?? 0;
-  if (!Number.isInteger(base) || base < 0 || base > MAX_PORT - FIRST_PRACTICE_OFFSET) {
-    throw new RegionError(
-      "INVALID_OPTIONS",
-      `port must be 0 (ephemeral) or a base port from 1 to ${MAX_PORT - FIRST_PRACTICE_OFFSET}, got ${port}`,
-    );
-  }
-  return base;
-}
-
-function createCheckedPopulation(options: RegionOptions): Population {
-  try {
-    return createPopulation({
-      seed: options.seed ?? 1,
-      ...(options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate }),
-      ...(options.practices === undefined ? {} : { practices: options.practices }),
-      ...(options.patientsPerPractice === undefined
-        ? {}
-        : { patientsPerPractice: options.patientsPerPractice }),
-      ...(options.emisShare === undefined ? {} : { emisShare: options.emisShare }),
-    });
-  } catch (error) {
-    throw new RegionError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
-  }
-}
-
-/**
- * Hands out numbers from the middle of the seed's serial space, far from both the generated lists (from the
- * bottom) and added patients (from the top), and checks each against the population anyway.
- */
-class UnknownNhsNumbers {
-  private readonly allocator: NhsNumberAllocator;
-  private nextSerial: number;
-
-  constructor(private readonly population: Population) {
-    this.allocator = new NhsNumberAllocator(population.seed);
-    this.nextSerial = Math.floor(this.allocator.capacity / 2);
-  }
-
-  next(): string {
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      const serial = this.nextSerial;
-      this.nextSerial = (this.nextSerial + 1) % this.allocator.capacity;
-      const nhsNumber = this.allocator.numberForSerial(serial);
-      if (this.population.findByNhsNumber(nhsNumber) === undefined) return nhsNumber;
-    }
-    throw new RegionError("INVALID_REQUEST", "no unused synthetic NHS number is left in the region");
-  }
 }

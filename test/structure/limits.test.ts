@@ -34,7 +34,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/practices/structured-bundle.ts",
   "simulators/practices/structured-bundle.ts#structuredRecordBundle",
   "simulators/practices/structured-parameters.ts#checkStructuredRecordParameters",
-  "simulators/region/region.ts#startRegion",
   "simulators/spine/sds.ts#buildSdsApp",
   "test/gateway.test.ts",
   "test/practice.test.ts",
