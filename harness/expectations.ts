@@ -1,12 +1,16 @@
 /**
  * Named expectations, as Inferno's assertions: each records a check with what was seen, and a failed one
- * stops the scenario. Scenario files call these and never look at HTTP plumbing themselves.
+ * stops the scenario. Scenario files call these and never look at HTTP plumbing themselves. What the gateway
+ * answered and what it sent south are read with the harness's own code (./oracle), never the simulators'.
  */
 
-import { NHS_NUMBER_SYSTEM, SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
-import type { ControlClient, JournalEntry } from "../simulators/index.js";
+import { SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
+import type { ControlClient, JournalEntry, JournalTargetKind } from "../simulators/index.js";
 import { type GatewayAnswer, HARNESS_CLINICIAN } from "./consumer.js";
-import { spineErrorCode } from "./oracle/operation-outcome.js";
+import { asBundle, listedMedications, namesPatient, outcomeExplanation } from "./oracle/bundle.js";
+import { readBearerToken } from "./oracle/gpconnect-jwt.js";
+import { codesUnderOtherSystems, spineErrorCode } from "./oracle/operation-outcome.js";
+import { nhsNumbersAskedFor, STRUCTURED_RECORD_OPERATION_PATH } from "./oracle/structured-request.js";
 import type { CheckResult } from "./run-result.js";
 import type { WorldPatient, WorldPractice } from "./world.js";
 
@@ -16,7 +20,6 @@ export class ExpectationFailure extends Error {}
 /** Thrown when a scenario cannot be checked (the result is `skip`, not `fail`). */
 export class ScenarioSkipped extends Error {}
 
-const STRUCTURED_RECORD_PATH = /\/Patient\/\$gpc\.getstructuredrecord$/i;
 const PRESCRIBING_AGENCY_URL =
   "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
 
@@ -27,6 +30,8 @@ export interface ExpectOptions {
    * answers first and fetches afterwards must still be caught.
    */
   readonly settleMs: number;
+  /** When the scenario began (ISO): south requests before it belong to other scenarios. */
+  readonly since: string;
 }
 
 export class Expect {
@@ -38,10 +43,7 @@ export class Expect {
   record(answer: GatewayAnswer, patient: WorldPatient): fhir.Bundle {
     this.status(answer, 200);
     const bundle = this.bundleOf(answer);
-    const patients = resources(bundle, "Patient") as fhir.Patient[];
-    const named = patients.some((p) =>
-      (p.identifier ?? []).some((id) => id.system === NHS_NUMBER_SYSTEM && id.value === patient.nhsNumber),
-    );
+    const named = namesPatient(bundle, patient.nhsNumber);
     this.check(
       "the record is the patient's",
       named,
@@ -72,12 +74,15 @@ export class Expect {
   error(answer: GatewayAnswer, status: number, code: string): void {
     this.status(answer, status);
     const seen = spineErrorCode(answer.body);
+    const misplaced = codesUnderOtherSystems(answer.body);
     this.check(
       `error code ${code}`,
       seen === code,
-      seen === undefined
-        ? "the answer carries no OperationOutcome with a Spine error code"
-        : `the error code is ${seen}`,
+      seen !== undefined
+        ? `the error code is ${seen}`
+        : misplaced.length > 0
+          ? `the answer carries no Spine error code (Spine-ErrorOrWarningCode-1), only ${misplaced.join("; ")}`
+          : "the answer carries no OperationOutcome with a Spine error code",
     );
   }
 
@@ -97,7 +102,7 @@ export class Expect {
       answer.status >= 500 && answer.status <= 599,
       `the gateway answered ${answer.status}${codeNote(answer)}`,
     );
-    const diagnostics = diagnosticsOf(answer.body);
+    const diagnostics = outcomeExplanation(answer.body);
     this.check(
       "an OperationOutcome that says what went wrong",
       diagnostics !== undefined && diagnostics.trim().length > 0,
@@ -109,21 +114,17 @@ export class Expect {
 
   /** A medication matching `name` is in the returned record; the MedicationStatement is returned. */
   medicationListed(bundle: fhir.Bundle, name: RegExp): fhir.MedicationStatement {
-    const medications = new Map<string, fhir.Medication>();
-    for (const m of resources(bundle, "Medication") as fhir.Medication[]) {
-      if (m.id) medications.set(`Medication/${m.id}`, m);
-    }
-    const statements = resources(bundle, "MedicationStatement") as fhir.MedicationStatement[];
-    const found = statements.find((s) => name.test(medicationName(s, medications)));
-    const names = statements.map((s) => medicationName(s, medications)).filter((n) => n !== "");
+    const listed = listedMedications(bundle);
+    const found = listed.find((medication) => name.test(medication.name));
+    const names = listed.map((medication) => medication.name).filter((n) => n !== "");
     this.check(
       `a medication matching ${name} is listed`,
       found !== undefined,
       found
-        ? `found "${medicationName(found, medications)}"`
+        ? `found "${found.name}"`
         : `medications listed: ${names.length === 0 ? "none" : names.join("; ")}`,
     );
-    return found!;
+    return found!.statement;
   }
 
   /** The medication carries the prescribing-agency extension: prescribed by another organisation. */
@@ -143,22 +144,24 @@ export class Expect {
   /** The practice was never asked for the patient's record. */
   async noRecordRequestTo(practice: WorldPractice, patient: WorldPatient): Promise<void> {
     await delay(this.options.settleMs);
-    const requests = (await this.journal({ target: "practice", ods: practice.ods })).filter(
-      (e) => e.method === "POST" && STRUCTURED_RECORD_PATH.test(e.path) && e.nhsNumber === patient.nhsNumber,
-    );
+    // The practice is the scenario's own: any record request reaching it is one too many, whoever it names.
+    const requests = await this.recordRequestsAt(practice);
+    const forPatient = requests.filter((e) => nhsNumbersAskedFor(e.body).includes(patient.nhsNumber));
+    const others = requests.length - forPatient.length;
     this.check(
       `no record request reached the practice (${practice.ods})`,
       requests.length === 0,
       requests.length === 0
         ? "the practice's journal holds no record request for the patient"
-        : `the practice received ${requests.length} record request${requests.length === 1 ? "" : "s"} for the patient`,
+        : `the practice received ${plural(forPatient.length, "record request")} for the patient` +
+            (others === 0 ? "" : ` and ${plural(others, "other record request")}`),
     );
   }
 
   /** The practice was asked for the patient's record (so the answer did come from it). */
   async recordRequestedFrom(practice: WorldPractice, patient: WorldPatient): Promise<JournalEntry> {
-    const requests = (await this.journal({ target: "practice", ods: practice.ods })).filter(
-      (e) => e.method === "POST" && STRUCTURED_RECORD_PATH.test(e.path) && e.nhsNumber === patient.nhsNumber,
+    const requests = (await this.recordRequestsAt(practice)).filter((e) =>
+      nhsNumbersAskedFor(e.body).includes(patient.nhsNumber),
     );
     this.check(
       `the record was requested from the practice (${practice.ods})`,
@@ -175,7 +178,8 @@ export class Expect {
    * JWT's requesting_practitioner), so the practice's audit trail shows a person, not just a gateway.
    */
   practitionerForwarded(practiceRequest: JournalEntry): void {
-    const practitioner = practiceRequest.jwtClaims?.requesting_practitioner as
+    const token = readBearerToken(practiceRequest.headers.authorization);
+    const practitioner = (token.ok ? token.claims.requesting_practitioner : undefined) as
       | { identifier?: Array<{ system?: string; value?: string }> }
       | undefined;
     const ids = Array.isArray(practitioner?.identifier) ? practitioner.identifier : [];
@@ -183,8 +187,8 @@ export class Expect {
     this.check(
       "the clinician's identity reached the practice",
       sdsUserId === HARNESS_CLINICIAN.sdsUserId,
-      practiceRequest.jwtClaims === undefined
-        ? "the practice's request carried no readable JWT"
+      !token.ok
+        ? `the practice's request carried no readable JWT: ${token.problem}`
         : practitioner === undefined
           ? "the practice's JWT has no requesting_practitioner"
           : `the practice's JWT names SDS user id ${sdsUserId ?? "none"} (the clinician is ${HARNESS_CLINICIAN.sdsUserId})`,
@@ -194,7 +198,8 @@ export class Expect {
   /** No request naming this NHS number reached PDS. */
   async noPdsLookup(nhsNumber: string): Promise<void> {
     await delay(this.options.settleMs);
-    const lookups = await this.journal({ target: "pds", nhsNumber });
+    // Every PDS request since the scenario began that names the number anywhere in its path or query.
+    const lookups = (await this.journal("pds")).filter((e) => mentions(e, nhsNumber));
     this.check(
       "PDS was not asked about the number",
       lookups.length === 0,
@@ -205,18 +210,25 @@ export class Expect {
   }
 
   private bundleOf(answer: GatewayAnswer): fhir.Bundle {
-    const body = answer.body as { resourceType?: unknown } | undefined;
-    const isBundle = body?.resourceType === "Bundle";
+    const bundle = asBundle(answer.body);
     this.check(
       "a FHIR Bundle",
-      isBundle,
-      isBundle ? "the body is a Bundle" : `the body is ${describeBody(answer)}`,
+      bundle !== undefined,
+      bundle !== undefined ? "the body is a Bundle" : `the body is ${describeBody(answer)}`,
     );
-    return body as fhir.Bundle;
+    return bundle!;
   }
 
-  private async journal(filter: { target: "pds" | "sds" | "practice"; ods?: string; nhsNumber?: string }) {
-    return this.options.control.journal(filter);
+  /** The requests a simulator received since the scenario began (a practice's: the scenario's own). */
+  private journal(target: JournalTargetKind, ods?: string): Promise<JournalEntry[]> {
+    return this.options.control.journal({ target, since: this.options.since, ...(ods ? { ods } : {}) });
+  }
+
+  /** Structured-record requests (POST .../Patient/$gpc.getstructuredrecord) the practice received. */
+  private async recordRequestsAt(practice: WorldPractice): Promise<JournalEntry[]> {
+    return (await this.journal("practice", practice.ods)).filter(
+      (e) => e.method === "POST" && STRUCTURED_RECORD_OPERATION_PATH.test(e.path),
+    );
   }
 
   private check(name: string, passed: boolean, detail: string): void {
@@ -225,27 +237,13 @@ export class Expect {
   }
 }
 
-function resources(bundle: fhir.Bundle, type: string): fhir.Resource[] {
-  return (bundle.entry ?? [])
-    .map((e) => e.resource)
-    .filter((r): r is fhir.Resource => r?.resourceType === type);
+/** Whether a request names the NHS number in its path or its query. */
+function mentions(entry: JournalEntry, nhsNumber: string): boolean {
+  return entry.path.includes(nhsNumber) || JSON.stringify(entry.query).includes(nhsNumber);
 }
 
-function medicationName(
-  statement: fhir.MedicationStatement,
-  medications: Map<string, fhir.Medication>,
-): string {
-  const concept =
-    statement.medicationCodeableConcept ??
-    medications.get(statement.medicationReference?.reference ?? "")?.code;
-  return concept?.text ?? concept?.coding?.[0]?.display ?? "";
-}
-
-function diagnosticsOf(body: unknown): string | undefined {
-  const outcome = body as fhir.OperationOutcome | undefined;
-  if (outcome?.resourceType !== "OperationOutcome") return undefined;
-  const issue = outcome.issue?.[0];
-  return issue?.diagnostics ?? issue?.details?.text ?? issue?.details?.coding?.[0]?.display;
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function codeNote(answer: GatewayAnswer): string {

@@ -46,6 +46,9 @@ export interface SouthExchange {
   readonly status: number;
   readonly nhsNumber?: string;
   readonly headers: Record<string, string>;
+  /** The request's body (a structured-record request's Parameters). */
+  readonly body?: unknown;
+  /** The claims of its bearer JWT, decoded (GP Connect tokens are unsigned). */
   readonly jwtClaims?: Record<string, unknown>;
   readonly latencyMs: number;
 }

@@ -2,22 +2,16 @@
  * The scenario API: what a scenario file sees. A scenario reads like the requirement it checks —
  * id, title, level, hazard, world, then a short `run` of named steps and expectations.
  */
-import type { ClinicalSystem, Trait } from "../simulators/index.js";
 import type { GatewayConsumer } from "./consumer.js";
 import type { Expect } from "./expectations.js";
 import type { Level, Pack } from "./run-result.js";
-import type { WorldControl, WorldPatient, WorldPractice } from "./world.js";
+import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
 export type { Level, Pack } from "./run-result.js";
-export type { WorldPatient, WorldPractice } from "./world.js";
+export type { WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
 /** What a gateway may declare it can do; scenarios needing an undeclared one are omitted. */
 export type Capability = "point-of-access-consent";
-
-export interface WorldSpec {
-  /** The patient the scenario is about: registered at a practice of its own, created for this scenario. */
-  readonly patient: { readonly system: ClinicalSystem; readonly traits?: readonly Trait[] };
-}
 
 export interface ScenarioContext {
   readonly patient: WorldPatient;

@@ -3,7 +3,11 @@
  * scenarios run in parallel without interfering and a gateway's cache cannot hide a fault.
  */
 import type { ClinicalSystem, ControlClient, Trait } from "../simulators/index.js";
-import type { WorldSpec } from "./scenario.js";
+
+export interface WorldSpec {
+  /** The patient the scenario is about: registered at a practice of its own, created for this scenario. */
+  readonly patient: { readonly system: ClinicalSystem; readonly traits?: readonly Trait[] };
+}
 
 export interface WorldPractice {
   readonly ods: string;

@@ -59,6 +59,11 @@ const CAUGHT: ReadonlyArray<[string, FaultName, RegExp]> = [
     "fetches-before-asking",
     /no record request reached the practice .*: the practice received 1 record request/,
   ],
+  [
+    "CONSENT-02",
+    "codes-under-wrong-system",
+    /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under https:\/\/gateway\.example\/CodeSystem\/errors/,
+  ],
   ["CONSENT-03", "hides-errors-as-empty-record", /HTTP status 403: the gateway answered 200/],
   ["CONSENT-04", "no-emergency-override", /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/],
   ["CONSENT-05", "invents-emergency-reason", /HTTP status 400: the gateway answered 200/],
@@ -81,6 +86,11 @@ const CAUGHT: ReadonlyArray<[string, FaultName, RegExp]> = [
 ];
 
 describe("each scenario catches its fault", () => {
+  it("proves every scenario of the catalogue against a gateway with its fault", () => {
+    const proved = new Set(CAUGHT.map(([id]) => id));
+    expect(catalogue.map((s) => s.id).filter((id) => !proved.has(id))).toEqual([]);
+  });
+
   it.each(CAUGHT)("%s fails against a gateway that %s", async (id, fault, message) => {
     const result = await runAgainst(await faultyGateway(fault), [id]);
     const outcome = result.scenarios[0]!;

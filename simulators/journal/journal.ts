@@ -34,6 +34,11 @@ export interface JournalEntry {
   readonly nhsNumber?: string;
   /** Names of the FHIR Parameters the body carried (a practice's structured-record request), in order. */
   readonly parameters?: string[];
+  /**
+   * The request's body as the simulator parsed it (JSON), when it had one: the evidence itself, for readers
+   * who decode what the gateway sent with their own code rather than trust `nhsNumber` and `parameters`.
+   */
+  readonly body?: unknown;
   /** The HTTP status answered; 0 when the connection ended without an answer (hang, reset, client gone). */
   readonly status: number;
   readonly latencyMs: number;
@@ -438,6 +443,7 @@ function journalEntryOf(recorded: RecordedRequest): JournalEntry {
     ...(jwtClaims === undefined ? {} : { jwtClaims }),
     ...(nhsNumber === undefined ? {} : { nhsNumber }),
     ...(parameters === undefined ? {} : { parameters }),
+    ...(recorded.body === undefined || recorded.body === null ? {} : { body: recorded.body }),
     status: recorded.status,
     latencyMs: recorded.latencyMs,
     ...(fault === undefined ? {} : { fault }),

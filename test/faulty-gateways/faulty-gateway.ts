@@ -110,6 +110,22 @@ export const FAULTS = {
       delete r.headers.authorization;
     },
   },
+  /**
+   * Answers the right Spine error code under a code system of its own: it reads correctly to a person, but a
+   * consumer that keys on Spine-ErrorOrWarningCode-1 (as GP Connect requires) finds no code at all.
+   */
+  "codes-under-wrong-system": {
+    answer: (answer) =>
+      answer.status >= 400
+        ? {
+            status: answer.status,
+            body: answer.body.replaceAll(
+              "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1",
+              "https://gateway.example/CodeSystem/errors",
+            ),
+          }
+        : answer,
+  },
   /** Looks the number up in PDS before checking it. */
   "looks-up-before-validating": {
     before: async (original, spine) => {
