@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { cliError } from "./cli-errors.js";
+import { cliError } from "./cli/errors.js";
 import { type ConsentPlacement, DEFAULT_CONSENT_PLACEMENT } from "./consumer.js";
 import type { Capability } from "./scenario.js";
 

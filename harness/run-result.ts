@@ -7,7 +7,9 @@ export const RUN_RESULT_SCHEMA_VERSION = 1;
 
 export type ResultCode = "pass" | "fail" | "skip" | "omit" | "error";
 export type Level = "MUST" | "SHOULD" | "MAY";
-export type Pack = "core" | "consent" | "clinical-safety" | "resilience" | "security" | "performance";
+/** The packs, in report order. */
+export const PACKS = ["core", "consent", "clinical-safety", "resilience", "security", "performance"] as const;
+export type Pack = (typeof PACKS)[number];
 
 /** One named assertion inside a scenario, in the order it ran. */
 export interface CheckResult {

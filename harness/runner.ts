@@ -4,7 +4,7 @@
  */
 
 import { ControlClient, startRegion } from "../simulators/index.js";
-import { CliError, cliError } from "./cli-errors.js";
+import { CliError, cliError } from "./cli/errors.js";
 import { attachToGateway, type GatewayTarget, startReferenceGateway } from "./gateway-target.js";
 import {
   RUN_RESULT_SCHEMA_VERSION,

@@ -7,7 +7,7 @@ import type { Expect } from "./expectations.js";
 import type { Level, Pack } from "./run-result.js";
 import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
-export type { Level, Pack } from "./run-result.js";
+export { type Level, PACKS, type Pack } from "./run-result.js";
 export type { WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
 /** What a gateway may declare it can do; scenarios needing an undeclared one are omitted. */

@@ -1,25 +1,84 @@
-/** The scenario catalogue, in report order. One file per scenario, grouped by pack. */
-import type { Scenario } from "../harness/scenario.js";
-import SAFETY_01 from "./clinical-safety/SAFETY-01-outpatient-medication.js";
-import CONSENT_01 from "./consent/CONSENT-01-granted.js";
-import CONSENT_02 from "./consent/CONSENT-02-refused.js";
-import CONSENT_03 from "./consent/CONSENT-03-practice-dissent.js";
-import CONSENT_04 from "./consent/CONSENT-04-emergency.js";
-import CONSENT_05 from "./consent/CONSENT-05-emergency-without-reason.js";
-import CORE_01 from "./core/CORE-01-unknown-patient.js";
-import CORE_02 from "./core/CORE-02-invalid-nhs-number.js";
-import RESILIENCE_01 from "./resilience/RESILIENCE-01-practice-offline.js";
-import SECURITY_01 from "./security/SECURITY-01-clinician-identity.js";
+/**
+ * The scenario catalogue, discovered: every file in a pack's folder here named `{ID}-{what-it-checks}` is a
+ * scenario (its default export), so adding a scenario is adding one file. A file that breaks the rules — a
+ * name that is not a scenario's, an id or pack that disagrees with its name or folder, an id used twice — stops
+ * the catalogue loading with an error naming the file, rather than being left out unseen.
+ * Report order: the packs in PACKS order, then ids in number order.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PACKS, type Pack, type Scenario } from "../harness/scenario.js";
 
-export const catalogue: readonly Scenario[] = [
-  CORE_01,
-  CORE_02,
-  CONSENT_01,
-  CONSENT_02,
-  CONSENT_03,
-  CONSENT_04,
-  CONSENT_05,
-  SAFETY_01,
-  RESILIENCE_01,
-  SECURITY_01,
-];
+/** `CONSENT-02-refused.ts` (or .js once built): the id, then words for what it checks. */
+const SCENARIO_FILE = /^([A-Z][A-Z-]*-\d{2,})-[a-z0-9][a-z0-9-]*\.(ts|js)$/;
+/** What a build leaves beside a module and is not one. */
+const NOT_A_MODULE = /(\.d\.ts|\.map)$/;
+
+export class CatalogueError extends Error {
+  override readonly name = "CatalogueError";
+}
+
+const isPack = (name: string): name is Pack => (PACKS as readonly string[]).includes(name);
+
+/** The scenario files under `directory`, by pack folder. */
+function scenarioFiles(directory: string): { pack: Pack; file: string; id: string }[] {
+  const found: { pack: Pack; file: string; id: string }[] = [];
+  for (const folder of readdirSync(directory).sort()) {
+    if (!statSync(`${directory}/${folder}`).isDirectory()) continue;
+    if (!isPack(folder)) {
+      throw new CatalogueError(`scenarios/${folder}/ is not a pack; the packs are: ${PACKS.join(", ")}`);
+    }
+    for (const name of readdirSync(`${directory}/${folder}`).sort()) {
+      if (NOT_A_MODULE.test(name)) continue;
+      const match = SCENARIO_FILE.exec(name);
+      if (match === null) {
+        throw new CatalogueError(
+          `scenarios/${folder}/${name} is not named as a scenario: {ID}-{what-it-checks}.ts, e.g. CONSENT-02-refused.ts`,
+        );
+      }
+      found.push({ pack: folder, file: `${directory}/${folder}/${name}`, id: match[1] ?? "" });
+    }
+  }
+  return found;
+}
+
+function checked(value: unknown, where: { pack: Pack; file: string; id: string }): Scenario {
+  const scenario = value as Partial<Scenario> | undefined;
+  const name = where.file.slice(where.file.lastIndexOf("/scenarios/") + 1);
+  if (scenario === undefined || typeof scenario.run !== "function") {
+    throw new CatalogueError(
+      `${name} has no scenario as its default export (export default scenario({...}))`,
+    );
+  }
+  if (scenario.id !== where.id) {
+    throw new CatalogueError(`${name} declares id ${scenario.id}, but its name says ${where.id}`);
+  }
+  if (scenario.pack !== where.pack) {
+    throw new CatalogueError(`${name} declares pack ${scenario.pack}, but it is in the ${where.pack} folder`);
+  }
+  return scenario as Scenario;
+}
+
+const packOrder = (scenario: Scenario) => PACKS.indexOf(scenario.pack);
+const idNumber = (scenario: Scenario) => Number(/(\d+)$/.exec(scenario.id)?.[1] ?? 0);
+
+/** Every scenario under `directory` (default: this folder), in report order. */
+export async function loadCatalogue(
+  directory = fileURLToPath(new URL(".", import.meta.url)),
+): Promise<Scenario[]> {
+  const files = scenarioFiles(directory.replace(/\/$/, ""));
+  const scenarios: Scenario[] = [];
+  const seen = new Map<string, string>();
+  for (const where of files) {
+    const module = (await import(where.file)) as { default?: unknown };
+    const scenario = checked(module.default, where);
+    const twin = seen.get(scenario.id);
+    if (twin !== undefined)
+      throw new CatalogueError(`${scenario.id} is declared twice: ${twin} and ${where.file}`);
+    seen.set(scenario.id, where.file);
+    scenarios.push(scenario);
+  }
+  return scenarios.sort(
+    (a, b) => packOrder(a) - packOrder(b) || idNumber(a) - idNumber(b) || a.id.localeCompare(b.id),
+  );
+}

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { runConformance } from "../harness/runner.js";
-import { catalogue } from "../scenarios/index.js";
+import { loadCatalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/region/region.js";
 import { type FaultName, type FaultyGateway, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
 
+const catalogue = await loadCatalogue();
 let region: Region;
 let correct: { url: string; close(): Promise<void> };
 const faulty: FaultyGateway[] = [];

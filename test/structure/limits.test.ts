@@ -17,8 +17,6 @@ const DATA_TABLES: Readonly<Record<string, string>> = {};
 const NOT_YET_SPLIT: readonly string[] = [
   "bench/serving.ts#run",
   "gateway/app.ts#buildGatewayApp",
-  "harness/cli.ts#program",
-  "harness/runner.ts#runScenario",
   "simulators/control/openapi.ts",
   "simulators/control/server.ts#buildControlApp",
   "simulators/control/server.ts#app.register callback",

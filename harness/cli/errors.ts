@@ -15,6 +15,7 @@ export const CLI_ERRORS = {
   PORT_IN_USE: (port: number) => `port ${port} is already in use`,
   OUTPUT_NOT_WRITABLE: (dir: string, why: string) => `cannot write reports to ${dir}: ${why}`,
   NO_SCENARIOS: (filter: string) => `no scenario matches ${filter}`,
+  CATALOGUE_INVALID: (why: string) => `the scenario catalogue cannot be loaded: ${why}`,
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
