@@ -159,10 +159,156 @@ function describe(result: Measurement): string {
 
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
+/** The request the peers are measured with: a fresh JWT each time (GP Connect tokens expire after five minutes). */
+interface ChosenRecord {
+  readonly request: () => LoadRequest;
+  readonly answer: Answer;
+  readonly areas: readonly string[];
+}
+
+/** One patient with a median-sized record whom the practice serves (not dissenting, not deceased...). */
+async function chooseRecord(
+  population: Population,
+  practice: Practice,
+  gpHarness: Peer,
+  endpointPath: string,
+): Promise<ChosenRecord> {
+  for (const nhsNumber of typicalPatients(population, practice)) {
+    const full = fullRecordRequest(nhsNumber, population.referenceDate);
+    const request = (): LoadRequest => ({
+      url: gpHarness.url,
+      method: "POST",
+      headers: gpConnectHeaders({
+        fromAsid: HARNESS_CONSUMER.asid,
+        toAsid: practice.asid,
+        audience: new URL(endpointPath, gpHarness.url).href,
+      }),
+      body: JSON.stringify(full.body),
+    });
+    const answer = await post(request());
+    if (answer.status === 200) return { request, answer, areas: full.areas };
+  }
+  throw new Error(`practice ${practice.ods} served none of the candidate patients`);
+}
+
+/** The peers that answer the chosen record's bytes without generating them: bare fastify and WireMock. */
+async function startCannedPeers(answer: Answer, endpointPath: string, scratch: string): Promise<Peer[]> {
+  const bodyFile = path.join(scratch, "structured-record.json");
+  writeFileSync(bodyFile, answer.body);
+  const bare = await startNodePeer(
+    "bare fastify",
+    ["bare-fastify", bodyFile, answer.contentType, `${endpointPath}/${OPERATION}`],
+    endpointPath,
+  );
+  const wireMock = await startWireMock({
+    method: "POST",
+    path: `${endpointPath}/${OPERATION}`,
+    contentType: answer.contentType,
+    body: answer.body,
+  }).catch(async (error: unknown) => {
+    await bare.stop();
+    throw error;
+  });
+  return [
+    bare,
+    {
+      name: "WireMock",
+      url: `${wireMock.origin}${endpointPath}/${OPERATION}`,
+      pid: wireMock.pid,
+      warmUpSeconds: WIREMOCK_WARM_UP_SECONDS,
+      stop: wireMock.stop,
+    },
+  ];
+}
+
+/** Every peer must answer the very bytes gp-harness answered, or the comparison means nothing. */
+async function checkSameBytes(peers: readonly Peer[], chosen: ChosenRecord): Promise<void> {
+  for (const peer of peers) {
+    const check = await post({ ...chosen.request(), url: peer.url });
+    if (check.status !== 200 || !check.body.equals(chosen.answer.body)) {
+      throw new Error(
+        `${peer.name} did not answer the same ${chosen.answer.body.length} bytes (status ${check.status})`,
+      );
+    }
+  }
+}
+
+/** Warm-up, then rounds that rotate the peers' order, so background load falls on every peer alike. */
+async function measureRounds(
+  peers: readonly Peer[],
+  request: () => LoadRequest,
+): Promise<Map<PeerName, Measurement[]>> {
+  for (const peer of peers)
+    await runLoad({ ...request(), url: peer.url }, { ...LOAD, durationSeconds: peer.warmUpSeconds });
+  const results = new Map<PeerName, Measurement[]>(peers.map((peer) => [peer.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = peers.map((_, i) => peers[(i + round) % peers.length] as Peer);
+    for (const peer of order) {
+      const result = await measure(peer, request);
+      results.get(peer.name)?.push(result);
+      console.log(`round ${round + 1}  ${peer.name.padEnd(20)} ${describe(result)}`);
+    }
+  }
+  return results;
+}
+
+function servingFigures(results: ReadonlyMap<PeerName, Measurement[]>): Figure[] {
+  const summary = (name: PeerName) => {
+    const rounds = results.get(name) ?? [];
+    return {
+      requestsPerSecond: mean(rounds.map((r) => r.requestsPerSecond)),
+      p99: mean(rounds.map((r) => r.latencyMs.p99)),
+      perCpuSecond: mean(rounds.map((r) => r.requestsPerSecond / r.serverCores)),
+    };
+  };
+  const harness = summary("gp-harness");
+  const bare = summary("bare fastify");
+  const mock = summary("WireMock");
+  const uncached = summary("gp-harness, no cache");
+  const ratio = (measure: string, value: number, target?: number): Figure => ({
+    benchmark: "serving",
+    measure,
+    value,
+    unit: "×",
+    ...(target === undefined ? {} : { target: { comparison: "≥", value: target } }),
+  });
+  return [
+    ...(["gp-harness", "gp-harness, no cache", "bare fastify", "WireMock"] as const).flatMap(
+      (name): Figure[] => [
+        {
+          benchmark: "serving",
+          measure: `${name}: requests/s`,
+          value: summary(name).requestsPerSecond,
+          unit: "req/s",
+        },
+        { benchmark: "serving", measure: `${name}: p99 latency`, value: summary(name).p99, unit: "ms" },
+      ],
+    ),
+    ratio(
+      "gp-harness / bare fastify (requests/s)",
+      harness.requestsPerSecond / bare.requestsPerSecond,
+      TARGET_VS_BARE_FASTIFY,
+    ),
+    ratio(
+      "gp-harness / WireMock (requests/s)",
+      harness.requestsPerSecond / mock.requestsPerSecond,
+      TARGET_VS_WIREMOCK,
+    ),
+    ratio(
+      "gp-harness without its cache / WireMock (requests/s)",
+      uncached.requestsPerSecond / mock.requestsPerSecond,
+    ),
+    ratio(
+      "gp-harness / bare fastify (requests per server CPU-second)",
+      harness.perCpuSecond / bare.perCpuSecond,
+    ),
+    ratio("gp-harness / WireMock (requests per server CPU-second)", harness.perCpuSecond / mock.perCpuSecond),
+  ];
+}
+
 export async function run(): Promise<Figure[]> {
   console.log("\n## Structured-record serving — gp-harness against bare fastify and WireMock");
   console.log(machineLine());
-
   const referenceDate = todayUtc();
   const patientsPerPractice = largestListSize(SERVING_PRACTICES);
   const { population, practice } = servingPopulation(referenceDate, patientsPerPractice);
@@ -170,78 +316,17 @@ export async function run(): Promise<Figure[]> {
   const peers: Peer[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), "gp-harness-serving-"));
   try {
-    const gpHarness = await startNodePeer(
-      "gp-harness",
-      ["gp-harness", referenceDate, String(patientsPerPractice)],
-      endpointPath,
-    );
+    const harnessArgs = [referenceDate, String(patientsPerPractice)];
+    const gpHarness = await startNodePeer("gp-harness", ["gp-harness", ...harnessArgs], endpointPath);
     peers.push(gpHarness);
-
-    // One patient with a median-sized record whom the practice serves (not dissenting, not deceased...).
-    let chosen: { request: () => LoadRequest; answer: Answer; areas: readonly string[] } | undefined;
-    for (const nhsNumber of typicalPatients(population, practice)) {
-      const full = fullRecordRequest(nhsNumber, referenceDate);
-      const request = (): LoadRequest => ({
-        url: gpHarness.url,
-        method: "POST",
-        // A fresh JWT for every run: GP Connect tokens expire after five minutes.
-        headers: gpConnectHeaders({
-          fromAsid: HARNESS_CONSUMER.asid,
-          toAsid: practice.asid,
-          audience: new URL(endpointPath, gpHarness.url).href,
-        }),
-        body: JSON.stringify(full.body),
-      });
-      const answer = await post(request());
-      if (answer.status === 200) {
-        chosen = { request, answer, areas: full.areas };
-        break;
-      }
-    }
-    if (chosen === undefined)
-      throw new Error(`practice ${practice.ods} served none of the candidate patients`);
-    const { request, answer } = chosen;
-
+    const chosen = await chooseRecord(population, practice, gpHarness, endpointPath);
     peers.push(
-      await startNodePeer(
-        "gp-harness, no cache",
-        ["gp-harness-uncached", referenceDate, String(patientsPerPractice)],
-        endpointPath,
-      ),
+      await startNodePeer("gp-harness, no cache", ["gp-harness-uncached", ...harnessArgs], endpointPath),
     );
-    const bodyFile = path.join(scratch, "structured-record.json");
-    writeFileSync(bodyFile, answer.body);
-    peers.push(
-      await startNodePeer(
-        "bare fastify",
-        ["bare-fastify", bodyFile, answer.contentType, `${endpointPath}/${OPERATION}`],
-        endpointPath,
-      ),
-    );
-    const wireMock = await startWireMock({
-      method: "POST",
-      path: `${endpointPath}/${OPERATION}`,
-      contentType: answer.contentType,
-      body: answer.body,
-    });
-    peers.push({
-      name: "WireMock",
-      url: `${wireMock.origin}${endpointPath}/${OPERATION}`,
-      pid: wireMock.pid,
-      warmUpSeconds: WIREMOCK_WARM_UP_SECONDS,
-      stop: wireMock.stop,
-    });
-
-    for (const peer of peers) {
-      const check = await post({ ...request(), url: peer.url });
-      if (check.status !== 200 || !check.body.equals(answer.body)) {
-        throw new Error(
-          `${peer.name} did not answer the same ${answer.body.length} bytes (status ${check.status})`,
-        );
-      }
-    }
+    peers.push(...(await startCannedPeers(chosen.answer, endpointPath, scratch)));
+    await checkSameBytes(peers, chosen);
     console.log(
-      `record: ${formatNumber(answer.body.length)} bytes (${answer.contentType}), ${chosen.areas.join(", ")}; ` +
+      `record: ${formatNumber(chosen.answer.body.length)} bytes (${chosen.answer.contentType}), ${chosen.areas.join(", ")}; ` +
         `practice ${practice.ods} (${practice.system}); byte-identical from all four peers`,
     );
     console.log(
@@ -250,77 +335,7 @@ export async function run(): Promise<Figure[]> {
         `warm-up ${NODE_WARM_UP_SECONDS} s (node peers), ${WIREMOCK_WARM_UP_SECONDS} s (WireMock); ` +
         `latency resolution 1 ms; table figures are means of the rounds`,
     );
-
-    for (const peer of peers)
-      await runLoad({ ...request(), url: peer.url }, { ...LOAD, durationSeconds: peer.warmUpSeconds });
-
-    const results = new Map<PeerName, Measurement[]>(peers.map((peer) => [peer.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = peers.map((_, i) => peers[(i + round) % peers.length] as Peer);
-      for (const peer of order) {
-        const result = await measure(peer, request);
-        results.get(peer.name)?.push(result);
-        console.log(`round ${round + 1}  ${peer.name.padEnd(20)} ${describe(result)}`);
-      }
-    }
-
-    const summary = (name: PeerName) => {
-      const rounds = results.get(name) ?? [];
-      return {
-        requestsPerSecond: mean(rounds.map((r) => r.requestsPerSecond)),
-        p99: mean(rounds.map((r) => r.latencyMs.p99)),
-        perCpuSecond: mean(rounds.map((r) => r.requestsPerSecond / r.serverCores)),
-      };
-    };
-    const harness = summary("gp-harness");
-    const bare = summary("bare fastify");
-    const mock = summary("WireMock");
-    const uncached = summary("gp-harness, no cache");
-    const figures: Figure[] = [
-      ...(["gp-harness", "gp-harness, no cache", "bare fastify", "WireMock"] as const).flatMap(
-        (name): Figure[] => [
-          {
-            benchmark: "serving",
-            measure: `${name}: requests/s`,
-            value: summary(name).requestsPerSecond,
-            unit: "req/s",
-          },
-          { benchmark: "serving", measure: `${name}: p99 latency`, value: summary(name).p99, unit: "ms" },
-        ],
-      ),
-      {
-        benchmark: "serving",
-        measure: "gp-harness / bare fastify (requests/s)",
-        value: harness.requestsPerSecond / bare.requestsPerSecond,
-        unit: "×",
-        target: { comparison: "≥", value: TARGET_VS_BARE_FASTIFY },
-      },
-      {
-        benchmark: "serving",
-        measure: "gp-harness / WireMock (requests/s)",
-        value: harness.requestsPerSecond / mock.requestsPerSecond,
-        unit: "×",
-        target: { comparison: "≥", value: TARGET_VS_WIREMOCK },
-      },
-      {
-        benchmark: "serving",
-        measure: "gp-harness without its cache / WireMock (requests/s)",
-        value: uncached.requestsPerSecond / mock.requestsPerSecond,
-        unit: "×",
-      },
-      {
-        benchmark: "serving",
-        measure: "gp-harness / bare fastify (requests per server CPU-second)",
-        value: harness.perCpuSecond / bare.perCpuSecond,
-        unit: "×",
-      },
-      {
-        benchmark: "serving",
-        measure: "gp-harness / WireMock (requests per server CPU-second)",
-        value: harness.perCpuSecond / mock.perCpuSecond,
-        unit: "×",
-      },
-    ];
+    const figures = servingFigures(await measureRounds(peers, chosen.request));
     console.log(`\n${figureTable(figures)}`);
     return figures;
   } finally {

@@ -100,32 +100,38 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
     ),
   );
 
-  app.setErrorHandler(async (error: unknown, request, reply) => {
-    if (error instanceof GatewayError) return sendOutcome(reply, error);
-    const status = isJsonObject(error) && typeof error.statusCode === "number" ? error.statusCode : 500;
-    if (status === 413) {
-      return sendOutcome(
-        reply,
-        gatewayError(413, "too-long", `Request body exceeds ${NORTH_BODY_LIMIT_BYTES} bytes`),
-      );
-    }
-    if (status === 415) {
-      return sendOutcome(reply, gatewayError(415, "not-supported", `Content-Type must be ${FHIR_JSON}`));
-    }
-    if (status >= 400 && status < 500) {
-      return sendOutcome(
-        reply,
-        new GatewayError(400, operationOutcome("BAD_REQUEST", "The request could not be read")),
-      );
-    }
-    request.log.error({ err: error }, "unexpected gateway failure");
+  app.setErrorHandler(answerError);
+  return app;
+}
+
+/** Every failure as a GP Connect OperationOutcome: the gateway's own, fastify's (413, 415, 4xx), or a bug (500). */
+async function answerError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  if (error instanceof GatewayError) return sendOutcome(reply, error);
+  const status = isJsonObject(error) && typeof error.statusCode === "number" ? error.statusCode : 500;
+  if (status === 413) {
     return sendOutcome(
       reply,
-      new GatewayError(500, operationOutcome("INTERNAL_SERVER_ERROR", "The gateway failed unexpectedly")),
+      gatewayError(413, "too-long", `Request body exceeds ${NORTH_BODY_LIMIT_BYTES} bytes`),
     );
-  });
-
-  return app;
+  }
+  if (status === 415) {
+    return sendOutcome(reply, gatewayError(415, "not-supported", `Content-Type must be ${FHIR_JSON}`));
+  }
+  if (status >= 400 && status < 500) {
+    return sendOutcome(
+      reply,
+      new GatewayError(400, operationOutcome("BAD_REQUEST", "The request could not be read")),
+    );
+  }
+  request.log.error({ err: error }, "unexpected gateway failure");
+  return sendOutcome(
+    reply,
+    new GatewayError(500, operationOutcome("INTERNAL_SERVER_ERROR", "The gateway failed unexpectedly")),
+  );
 }
 
 export interface RunningGateway {
