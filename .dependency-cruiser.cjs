@@ -52,6 +52,13 @@ module.exports = {
       to: { path: "^simulators/", pathNot: "^simulators/index\\.ts$" },
     },
     {
+      name: "benchmarks-use-the-simulators-face",
+      severity: "error",
+      comment: "The benchmarks measure what users get: the simulators through simulators/index.ts.",
+      from: { path: "^bench/" },
+      to: { path: "^simulators/", pathNot: "^simulators/index\\.ts$" },
+    },
+    {
       name: "oracle-shares-no-decoder",
       severity: "error",
       comment:

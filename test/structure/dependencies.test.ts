@@ -25,6 +25,8 @@ const FILES: Record<string, string> = {
   "simulators/index.ts": "export { startRegion } from './region/region';\n",
   "simulators/region/region.ts":
     "import { run } from '../../harness/runner';\nimport { SYSTEM } from '../../gpconnect/identifiers';\nexport const startRegion = () => [run, SYSTEM];\n",
+  "bench/serving.ts":
+    "import { startRegion } from '../simulators/region/region';\nexport const s = startRegion;\n",
   "simulators/tested.ts": "import { expect } from 'vitest';\nexport const t = expect;\n",
   "gateway/app.ts":
     "import { startRegion } from '../simulators/index';\nimport { build } from '../gpconnect/outcomes';\nexport const app = [startRegion, build];\n",
@@ -59,14 +61,17 @@ beforeAll(async () => {
     writeFileSync(join(folder, path), text);
   }
   symlinkSync(join(root, "node_modules"), join(folder, "node_modules"), "dir");
-  const output = await cruise(["gpconnect", "simulators", "gateway", "harness", "scenarios", "reports"], {
-    validate: true,
-    ruleSet: { forbidden: config.forbidden },
-    baseDir: folder,
-    tsPreCompilationDeps: true,
-    doNotFollow: { path: "node_modules" },
-    enhancedResolveOptions: { extensions: [".ts", ".js"] },
-  });
+  const output = await cruise(
+    ["gpconnect", "simulators", "gateway", "harness", "scenarios", "reports", "bench"],
+    {
+      validate: true,
+      ruleSet: { forbidden: config.forbidden },
+      baseDir: folder,
+      tsPreCompilationDeps: true,
+      doNotFollow: { path: "node_modules" },
+      enhancedResolveOptions: { extensions: [".ts", ".js"] },
+    },
+  );
   result = output.output as ICruiseResult;
 });
 
@@ -83,6 +88,7 @@ describe("the layout rules", () => {
   it("cover every rule of the configuration", () => {
     expect(config.forbidden.map((rule) => rule.name).sort()).toEqual(
       [
+        "benchmarks-use-the-simulators-face",
         "gateway-speaks-only-gpconnect",
         "gpconnect-imports-nothing",
         "harness-never-imports-the-gateway",
@@ -104,6 +110,7 @@ describe("the layout rules", () => {
     ["simulators-know-no-harness", ["simulators/region/region.ts → harness/runner.ts"]],
     ["gateway-speaks-only-gpconnect", ["gateway/app.ts → simulators/index.ts"]],
     ["harness-uses-the-simulators-face", ["harness/runner.ts → simulators/region/region.ts"]],
+    ["benchmarks-use-the-simulators-face", ["bench/serving.ts → simulators/region/region.ts"]],
     ["oracle-shares-no-decoder", ["harness/runner.ts → gpconnect/outcomes.ts"]],
     ["harness-never-imports-the-gateway", ["harness/runner.ts → gateway/app.ts"]],
     ["only-the-cli-wires-reports-and-scenarios", ["harness/runner.ts → reports/junit.ts"]],
