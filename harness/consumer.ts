@@ -4,7 +4,21 @@
  */
 import { randomUUID } from "node:crypto";
 import { request } from "undici";
-import { NHS_NUMBER_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../gpconnect/identifiers.js";
+import { SSP_FROM, SSP_INTERACTION_ID, SSP_TRACE_ID } from "../gpconnect/headers.js";
+import {
+  NHS_NUMBER_SYSTEM,
+  ODS_ORGANISATION_SYSTEM,
+  SDS_ROLE_PROFILE_SYSTEM,
+  SDS_USER_ID_SYSTEM,
+  STRUCTURED_RECORD_INTERACTION,
+} from "../gpconnect/identifiers.js";
+import {
+  type GpConnectClaims,
+  JWT_ALGORITHM,
+  JWT_LIFETIME_SECONDS,
+  REASON_FOR_REQUEST,
+  REQUESTED_SCOPE,
+} from "../gpconnect/jwt.js";
 import type { NorthExchange } from "./run-result.js";
 import type { WorldPatient } from "./world.js";
 
@@ -74,9 +88,9 @@ export class GatewayConsumer {
     const headers: Record<string, string> = {
       "content-type": "application/fhir+json",
       accept: "application/fhir+json",
-      "ssp-traceid": randomUUID(),
-      "ssp-from": HARNESS_CONSUMER.asid,
-      "ssp-interactionid": STRUCTURED_RECORD_INTERACTION,
+      [SSP_TRACE_ID]: randomUUID(),
+      [SSP_FROM]: HARNESS_CONSUMER.asid,
+      [SSP_INTERACTION_ID]: STRUCTURED_RECORD_INTERACTION,
       "ods-from": HARNESS_CONSUMER.ods,
       // GP Connect's aud is the provider's FHIR base (the endpoint SDS gives), not the operation's URL.
       authorization: `Bearer ${consumerJwt(base.slice(0, -1))}`,
@@ -145,14 +159,14 @@ export function structuredRecordParameters(nhsNumber: string): fhir.Parameters {
 /** The consumer's GP Connect JWT: unsigned, five minutes, naming the clinician and their organisation. */
 export function consumerJwt(audience: string, now = new Date()): string {
   const iat = Math.floor(now.getTime() / 1000);
-  const claims = {
+  const claims: GpConnectClaims = {
     iss: "https://gp-harness.invalid/consumer",
     sub: HARNESS_CLINICIAN.sdsUserId,
     aud: audience,
-    exp: iat + 300,
+    exp: iat + JWT_LIFETIME_SECONDS,
     iat,
-    reason_for_request: "directcare",
-    requested_scope: "patient/*.read",
+    reason_for_request: REASON_FOR_REQUEST,
+    requested_scope: REQUESTED_SCOPE,
     requesting_device: {
       resourceType: "Device",
       identifier: [{ system: "https://gp-harness.invalid/Id/device", value: "gp-harness" }],
@@ -161,7 +175,7 @@ export function consumerJwt(audience: string, now = new Date()): string {
     },
     requesting_organization: {
       resourceType: "Organization",
-      identifier: [{ system: "https://fhir.nhs.uk/Id/ods-organization-code", value: HARNESS_CONSUMER.ods }],
+      identifier: [{ system: ODS_ORGANISATION_SYSTEM, value: HARNESS_CONSUMER.ods }],
       name: "gp-harness urgent care (synthetic)",
     },
     requesting_practitioner: {
@@ -169,8 +183,8 @@ export function consumerJwt(audience: string, now = new Date()): string {
       // GP Connect: sub MUST be requesting_practitioner.id; a strict gateway refuses a token where they differ.
       id: HARNESS_CLINICIAN.sdsUserId,
       identifier: [
-        { system: "https://fhir.nhs.uk/Id/sds-user-id", value: HARNESS_CLINICIAN.sdsUserId },
-        { system: "https://fhir.nhs.uk/Id/sds-role-profile-id", value: HARNESS_CLINICIAN.roleProfileId },
+        { system: SDS_USER_ID_SYSTEM, value: HARNESS_CLINICIAN.sdsUserId },
+        { system: SDS_ROLE_PROFILE_SYSTEM, value: HARNESS_CLINICIAN.roleProfileId },
       ],
       name: [
         {
@@ -182,7 +196,7 @@ export function consumerJwt(audience: string, now = new Date()): string {
     },
   };
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.`;
+  return `${encode({ alg: JWT_ALGORITHM, typ: "JWT" })}.${encode(claims)}.`;
 }
 
 function withTrailingSlash(url: string): string {
