@@ -3,18 +3,18 @@
  * are Errors that say what was asked, the status, and the server's own explanation.
  */
 import { request } from "undici";
+import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
+import type { Fault } from "../faults/faults.js";
 import type { JournalEntry, JournalFilter, JournalStats } from "../journal/journal.js";
 import type { ClinicalSystem, Trait } from "../population/types.js";
 import type {
-  ClinicalAreaParameter,
   ConsumerCreation,
-  Fault,
   FaultTarget,
   PatientInfo,
   PracticeCreation,
   PracticeInfo,
   RegionInfo,
-} from "../region/region.js";
+} from "../region/types.js";
 import type { DirectoryConsumer } from "../spine/consumers.js";
 import type { OpenApiDocument } from "./openapi.js";
 

@@ -6,11 +6,12 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 import type { Fault } from "../faults/faults.js";
 import type { JournalFilter, JournalTargetKind } from "../journal/journal.js";
 import { TRAITS, type Trait } from "../population/types.js";
 import { RegionError } from "../region/errors.js";
-import type { ClinicalAreaParameter, Region } from "../region/region.js";
+import type { Region } from "../region/types.js";
 import { CONTROL_OPENAPI, type HttpMethodName } from "./openapi.js";
 
 export const CONTROL_BASE_PATH = "/_control";

@@ -11,19 +11,12 @@ import {
   isClinicalAreaParameter,
 } from "../../gpconnect/parameters.js";
 import { buildControlApp, CONTROL_BASE_PATH, OPENAPI_PATH } from "../control/server.js";
-import { type Fault, type FaultService, LogNormalDelay, parseFault } from "../faults/faults.js";
+import { type FaultService, LogNormalDelay, parseFault } from "../faults/faults.js";
 import { FaultInjector } from "../faults/injection.js";
 import { Journal } from "../journal/journal.js";
 import { NhsNumberAllocator } from "../population/nhs-number.js";
 import { createPopulation } from "../population/population.js";
-import {
-  type ClinicalSystem,
-  type Population,
-  type Practice,
-  type SyntheticPatient,
-  TRAITS,
-  type Trait,
-} from "../population/types.js";
+import { type Population, type Practice, type SyntheticPatient, TRAITS } from "../population/types.js";
 import { flavourOf } from "../practices/index.js";
 import { registerPractice } from "../practices/practice-app.js";
 import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "../spine/consumers.js";
@@ -32,122 +25,20 @@ import { buildSdsApp, SDS_BASE_PATH } from "../spine/sds.js";
 import { RegionError } from "./errors.js";
 import { ServiceListener } from "./listener.js";
 import { PracticeHost } from "./practice-host.js";
+import type { ConsumerCreation, PatientInfo, PracticeInfo, Region, RegionOptions } from "./types.js";
 
-export interface RegionOptions {
-  seed?: number;
-  referenceDate?: string;
-  /** Where every listener binds; default 127.0.0.1. */
-  host?: string;
-  /** Base port P: control P, PDS P+1, SDS P+2, practices P+3, P+4, ... in order. 0 (default) = ephemeral. */
-  port?: number;
-  practices?: number;
-  patientsPerPractice?: number;
-  emisShare?: number;
-  /** When set, the control API serves any caller presenting `Authorization: Bearer <token>`, and no one else. */
-  controlToken?: string;
-  /** Most journal entries held at once (oldest dropped first). Default 10,000. */
-  journalCapacity?: number;
-  /**
-   * Delay every practice answer as the real supplier system would (each flavour's log-normal latency
-   * profile, seeded from the region's seed). Off by default, so runs stay fast.
-   */
-  realisticLatency?: boolean;
-}
-
-export interface PracticeInfo {
-  ods: string;
-  name: string;
-  system: ClinicalSystem;
-  asid: string;
-  endpoint: string;
-}
-
-export interface PatientInfo {
-  nhsNumber: string;
-  ods: string;
-  system: ClinicalSystem;
-  traits: Trait[];
-  name: string;
-}
-
-export interface RegionInfo {
-  seed: number;
-  /** The synthetic records' today (YYYY-MM-DD): nothing is dated after it. */
-  referenceDate: string;
-  pds: string;
-  sds: string;
-  control: string;
-  /** The control API's OpenAPI 3 description. */
-  openapi: string;
-  /** The harness's own consumer organisation, as SDS knows it. */
-  consumer: { ods: string; asid: string };
-  /** Every consumer organisation SDS knows: the harness, the reference gateway, and any added. */
-  consumers: DirectoryConsumer[];
-  practices: PracticeInfo[];
-  patients: PatientInfo[];
-}
-
-/** "pds", "sds", or the ODS code of a practice in the region. */
-export type FaultTarget = "pds" | "sds" | (string & {});
 export { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 export type { Fault } from "../faults/faults.js";
-
-export interface PracticeCreation {
-  /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
-  sharingEnabled?: boolean;
-}
-
-export interface ConsumerCreation {
-  ods: string;
-  asid: string;
-  name?: string;
-}
-
-export interface Region {
-  info(): RegionInfo;
-  readonly population: Population;
-  readonly journal: Journal;
-  addPractice(system: ClinicalSystem, options?: PracticeCreation): Promise<PracticeInfo>;
-  addPatient(ods: string, traits: readonly Trait[]): PatientInfo;
-  /** Registers a consumer organisation (ODS code and ASID) in SDS, as an accredited system. */
-  addConsumer(consumer: ConsumerCreation): DirectoryConsumer;
-  /**
-   * Sets (a fault) or clears (null) the fault of a target. The fault is checked first (RegionError
-   * INVALID_FAULT naming the field); setting replaces the target's previous fault.
-   */
-  setFault(target: FaultTarget, fault: Fault | null): Promise<void>;
-  /** The faults set now, by target. */
-  faults(): Record<string, Fault>;
-  /** Clears every fault: offline services listen again, held requests are released. */
-  clearFaults(): Promise<void>;
-  /**
-   * Switches clinical areas off at one practice (GP Connect 1.6 "Configuration for supported clinical
-   * areas"), replacing the practice's previous setting; an empty list switches them all back on. From the
-   * next request, an area switched off is left out of the record and named in a not-supported warning.
-   * There is no region-wide switch: switching an area off "for all sites" is this call for each practice,
-   * so scenarios running side by side in their own practices do not disturb one another. Answers the
-   * areas now off, in CLINICAL_AREA_PARAMETERS order. RegionError UNKNOWN_PRACTICE for an unknown ODS
-   * code, INVALID_REQUEST for anything that is not an array of the area parameters' names.
-   */
-  setDisabledAreas(ods: string, areas: readonly ClinicalAreaParameter[]): ClinicalAreaParameter[];
-  /** The clinical areas switched off at a practice, in CLINICAL_AREA_PARAMETERS order (UNKNOWN_PRACTICE). */
-  disabledAreas(ods: string): ClinicalAreaParameter[];
-  /**
-   * Names the consumer organisations (ODS codes) a practice has no data-sharing agreement with, replacing
-   * the practice's previous setting; an empty list gives every organisation an agreement again (the
-   * default). From the next request, a record request whose JWT requesting_organization is one of them is
-   * answered 403 NO_ORGANISATION_CONSENT (GP Connect's answer when a provider's local consent rules
-   * refuse), before the practice looks at the patient. Behind a gateway, that organisation is the gateway's own consumer. Answers the
-   * organisations now without an agreement, sorted. RegionError UNKNOWN_PRACTICE for an unknown ODS code,
-   * INVALID_REQUEST for anything that is not an array of ODS codes (3 to 10 capital letters and digits).
-   */
-  setOrganisationsWithoutAgreement(ods: string, consumerOdsCodes: readonly string[]): string[];
-  /** The consumer organisations a practice has no data-sharing agreement with, sorted (UNKNOWN_PRACTICE). */
-  organisationsWithoutAgreement(ods: string): string[];
-  /** A valid 999-range NHS number that no patient of the region has (for "unknown patient" scenarios). */
-  unknownNhsNumber(): string;
-  close(): Promise<void>;
-}
+export type {
+  ConsumerCreation,
+  FaultTarget,
+  PatientInfo,
+  PracticeCreation,
+  PracticeInfo,
+  Region,
+  RegionInfo,
+  RegionOptions,
+} from "./types.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 const CONTROL_OFFSET = 0;
