@@ -316,6 +316,7 @@ describe("a malformed control request", () => {
           await send("POST", "/patients", { ods: "A81001", traits: ["dissent", 7] }),
           '"traits" holds 7, which is not a trait',
         ],
+        [await send("GET", "/journal?target=pds&target=sds"), '"target" must be given once'],
         [
           await send("GET", "/journal?colour=blue"),
           '"colour" is not a query parameter of this route (its parameters: target, ods, nhsNumber, after, since, until)',

@@ -53,6 +53,10 @@ export function validationMessage(errors: readonly SchemaError[], part: string):
   if (path.length === 0) {
     return `${schema["x-expected"] ?? `the request ${part === "querystring" ? "query" : part}`} ${expectation(error)}`;
   }
+  // A query parameter given twice arrives as an array.
+  if (part === "querystring" && error.keyword === "type" && Array.isArray(error.data)) {
+    return `"${fieldName(path)}" must be given once`;
+  }
   const last = path[path.length - 1] ?? "";
   if (/^\d+$/.test(last) && path.length > 1) return badItem(path.slice(0, -1), schema, error);
   return `"${fieldName(path)}" ${expectation(error)}, got ${describe(error.data)}`;
