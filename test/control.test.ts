@@ -8,8 +8,8 @@ import {
   STRUCTURED_RECORD_INTERACTION,
 } from "../gpconnect/identifiers.js";
 import { ControlClient } from "../simulators/control/client.js";
-import { CONTROL_OPENAPI } from "../simulators/control/openapi.js";
-import { buildControlApp, controlRoutes } from "../simulators/control/server.js";
+import type { OpenApiDocument } from "../simulators/control/openapi-document.js";
+import { buildControlApp, controlOpenApi, controlRoutes } from "../simulators/control/server.js";
 import { type Region, startRegion } from "../simulators/region/region.js";
 import type { R4Device, R4SearchsetBundle } from "../simulators/spine/fhir-r4.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
@@ -17,11 +17,17 @@ import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-r
 let region: Region;
 let control: ControlClient;
 let base: string;
+/** The document a control app generates from its routes' schemas (the served one is compared with it). */
+let CONTROL_OPENAPI: OpenApiDocument;
 
 beforeAll(async () => {
   region = await startRegion({ seed: 31, practices: 2, patientsPerPractice: 3, referenceDate: "2025-06-01" });
   control = new ControlClient(region.info().control);
   base = region.info().control;
+  const app = buildControlApp({ region });
+  await app.ready();
+  CONTROL_OPENAPI = controlOpenApi(app);
+  await app.close();
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import type {
   RegionInfo,
 } from "../region/types.js";
 import type { DirectoryConsumer } from "../spine/consumers.js";
-import type { OpenApiDocument } from "./openapi.js";
+import type { OpenApiDocument } from "./openapi-document.js";
 
 /** What `GET /_control/journal` answers: the entries asked for, and the journal's bounds. */
 export interface JournalPage extends JournalStats {

@@ -64,8 +64,6 @@ export interface RegionInfo {
 
 /** "pds", "sds", or the ODS code of a practice in the region. */
 export type FaultTarget = "pds" | "sds" | (string & {});
-export { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../gpconnect/parameters.js";
-export type { Fault } from "../faults/faults.js";
 
 export interface PracticeCreation {
   /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
