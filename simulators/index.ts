@@ -35,6 +35,7 @@ export {
   TRAITS,
   type Trait,
 } from "./population/types.js";
+export type { StructuredRecordInput } from "./practices/bundle-render.js";
 // One practice's GP Connect provider, to serve or to render a record with.
 export {
   buildPracticeApp,
@@ -44,7 +45,7 @@ export {
   type SupplierFlavour,
   TPP_SYSTMONE,
 } from "./practices/index.js";
-export { type StructuredRecordInput, structuredRecordBundle } from "./practices/structured-bundle.js";
+export { structuredRecordBundle } from "./practices/structured-bundle.js";
 export {
   parseStructuredRecordParameters,
   type StructuredRecordQuery,

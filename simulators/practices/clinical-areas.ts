@@ -27,7 +27,8 @@ import {
   requester,
   supplierIdentifier,
 } from "./bundle-render.js";
-import { medicationSummary } from "./structured-bundle.js";
+import { medicationSummary } from "./medication-area.js";
+import { shared } from "./shared-record.js";
 import type { ProblemFilter, SearchPeriod } from "./structured-parameters.js";
 
 export interface AreaResult {
@@ -58,35 +59,6 @@ function title(code: string): string {
 
 const refOf = (resource: fhir.Resource): fhir.Reference =>
   reference(resource.resourceType ?? "", resource.id ?? "");
-
-/** Everything the record shares: sensitive items and unfiled data never leave the practice. */
-export function shared(render: Render) {
-  const { patient } = render.input;
-  const problems = patient.problems.filter((p) => p.sensitive !== true);
-  const withheldProblems = new Set(patient.problems.filter((p) => p.sensitive === true).map((p) => p.id));
-  return {
-    problems,
-    medications: patient.medications.filter(
-      (m) =>
-        m.sensitive !== true &&
-        m.awaitingFiling !== true &&
-        !(m.treats !== undefined && withheldProblems.has(m.treats)),
-    ),
-    consultations: patient.consultations.filter(
-      (c) => c.sensitive !== true && !(c.problem !== undefined && withheldProblems.has(c.problem)),
-    ),
-    investigations: patient.investigations.filter((t) => t.awaitingFiling !== true),
-    confidential: {
-      problems: withheldProblems.size > 0,
-      medications: patient.medications.some((m) => m.sensitive === true),
-      consultations: patient.consultations.some((c) => c.sensitive === true),
-    },
-    awaitingFiling: {
-      medications: patient.medications.some((m) => m.awaitingFiling === true),
-      investigations: patient.investigations.some((t) => t.awaitingFiling === true),
-    },
-  };
-}
 
 /** A problem header; `inBundle` says which other problems' headers the bundle carries (for the links). */
 export function problemHeader(

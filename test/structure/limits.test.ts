@@ -31,7 +31,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/practices/clinical-areas.ts",
   "simulators/practices/clinical-areas.ts#consultationsArea",
   "simulators/practices/practice-app.ts#registerPractice",
-  "simulators/practices/structured-bundle.ts",
   "simulators/practices/structured-bundle.ts#structuredRecordBundle",
   "simulators/practices/structured-parameters.ts#checkStructuredRecordParameters",
   "simulators/region/region.ts#startRegion",
