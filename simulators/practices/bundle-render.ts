@@ -184,3 +184,14 @@ export function list(
   };
   return resource;
 }
+
+/** A whole date as a FHIR dateTime, at midnight UTC. */
+export const dateTime = (date: string) => `${date}T00:00:00+00:00`;
+
+/** A quantity in UCUM units. */
+export const quantity = (value: { value: number; unit: string; ucum: string }): fhir.Quantity => ({
+  value: value.value,
+  unit: value.unit,
+  system: CODE_SYSTEMS.ucum,
+  code: value.ucum,
+});

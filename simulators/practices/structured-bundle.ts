@@ -22,19 +22,17 @@ import {
   type StructuredRecordInput,
   supplierIdentifier,
 } from "./bundle-render.js";
-import {
-  consultationsArea,
-  diaryArea,
-  immunisationsArea,
-  investigationsArea,
-  problemsArea,
-  referralsArea,
-  uncategorisedArea,
-} from "./clinical-areas.js";
+import { consultationsArea } from "./consultations-area.js";
+import { diaryArea } from "./diary-area.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
+import { immunisationsArea } from "./immunisations-area.js";
+import { investigationsArea } from "./investigations-area.js";
 import { medicationResources } from "./medication-area.js";
+import { problemsArea } from "./problems-area.js";
+import { referralsArea } from "./referrals-area.js";
 import { recordIds } from "./resource-ids.js";
 import type { StructuredRecordQuery } from "./structured-parameters.js";
+import { uncategorisedArea } from "./uncategorised-area.js";
 
 function patientResource(render: Render): fhir.Patient {
   const { patient } = render.input;

@@ -28,8 +28,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/population/patients.ts#generatePatient",
   "simulators/population/patients.ts#recordHeldByPreviousPractice",
   "simulators/population/population.ts#createPopulation",
-  "simulators/practices/clinical-areas.ts",
-  "simulators/practices/clinical-areas.ts#consultationsArea",
   "simulators/practices/practice-app.ts#registerPractice",
   "simulators/practices/structured-bundle.ts#structuredRecordBundle",
   "simulators/practices/structured-parameters.ts#checkStructuredRecordParameters",
