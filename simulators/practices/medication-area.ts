@@ -6,6 +6,7 @@
 import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import { addDays } from "../population/calendar.js";
 import type { Medication } from "../population/types.js";
+import type { AreaResult } from "./area-result.js";
 import {
   author,
   concept,
@@ -190,9 +191,8 @@ function issueOrders(
   });
 }
 
-export function medicationResources(
-  render: Render,
-): { list: fhir.List; resources: fhir.Resource[] } | undefined {
+/** Medications, when asked for: those in scope with their issues (when asked for), in the medications List. */
+export function medicationArea(render: Render): AreaResult | undefined {
   const { query, flavour } = render.input;
   if (query.medication === undefined) return undefined;
   const { includeIssues, fromDate } = query.medication;
@@ -231,5 +231,5 @@ export function medicationResources(
     { warnings },
   );
   const resources = perMedication ? grouped : [...requests, ...statements, ...products.values()];
-  return { list: medicationsList, resources };
+  return { lists: [medicationsList], resources };
 }
