@@ -46,10 +46,8 @@ export {
   TPP_SYSTMONE,
 } from "./practices/index.js";
 export { structuredRecordBundle } from "./practices/structured-bundle.js";
-export {
-  parseStructuredRecordParameters,
-  type StructuredRecordQuery,
-} from "./practices/structured-parameters.js";
+export { parseStructuredRecordParameters } from "./practices/structured-parameters.js";
+export type { StructuredRecordQuery } from "./practices/structured-query.js";
 export { REGION_ERRORS, RegionError, type RegionErrorCode } from "./region/errors.js";
 // A whole region, in-process.
 export {

@@ -4,7 +4,7 @@
  */
 import { CODE_SYSTEMS } from "../../gpconnect/profiles.js";
 import { list, type Render, reference } from "./bundle-render.js";
-import type { SearchPeriod } from "./structured-parameters.js";
+import type { SearchPeriod } from "./structured-query.js";
 
 /** An area's Lists (its primary List first) and the resources they reference. */
 export interface AreaResult {

@@ -13,7 +13,7 @@ import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
 import type { Clinician, Coding, Practice, SyntheticPatient } from "../population/types.js";
 import type { SupplierFlavour } from "./flavours.js";
 import type { RecordIds } from "./resource-ids.js";
-import type { StructuredRecordQuery } from "./structured-parameters.js";
+import type { StructuredRecordQuery } from "./structured-query.js";
 
 /** What a structured-record Bundle is rendered from: the record, the question asked of it and the supplier. */
 export interface StructuredRecordInput {

@@ -19,7 +19,7 @@ import { immunization } from "./immunisations-area.js";
 import { problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
-import type { SearchPeriod } from "./structured-parameters.js";
+import type { SearchPeriod } from "./structured-query.js";
 import { uncategorisedObservation } from "./uncategorised-area.js";
 
 export function encounter(render: Render, consultation: Consultation): fhir.Encounter {

@@ -17,7 +17,7 @@ import {
   supplierIdentifier,
 } from "./bundle-render.js";
 import { shared } from "./shared-record.js";
-import type { SearchPeriod } from "./structured-parameters.js";
+import type { SearchPeriod } from "./structured-query.js";
 
 export function investigationResources(render: Render, item: Investigation): fhir.Resource[] {
   const reportId = render.ids.item("report", item.id);

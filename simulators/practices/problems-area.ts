@@ -14,7 +14,7 @@ import { medicationSummary } from "./medication-area.js";
 import { problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
-import type { ProblemFilter } from "./structured-parameters.js";
+import type { ProblemFilter } from "./structured-query.js";
 import { uncategorisedObservation } from "./uncategorised-area.js";
 
 /** Problems: the headers that match any filter, with what relates to them, and the linked problems. */

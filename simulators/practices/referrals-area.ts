@@ -3,7 +3,7 @@ import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import type { Referral } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
 import { concept, list, type Render, requester, supplierIdentifier } from "./bundle-render.js";
-import type { SearchPeriod } from "./structured-parameters.js";
+import type { SearchPeriod } from "./structured-query.js";
 
 export function referralRequest(render: Render, item: Referral): fhir.ReferralRequest {
   const id = render.ids.item("referral", item.id);

@@ -19,7 +19,7 @@ import { patientResource } from "./patient-resource.js";
 import { problemsArea } from "./problems-area.js";
 import { referralsArea } from "./referrals-area.js";
 import { recordIds } from "./resource-ids.js";
-import type { StructuredRecordQuery } from "./structured-parameters.js";
+import type { StructuredRecordQuery } from "./structured-query.js";
 import { uncategorisedArea } from "./uncategorised-area.js";
 
 /** The clinical areas, in the order their Lists are gathered (EMIS sends them in this order). */

@@ -14,7 +14,7 @@ import {
   type Render,
   supplierIdentifier,
 } from "./bundle-render.js";
-import type { SearchPeriod } from "./structured-parameters.js";
+import type { SearchPeriod } from "./structured-query.js";
 
 export function uncategorisedObservation(render: Render, entry: UncategorisedEntry): fhir.Observation {
   const id = render.ids.item("observation", entry.id);

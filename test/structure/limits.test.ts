@@ -28,7 +28,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/population/patients.ts#generatePatient",
   "simulators/population/patients.ts#recordHeldByPreviousPractice",
   "simulators/population/population.ts#createPopulation",
-  "simulators/practices/structured-parameters.ts#checkStructuredRecordParameters",
   "simulators/region/region.ts#startRegion",
   "simulators/spine/sds.ts#buildSdsApp",
   "test/gateway.test.ts",
