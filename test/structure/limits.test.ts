@@ -29,7 +29,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/population/patients.ts#recordHeldByPreviousPractice",
   "simulators/population/population.ts#createPopulation",
   "simulators/region/region.ts#startRegion",
-  "simulators/spine/sds.ts#buildSdsApp",
   "test/gateway.test.ts",
   "test/practice.test.ts",
   'test/practice.test.ts#it "carries each supplier\'s identifiers, legacy codes and orderi" callback',
