@@ -35,6 +35,7 @@ export {
   TRAITS,
   type Trait,
 } from "./population/types.js";
+export type { StructuredRecordInput } from "./practices/bundle-render.js";
 // One practice's GP Connect provider, to serve or to render a record with.
 export {
   buildPracticeApp,
@@ -44,11 +45,9 @@ export {
   type SupplierFlavour,
   TPP_SYSTMONE,
 } from "./practices/index.js";
-export { type StructuredRecordInput, structuredRecordBundle } from "./practices/structured-bundle.js";
-export {
-  parseStructuredRecordParameters,
-  type StructuredRecordQuery,
-} from "./practices/structured-parameters.js";
+export { structuredRecordBundle } from "./practices/structured-bundle.js";
+export { parseStructuredRecordParameters } from "./practices/structured-parameters.js";
+export type { StructuredRecordQuery } from "./practices/structured-query.js";
 export { REGION_ERRORS, RegionError, type RegionErrorCode } from "./region/errors.js";
 // A whole region, in-process.
 export {

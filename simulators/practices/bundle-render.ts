@@ -10,10 +10,21 @@ import {
   PROFILES,
 } from "../../gpconnect/profiles.js";
 import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
-import type { Clinician, Coding } from "../population/types.js";
+import type { Clinician, Coding, Practice, SyntheticPatient } from "../population/types.js";
 import type { SupplierFlavour } from "./flavours.js";
 import type { RecordIds } from "./resource-ids.js";
-import type { StructuredRecordInput } from "./structured-bundle.js";
+import type { StructuredRecordQuery } from "./structured-query.js";
+
+/** What a structured-record Bundle is rendered from: the record, the question asked of it and the supplier. */
+export interface StructuredRecordInput {
+  readonly seed: number;
+  readonly practice: Practice;
+  readonly patient: SyntheticPatient;
+  readonly query: StructuredRecordQuery;
+  readonly flavour: SupplierFlavour;
+  /** The day the record is read as of (the population's reference date): stamped on the Lists. */
+  readonly asOf: string;
+}
 
 /** Everything a section builder needs. */
 export interface Render {
@@ -173,3 +184,14 @@ export function list(
   };
   return resource;
 }
+
+/** A whole date as a FHIR dateTime, at midnight UTC. */
+export const dateTime = (date: string) => `${date}T00:00:00+00:00`;
+
+/** A quantity in UCUM units. */
+export const quantity = (value: { value: number; unit: string; ucum: string }): fhir.Quantity => ({
+  value: value.value,
+  unit: value.unit,
+  system: CODE_SYSTEMS.ucum,
+  code: value.ucum,
+});

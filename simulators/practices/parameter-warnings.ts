@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { Bundle, OperationOutcome } from "../../gpconnect/fhir-stu3.js";
 import { type OutcomeWarning, warningOutcome } from "../../gpconnect/outcomes.js";
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
-import type { UnrecognisedParameter } from "./structured-parameters.js";
+import type { UnrecognisedParameter } from "./structured-query.js";
 
 /** What a request asked for that the answer leaves out. */
 export interface UnprocessedParameters {

@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import { GPC_ERRORS } from "../../gpconnect/error-codes.js";
-import { FHIR_JSON, ODS_ORGANISATION_SYSTEM } from "../../gpconnect/identifiers.js";
+import { FHIR_JSON } from "../../gpconnect/identifiers.js";
 import { operationOutcome } from "../../gpconnect/outcomes.js";
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 import { type Journal, noteJwtClaims, recordInJournal } from "../journal/journal.js";
@@ -18,11 +18,12 @@ import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
 import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
 import { capabilityStatement } from "./capability-statement.js";
-import { deepFreeze } from "./deep-freeze.js";
 import type { Checked, GpcFailure } from "./failure.js";
 import { flavourOf, type SupplierFlavour } from "./flavours.js";
+import { ACCEPTED_CONTENT_TYPES, MalformedJsonBody, parseJsonBodies } from "./json-bodies.js";
 import { withParameterWarnings } from "./parameter-warnings.js";
-import { checkRequestHeaders, type JwtClaims } from "./request-headers.js";
+import { organisationRefusal, refusalFor } from "./record-refusals.js";
+import { checkRequestHeaders } from "./request-headers.js";
 import { queryKey, structuredRecordBundle } from "./structured-bundle.js";
 import {
   type CheckedParameters,
@@ -68,33 +69,6 @@ export const PRACTICE_BODY_LIMIT_BYTES = 64 * 1024;
 
 const FHIR_JSON_UTF8 = `${FHIR_JSON};charset=utf-8`;
 const STRUCTURED_RECORD_OPERATION = "$gpc.getstructuredrecord";
-const ACCEPTED_CONTENT_TYPES = ["application/fhir+json", "application/json"];
-
-/** A body that was sent as JSON but does not parse: answered 422 INVALID_RESOURCE, not a framework 400. */
-class MalformedJsonBody {
-  constructor(readonly reason: string) {}
-}
-
-/** Request bodies parsed, by their text: a consumer under load sends the same few bodies again and again. */
-const PARSED_BODIES_MAX = 256;
-/** Longer bodies are parsed every time (a Parameters body is a few hundred bytes). */
-const PARSED_BODY_MAX_CHARS = 8 * 1024;
-const parsedBodies = new Map<string, unknown>();
-
-/** JSON.parse, once per distinct short body; throws as JSON.parse does. */
-function parseJsonBody(text: string): unknown {
-  if (text.length > PARSED_BODY_MAX_CHARS) return JSON.parse(text);
-  let parsed = parsedBodies.get(text);
-  if (parsed === undefined) {
-    parsed = deepFreeze(JSON.parse(text) as unknown);
-    if (parsedBodies.size >= PARSED_BODIES_MAX) {
-      const oldest = parsedBodies.keys().next().value;
-      if (oldest !== undefined) parsedBodies.delete(oldest);
-    }
-    parsedBodies.set(text, parsed);
-  }
-  return parsed;
-}
 
 /** A body's checked Parameters for one day (the search dates are bounded by today), and its cache key. */
 interface CheckedBody {
@@ -134,74 +108,21 @@ function frameworkFailure(error: FastifyError): GpcFailure {
   return { code: "INTERNAL_SERVER_ERROR", diagnostics: `The simulated provider failed: ${error.message}` };
 }
 
-/**
- * Why a practice will not share the record it was asked for, as GP Connect says a provider answers:
- * unknown, deceased, inactive (including a patient who left) or sensitive → PATIENT_NOT_FOUND (so a
- * sensitive patient's existence is not disclosed); dissent → NO_PATIENT_CONSENT.
- */
-export function refusalFor(
-  practice: Practice,
-  patient: SyntheticPatient | undefined,
-  nhsNumber: string,
-  flavour: SupplierFlavour,
-): GpcFailure | undefined {
-  const notFound = (why: string): GpcFailure => ({
-    code: "PATIENT_NOT_FOUND",
-    diagnostics: `No patient with NHS number ${nhsNumber} is registered at ${practice.ods}${why}`,
-  });
-  if (patient === undefined) return notFound("");
-  // The same answer for every reason, as real providers give it; the reason is only in the diagnostics.
-  if (patient.deceasedDate !== undefined) return notFound(" (deceased)");
-  if (patient.restricted) return notFound("");
-  if (patient.registration !== "active") {
-    const moved =
-      (patient.traits.includes("moved-practice") || patient.traits.includes("record-in-transit")) &&
-      !patient.traits.includes("inactive-registration");
-    return notFound(moved ? " any more (the patient has moved practice)" : " (registration inactive)");
-  }
-  if (patient.dissent) {
-    return {
-      code: "NO_PATIENT_CONSENT",
-      diagnostics: `The patient has dissented from sharing their record (${flavour.sharingModel})`,
-    };
-  }
-  return undefined;
-}
-
-/** The ODS code of the JWT's requesting_organization (checkRequestHeaders has made sure there is one). */
-function requestingOrganisationOds(claims: JwtClaims): string | undefined {
-  const organization = claims.requesting_organization as { identifier?: unknown } | undefined;
-  const identifiers = Array.isArray(organization?.identifier) ? (organization.identifier as unknown[]) : [];
-  for (const identifier of identifiers) {
-    const { system, value } = (identifier ?? {}) as { system?: unknown; value?: unknown };
-    if (system === ODS_ORGANISATION_SYSTEM && typeof value === "string") return value;
-  }
-  return undefined;
-}
-
-/**
- * NO_ORGANISATION_CONSENT when the practice has no data-sharing agreement with the organisation the JWT
- * says is asking. That is the end consumer even behind a gateway, which passes its consumer's
- * requesting_organization on. ODS codes are compared in upper case, as ODS treats them.
- */
-function organisationRefusal(
-  practice: Practice,
-  claims: JwtClaims,
-  withoutAgreement: ReadonlySet<string>,
-): GpcFailure | undefined {
-  if (withoutAgreement.size === 0) return undefined;
-  const consumerOds = requestingOrganisationOds(claims);
-  if (consumerOds === undefined || !withoutAgreement.has(consumerOds.toUpperCase())) return undefined;
-  return {
-    code: "NO_ORGANISATION_CONSENT",
-    diagnostics: `There is no data-sharing agreement between the requesting organisation ${consumerOds} and the practice ${practice.ods}`,
-  };
-}
-
 export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
   registerPractice(app, options);
   return app;
+}
+
+/** What a practice's structured-record route works with, fixed when the practice is registered. */
+interface PracticeRoute {
+  readonly options: PracticeAppOptions;
+  readonly endpointPath: string;
+  readonly flavour: SupplierFlavour;
+  readonly bundleCache: SerialisedBundleCache | null;
+  /** The start of every bundle cache key of this practice: its population, that population's day, its ODS. */
+  readonly cacheKeyPrefix: string;
+  readonly checkedBody: (body: unknown, today: string) => CheckedBody;
 }
 
 /**
@@ -213,43 +134,58 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
 export function registerPractice(app: FastifyInstance, options: PracticeAppOptions): void {
   const { practice, population, journal } = options;
   const endpointPath = options.endpointPath.replace(/\/+$/, "");
-  const flavour = flavourOf(practice.system);
-  const bundleCache = options.bundleCache === undefined ? sharedBundleCache : options.bundleCache;
-  const cacheKeyPrefix = `${populationKey(population)}|${population.referenceDate}|${practice.ods}|`;
+  const route: PracticeRoute = {
+    options,
+    endpointPath,
+    flavour: flavourOf(practice.system),
+    bundleCache: options.bundleCache === undefined ? sharedBundleCache : options.bundleCache,
+    cacheKeyPrefix: `${populationKey(population)}|${population.referenceDate}|${practice.ods}|`,
+    checkedBody: bodyChecker(),
+  };
 
   recordInJournal(app, journal, { kind: "practice", ods: practice.ods }, (request) =>
     nhsNumberInBody(request.body),
   );
-
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(ACCEPTED_CONTENT_TYPES, { parseAs: "string" }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(String(body)));
-    } catch (error) {
-      done(null, new MalformedJsonBody(error instanceof Error ? error.message : String(error)));
-    }
-  });
-
+  parseJsonBodies(app);
   app.setErrorHandler((error: FastifyError, _request, reply) => sendFailure(reply, frameworkFailure(error)));
-  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
-    sendFailure(reply, {
-      code: "BAD_REQUEST",
-      diagnostics: `No such endpoint: ${request.method} ${request.url.split("?")[0]} (this practice serves POST ${endpointPath}/Patient/${STRUCTURED_RECORD_OPERATION} and GET ${endpointPath}/metadata)`,
-      status: 404,
-    });
+  const notFound = notFoundAnswer(endpointPath);
   if (options.notFoundRoute) app.all("/*", notFound);
   else app.setNotFoundHandler(notFound);
 
   app.get(`${endpointPath}/metadata`, async (_request, reply) =>
     reply
       .type(FHIR_JSON_UTF8)
-      .send(JSON.stringify(capabilityStatement(practice, flavour, population.referenceDate))),
+      .send(JSON.stringify(capabilityStatement(practice, route.flavour, population.referenceDate))),
   );
+  // A parameter route, because route params are percent-decoded and some clients send "$" as "%24".
+  app.post<{ Params: { operation: string } }>(
+    `${endpointPath}/Patient/:operation`,
+    async (request, reply) => {
+      if (request.params.operation !== STRUCTURED_RECORD_OPERATION) return notFound(request, reply);
+      return getStructuredRecord(route, request, reply);
+    },
+  );
+}
 
-  // Checking the Parameters is a pure function of the body and the day: parsed bodies are shared (see
-  // parseJsonBody), so a body sent again is checked once a day. Weak keys: unshared bodies just go.
+/** The answer to a path (or a method) the practice does not serve: a 404 naming what it does serve. */
+function notFoundAnswer(
+  endpointPath: string,
+): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (request, reply) =>
+    sendFailure(reply, {
+      code: "BAD_REQUEST",
+      diagnostics: `No such endpoint: ${request.method} ${request.url.split("?")[0]} (this practice serves POST ${endpointPath}/Patient/${STRUCTURED_RECORD_OPERATION} and GET ${endpointPath}/metadata)`,
+      status: 404,
+    });
+}
+
+/**
+ * Checking the Parameters is a pure function of the body and the day: parsed bodies are shared (see
+ * parseJsonBody), so a body sent again is checked once a day. Weak keys: unshared bodies just go.
+ */
+function bodyChecker(): (body: unknown, today: string) => CheckedBody {
   const checkedBodies = new WeakMap<object, CheckedBody>();
-  const checkedBody = (body: unknown, today: string): CheckedBody => {
+  return (body, today) => {
     if (body === null || typeof body !== "object") {
       return { today, query: checkStructuredRecordParameters(body, today) };
     }
@@ -260,90 +196,113 @@ export function registerPractice(app: FastifyInstance, options: PracticeAppOptio
     }
     return checked;
   };
+}
 
-  const getStructuredRecord = async (request: FastifyRequest, reply: FastifyReply) => {
-    // Without a Content-Type fastify leaves the body unparsed; a provider answers 415, as for a wrong one.
-    if (request.headers["content-type"] === undefined || request.headers["content-type"] === "") {
-      return sendFailure(reply, unsupportedMediaType());
-    }
-    const headers = checkRequestHeaders(request.headers, {
-      practice,
-      endpointPath,
-      nowSeconds: Math.floor(Date.now() / 1000),
-    });
-    if (!headers.ok) return sendFailure(reply, headers.failure);
-    noteJwtClaims(request.raw, headers.value);
-    // The provider enforces its data-sharing agreements first, as a local consent rule that needs nothing
-    // of the request but who is asking: after the Ssp headers and the JWT that name the organisation are
-    // valid, and before anything else it decides (its own sharing switch, the body, the patient).
-    const organisationFailure = organisationRefusal(
-      practice,
-      headers.value,
-      options.organisationsWithoutAgreement?.() ?? NO_ORGANISATIONS,
-    );
-    if (organisationFailure !== undefined) return sendFailure(reply, organisationFailure);
-    if (!practice.sharingEnabled) {
-      return sendFailure(reply, {
-        code: "ACCESS DENIED",
-        diagnostics: `GP Connect Access Record Structured is not enabled at ${practice.ods}`,
-      });
-    }
-    if (request.body instanceof MalformedJsonBody) {
-      return sendFailure(reply, {
-        code: "INVALID_RESOURCE",
-        diagnostics: `The request body is not JSON: ${request.body.reason}`,
-      });
-    }
-    const checked = checkedBody(request.body, todayUtc());
-    const { query } = checked;
-    if (!query.ok) return sendFailure(reply, query.failure);
+/** $gpc.getstructuredrecord: the request checked, then the patient's record, or why it is not shared. */
+function getStructuredRecord(
+  route: PracticeRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const failure = requestFailure(route, request);
+  if (failure !== undefined) return sendFailure(reply, failure);
+  const checked = route.checkedBody(request.body, todayUtc());
+  const { query } = checked;
+  if (!query.ok) return sendFailure(reply, query.failure);
 
-    const { nhsNumber } = query.value.query;
-    const patient = population.findRecordAt(practice.ods, nhsNumber);
-    const refusal = refusalFor(practice, patient, nhsNumber, flavour);
-    if (refusal !== undefined || patient === undefined) {
-      return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
-    }
-    // A disabled area is served as if it had not been asked for, and warned about. The areas are read
-    // per request; the key made for the body is reused only while they are the same set.
-    const disabledAreas = options.disabledAreas?.() ?? NO_DISABLED_AREAS;
-    let served: ServedParameters | undefined;
-    if (checked.cacheKey?.disabledAreas !== disabledAreas) {
-      served = withoutDisabledAreas(query.value, disabledAreas);
-      // queryKey is what the Bundle's id is made from: equal keys, equal Bundles. The parameters left
-      // unprocessed change the answer (its warning), not the record, so they are keyed beside the query.
-      const warned =
-        served.unrecognised.length === 0 && served.disabled.length === 0
-          ? ""
-          : `|${JSON.stringify([served.unrecognised, served.disabled])}`;
-      checked.cacheKey = {
-        key: `${cacheKeyPrefix}${nhsNumber}|${queryKey(served.query)}${warned}`,
-        disabledAreas,
-      };
-    }
-    const cacheKey = checked.cacheKey.key;
-    let body = bundleCache?.get(cacheKey);
-    if (body === undefined) {
-      served ??= withoutDisabledAreas(query.value, disabledAreas);
-      const bundle = structuredRecordBundle({
-        seed: population.seed,
-        practice,
-        patient,
-        query: served.query,
-        flavour,
-        asOf: population.referenceDate,
-      });
-      body = Buffer.from(JSON.stringify(withParameterWarnings(bundle, served)));
-      bundleCache?.set(cacheKey, body);
-    }
-    return reply.type(FHIR_JSON_UTF8).send(body);
-  };
-  // A parameter route, because route params are percent-decoded and some clients send "$" as "%24".
-  app.post<{ Params: { operation: string } }>(
-    `${endpointPath}/Patient/:operation`,
-    async (request, reply) => {
-      if (request.params.operation !== STRUCTURED_RECORD_OPERATION) return notFound(request, reply);
-      return getStructuredRecord(request, reply);
-    },
+  const { practice, population } = route.options;
+  const { nhsNumber } = query.value.query;
+  const patient = population.findRecordAt(practice.ods, nhsNumber);
+  const refusal = refusalFor(practice, patient, nhsNumber, route.flavour);
+  if (refusal !== undefined || patient === undefined) {
+    return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
+  }
+  return reply.type(FHIR_JSON_UTF8).send(recordBody(route, checked, query.value, patient));
+}
+
+/**
+ * Why a request cannot be answered before its Parameters are read: its Content-Type, Ssp headers or JWT,
+ * the practice's agreements and sharing switch, or a body that is not JSON. Notes the JWT's claims for the
+ * journal once they are valid.
+ */
+function requestFailure(route: PracticeRoute, request: FastifyRequest): GpcFailure | undefined {
+  // Without a Content-Type fastify leaves the body unparsed; a provider answers 415, as for a wrong one.
+  if (request.headers["content-type"] === undefined || request.headers["content-type"] === "") {
+    return unsupportedMediaType();
+  }
+  const { practice } = route.options;
+  const headers = checkRequestHeaders(request.headers, {
+    practice,
+    endpointPath: route.endpointPath,
+    nowSeconds: Math.floor(Date.now() / 1000),
+  });
+  if (!headers.ok) return headers.failure;
+  noteJwtClaims(request.raw, headers.value);
+  // The provider enforces its data-sharing agreements first, as a local consent rule that needs nothing
+  // of the request but who is asking: after the Ssp headers and the JWT that name the organisation are
+  // valid, and before anything else it decides (its own sharing switch, the body, the patient).
+  const organisationFailure = organisationRefusal(
+    practice,
+    headers.value,
+    route.options.organisationsWithoutAgreement?.() ?? NO_ORGANISATIONS,
   );
+  if (organisationFailure !== undefined) return organisationFailure;
+  if (!practice.sharingEnabled) {
+    return {
+      code: "ACCESS DENIED",
+      diagnostics: `GP Connect Access Record Structured is not enabled at ${practice.ods}`,
+    };
+  }
+  if (request.body instanceof MalformedJsonBody) {
+    return { code: "INVALID_RESOURCE", diagnostics: `The request body is not JSON: ${request.body.reason}` };
+  }
+  return undefined;
+}
+
+/** The serialised answer to a checked request: from the bundle cache, or rendered (and cached). */
+function recordBody(
+  route: PracticeRoute,
+  checked: CheckedBody,
+  parameters: CheckedParameters,
+  patient: SyntheticPatient,
+): Buffer {
+  // A disabled area is served as if it had not been asked for, and warned about. The areas are read
+  // per request; the key made for the body is reused only while they are the same set.
+  const disabledAreas = route.options.disabledAreas?.() ?? NO_DISABLED_AREAS;
+  let served: ServedParameters | undefined;
+  if (checked.cacheKey?.disabledAreas !== disabledAreas) {
+    served = withoutDisabledAreas(parameters, disabledAreas);
+    // queryKey is what the Bundle's id is made from: equal keys, equal Bundles. The parameters left
+    // unprocessed change the answer (its warning), not the record, so they are keyed beside the query.
+    const warned =
+      served.unrecognised.length === 0 && served.disabled.length === 0
+        ? ""
+        : `|${JSON.stringify([served.unrecognised, served.disabled])}`;
+    checked.cacheKey = {
+      key: `${route.cacheKeyPrefix}${parameters.query.nhsNumber}|${queryKey(served.query)}${warned}`,
+      disabledAreas,
+    };
+  }
+  const cacheKey = checked.cacheKey.key;
+  let body = route.bundleCache?.get(cacheKey);
+  if (body === undefined) {
+    served ??= withoutDisabledAreas(parameters, disabledAreas);
+    body = renderedRecord(route, patient, served);
+    route.bundleCache?.set(cacheKey, body);
+  }
+  return body;
+}
+
+/** The record as the request is served (disabled areas left out), with its warnings, serialised. */
+function renderedRecord(route: PracticeRoute, patient: SyntheticPatient, served: ServedParameters): Buffer {
+  const { practice, population } = route.options;
+  const bundle = structuredRecordBundle({
+    seed: population.seed,
+    practice,
+    patient,
+    query: served.query,
+    flavour: route.flavour,
+    asOf: population.referenceDate,
+  });
+  return Buffer.from(JSON.stringify(withParameterWarnings(bundle, served)));
 }

@@ -1,443 +1,26 @@
 /**
- * Renders a synthetic patient's record as the GP Connect structured-record Bundle a real provider sends:
- * Patient, practice Organization, Practitioners and their roles, the medications and allergies Lists with
- * their entries, shaped and ordered by the supplier flavour. Pure: the same input gives the same Bundle.
+ * Renders a synthetic patient's record as the GP Connect structured-record Bundle a real provider sends: the
+ * Patient, the clinical areas asked for (each rendered by its own module) and the directory of the
+ * practice and the clinicians they reference, shaped and ordered by the supplier flavour, each resource
+ * once. Pure: the same input gives the same Bundle.
  */
-import {
-  NHS_NUMBER_SYSTEM,
-  ODS_ORGANISATION_SYSTEM,
-  SDS_USER_ID_SYSTEM,
-} from "../../gpconnect/identifiers.js";
-import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
-import { addDays } from "../population/calendar.js";
-import { NO_KNOWN_ALLERGY } from "../population/clinical-terms.js";
-import type { Allergy, Medication, Practice, SyntheticPatient } from "../population/types.js";
-import {
-  author,
-  concept,
-  list,
-  meta,
-  type Render,
-  reference,
-  requester,
-  supplierIdentifier,
-} from "./bundle-render.js";
-import {
-  consultationsArea,
-  diaryArea,
-  immunisationsArea,
-  investigationsArea,
-  problemsArea,
-  referralsArea,
-  shared,
-  uncategorisedArea,
-} from "./clinical-areas.js";
+import { EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
+import { allergiesArea } from "./allergies-area.js";
+import type { AreaResult } from "./area-result.js";
+import { type Render, reference, type StructuredRecordInput } from "./bundle-render.js";
+import { consultationsArea } from "./consultations-area.js";
+import { diaryArea } from "./diary-area.js";
+import { directoryResources } from "./directory-resources.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
+import { immunisationsArea } from "./immunisations-area.js";
+import { investigationsArea } from "./investigations-area.js";
+import { medicationArea } from "./medication-area.js";
+import { patientResource } from "./patient-resource.js";
+import { problemsArea } from "./problems-area.js";
+import { referralsArea } from "./referrals-area.js";
 import { recordIds } from "./resource-ids.js";
-import type { StructuredRecordQuery } from "./structured-parameters.js";
-
-export interface StructuredRecordInput {
-  readonly seed: number;
-  readonly practice: Practice;
-  readonly patient: SyntheticPatient;
-  readonly query: StructuredRecordQuery;
-  readonly flavour: SupplierFlavour;
-  /** The day the record is read as of (the population's reference date): stamped on the Lists. */
-  readonly asOf: string;
-}
-
-function patientResource(render: Render): fhir.Patient {
-  const { patient } = render.input;
-  const id = render.ids.patient;
-  author(render, patient.usualGp.id);
-  return {
-    resourceType: "Patient",
-    id,
-    meta: meta(render, PROFILES.patient, id, true),
-    extension: [
-      {
-        url: EXTENSIONS.registrationDetails,
-        extension: [{ url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } }],
-      },
-    ],
-    identifier: [
-      {
-        extension: [
-          {
-            url: EXTENSIONS.nhsNumberVerificationStatus,
-            valueCodeableConcept: {
-              coding: [
-                {
-                  system: CODE_SYSTEMS.nhsNumberVerificationStatus,
-                  code: "01",
-                  display: "Number present and verified",
-                },
-              ],
-            },
-          },
-        ],
-        system: NHS_NUMBER_SYSTEM,
-        value: patient.nhsNumber,
-      },
-    ],
-    active: true,
-    name: [
-      {
-        use: "official",
-        family: patient.name.family,
-        given: [...patient.name.given],
-        ...(patient.name.prefix === "" ? {} : { prefix: [patient.name.prefix] }),
-      },
-    ],
-    ...(patient.telecom === undefined
-      ? {}
-      : { telecom: [{ system: "phone", value: patient.telecom.replaceAll(" ", ""), use: "mobile" }] }),
-    gender: patient.gender,
-    birthDate: patient.birthDate,
-    address: [
-      {
-        use: "home",
-        type: "physical",
-        line: [...patient.address.line],
-        city: patient.address.city,
-        ...(patient.address.district === undefined ? {} : { district: patient.address.district }),
-        postalCode: patient.address.postalCode,
-      },
-    ],
-    generalPractitioner: [reference("Practitioner", render.ids.practitioner(patient.usualGp.id))],
-    managingOrganization: reference("Organization", render.ids.organization),
-  };
-}
-
-function directoryResources(render: Render): fhir.Resource[] {
-  const { practice } = render.input;
-  const organizationId = render.ids.organization;
-  const organization: fhir.Organization = {
-    resourceType: "Organization",
-    id: organizationId,
-    meta: meta(render, PROFILES.organization, organizationId, true),
-    identifier: [{ system: ODS_ORGANISATION_SYSTEM, value: practice.ods }],
-    type: [{ coding: [{ system: CODE_SYSTEMS.organisationType, code: "gp-practice" }], text: "GP Practice" }],
-    name: practice.name,
-    address: [
-      {
-        use: "work",
-        type: "physical",
-        line: [...practice.address.line],
-        city: practice.address.city,
-        ...(practice.address.district === undefined ? {} : { district: practice.address.district }),
-        postalCode: practice.address.postalCode,
-      },
-    ],
-  };
-  // Clinicians in the order of the practice's staff list, so the bytes do not depend on rendering order.
-  const clinicians = practice.clinicians.filter((c) => render.authors.has(c.id));
-  const practitioners = clinicians.map((clinician): fhir.Practitioner => {
-    const id = render.ids.practitioner(clinician.id);
-    return {
-      resourceType: "Practitioner",
-      id,
-      meta: meta(render, PROFILES.practitioner, id, true),
-      identifier: [{ system: SDS_USER_ID_SYSTEM, value: clinician.sdsUserId }],
-      name: [
-        { use: "official", family: clinician.family, given: [clinician.given], prefix: [clinician.prefix] },
-      ],
-    };
-  });
-  const roles = clinicians.map((clinician): fhir.PractitionerRole => {
-    const id = render.ids.practitionerRole(clinician.id);
-    return {
-      resourceType: "PractitionerRole",
-      id,
-      meta: meta(render, PROFILES.practitionerRole, id, true),
-      practitioner: reference("Practitioner", render.ids.practitioner(clinician.id)),
-      organization: reference("Organization", organizationId),
-      code: [{ coding: [{ system: CODE_SYSTEMS.sdsJobRoleName, code: "R0260", display: clinician.role }] }],
-    };
-  });
-  return render.input.flavour.practitionerRolesPaired
-    ? [organization, ...practitioners.flatMap((practitioner, i) => [practitioner, roles[i] as fhir.Resource])]
-    : [organization, ...practitioners, ...roles];
-}
-
-function prescribingAgency(medication: Medication): fhir.Extension {
-  if (medication.prescriber.kind === "practice") {
-    return {
-      url: EXTENSIONS.prescribingAgency,
-      valueCodeableConcept: {
-        coding: [
-          {
-            system: CODE_SYSTEMS.prescribingAgency,
-            code: "prescribed-at-gp-practice",
-            display: "Prescribed at GP practice",
-          },
-        ],
-      },
-    };
-  }
-  return {
-    url: EXTENSIONS.prescribingAgency,
-    valueCodeableConcept: {
-      coding: [
-        {
-          system: CODE_SYSTEMS.prescribingAgency,
-          code: "prescribed-by-another-organisation",
-          display: "Prescribed by another organisation",
-        },
-      ],
-      text: medication.prescriber.organisation,
-    },
-  };
-}
-
-function prescriptionType(medication: Medication): fhir.Extension {
-  const display = medication.type === "repeat" ? "Repeat" : "Acute";
-  return {
-    url: EXTENSIONS.prescriptionType,
-    valueCodeableConcept: {
-      coding: [{ system: CODE_SYSTEMS.prescriptionType, code: medication.type, display }],
-    },
-  };
-}
-
-function supplyDuration(medication: Medication): fhir.Duration {
-  return { value: medication.supplyDays, unit: "day", system: CODE_SYSTEMS.ucum, code: "d" };
-}
-
-/** The issues a query asks for: all of them, or those on or after medicationSearchFromDate. */
-function issuesInScope(
-  medication: Medication,
-  fromDate: string | undefined,
-): { date: string; index: number }[] {
-  return medication.issues
-    .map((date, index) => ({ date, index }))
-    .filter(({ date }) => fromDate === undefined || date >= fromDate);
-}
-
-/**
- * GP Connect 1.6: a medication is active from its start to its end (inclusive); without an end, an acute one
- * only on its start day and a repeat from its start onwards; medication prescribed elsewhere always returns.
- */
-function medicationInScope(medication: Medication, fromDate: string | undefined): boolean {
-  if (fromDate === undefined || medication.prescriber.kind !== "practice") return true;
-  const end = medication.ended ?? (medication.type === "acute" ? medication.started : undefined);
-  return end === undefined || end >= fromDate;
-}
-
-/** A medication's summary as every area shows it: the statement, its plan (authorisation) and the product. */
-export function medicationSummary(render: Render, medication: Medication): fhir.Resource[] {
-  const { flavour } = render.input;
-  const medicationId = render.ids.medication(medication.product.code);
-  const planId = render.ids.medicationPlan(medication.id);
-  const statementId = render.ids.medicationStatement(medication.id);
-  const fromPractice = medication.prescriber.kind === "practice";
-  const lastIssue = medication.issues.at(-1);
-  const dosage = [{ text: medication.dosage }];
-  const period = {
-    start: medication.started,
-    ...(medication.ended === undefined ? {} : { end: medication.ended }),
-  };
-  const statement: fhir.MedicationStatement = {
-    resourceType: "MedicationStatement",
-    id: statementId,
-    meta: { profile: [PROFILES.medicationStatement] },
-    extension: [
-      prescribingAgency(medication),
-      ...(lastIssue === undefined ? [] : [{ url: EXTENSIONS.lastIssueDate, valueDateTime: lastIssue }]),
-    ],
-    identifier: supplierIdentifier(render, statementId),
-    basedOn: [reference("MedicationRequest", planId)],
-    status: medication.status,
-    medicationReference: reference("Medication", medicationId),
-    effectivePeriod: period,
-    dateAsserted: medication.started,
-    subject: render.patientRef,
-    taken: "unk",
-    dosage,
-  };
-  const plan: fhir.MedicationRequest = {
-    resourceType: "MedicationRequest",
-    id: planId,
-    meta: { profile: [PROFILES.medicationRequest] },
-    extension: [
-      prescriptionType(medication),
-      ...(medication.type === "repeat" && medication.issues.length > 0
-        ? [
-            {
-              url: EXTENSIONS.repeatInformation,
-              extension: [
-                { url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: medication.issues.length },
-              ],
-            },
-          ]
-        : []),
-    ],
-    identifier: supplierIdentifier(render, planId),
-    status: medication.status,
-    intent: "plan",
-    medicationReference: reference("Medication", medicationId),
-    subject: render.patientRef,
-    authoredOn: medication.started,
-    // Prescribed elsewhere: the practice only recorded it, so no practice clinician requested it.
-    ...(fromPractice ? { requester: requester(render, medication.recordedBy) } : {}),
-    recorder: author(render, medication.recordedBy),
-    dosageInstruction: dosage,
-    dispenseRequest: {
-      validityPeriod: period,
-      quantity: { value: medication.quantity.value, unit: medication.quantity.unit },
-      expectedSupplyDuration: supplyDuration(medication),
-    },
-  };
-  const product: fhir.Medication = {
-    resourceType: "Medication",
-    id: medicationId,
-    meta: { profile: [PROFILES.medication] },
-    code: concept(medication.product, undefined, flavour),
-  };
-  return [statement, plan, product];
-}
-
-function issueOrders(
-  render: Render,
-  medication: Medication,
-  fromDate: string | undefined,
-): fhir.MedicationRequest[] {
-  const medicationId = render.ids.medication(medication.product.code);
-  const planId = render.ids.medicationPlan(medication.id);
-  const dosage = [{ text: medication.dosage }];
-  const quantity = { value: medication.quantity.value, unit: medication.quantity.unit };
-  const recorder = author(render, medication.recordedBy);
-  return issuesInScope(medication, fromDate).map(({ date, index }): fhir.MedicationRequest => {
-    const orderId = render.ids.medicationOrder(medication.id, index);
-    return {
-      resourceType: "MedicationRequest",
-      id: orderId,
-      meta: { profile: [PROFILES.medicationRequest] },
-      extension: [prescriptionType(medication)],
-      identifier: supplierIdentifier(render, orderId),
-      basedOn: [reference("MedicationRequest", planId)],
-      status: "completed",
-      intent: "order",
-      medicationReference: reference("Medication", medicationId),
-      subject: render.patientRef,
-      authoredOn: date,
-      requester: requester(render, medication.recordedBy),
-      recorder,
-      dosageInstruction: dosage,
-      dispenseRequest: {
-        validityPeriod: { start: date, end: addDays(date, medication.supplyDays) },
-        quantity,
-        expectedSupplyDuration: supplyDuration(medication),
-      },
-    };
-  });
-}
-
-function medicationResources(render: Render): { list: fhir.List; resources: fhir.Resource[] } | undefined {
-  const { query, flavour } = render.input;
-  if (query.medication === undefined) return undefined;
-  const { includeIssues, fromDate } = query.medication;
-  const share = shared(render);
-  const perMedication = flavour.medicationLayout === "per-medication";
-  const statements: fhir.Resource[] = [];
-  const requests: fhir.Resource[] = [];
-  const grouped: fhir.Resource[] = [];
-  const products = new Map<string, fhir.Resource>();
-
-  for (const medication of share.medications.filter((m) => medicationInScope(m, fromDate))) {
-    const [statement, plan, product] = medicationSummary(render, medication) as [
-      fhir.Resource,
-      fhir.Resource,
-      fhir.Resource,
-    ];
-    const orders = includeIssues ? issueOrders(render, medication, fromDate) : [];
-    statements.push(statement);
-    if (perMedication) {
-      grouped.push(statement, plan, ...orders);
-      // A product several statements share is sent once, at its first use.
-      if (!products.has(product.id ?? "")) grouped.push(product);
-    } else {
-      requests.push(plan, ...orders);
-    }
-    products.set(product.id ?? "", product);
-  }
-  const warnings = [
-    ...(share.confidential.medications ? (["confidential-items"] as const) : []),
-    ...(share.awaitingFiling.medications ? (["data-awaiting-filing"] as const) : []),
-  ];
-  const medicationsList = list(
-    render,
-    LIST_CODES.medications,
-    statements.map((s) => reference("MedicationStatement", s.id ?? "")),
-    { warnings },
-  );
-  const resources = perMedication ? grouped : [...requests, ...statements, ...products.values()];
-  return { list: medicationsList, resources };
-}
-
-function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
-  const id = render.ids.allergy(allergy.id);
-  return {
-    resourceType: "AllergyIntolerance",
-    id,
-    meta: { profile: [PROFILES.allergyIntolerance] },
-    identifier: supplierIdentifier(render, id),
-    clinicalStatus: "active",
-    verificationStatus: "unconfirmed",
-    type: "allergy",
-    category: [allergy.category],
-    criticality: allergy.severity === "severe" ? "high" : "low",
-    code: concept(allergy.code, allergy.legacyCode, render.input.flavour),
-    patient: render.patientRef,
-    assertedDate: allergy.recorded,
-    recorder: author(render, allergy.recordedBy),
-    reaction: [
-      {
-        substance: concept(allergy.substance, undefined, render.input.flavour),
-        manifestation: [concept(allergy.reaction, undefined, render.input.flavour)],
-        severity: allergy.severity,
-      },
-    ],
-  };
-}
-
-function allergyResources(render: Render): { lists: fhir.List[]; resources: fhir.Resource[] } | undefined {
-  const { query, patient } = render.input;
-  if (query.allergies === undefined) return undefined;
-  let resources: fhir.AllergyIntolerance[] = [];
-  if (patient.allergies.kind === "recorded") {
-    resources = patient.allergies.allergies.map((allergy) => allergyResource(render, allergy));
-  } else if (patient.allergies.kind === "no-known-allergies") {
-    // "No known allergy" is itself an entry, unlike a record where nothing was ever asked (an empty list).
-    const id = render.ids.allergy("no-known-allergies");
-    resources = [
-      {
-        resourceType: "AllergyIntolerance",
-        id,
-        meta: { profile: [PROFILES.allergyIntolerance] },
-        identifier: supplierIdentifier(render, id),
-        clinicalStatus: "active",
-        verificationStatus: "unconfirmed",
-        type: "allergy",
-        category: ["medication"],
-        code: concept(NO_KNOWN_ALLERGY, undefined, render.input.flavour),
-        patient: render.patientRef,
-        assertedDate: patient.allergies.recorded,
-        recorder: author(render, patient.allergies.recordedBy),
-      },
-    ];
-  }
-  const active = list(
-    render,
-    LIST_CODES.allergies,
-    resources.map((r) => reference("AllergyIntolerance", r.id ?? "")),
-  );
-  // The synthetic records hold no ended allergies yet: the list says so when asked for.
-  const lists = query.allergies.includeResolved
-    ? [active, list(render, LIST_CODES.endedAllergies, [])]
-    : [active];
-  return { lists, resources };
-}
+import type { StructuredRecordQuery } from "./structured-query.js";
+import { uncategorisedArea } from "./uncategorised-area.js";
 
 /** The clinical areas, in the order their Lists are gathered (EMIS sends them in this order). */
 type AreaSection = Exclude<BundleSection, "lists" | "patient" | "directory">;
@@ -547,6 +130,10 @@ export function queryKey(query: StructuredRecordQuery): string {
   return JSON.stringify(asked);
 }
 
+/** What each clinical area rendered; undefined for an area not asked for. */
+type RenderedAreas = Readonly<Record<AreaSection, AreaResult | undefined>>;
+
+/** The Bundle a practice answers `input.query` with: the areas asked for from `input.patient`'s record. */
 export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundle {
   const ids = recordIds(
     input.flavour,
@@ -556,63 +143,97 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     queryKey(input.query),
   );
   const render: Render = { input, ids, patientRef: reference("Patient", ids.patient), authors: new Map() };
-  const { query } = input;
-
   const patient = patientResource(render);
-  const consultations =
-    query.consultations === undefined ? undefined : consultationsArea(render, query.consultations);
-  const problems = query.problems === undefined ? undefined : problemsArea(render, query.problems);
-  const medications = medicationResources(render);
-  const allergies = allergyResources(render);
-  const immunisations =
-    query.immunisations === undefined ? undefined : immunisationsArea(render, query.immunisations);
-  const uncategorised =
-    query.uncategorised === undefined ? undefined : uncategorisedArea(render, query.uncategorised.period);
-  const investigations =
-    query.investigations === undefined ? undefined : investigationsArea(render, query.investigations.period);
-  const referrals = query.referrals === undefined ? undefined : referralsArea(render, query.referrals.period);
-  const diary =
-    query.diaryEntries === undefined ? undefined : diaryArea(render, query.diaryEntries.searchDate);
+  const areas = renderAreas(render);
   // Rendered last: it lists every clinician the entries above referenced.
   const directory = directoryResources(render);
-
-  // A diary entry's problem headers go with the problem headers of the problems area.
-  const diaryEntries = diary?.resources.filter((r) => r.resourceType === "ProcedureRequest") ?? [];
-  const diaryProblems = diary?.resources.filter((r) => r.resourceType !== "ProcedureRequest") ?? [];
-  const areaLists: Record<AreaSection, fhir.List[]> = {
-    consultations: consultations?.lists ?? [],
-    problems: problems?.lists ?? [],
-    medications: medications === undefined ? [] : [medications.list],
-    allergies: allergies?.lists ?? [],
-    immunisations: immunisations?.lists ?? [],
-    uncategorised: uncategorised?.lists ?? [],
-    investigations: investigations?.lists ?? [],
-    referrals: referrals?.lists ?? [],
-    diary: diary?.lists ?? [],
+  const { lists, areaLists } = listsSent(areas);
+  const sections = bundleSections(lists, patient, directory, areas);
+  const blocks = bundleBlocks(input.flavour, sections, areaLists);
+  return {
+    resourceType: "Bundle",
+    id: ids.bundle,
+    meta: { profile: [PROFILES.bundle] },
+    type: "collection",
+    entry: bundleEntries(blocks, chosenRenderings(input.flavour, sections, blocks)),
   };
-  const lists = oneLinkedProblemsList(LIST_ORDER.flatMap((area) => areaLists[area]));
-  // The linked-problems Lists merged into one: the others are not sent.
+}
+
+/** The clinical areas the query asks for, each rendered. */
+function renderAreas(render: Render): RenderedAreas {
+  const { query } = render.input;
+  return {
+    consultations:
+      query.consultations === undefined ? undefined : consultationsArea(render, query.consultations),
+    problems: query.problems === undefined ? undefined : problemsArea(render, query.problems),
+    medications: medicationArea(render),
+    allergies: allergiesArea(render),
+    immunisations:
+      query.immunisations === undefined ? undefined : immunisationsArea(render, query.immunisations),
+    uncategorised:
+      query.uncategorised === undefined ? undefined : uncategorisedArea(render, query.uncategorised.period),
+    investigations:
+      query.investigations === undefined
+        ? undefined
+        : investigationsArea(render, query.investigations.period),
+    referrals: query.referrals === undefined ? undefined : referralsArea(render, query.referrals.period),
+    diary: query.diaryEntries === undefined ? undefined : diaryArea(render, query.diaryEntries.searchDate),
+  };
+}
+
+/**
+ * The Lists sent, in LIST_ORDER, and each area's Lists among them: the linked-problems Lists merged into one
+ * (see oneLinkedProblemsList), the others are not sent.
+ */
+function listsSent(areas: RenderedAreas): {
+  lists: fhir.List[];
+  areaLists: Record<AreaSection, fhir.List[]>;
+} {
+  const lists = oneLinkedProblemsList(LIST_ORDER.flatMap((area) => areas[area]?.lists ?? []));
   const sent = new Set(lists);
-  for (const area of LIST_ORDER) areaLists[area] = areaLists[area].filter((l) => sent.has(l));
-  const sections: Record<BundleSection, fhir.Resource[]> = {
+  const areaLists = {} as Record<AreaSection, fhir.List[]>;
+  for (const area of LIST_ORDER) areaLists[area] = (areas[area]?.lists ?? []).filter((l) => sent.has(l));
+  return { lists, areaLists };
+}
+
+/** The resources of each section of the bundle. */
+function bundleSections(
+  lists: fhir.List[],
+  patient: fhir.Patient,
+  directory: fhir.Resource[],
+  areas: RenderedAreas,
+): Record<BundleSection, fhir.Resource[]> {
+  // A diary entry's problem headers go with the problem headers of the problems area.
+  const diary = areas.diary?.resources ?? [];
+  const diaryEntries = diary.filter((r) => r.resourceType === "ProcedureRequest");
+  const diaryProblems = diary.filter((r) => r.resourceType !== "ProcedureRequest");
+  return {
     lists,
     patient: [patient],
     directory,
-    medications: medications?.resources ?? [],
-    allergies: allergies?.resources ?? [],
-    problems: [...(problems?.resources ?? []), ...diaryProblems],
-    consultations: consultations?.resources ?? [],
-    immunisations: immunisations?.resources ?? [],
-    uncategorised: uncategorised?.resources ?? [],
-    investigations: investigations?.resources ?? [],
-    referrals: referrals?.resources ?? [],
+    medications: areas.medications?.resources ?? [],
+    allergies: areas.allergies?.resources ?? [],
+    problems: [...(areas.problems?.resources ?? []), ...diaryProblems],
+    consultations: areas.consultations?.resources ?? [],
+    immunisations: areas.immunisations?.resources ?? [],
+    uncategorised: areas.uncategorised?.resources ?? [],
+    investigations: areas.investigations?.resources ?? [],
+    referrals: areas.referrals?.resources ?? [],
     diary: diaryEntries,
   };
-  const { flavour } = input;
-  const blocks = bundleBlocks(flavour, sections, areaLists);
-  // One resource appears once, wherever several areas linked to it. The rendering sent is the fullest (a
-  // problem header from the problems area carries all its links; from a consultation only that one), or
-  // the first the flavour's order reaches; problem headers still go with the problems area's.
+}
+
+/**
+ * One resource appears once, wherever several areas linked to it. The rendering sent is the fullest (a
+ * problem header from the problems area carries all its links; from a consultation only that one), or
+ * the first the flavour's order reaches; problem headers still go with the problems area's. The other
+ * renderings of a problem header add the links they carry to the one sent. Keyed by "type/id".
+ */
+function chosenRenderings(
+  flavour: SupplierFlavour,
+  sections: Readonly<Record<BundleSection, fhir.Resource[]>>,
+  blocks: readonly fhir.Resource[][],
+): Map<string, fhir.Resource> {
   const priority =
     flavour.sharedItemsAt === "fullest-rendering"
       ? RENDERING_PRIORITY.map((section) => sections[section])
@@ -627,6 +248,14 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
         addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
     }
   }
+  return chosen;
+}
+
+/** The Bundle's entries: the blocks in order, each resource once, as its chosen rendering. */
+function bundleEntries(
+  blocks: readonly fhir.Resource[][],
+  chosen: ReadonlyMap<string, fhir.Resource>,
+): fhir.BundleEntry[] {
   const emitted = new Set<string>();
   const entry: fhir.BundleEntry[] = [];
   for (const resources of blocks) {
@@ -637,19 +266,19 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
       entry.push({ resource });
     }
   }
-  // A diary entry names the consultation it was set in only when that consultation is sent too, as every
-  // other reference in the Bundle resolves within it (a recall asked for on its own carries no context).
+  dropUnsentContexts(entry, emitted);
+  return entry;
+}
+
+/**
+ * A diary entry names the consultation it was set in only when that consultation is sent too, as every
+ * other reference in the Bundle resolves within it (a recall asked for on its own carries no context).
+ */
+function dropUnsentContexts(entry: readonly fhir.BundleEntry[], emitted: ReadonlySet<string>): void {
   for (const { resource } of entry) {
     if (resource?.resourceType !== "ProcedureRequest") continue;
     const diaryEntry = resource as fhir.ProcedureRequest;
     const context = diaryEntry.context?.reference;
     if (context !== undefined && !emitted.has(context)) delete diaryEntry.context;
   }
-  return {
-    resourceType: "Bundle",
-    id: ids.bundle,
-    meta: { profile: [PROFILES.bundle] },
-    type: "collection",
-    entry,
-  };
 }

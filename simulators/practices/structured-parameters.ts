@@ -12,43 +12,27 @@ import {
   PATIENT_NHS_NUMBER_PARAMETER,
   REPEATABLE_PARAMETERS,
 } from "../../gpconnect/parameters.js";
-import { isIsoDate } from "../population/calendar.js";
 import { isValidNhsNumber } from "../population/nhs-number.js";
-import { type Checked, fail, ok } from "./failure.js";
+import { type Checked, fail, type GpcFailure, ok } from "./failure.js";
+import {
+  booleanPart,
+  codePart,
+  datePart,
+  entries,
+  isObject,
+  type ParameterEntry,
+  partsOf,
+  periodPart,
+  valueKeys,
+} from "./parameter-values.js";
+import type {
+  ProblemFilter,
+  SearchPeriod,
+  StructuredRecordQuery,
+  UnrecognisedParameter,
+} from "./structured-query.js";
 
-/** A search period of whole dates; either end may be open. */
-export interface SearchPeriod {
-  readonly start?: string;
-  readonly end?: string;
-}
-
-export interface ProblemFilter {
-  readonly status?: "active" | "inactive";
-  readonly significance?: "major" | "minor";
-}
-
-export interface StructuredRecordQuery {
-  readonly nhsNumber: string;
-  /** Present when includeAllergies was sent. */
-  readonly allergies?: { readonly includeResolved: boolean };
-  /** Present when includeMedication was sent. */
-  readonly medication?: { readonly includeIssues: boolean; readonly fromDate?: string };
-  readonly consultations?: { readonly period?: SearchPeriod; readonly mostRecent?: number };
-  /** One filter per includeProblems parameter (0..*): a problem is returned when any filter matches. */
-  readonly problems?: readonly ProblemFilter[];
-  readonly immunisations?: { readonly includeNotGiven: boolean; readonly includeStatus: boolean };
-  readonly uncategorised?: { readonly period?: SearchPeriod };
-  readonly investigations?: { readonly period?: SearchPeriod };
-  readonly referrals?: { readonly period?: SearchPeriod };
-  readonly diaryEntries?: { readonly searchDate?: string };
-}
-
-/**
- * A parameter or part parameter the provider did not process, named as GP Connect names it in the warning:
- * "includeFoo", or "includeMedication.someNewPart".
- */
-export type UnrecognisedParameter = string;
-
+/** A checked request: what it asked for, and what it sent that this provider does not process. */
 export interface CheckedParameters {
   readonly query: StructuredRecordQuery;
   /** Each once: unknown parameters in the order sent, then unknown parts, parameter by parameter. */
@@ -93,67 +77,6 @@ const NOT_WITH_PROBLEMS = [
   "includeImmunisations.includeStatus",
 ];
 
-interface ParameterEntry {
-  readonly name: string;
-  readonly fields: Record<string, unknown>;
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
-/** The value[x] fields of a parameter or part ("valueBoolean", "valueIdentifier", ...). */
-const valueKeys = (fields: Record<string, unknown>) =>
-  Object.keys(fields).filter((key) => key.startsWith("value"));
-
-function entries(list: unknown, where: string): Checked<ParameterEntry[]> {
-  if (list === undefined) return ok([]);
-  if (!Array.isArray(list)) return fail("INVALID_RESOURCE", `${where} must be an array`);
-  const result: ParameterEntry[] = [];
-  for (const [i, item] of list.entries()) {
-    if (!isObject(item)) return fail("INVALID_RESOURCE", `${where}[${i}] is not an object`);
-    if (typeof item.name !== "string" || item.name === "") {
-      return fail("INVALID_PARAMETER", `${where}[${i}] has no name`);
-    }
-    result.push({ name: item.name, fields: item });
-  }
-  return ok(result);
-}
-
-/**
- * Parts of a parameter, each known name at most once. A part whose name is not among `allowed` is not
- * processed: it is noted in `unrecognised` as "parameter.part" (GP Connect forwards compatibility).
- */
-function partsOf(
-  parameter: ParameterEntry,
-  allowed: readonly string[],
-  unrecognised: Set<UnrecognisedParameter>,
-): Checked<Map<string, ParameterEntry>> {
-  if (valueKeys(parameter.fields).length > 0) {
-    return fail("INVALID_PARAMETER", `${parameter.name} takes parts, not a value`);
-  }
-  const parts = entries(parameter.fields.part, `${parameter.name}.part`);
-  if (!parts.ok) return parts;
-  const byName = new Map<string, ParameterEntry>();
-  for (const part of parts.value) {
-    if (!allowed.includes(part.name)) {
-      unrecognised.add(`${parameter.name}.${part.name}`);
-      continue;
-    }
-    if (byName.has(part.name))
-      return fail("INVALID_PARAMETER", `${parameter.name}.${part.name} is given more than once`);
-    byName.set(part.name, part);
-  }
-  return ok(byName);
-}
-
-function booleanPart(parameter: string, part: ParameterEntry): Checked<boolean> {
-  const value = part.fields.valueBoolean;
-  if (typeof value !== "boolean" || valueKeys(part.fields).length !== 1) {
-    return fail("INVALID_PARAMETER", `${parameter}.${part.name} must carry a valueBoolean`);
-  }
-  return ok(value);
-}
-
 function nhsNumberOf(parameter: ParameterEntry): Checked<string> {
   const identifier = parameter.fields.valueIdentifier;
   if (!isObject(identifier) || valueKeys(parameter.fields).length !== 1) {
@@ -183,61 +106,6 @@ function allergiesOf(
     return fail("INVALID_PARAMETER", "includeAllergies requires the part includeResolvedAllergies");
   const includeResolved = booleanPart(parameter.name, resolved);
   return includeResolved.ok ? ok({ includeResolved: includeResolved.value }) : includeResolved;
-}
-
-/** A whole date (no partial date, time or offset), no later than `today` unless `notBefore` says otherwise. */
-function wholeDate(
-  where: string,
-  value: unknown,
-  today: string,
-  rule: "not-after-today" | "not-before-today",
-): Checked<string> {
-  if (typeof value !== "string" || !isIsoDate(value)) {
-    return fail(
-      "INVALID_PARAMETER",
-      `${where} must be a whole date (YYYY-MM-DD), got ${JSON.stringify(value)}`,
-    );
-  }
-  if (rule === "not-after-today" && value > today)
-    return fail("INVALID_PARAMETER", `${where} ${value} is in the future`);
-  if (rule === "not-before-today" && value < today)
-    return fail("INVALID_PARAMETER", `${where} ${value} is in the past`);
-  return ok(value);
-}
-
-function datePart(
-  parameter: string,
-  part: ParameterEntry,
-  today: string,
-  rule: "not-after-today" | "not-before-today",
-): Checked<string> {
-  const where = `${parameter}.${part.name}`;
-  if (valueKeys(part.fields).length !== 1 || part.fields.valueDate === undefined) {
-    return fail("INVALID_PARAMETER", `${where} must carry a valueDate (YYYY-MM-DD)`);
-  }
-  return wholeDate(where, part.fields.valueDate, today, rule);
-}
-
-function periodPart(parameter: string, part: ParameterEntry, today: string): Checked<SearchPeriod> {
-  const where = `${parameter}.${part.name}`;
-  const period = part.fields.valuePeriod;
-  if (!isObject(period) || valueKeys(part.fields).length !== 1) {
-    return fail("INVALID_PARAMETER", `${where} must carry a valuePeriod`);
-  }
-  let result: SearchPeriod = {};
-  for (const end of ["start", "end"] as const) {
-    if (period[end] === undefined) continue;
-    const date = wholeDate(`${where}.${end}`, period[end], today, "not-after-today");
-    if (!date.ok) return date;
-    result = { ...result, [end]: date.value };
-  }
-  if (result.start === undefined && result.end === undefined) {
-    return fail("INVALID_PARAMETER", `${where} has neither a start nor an end`);
-  }
-  if (result.start !== undefined && result.end !== undefined && result.start > result.end) {
-    return fail("INVALID_PARAMETER", `${where} starts (${result.start}) after it ends (${result.end})`);
-  }
-  return ok(result);
 }
 
 function medicationOf(
@@ -293,25 +161,6 @@ function consultationsOf(
     return ok({ mostRecent: value });
   }
   return ok({});
-}
-
-function codePart<T extends string>(
-  parameter: string,
-  part: ParameterEntry,
-  allowed: readonly T[],
-): Checked<T> {
-  const value = part.fields.valueCode;
-  if (
-    valueKeys(part.fields).length !== 1 ||
-    typeof value !== "string" ||
-    !(allowed as readonly string[]).includes(value)
-  ) {
-    return fail(
-      "INVALID_PARAMETER",
-      `${parameter}.${part.name} must carry a valueCode of ${allowed.join(" or ")}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return ok(value as T);
 }
 
 function problemFilterOf(
@@ -410,8 +259,27 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
   const parameters = entries(body.parameter, "Parameters.parameter");
   if (!parameters.ok) return parameters;
   const unrecognised = new Set<UnrecognisedParameter>();
+  const byName = knownParameters(parameters.value, unrecognised);
+  if (!byName.ok) return byName;
+  const nhsNumber = requestedNhsNumber(byName.value, unrecognised);
+  if (!nhsNumber.ok) return nhsNumber;
+  const combination = forbiddenCombination(byName.value, parameters.value);
+  if (combination !== undefined) return combination;
+  const query = areasAsked(byName.value, nhsNumber.value, today, unrecognised);
+  if (!query.ok) return query;
+  return ok({ query: query.value, unrecognised: [...unrecognised] });
+}
+
+/**
+ * The known parameters by name, in the order sent, each at most once unless it may repeat; the names of
+ * unknown ones go into `unrecognised`.
+ */
+function knownParameters(
+  parameters: readonly ParameterEntry[],
+  unrecognised: Set<UnrecognisedParameter>,
+): Checked<Map<string, ParameterEntry[]>> {
   const byName = new Map<string, ParameterEntry[]>();
-  for (const parameter of parameters.value) {
+  for (const parameter of parameters) {
     if (!KNOWN_PARAMETERS.includes(parameter.name)) {
       unrecognised.add(parameter.name);
       continue;
@@ -421,9 +289,15 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
       return fail("INVALID_PARAMETER", `Parameter ${parameter.name} is given more than once`);
     byName.set(parameter.name, [...same, parameter]);
   }
-  const one = (name: string) => byName.get(name)?.[0];
+  return ok(byName);
+}
 
-  const nhsParameter = one(PATIENT_NHS_NUMBER_PARAMETER);
+/** The patient's NHS number, from a request that asks for at least one clinical area too. */
+function requestedNhsNumber(
+  byName: ReadonlyMap<string, readonly ParameterEntry[]>,
+  unrecognised: ReadonlySet<UnrecognisedParameter>,
+): Checked<string> {
+  const nhsParameter = byName.get(PATIENT_NHS_NUMBER_PARAMETER)?.[0];
   if (nhsParameter === undefined) return fail("INVALID_PARAMETER", "Parameter patientNHSNumber is required");
   const nhsNumber = nhsNumberOf(nhsParameter);
   if (!nhsNumber.ok) return nhsNumber;
@@ -434,8 +308,15 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
       `No clinical area was requested: no recognised include… parameter was given${ignored}`,
     );
   }
+  return nhsNumber;
+}
 
-  const present = partNames(parameters.value);
+/** The failure for a part parameter sent beside consultations or problems that GP Connect forbids there. */
+function forbiddenCombination(
+  byName: ReadonlyMap<string, readonly ParameterEntry[]>,
+  parameters: readonly ParameterEntry[],
+): { ok: false; failure: GpcFailure } | undefined {
+  const present = partNames(parameters);
   for (const [area, forbidden] of [
     ["includeConsultations", NOT_WITH_CONSULTATIONS],
     ["includeProblems", NOT_WITH_PROBLEMS],
@@ -449,47 +330,77 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
       );
     }
   }
+  return undefined;
+}
 
-  let query: StructuredRecordQuery = { nhsNumber: nhsNumber.value };
-  const steps: readonly [string, (p: ParameterEntry) => Checked<Partial<StructuredRecordQuery>>][] = [
-    ["includeAllergies", (p) => map(allergiesOf(p, unrecognised), (allergies) => ({ allergies }))],
-    ["includeMedication", (p) => map(medicationOf(p, today, unrecognised), (medication) => ({ medication }))],
-    [
-      "includeConsultations",
-      (p) => map(consultationsOf(p, today, unrecognised), (consultations) => ({ consultations })),
-    ],
-    [
-      "includeImmunisations",
-      (p) => map(immunisationsOf(p, unrecognised), (immunisations) => ({ immunisations })),
-    ],
-    [
-      "includeUncategorisedData",
-      (p) =>
-        map(searchPeriodOf(p, "uncategorisedDataSearchPeriod", today, unrecognised), (uncategorised) => ({
-          uncategorised,
-        })),
-    ],
-    [
-      "includeInvestigations",
-      (p) =>
-        map(searchPeriodOf(p, "investigationSearchPeriod", today, unrecognised), (investigations) => ({
-          investigations,
-        })),
-    ],
-    [
-      "includeReferrals",
-      (p) =>
-        map(searchPeriodOf(p, "referralSearchPeriod", today, unrecognised), (referrals) => ({ referrals })),
-    ],
-    [
-      "includeDiaryEntries",
-      (p) => map(diaryEntriesOf(p, today, unrecognised), (diaryEntries) => ({ diaryEntries })),
-    ],
-  ];
-  for (const [name, parse] of steps) {
-    const parameter = one(name);
+/** Reads one clinical area's parameter (given at most once) into its field of the query. */
+type AreaReader = (
+  parameter: ParameterEntry,
+  today: string,
+  unrecognised: Set<UnrecognisedParameter>,
+) => Checked<Partial<StructuredRecordQuery>>;
+
+/** The areas given at most once, in the order they are read (and their fields appear in the query). */
+const AREA_READERS: readonly (readonly [ClinicalAreaParameter, AreaReader])[] = [
+  [
+    "includeAllergies",
+    (p, _today, unrecognised) => map(allergiesOf(p, unrecognised), (allergies) => ({ allergies })),
+  ],
+  [
+    "includeMedication",
+    (p, today, unrecognised) => map(medicationOf(p, today, unrecognised), (medication) => ({ medication })),
+  ],
+  [
+    "includeConsultations",
+    (p, today, unrecognised) =>
+      map(consultationsOf(p, today, unrecognised), (consultations) => ({ consultations })),
+  ],
+  [
+    "includeImmunisations",
+    (p, _today, unrecognised) =>
+      map(immunisationsOf(p, unrecognised), (immunisations) => ({ immunisations })),
+  ],
+  [
+    "includeUncategorisedData",
+    (p, today, unrecognised) =>
+      map(searchPeriodOf(p, "uncategorisedDataSearchPeriod", today, unrecognised), (uncategorised) => ({
+        uncategorised,
+      })),
+  ],
+  [
+    "includeInvestigations",
+    (p, today, unrecognised) =>
+      map(searchPeriodOf(p, "investigationSearchPeriod", today, unrecognised), (investigations) => ({
+        investigations,
+      })),
+  ],
+  [
+    "includeReferrals",
+    (p, today, unrecognised) =>
+      map(searchPeriodOf(p, "referralSearchPeriod", today, unrecognised), (referrals) => ({ referrals })),
+  ],
+  [
+    "includeDiaryEntries",
+    (p, today, unrecognised) =>
+      map(diaryEntriesOf(p, today, unrecognised), (diaryEntries) => ({ diaryEntries })),
+  ],
+];
+
+/**
+ * The query: the patient and each clinical area asked for. Its fields keep one order (the areas read once,
+ * then problems), as the Bundle's id is made from it.
+ */
+function areasAsked(
+  byName: ReadonlyMap<string, readonly ParameterEntry[]>,
+  nhsNumber: string,
+  today: string,
+  unrecognised: Set<UnrecognisedParameter>,
+): Checked<StructuredRecordQuery> {
+  let query: StructuredRecordQuery = { nhsNumber };
+  for (const [name, read] of AREA_READERS) {
+    const parameter = byName.get(name)?.[0];
     if (parameter === undefined) continue;
-    const parsed = parse(parameter);
+    const parsed = read(parameter, today, unrecognised);
     if (!parsed.ok) return parsed;
     query = { ...query, ...parsed.value };
   }
@@ -503,7 +414,7 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
     }
     query = { ...query, problems: filters };
   }
-  return ok({ query, unrecognised: [...unrecognised] });
+  return ok(query);
 }
 
 /** A checked request with the practice's disabled clinical areas taken out. */

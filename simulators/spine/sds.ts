@@ -94,14 +94,9 @@ interface DirectoryQuery {
 /** Thrown while reading the query; becomes a 400 OperationOutcome. */
 class InvalidQuery extends Error {}
 
-export function buildSdsApp({
-  population,
-  journal,
-  consumers,
-  practiceEndpoint,
-}: SdsAppOptions): FastifyInstance {
+export function buildSdsApp(options: SdsAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
-  recordInJournal(app, journal, { kind: "sds" });
+  recordInJournal(app, options.journal, { kind: "sds" });
   ignoreRequestBodies(app);
   answerFrameworkErrors(
     app,
@@ -109,20 +104,40 @@ export function buildSdsApp({
     { tooLarge: "PAYLOAD_TOO_LARGE", badRequest: "BAD_REQUEST", internal: "INTERNAL_SERVER_ERROR" },
     sendError,
   );
+  echoCorrelationId(app);
+  requireApiKey(app);
+  app.register(
+    async (sds) => {
+      sds.get("/Device", async (request, reply) => searchDevices(options, request, reply));
+      sds.get("/Endpoint", async (request, reply) => searchEndpoints(options, request, reply));
+    },
+    { prefix: SDS_BASE_PATH },
+  );
+  app.setNotFoundHandler(answerNotFound);
+  return app;
+}
 
+/** The X-Correlation-ID a consumer sends comes back on the answer. */
+function echoCorrelationId(app: FastifyInstance): void {
   app.addHook("onSend", async (request, reply) => {
     const correlationId = request.headers["x-correlation-id"];
     if (typeof correlationId === "string") reply.header("X-Correlation-ID", correlationId);
   });
-  // The API platform checks the key before SDS sees the request, so even a bad path needs it first.
+}
+
+/** The API platform checks the key before SDS sees the request, so even a bad path needs it first. */
+function requireApiKey(app: FastifyInstance): void {
   app.addHook("onRequest", async (request, reply) => {
     const apiKey = request.headers.apikey;
     if (typeof apiKey !== "string" || apiKey.trim() === "") {
       return sendError(reply, "ACCESS_DENIED", "Invalid access token: the 'apikey' header is required");
     }
   });
+}
 
-  const accreditedSystems = (): AccreditedSystem[] => [
+/** Every practice's provider system, and the consumer systems, as SDS records them now. */
+function accreditedSystems({ population, consumers }: SdsAppOptions): AccreditedSystem[] {
+  return [
     ...population.practices().map((practice) => ({
       asid: practice.asid,
       ods: practice.ods,
@@ -138,72 +153,69 @@ export function buildSdsApp({
       interactions: PROVIDER_INTERACTIONS,
     })),
   ];
+}
 
-  const messageHandlingSystems = (): MessageHandlingSystem[] =>
-    population.practices().flatMap((practice) => {
-      const address = practiceEndpoint(practice.ods);
-      if (address === undefined) return [];
-      return PROVIDER_INTERACTIONS.map((interaction) => ({
-        ods: practice.ods,
-        partyKey: practice.partyKey,
-        interaction,
-        address,
-      }));
-    });
-
-  app.register(
-    async (sds) => {
-      sds.get("/Device", async (request, reply) => {
-        const query = readQuery(request, DEVICE_PARAMETERS);
-        if (query instanceof InvalidQuery) return sendError(reply, "BAD_REQUEST", query.message);
-        if (query.ods === undefined) return sendError(reply, "BAD_REQUEST", missingParameter("organization"));
-        if (query.interaction === undefined) return sendError(reply, "BAD_REQUEST", missingIdentifier());
-        const matches = accreditedSystems().filter(
-          (system) =>
-            sameCode(system.ods, query.ods) &&
-            system.interactions.includes(query.interaction ?? "") &&
-            (query.partyKey === undefined || system.partyKey === query.partyKey) &&
-            (query.manufacturer === undefined || sameCode(system.manufacturer, query.manufacturer)),
-        );
-        return sendBundle(request, reply, "Device", matches.map(deviceResource));
-      });
-
-      sds.get("/Endpoint", async (request, reply) => {
-        const query = readQuery(request, ENDPOINT_PARAMETERS);
-        if (query instanceof InvalidQuery) return sendError(reply, "BAD_REQUEST", query.message);
-        // The real SDS accepts any two of: organisation, interaction, party key.
-        const given = [query.ods, query.interaction, query.partyKey].filter(
-          (value) => value !== undefined,
-        ).length;
-        if (given < 2) {
-          return sendError(
-            reply,
-            "BAD_REQUEST",
-            "Endpoint needs two of: 'organization', the interaction 'identifier', the party key 'identifier'. " +
-              `Example: organization=${ODS_ORGANISATION_SYSTEM}|{ODS}&identifier=${INTERACTION_ID_SYSTEM}|{interaction}`,
-          );
-        }
-        const matches = messageHandlingSystems().filter(
-          (mhs) =>
-            (query.ods === undefined || sameCode(mhs.ods, query.ods)) &&
-            (query.interaction === undefined || mhs.interaction === query.interaction) &&
-            (query.partyKey === undefined || mhs.partyKey === query.partyKey),
-        );
-        return sendBundle(request, reply, "Endpoint", matches.map(endpointResource));
-      });
-    },
-    { prefix: SDS_BASE_PATH },
-  );
-
-  app.setNotFoundHandler(async (request, reply) => {
-    const path = request.url.split("?")[0] ?? "";
-    if (request.method !== "GET" && /\/(Device|Endpoint)$/.test(path)) {
-      reply.header("Allow", "GET");
-      return sendError(reply, "NOT_IMPLEMENTED", "HTTP operation not supported");
-    }
-    return sendError(reply, "NO_RECORD_FOUND", `HTTP endpoint not found: ${request.method} ${path}`);
+/** One record per interaction of every practice that has an endpoint now. */
+function messageHandlingSystems({ population, practiceEndpoint }: SdsAppOptions): MessageHandlingSystem[] {
+  return population.practices().flatMap((practice) => {
+    const address = practiceEndpoint(practice.ods);
+    if (address === undefined) return [];
+    return PROVIDER_INTERACTIONS.map((interaction) => ({
+      ods: practice.ods,
+      partyKey: practice.partyKey,
+      interaction,
+      address,
+    }));
   });
-  return app;
+}
+
+/** `GET /Device`: an organisation's accredited systems for an interaction. */
+function searchDevices(options: SdsAppOptions, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const query = readQuery(request, DEVICE_PARAMETERS);
+  if (query instanceof InvalidQuery) return sendError(reply, "BAD_REQUEST", query.message);
+  if (query.ods === undefined) return sendError(reply, "BAD_REQUEST", missingParameter("organization"));
+  if (query.interaction === undefined) return sendError(reply, "BAD_REQUEST", missingIdentifier());
+  const matches = accreditedSystems(options).filter(
+    (system) =>
+      sameCode(system.ods, query.ods) &&
+      system.interactions.includes(query.interaction ?? "") &&
+      (query.partyKey === undefined || system.partyKey === query.partyKey) &&
+      (query.manufacturer === undefined || sameCode(system.manufacturer, query.manufacturer)),
+  );
+  return sendBundle(request, reply, "Device", matches.map(deviceResource));
+}
+
+/** `GET /Endpoint`: the message-handling systems matching two of organisation, interaction and party key. */
+function searchEndpoints(options: SdsAppOptions, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const query = readQuery(request, ENDPOINT_PARAMETERS);
+  if (query instanceof InvalidQuery) return sendError(reply, "BAD_REQUEST", query.message);
+  // The real SDS accepts any two of: organisation, interaction, party key.
+  const given = [query.ods, query.interaction, query.partyKey].filter((value) => value !== undefined).length;
+  if (given < 2) {
+    return sendError(
+      reply,
+      "BAD_REQUEST",
+      "Endpoint needs two of: 'organization', the interaction 'identifier', the party key 'identifier'. " +
+        `Example: organization=${ODS_ORGANISATION_SYSTEM}|{ODS}&identifier=${INTERACTION_ID_SYSTEM}|{interaction}`,
+    );
+  }
+  const matches = messageHandlingSystems(options).filter(
+    (mhs) =>
+      (query.ods === undefined || sameCode(mhs.ods, query.ods)) &&
+      (query.interaction === undefined || mhs.interaction === query.interaction) &&
+      (query.partyKey === undefined || mhs.partyKey === query.partyKey),
+  );
+  return sendBundle(request, reply, "Endpoint", matches.map(endpointResource));
+}
+
+/** Another method on a resource is not implemented; any other path is not found. */
+async function answerNotFound(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const path = request.url.split("?")[0] ?? "";
+  if (request.method !== "GET" && /\/(Device|Endpoint)$/.test(path)) {
+    reply.header("Allow", "GET");
+    return sendError(reply, "NOT_IMPLEMENTED", "HTTP operation not supported");
+  }
+  return sendError(reply, "NO_RECORD_FOUND", `HTTP endpoint not found: ${request.method} ${path}`);
 }
 
 function deviceResource(system: AccreditedSystem): R4Device {

@@ -1,0 +1,235 @@
+/**
+ * The medication area: each medication as a MedicationStatement, its plan (MedicationRequest, intent plan)
+ * and its Medication, with the issues as orders (MedicationRequest, intent order) when asked for, laid out
+ * as the supplier lays them out. Other areas show a medication they link to through its summary.
+ */
+import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import { addDays } from "../population/calendar.js";
+import type { Medication } from "../population/types.js";
+import type { AreaResult } from "./area-result.js";
+import {
+  author,
+  concept,
+  list,
+  type Render,
+  reference,
+  requester,
+  supplierIdentifier,
+} from "./bundle-render.js";
+import { shared } from "./shared-record.js";
+
+function prescribingAgency(medication: Medication): fhir.Extension {
+  if (medication.prescriber.kind === "practice") {
+    return {
+      url: EXTENSIONS.prescribingAgency,
+      valueCodeableConcept: {
+        coding: [
+          {
+            system: CODE_SYSTEMS.prescribingAgency,
+            code: "prescribed-at-gp-practice",
+            display: "Prescribed at GP practice",
+          },
+        ],
+      },
+    };
+  }
+  return {
+    url: EXTENSIONS.prescribingAgency,
+    valueCodeableConcept: {
+      coding: [
+        {
+          system: CODE_SYSTEMS.prescribingAgency,
+          code: "prescribed-by-another-organisation",
+          display: "Prescribed by another organisation",
+        },
+      ],
+      text: medication.prescriber.organisation,
+    },
+  };
+}
+
+function prescriptionType(medication: Medication): fhir.Extension {
+  const display = medication.type === "repeat" ? "Repeat" : "Acute";
+  return {
+    url: EXTENSIONS.prescriptionType,
+    valueCodeableConcept: {
+      coding: [{ system: CODE_SYSTEMS.prescriptionType, code: medication.type, display }],
+    },
+  };
+}
+
+function supplyDuration(medication: Medication): fhir.Duration {
+  return { value: medication.supplyDays, unit: "day", system: CODE_SYSTEMS.ucum, code: "d" };
+}
+
+/** The issues a query asks for: all of them, or those on or after medicationSearchFromDate. */
+function issuesInScope(
+  medication: Medication,
+  fromDate: string | undefined,
+): { date: string; index: number }[] {
+  return medication.issues
+    .map((date, index) => ({ date, index }))
+    .filter(({ date }) => fromDate === undefined || date >= fromDate);
+}
+
+/**
+ * GP Connect 1.6: a medication is active from its start to its end (inclusive); without an end, an acute one
+ * only on its start day and a repeat from its start onwards; medication prescribed elsewhere always returns.
+ */
+function medicationInScope(medication: Medication, fromDate: string | undefined): boolean {
+  if (fromDate === undefined || medication.prescriber.kind !== "practice") return true;
+  const end = medication.ended ?? (medication.type === "acute" ? medication.started : undefined);
+  return end === undefined || end >= fromDate;
+}
+
+/** A medication's summary as every area shows it: the statement, its plan (authorisation) and the product. */
+export function medicationSummary(render: Render, medication: Medication): fhir.Resource[] {
+  const { flavour } = render.input;
+  const medicationId = render.ids.medication(medication.product.code);
+  const planId = render.ids.medicationPlan(medication.id);
+  const statementId = render.ids.medicationStatement(medication.id);
+  const fromPractice = medication.prescriber.kind === "practice";
+  const lastIssue = medication.issues.at(-1);
+  const dosage = [{ text: medication.dosage }];
+  const period = {
+    start: medication.started,
+    ...(medication.ended === undefined ? {} : { end: medication.ended }),
+  };
+  const statement: fhir.MedicationStatement = {
+    resourceType: "MedicationStatement",
+    id: statementId,
+    meta: { profile: [PROFILES.medicationStatement] },
+    extension: [
+      prescribingAgency(medication),
+      ...(lastIssue === undefined ? [] : [{ url: EXTENSIONS.lastIssueDate, valueDateTime: lastIssue }]),
+    ],
+    identifier: supplierIdentifier(render, statementId),
+    basedOn: [reference("MedicationRequest", planId)],
+    status: medication.status,
+    medicationReference: reference("Medication", medicationId),
+    effectivePeriod: period,
+    dateAsserted: medication.started,
+    subject: render.patientRef,
+    taken: "unk",
+    dosage,
+  };
+  const plan: fhir.MedicationRequest = {
+    resourceType: "MedicationRequest",
+    id: planId,
+    meta: { profile: [PROFILES.medicationRequest] },
+    extension: [
+      prescriptionType(medication),
+      ...(medication.type === "repeat" && medication.issues.length > 0
+        ? [
+            {
+              url: EXTENSIONS.repeatInformation,
+              extension: [
+                { url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: medication.issues.length },
+              ],
+            },
+          ]
+        : []),
+    ],
+    identifier: supplierIdentifier(render, planId),
+    status: medication.status,
+    intent: "plan",
+    medicationReference: reference("Medication", medicationId),
+    subject: render.patientRef,
+    authoredOn: medication.started,
+    // Prescribed elsewhere: the practice only recorded it, so no practice clinician requested it.
+    ...(fromPractice ? { requester: requester(render, medication.recordedBy) } : {}),
+    recorder: author(render, medication.recordedBy),
+    dosageInstruction: dosage,
+    dispenseRequest: {
+      validityPeriod: period,
+      quantity: { value: medication.quantity.value, unit: medication.quantity.unit },
+      expectedSupplyDuration: supplyDuration(medication),
+    },
+  };
+  const product: fhir.Medication = {
+    resourceType: "Medication",
+    id: medicationId,
+    meta: { profile: [PROFILES.medication] },
+    code: concept(medication.product, undefined, flavour),
+  };
+  return [statement, plan, product];
+}
+
+function issueOrders(
+  render: Render,
+  medication: Medication,
+  fromDate: string | undefined,
+): fhir.MedicationRequest[] {
+  const medicationId = render.ids.medication(medication.product.code);
+  const planId = render.ids.medicationPlan(medication.id);
+  const dosage = [{ text: medication.dosage }];
+  const quantity = { value: medication.quantity.value, unit: medication.quantity.unit };
+  const recorder = author(render, medication.recordedBy);
+  return issuesInScope(medication, fromDate).map(({ date, index }): fhir.MedicationRequest => {
+    const orderId = render.ids.medicationOrder(medication.id, index);
+    return {
+      resourceType: "MedicationRequest",
+      id: orderId,
+      meta: { profile: [PROFILES.medicationRequest] },
+      extension: [prescriptionType(medication)],
+      identifier: supplierIdentifier(render, orderId),
+      basedOn: [reference("MedicationRequest", planId)],
+      status: "completed",
+      intent: "order",
+      medicationReference: reference("Medication", medicationId),
+      subject: render.patientRef,
+      authoredOn: date,
+      requester: requester(render, medication.recordedBy),
+      recorder,
+      dosageInstruction: dosage,
+      dispenseRequest: {
+        validityPeriod: { start: date, end: addDays(date, medication.supplyDays) },
+        quantity,
+        expectedSupplyDuration: supplyDuration(medication),
+      },
+    };
+  });
+}
+
+/** Medications, when asked for: those in scope with their issues (when asked for), in the medications List. */
+export function medicationArea(render: Render): AreaResult | undefined {
+  const { query, flavour } = render.input;
+  if (query.medication === undefined) return undefined;
+  const { includeIssues, fromDate } = query.medication;
+  const share = shared(render);
+  const perMedication = flavour.medicationLayout === "per-medication";
+  const statements: fhir.Resource[] = [];
+  const requests: fhir.Resource[] = [];
+  const grouped: fhir.Resource[] = [];
+  const products = new Map<string, fhir.Resource>();
+
+  for (const medication of share.medications.filter((m) => medicationInScope(m, fromDate))) {
+    const [statement, plan, product] = medicationSummary(render, medication) as [
+      fhir.Resource,
+      fhir.Resource,
+      fhir.Resource,
+    ];
+    const orders = includeIssues ? issueOrders(render, medication, fromDate) : [];
+    statements.push(statement);
+    if (perMedication) {
+      grouped.push(statement, plan, ...orders);
+      // A product several statements share is sent once, at its first use.
+      if (!products.has(product.id ?? "")) grouped.push(product);
+    } else {
+      requests.push(plan, ...orders);
+    }
+    products.set(product.id ?? "", product);
+  }
+  const warnings = [
+    ...(share.confidential.medications ? (["confidential-items"] as const) : []),
+    ...(share.awaitingFiling.medications ? (["data-awaiting-filing"] as const) : []),
+  ];
+  const medicationsList = list(
+    render,
+    LIST_CODES.medications,
+    statements.map((s) => reference("MedicationStatement", s.id ?? "")),
+    { warnings },
+  );
+  const resources = perMedication ? grouped : [...requests, ...statements, ...products.values()];
+  return { lists: [medicationsList], resources };
+}

@@ -1,0 +1,70 @@
+/**
+ * The Patient of a structured record: identity, NHS number (verified), registration, contact details, and
+ * the usual GP and practice, who are described in the Bundle's directory.
+ */
+import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
+import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js";
+import { author, meta, type Render, reference } from "./bundle-render.js";
+
+export function patientResource(render: Render): fhir.Patient {
+  const { patient } = render.input;
+  const id = render.ids.patient;
+  author(render, patient.usualGp.id);
+  return {
+    resourceType: "Patient",
+    id,
+    meta: meta(render, PROFILES.patient, id, true),
+    extension: [
+      {
+        url: EXTENSIONS.registrationDetails,
+        extension: [{ url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } }],
+      },
+    ],
+    identifier: [
+      {
+        extension: [
+          {
+            url: EXTENSIONS.nhsNumberVerificationStatus,
+            valueCodeableConcept: {
+              coding: [
+                {
+                  system: CODE_SYSTEMS.nhsNumberVerificationStatus,
+                  code: "01",
+                  display: "Number present and verified",
+                },
+              ],
+            },
+          },
+        ],
+        system: NHS_NUMBER_SYSTEM,
+        value: patient.nhsNumber,
+      },
+    ],
+    active: true,
+    name: [
+      {
+        use: "official",
+        family: patient.name.family,
+        given: [...patient.name.given],
+        ...(patient.name.prefix === "" ? {} : { prefix: [patient.name.prefix] }),
+      },
+    ],
+    ...(patient.telecom === undefined
+      ? {}
+      : { telecom: [{ system: "phone", value: patient.telecom.replaceAll(" ", ""), use: "mobile" }] }),
+    gender: patient.gender,
+    birthDate: patient.birthDate,
+    address: [
+      {
+        use: "home",
+        type: "physical",
+        line: [...patient.address.line],
+        city: patient.address.city,
+        ...(patient.address.district === undefined ? {} : { district: patient.address.district }),
+        postalCode: patient.address.postalCode,
+      },
+    ],
+    generalPractitioner: [reference("Practitioner", render.ids.practitioner(patient.usualGp.id))],
+    managingOrganization: reference("Organization", render.ids.organization),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * What of a patient's record a practice shares: sensitive items, items about a sensitive problem and data
+ * still awaiting filing stay at the practice, and the areas' Lists say that something was withheld.
+ */
+import type { Render } from "./bundle-render.js";
+
+/** Everything the record shares: sensitive items and unfiled data never leave the practice. */
+export function shared(render: Render) {
+  const { patient } = render.input;
+  const problems = patient.problems.filter((p) => p.sensitive !== true);
+  const withheldProblems = new Set(patient.problems.filter((p) => p.sensitive === true).map((p) => p.id));
+  return {
+    problems,
+    medications: patient.medications.filter(
+      (m) =>
+        m.sensitive !== true &&
+        m.awaitingFiling !== true &&
+        !(m.treats !== undefined && withheldProblems.has(m.treats)),
+    ),
+    consultations: patient.consultations.filter(
+      (c) => c.sensitive !== true && !(c.problem !== undefined && withheldProblems.has(c.problem)),
+    ),
+    investigations: patient.investigations.filter((t) => t.awaitingFiling !== true),
+    confidential: {
+      problems: withheldProblems.size > 0,
+      medications: patient.medications.some((m) => m.sensitive === true),
+      consultations: patient.consultations.some((c) => c.sensitive === true),
+    },
+    awaitingFiling: {
+      medications: patient.medications.some((m) => m.awaitingFiling === true),
+      investigations: patient.investigations.some((t) => t.awaitingFiling === true),
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The uncategorised data area: coded entries (measurements, findings) as Observations, within the search
+ * period asked for. Immunisation consent and dissent are rendered the same way.
+ */
+import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import type { UncategorisedEntry } from "../population/types.js";
+import { type AreaResult, inPeriod, refOf } from "./area-result.js";
+import {
+  author,
+  concept,
+  dateTime,
+  list,
+  quantity,
+  type Render,
+  supplierIdentifier,
+} from "./bundle-render.js";
+import type { SearchPeriod } from "./structured-query.js";
+
+export function uncategorisedObservation(render: Render, entry: UncategorisedEntry): fhir.Observation {
+  const id = render.ids.item("observation", entry.id);
+  return {
+    resourceType: "Observation",
+    id,
+    meta: { profile: [PROFILES.observation] },
+    identifier: supplierIdentifier(render, id),
+    status: "final",
+    code: concept(entry.code, undefined, render.input.flavour),
+    subject: render.patientRef,
+    effectiveDateTime: entry.date,
+    issued: dateTime(entry.date),
+    performer: [author(render, entry.recordedBy)],
+    ...(entry.value === undefined ? {} : { valueQuantity: quantity(entry.value) }),
+    ...(entry.components === undefined
+      ? {}
+      : {
+          component: entry.components.map((c) => ({
+            code: concept(c.code, undefined, render.input.flavour),
+            valueQuantity: quantity(c.value),
+          })),
+        }),
+  };
+}
+
+export function uncategorisedArea(render: Render, period: SearchPeriod | undefined): AreaResult {
+  const resources = render.input.patient.uncategorised
+    .filter((entry) => inPeriod(entry.date, period))
+    .map((entry) => uncategorisedObservation(render, entry));
+  return { lists: [list(render, LIST_CODES.uncategorised, resources.map(refOf))], resources };
+}
