@@ -12,7 +12,7 @@ import type { Socket } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { GPC_ERRORS, type GpcErrorCode } from "../../gpconnect/error-codes.js";
 import { operationOutcome } from "../../gpconnect/outcomes.js";
-import { noteFault } from "../journal/journal.js";
+import { noteFault } from "../journal/recording.js";
 import { PDS_ERRORS, type PdsErrorCode, pdsOperationOutcome } from "../spine/pds-errors.js";
 import { SDS_ERRORS, type SdsErrorCode, sdsOperationOutcome } from "../spine/sds-errors.js";
 import {

@@ -13,7 +13,8 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from "n
 import Fastify, { type FastifyInstance, type FastifyPluginCallback } from "fastify";
 import { FHIR_JSON } from "../../gpconnect/identifiers.js";
 import { operationOutcome } from "../../gpconnect/outcomes.js";
-import { type Journal, recordUnroutedRequest } from "../journal/journal.js";
+import type { Journal } from "../journal/journal.js";
+import { recordUnroutedRequest } from "../journal/recording.js";
 import type { Practice } from "../population/types.js";
 import { PRACTICE_BODY_LIMIT_BYTES } from "../practices/practice-app.js";
 

@@ -5,7 +5,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM } from "../../gpconnect/identifiers.js";
-import { type Journal, recordInJournal } from "../journal/journal.js";
+import type { Journal } from "../journal/journal.js";
+import { recordInJournal } from "../journal/recording.js";
 import { isValidNhsNumber } from "../population/nhs-number.js";
 import type { Population, SyntheticPatient } from "../population/types.js";
 import type { R4Address, R4ContactPoint, R4OperationOutcome, R4Patient } from "./fhir-r4.js";

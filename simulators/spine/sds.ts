@@ -12,7 +12,8 @@ import {
   PARTY_KEY_SYSTEM,
   STRUCTURED_RECORD_INTERACTION,
 } from "../../gpconnect/identifiers.js";
-import { type Journal, recordInJournal } from "../journal/journal.js";
+import type { Journal } from "../journal/journal.js";
+import { recordInJournal } from "../journal/recording.js";
 import type { ClinicalSystem, Population } from "../population/types.js";
 import type { DirectoryConsumer } from "./consumers.js";
 import type { R4Device, R4Endpoint, R4Extension, R4SearchsetBundle } from "./fhir-r4.js";
