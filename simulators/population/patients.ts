@@ -18,11 +18,11 @@ import {
 import {
   ALLERGIES,
   CHRONIC_LOW_BACK_PAIN,
-  type DrugTerm,
   PROBLEMS,
   type ProblemTerm,
   TRAMADOL_50MG_CAPSULES,
 } from "./clinical-terms.js";
+import { gaussian, uniformDate } from "./distributions.js";
 import {
   FAMILY_NAMES,
   FEMALE_GIVEN_NAMES,
@@ -33,23 +33,15 @@ import {
 } from "./names.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
-import {
-  CONSENT_NOT_GIVEN,
-  DECLINED_VACCINATIONS,
-  type DeclinedVaccinationTerm,
-  NO_CONSENT_FOR_IMMUNISATION,
-  RECALLS,
-} from "./recall-terms.js";
+import { DECLINED_VACCINATIONS, NO_CONSENT_FOR_IMMUNISATION, RECALLS } from "./recall-terms.js";
+import { entryId, legacyCodeOf, type Mutable, RecordBuilder } from "./record-builder.js";
 import {
   ANALYTES,
-  type AnalyteTerm,
-  CONSULTATION_TYPES,
   MEASUREMENTS,
   ROUTINE_NARRATIVES,
   TESTS,
   type TestTerm,
   VACCINES,
-  type VaccineTerm,
 } from "./record-terms.js";
 import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
@@ -59,18 +51,12 @@ import type {
   Coding,
   Consultation,
   DiaryEntry,
-  Immunisation,
-  ImmunisationStatus,
   Investigation,
   Medication,
   Practice,
-  Prescriber,
   Problem,
-  Referral,
   SyntheticPatient,
-  TestResult,
   Trait,
-  UncategorisedEntry,
 } from "./types.js";
 
 const PATIENT_STREAM = 0x50415449;
@@ -124,19 +110,6 @@ export interface PatientSeed {
   readonly previousPractice?: Practice;
   /** Older numbers PDS knows as superseded by this one. */
   readonly supersededNhsNumbers?: readonly string[];
-}
-
-function uniformDate(random: Random, from: string, to: string): string {
-  const start = toDayNumber(from);
-  const end = toDayNumber(to);
-  return end <= start ? from : fromDayNumber(random.int(start, end));
-}
-
-/** A normal draw (Box-Muller), for test results. */
-function gaussian(random: Random, mean: number, sd: number): number {
-  const u = 1 - random.next();
-  const v = random.next();
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 /** The days a birth in an age band falls between: born `to` years ago (exclusive) to `from` years ago. */
@@ -194,384 +167,6 @@ function prevalenceAt(term: ProblemTerm, age: number): number {
     if (age >= step[0]) probability = step[1];
   }
   return probability;
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * Entry ids ("C1", "U3") for the first entries of each kind, made once: a record has a dozen entries, and
- * building each id string per patient showed in the garbage collector's share.
- */
-const ENTRY_IDS_CACHED = 64;
-const entryIdTables = new Map<string, readonly string[]>();
-
-function entryId(prefix: string, ordinal: number): string {
-  let table = entryIdTables.get(prefix);
-  if (table === undefined) {
-    table = Array.from({ length: ENTRY_IDS_CACHED }, (_, i) => `${prefix}${i + 1}`);
-    entryIdTables.set(prefix, table);
-  }
-  return ordinal <= ENTRY_IDS_CACHED ? (table[ordinal - 1] as string) : `${prefix}${ordinal}`;
-}
-
-function legacyCodeOf(
-  term: { readonly readV2?: Coding; readonly ctv3?: Coding },
-  practice: Practice,
-): Coding | undefined {
-  return practice.system === "emis" ? term.readV2 : term.ctv3;
-}
-
-/** Everything the record builders share for one patient. */
-class RecordBuilder {
-  readonly problems: Problem[] = [];
-  readonly medications: Medication[] = [];
-  readonly immunisations: Immunisation[] = [];
-  readonly consultations: Consultation[] = [];
-  readonly uncategorised: UncategorisedEntry[] = [];
-  readonly investigations: Investigation[] = [];
-  readonly referrals: Referral[] = [];
-  readonly diaryEntries: DiaryEntry[] = [];
-  readonly immunisationStatuses: ImmunisationStatus[] = [];
-
-  /** Dates as day numbers too: the hot paths compare and offset them without parsing strings. */
-  readonly bornDay: number;
-  readonly endDay: number;
-  readonly endYear: number;
-  readonly age: number;
-  /** The town the practice is in, for hospital and laboratory names. */
-  readonly town: string;
-  private readonly bornYear: number;
-  private readonly bornMonth: number;
-  private readonly bornDate: number;
-
-  constructor(
-    readonly random: Random,
-    readonly practice: Practice,
-    readonly born: string,
-    readonly gender: "male" | "female",
-    /** The last day anything can be recorded: the reference date, or the date of death. */
-    readonly end: string,
-    readonly large: boolean,
-  ) {
-    this.bornDay = toDayNumber(born);
-    this.endDay = toDayNumber(end);
-    this.endYear = Number(end.slice(0, 4));
-    this.age = ageOn(born, end);
-    this.town = practiceTown(practice).name;
-    this.bornYear = Number(born.slice(0, 4));
-    this.bornMonth = Number(born.slice(5, 7));
-    this.bornDate = Number(born.slice(8, 10));
-  }
-
-  /** The day number of the birthday `years` after birth (29 February falls back to 28 February), as addYears. */
-  birthdayDay(years: number): number {
-    const year = this.bornYear + years;
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    return dayNumberOf(
-      year,
-      this.bornMonth,
-      this.bornMonth === 2 && this.bornDate === 29 && !leap ? 28 : this.bornDate,
-    );
-  }
-
-  /** The first day on which the patient is `years` old (ageOn(born, day) >= years from then on). */
-  ageReachedDay(years: number): number {
-    return dayNumberOf(this.bornYear + years, this.bornMonth, this.bornDate);
-  }
-
-  /** Whether a day falls within the record: from birth to its end. */
-  inRecord(day: number): boolean {
-    return day >= this.bornDay && day <= this.endDay;
-  }
-
-  clinician(): string {
-    return this.random.pick(this.practice.clinicians).id;
-  }
-
-  /** A date no earlier than birth and no later than the record's end. */
-  within(from: string, to: string): string {
-    return fromDayNumber(this.withinDays(toDayNumber(from), toDayNumber(to)));
-  }
-
-  /** `within` by day numbers. */
-  withinDays(from: number, to: number): number {
-    const first = Math.max(from, this.bornDay);
-    const last = Math.min(to, this.endDay);
-    // A range starting after the record's end (a follow-up due after the reference date) ends with it.
-    return last <= first ? Math.min(first, this.endDay) : this.random.int(first, last);
-  }
-
-  consultation(
-    date: string,
-    narrative: string,
-    problem?: string,
-    sensitive?: boolean,
-    type?: string,
-    clinician?: string,
-  ): Consultation {
-    const consultation: Mutable<Consultation> = {
-      id: entryId("C", this.consultations.length + 1),
-      date,
-      type: type ?? this.random.pick(CONSULTATION_TYPES),
-      clinician: clinician ?? this.clinician(),
-      narrative,
-    };
-    if (problem !== undefined) consultation.problem = problem;
-    if (sensitive === true) consultation.sensitive = true;
-    this.consultations.push(consultation);
-    return consultation;
-  }
-
-  problem(
-    term: { snomed: Coding; readV2?: Coding; ctv3?: Coding; significance: "major" | "minor" },
-    onset: string,
-    status: "active" | "inactive",
-    extra: { sensitive?: boolean; relatedProblems?: string[] } = {},
-  ): Problem {
-    const recordedBy = this.clinician();
-    const onsetDay = toDayNumber(onset);
-    const ended =
-      status === "inactive" ? fromDayNumber(this.withinDays(onsetDay + 14, onsetDay + 400)) : undefined;
-    // Optional fields only when present (no undefined values), so a regenerated record stays deep-equal.
-    const problem = { id: entryId("P", this.problems.length + 1), code: term.snomed } as Mutable<Problem>;
-    const legacyCode = legacyCodeOf(term, this.practice);
-    if (legacyCode !== undefined) problem.legacyCode = legacyCode;
-    problem.onset = onset;
-    problem.status = status;
-    problem.significance = term.significance;
-    problem.recordedBy = recordedBy;
-    if (ended !== undefined) problem.ended = ended;
-    if (extra.relatedProblems !== undefined && extra.relatedProblems.length > 0)
-      problem.relatedProblems = extra.relatedProblems;
-    if (extra.sensitive === true) problem.sensitive = true;
-    this.problems.push(problem);
-    this.consultation(
-      onset,
-      `Diagnosed: ${term.snomed.display}.`,
-      problem.id,
-      extra.sensitive,
-      undefined,
-      recordedBy,
-    );
-    return problem;
-  }
-
-  /** Issue dates of a repeat, one per supply period, from `from` to `to`. */
-  issues(from: string, to: string, supplyDays: number): string[] {
-    const issues: string[] = [];
-    let day = toDayNumber(from);
-    const last = toDayNumber(to);
-    while (day <= last) {
-      issues.push(fromDayNumber(day));
-      day += supplyDays + this.random.int(-2, 4);
-    }
-    return issues;
-  }
-
-  medication(
-    drug: DrugTerm,
-    started: string,
-    options: {
-      type: "acute" | "repeat";
-      prescriber?: Prescriber;
-      status?: Medication["status"];
-      ended?: string;
-      treats?: string;
-      sensitive?: boolean;
-      awaitingFiling?: boolean;
-      issued?: boolean;
-    },
-  ): Medication {
-    const prescriber = options.prescriber ?? { kind: "practice" };
-    const status = options.status ?? "active";
-    let issues: string[] = [];
-    if (prescriber.kind === "practice" && options.issued !== false) {
-      if (options.type === "acute") issues = [started];
-      else {
-        const lastIssue = options.ended ?? this.end;
-        // A normal record carries the last year of issues; a large one the whole course.
-        const first = this.large ? started : maxDate(started, addDays(lastIssue, -365));
-        issues = this.issues(first, lastIssue, drug.supplyDays);
-      }
-    }
-    // Built field by field (optional ones only when present), in the record's key order.
-    const fields: Partial<Mutable<Medication>> = {
-      id: entryId("M", this.medications.length + 1),
-      product: drug.product,
-      dosage: drug.dosage,
-      quantity: drug.quantity,
-      supplyDays: drug.supplyDays,
-      type: options.type,
-      prescriber,
-      started,
-      status,
-      issues,
-    };
-    if (options.treats !== undefined) fields.treats = options.treats;
-    fields.recordedBy = this.clinician();
-    if (options.ended !== undefined) fields.ended = options.ended;
-    if (options.sensitive === true) fields.sensitive = true;
-    if (options.awaitingFiling === true) fields.awaitingFiling = true;
-    const medication = fields as Medication;
-    this.medications.push(medication);
-    return medication;
-  }
-
-  immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {
-    const consultation = this.consultation(
-      date,
-      `${vaccine.procedure.display} given.`,
-      undefined,
-      undefined,
-      "GP Surgery",
-    );
-    const immunisation = {
-      id: entryId("I", this.immunisations.length + 1),
-      procedure: vaccine.procedure,
-    } as Mutable<Immunisation>;
-    const legacyCode = legacyCodeOf(vaccine, this.practice);
-    if (legacyCode !== undefined) immunisation.legacyCode = legacyCode;
-    immunisation.date = date;
-    if (doseSequence !== undefined) immunisation.doseSequence = doseSequence;
-    immunisation.recordedBy = consultation.clinician;
-    immunisation.consultation = consultation.id;
-    this.immunisations.push(immunisation);
-  }
-
-  /** A vaccination offered and not given, recorded in a consultation of its own. */
-  declinedImmunisation(term: DeclinedVaccinationTerm, day: number, narrative: string): void {
-    const date = fromDayNumber(day);
-    const consultation = this.consultation(date, narrative, undefined, undefined, "Telephone");
-    this.immunisations.push({
-      id: entryId("I", this.immunisations.length + 1),
-      procedure: term.situation,
-      date,
-      recordedBy: consultation.clinician,
-      consultation: consultation.id,
-      notGiven: { reason: CONSENT_NOT_GIVEN },
-    });
-  }
-
-  /**
-   * A diary entry, by day numbers: entered within the record (from birth to its end), planned after it was
-   * entered; a period when `untilDay` is given.
-   */
-  diaryEntry(
-    code: Coding,
-    plannedDay: number,
-    untilDay: number | undefined,
-    authoredDay: number,
-    links: { consultation?: string; problem?: string; recordedBy?: string; note?: string } = {},
-  ): void {
-    const authored = Math.min(Math.max(authoredDay, this.bornDay), this.endDay);
-    const planned = Math.max(plannedDay, authored + 1);
-    const entry = {
-      id: entryId("D", this.diaryEntries.length + 1),
-      code,
-      planned: fromDayNumber(planned),
-    } as Mutable<DiaryEntry>;
-    if (untilDay !== undefined) entry.plannedUntil = fromDayNumber(Math.max(untilDay, planned));
-    entry.authoredOn = fromDayNumber(authored);
-    entry.recordedBy = links.recordedBy ?? this.clinician();
-    if (links.consultation !== undefined) entry.consultation = links.consultation;
-    if (links.problem !== undefined) entry.problem = links.problem;
-    if (links.note !== undefined) entry.note = links.note;
-    this.diaryEntries.push(entry);
-  }
-
-  measurement(
-    code: Coding,
-    date: string,
-    value: UncategorisedEntry["value"],
-    links?: { consultation?: string; problem?: string; recordedBy?: string },
-    components?: UncategorisedEntry["components"],
-  ): void {
-    const entry = {
-      id: entryId("U", this.uncategorised.length + 1),
-      code,
-      date,
-    } as Mutable<UncategorisedEntry>;
-    if (value !== undefined) entry.value = value;
-    if (components !== undefined) entry.components = components;
-    entry.recordedBy = links?.recordedBy ?? this.clinician();
-    if (links?.consultation !== undefined) entry.consultation = links.consultation;
-    if (links?.problem !== undefined) entry.problem = links.problem;
-    this.uncategorised.push(entry);
-  }
-
-  bloodPressure(
-    date: string,
-    links: { consultation?: string; problem?: string; recordedBy?: string },
-    raised: boolean,
-  ) {
-    const systolic = Math.round(gaussian(this.random, raised ? 142 : 124 + this.age / 4, 10));
-    const diastolic = Math.round(gaussian(this.random, raised ? 86 : 76, 7));
-    this.measurement(MEASUREMENTS.bloodPressure, date, undefined, links, [
-      { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
-      { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
-    ]);
-  }
-
-  investigation(
-    test: TestTerm,
-    collected: string,
-    shift: Partial<Record<string, { mean: number; sd: number }>>,
-    links: { problem?: string; requestedBy?: string; awaitingFiling?: boolean } = {},
-  ): Investigation {
-    const id = entryId("T", this.investigations.length + 1);
-    const results: TestResult[] = [];
-    for (let i = 0; i < test.analytes.length; i++) {
-      const analyte = test.analytes[i] as AnalyteTerm;
-      const { mean, sd } = shift[analyte.code.code] ?? analyte;
-      const scale = 10 ** analyte.decimals;
-      const value = Math.max(0, Math.round(gaussian(this.random, mean, sd) * scale) / scale);
-      const result = { id: `${id}.${i + 1}`, code: analyte.code } as Mutable<TestResult>;
-      const legacyCode = legacyCodeOf(analyte, this.practice);
-      if (legacyCode !== undefined) result.legacyCode = legacyCode;
-      result.value = { value, unit: analyte.unit, ucum: analyte.ucum };
-      result.low = analyte.low;
-      result.high = analyte.high;
-      if (value > analyte.high) result.flag = "H";
-      else if (value < analyte.low) result.flag = "L";
-      results.push(result);
-    }
-    const reportedDay = toDayNumber(collected) + this.random.int(1, 3);
-    const reported = fromDayNumber(Math.min(reportedDay, this.endDay));
-    const investigation = {
-      id,
-      test: test.code,
-      specimen: { system: "http://snomed.info/sct", code: "122555007", display: "Venous blood specimen" },
-      collected,
-      reported,
-      laboratory: `${this.town} General Hospital Pathology`,
-      results,
-      requestedBy: links.requestedBy ?? this.clinician(),
-    } as Mutable<Investigation>;
-    if (links.problem !== undefined) investigation.problem = links.problem;
-    if (links.awaitingFiling === true) investigation.awaitingFiling = true;
-    this.investigations.push(investigation);
-    return investigation;
-  }
-
-  referral(
-    date: string,
-    service: string,
-    reason: string,
-    links: { problem?: string; consultation?: string; priority?: "routine" | "urgent"; requestedBy?: string },
-  ): void {
-    const referral: Mutable<Referral> = {
-      id: entryId("R", this.referrals.length + 1),
-      date,
-      service: { system: "http://snomed.info/sct", code: "3457005", display: "Patient referral" },
-      recipient: `${service}, ${this.town} General Hospital`,
-      priority: links.priority ?? "routine",
-      reason,
-      requestedBy: links.requestedBy ?? this.clinician(),
-    };
-    if (links.problem !== undefined) referral.problem = links.problem;
-    if (links.consultation !== undefined) referral.consultation = links.consultation;
-    this.referrals.push(referral);
-  }
 }
 
 /** Tests and measurements a review of each long-term condition brings (NICE / QOF practice). */
