@@ -22,15 +22,8 @@ import {
   type ProblemTerm,
   TRAMADOL_50MG_CAPSULES,
 } from "./clinical-terms.js";
+import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { gaussian, uniformDate } from "./distributions.js";
-import {
-  FAMILY_NAMES,
-  FEMALE_GIVEN_NAMES,
-  MALE_GIVEN_NAMES,
-  UNUSUAL_FAMILY_NAMES,
-  UNUSUAL_FEMALE_GIVEN_NAMES,
-  UNUSUAL_MALE_GIVEN_NAMES,
-} from "./names.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
 import { DECLINED_VACCINATIONS, NO_CONSENT_FOR_IMMUNISATION, RECALLS } from "./recall-terms.js";
@@ -61,43 +54,9 @@ import type {
 
 const PATIENT_STREAM = 0x50415449;
 
-/** Share of the population of England by five-year age band (ONS mid-year estimates, rounded). */
-const AGE_BANDS: readonly (readonly [from: number, to: number, share: number])[] = [
-  [0, 5, 5.4],
-  [5, 10, 6.0],
-  [10, 15, 6.0],
-  [15, 20, 5.7],
-  [20, 25, 6.0],
-  [25, 30, 6.6],
-  [30, 35, 6.9],
-  [35, 40, 6.7],
-  [40, 45, 6.3],
-  [45, 50, 6.4],
-  [50, 55, 6.8],
-  [55, 60, 6.6],
-  [60, 65, 5.8],
-  [65, 70, 5.0],
-  [70, 75, 5.0],
-  [75, 80, 3.7],
-  [80, 85, 2.5],
-  [85, 90, 1.6],
-  [90, 100, 0.9],
-];
-
 const MAX_GENERATED_PROBLEMS = 4;
-/** Youngest a patient with each trait is made: the clinical story of the trait needs an adult. */
-const MINIMUM_AGE: Partial<Record<Trait, number>> = {
-  "outpatient-medication": 25,
-  "sensitive-items": 20,
-  "large-record": 60,
-  deceased: 40,
-  "moved-practice": 2,
-  "record-in-transit": 2,
-};
 /** A large record: this many consultations over the years (each with a measurement): thousands of entries. */
 const LARGE_RECORD_CONSULTATIONS = 1200;
-/** Share of the generated population whose names carry apostrophes, hyphens or diacritics anyway. */
-const NATURAL_UNUSUAL_NAME_SHARE = 0.02;
 
 export interface PatientSeed {
   readonly seed: number;
@@ -110,53 +69,6 @@ export interface PatientSeed {
   readonly previousPractice?: Practice;
   /** Older numbers PDS knows as superseded by this one. */
   readonly supersededNhsNumbers?: readonly string[];
-}
-
-/** The days a birth in an age band falls between: born `to` years ago (exclusive) to `from` years ago. */
-interface BirthDays {
-  readonly first: number;
-  readonly last: number;
-}
-
-/**
- * Age bands as weighted birth-day ranges, by reference date and minimum age: the same few tables serve
- * every patient of a population, where building them per patient was a tenth of generation's garbage.
- */
-const birthBandsByDate = new Map<string, Map<number, readonly (readonly [BirthDays, number])[]>>();
-
-function birthBands(referenceDate: string, minimumAge: number): readonly (readonly [BirthDays, number])[] {
-  let byAge = birthBandsByDate.get(referenceDate);
-  if (byAge === undefined) {
-    byAge = new Map();
-    birthBandsByDate.set(referenceDate, byAge);
-  }
-  let bands = byAge.get(minimumAge);
-  if (bands === undefined) {
-    bands = AGE_BANDS.filter(([, to]) => to > minimumAge).map(([from, to, share]) => {
-      const first = toDayNumber(addDays(addYears(referenceDate, -to), 1));
-      const last = toDayNumber(addYears(referenceDate, -Math.max(from, minimumAge)));
-      return [{ first, last }, share] as const;
-    });
-    byAge.set(minimumAge, bands);
-  }
-  return bands;
-}
-
-function birthDay(random: Random, referenceDate: string, minimumAge: number): number {
-  const { first, last } = random.weighted(birthBands(referenceDate, minimumAge));
-  return last <= first ? first : random.int(first, last);
-}
-
-const ADULT_FEMALE_PREFIXES = [
-  ["Mrs", 5],
-  ["Ms", 3],
-  ["Miss", 2],
-] as const;
-
-function prefixFor(random: Random, gender: "male" | "female", age: number): string {
-  if (age < 16) return gender === "male" ? "Master" : "Miss";
-  if (gender === "male") return "Mr";
-  return random.weighted(ADULT_FEMALE_PREFIXES);
 }
 
 function prevalenceAt(term: ProblemTerm, age: number): number {
@@ -693,16 +605,6 @@ function awaitingFiling(b: RecordBuilder): void {
   b.investigation(TESTS.fbc, received, {}, { awaitingFiling: true });
 }
 
-function nameFor(random: Random, gender: "male" | "female", unusual: boolean) {
-  if (unusual) {
-    const givenNames = gender === "male" ? UNUSUAL_MALE_GIVEN_NAMES : UNUSUAL_FEMALE_GIVEN_NAMES;
-    return { given: [random.pick(givenNames)], family: random.pick(UNUSUAL_FAMILY_NAMES) };
-  }
-  const givenNames = gender === "male" ? MALE_GIVEN_NAMES : FEMALE_GIVEN_NAMES;
-  const given = random.chance(0.3) ? random.sample(givenNames, 2) : [random.pick(givenNames)];
-  return { given, family: random.pick(FAMILY_NAMES) };
-}
-
 const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
 const byPlanned = (a: DiaryEntry, b: DiaryEntry) =>
@@ -720,23 +622,12 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   const has = (trait: Trait) => traits.length > 0 && traits.includes(trait);
 
   const gender = random.chance(0.5) ? "male" : "female";
-  let minimumAge = 0;
-  for (const trait of traits) minimumAge = Math.max(minimumAge, MINIMUM_AGE[trait] ?? 0);
-  const born = fromDayNumber(birthDay(random, referenceDate, minimumAge));
-  const deceasedDate = has("deceased")
-    ? uniformDate(random, maxDate(addDays(born, 1), addYears(referenceDate, -2)), addDays(referenceDate, -1))
-    : undefined;
+  const born = birthDate(random, referenceDate, traits);
+  const deceasedDate = has("deceased") ? dateOfDeath(random, born, referenceDate) : undefined;
   const end = deceasedDate ?? referenceDate;
-  const age = ageOn(born, end);
-  const { given, family } = nameFor(
-    random,
-    gender,
-    has("unusual-name") || random.chance(NATURAL_UNUSUAL_NAME_SHARE),
-  );
-  const prefix = prefixFor(random, gender, age);
+  const name = patientName(random, gender, ageOn(born, end), has("unusual-name"));
   const address = syntheticAddress(random, practiceTown(practice));
-  // Ofcom's drama range (07700 900000-900999) is never allocated to a real phone.
-  const telecom = `07700 900${String(random.int(0, 999)).padStart(3, "0")}`;
+  const telecom = mobileNumber(random);
 
   let registeredSince = uniformDate(random, maxDate(born, addYears(end, -35)), end);
   let previousPractice: SyntheticPatient["previousPractice"];
@@ -790,7 +681,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
     practiceOds: practice.ods,
     index,
     traits: [...traits],
-    name: { prefix, given, family },
+    name,
     gender,
     birthDate: born,
     address,
