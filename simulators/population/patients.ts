@@ -5,6 +5,8 @@
  * measurements, vaccinations follow the English schedule, and nothing is dated before birth or after the
  * record's end (the reference date, or the date of death).
  */
+
+import { allergyRecord } from "./allergies.js";
 import {
   addDays,
   addYears,
@@ -16,7 +18,6 @@ import {
   toDayNumber,
 } from "./calendar.js";
 import {
-  ALLERGIES,
   CHRONIC_LOW_BACK_PAIN,
   PROBLEMS,
   type ProblemTerm,
@@ -27,7 +28,7 @@ import { gaussian, uniformDate } from "./distributions.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
 import { DECLINED_VACCINATIONS, NO_CONSENT_FOR_IMMUNISATION, RECALLS } from "./recall-terms.js";
-import { entryId, legacyCodeOf, type Mutable, RecordBuilder } from "./record-builder.js";
+import { entryId, type Mutable, RecordBuilder } from "./record-builder.js";
 import {
   ANALYTES,
   MEASUREMENTS,
@@ -38,7 +39,6 @@ import {
 } from "./record-terms.js";
 import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
-  Allergy,
   AllergyRecord,
   Clinician,
   Coding,
@@ -51,6 +51,7 @@ import type {
   SyntheticPatient,
   Trait,
 } from "./types.js";
+import { hasTrait } from "./types.js";
 
 const PATIENT_STREAM = 0x50415449;
 
@@ -480,60 +481,6 @@ function everydayCare(b: RecordBuilder, registeredSince: string): void {
   }
 }
 
-const ALLERGY_RECORD_KINDS = [
-  ["recorded", 12],
-  ["no-known-allergies", 48],
-  ["nothing-recorded", 40],
-] as const;
-const ALLERGY_SEVERITIES = [
-  ["mild", 5],
-  ["moderate", 4],
-  ["severe", 1],
-] as const;
-
-function allergyRecord(
-  random: Random,
-  practice: Practice,
-  born: string,
-  registeredSince: string,
-  end: string,
-): AllergyRecord {
-  const kind = random.weighted(ALLERGY_RECORD_KINDS);
-  return allergyRecordOfKind(random, practice, born, registeredSince, end, kind);
-}
-
-function allergyRecordOfKind(
-  random: Random,
-  practice: Practice,
-  born: string,
-  registeredSince: string,
-  end: string,
-  kind: AllergyRecord["kind"],
-): AllergyRecord {
-  if (kind === "nothing-recorded") return { kind };
-  if (kind === "no-known-allergies") {
-    return {
-      kind,
-      recorded: uniformDate(random, registeredSince, end),
-      recordedBy: random.pick(practice.clinicians).id,
-    };
-  }
-  const terms = random.sample(ALLERGIES, random.int(1, 2));
-  const allergies: Allergy[] = terms.map((term, i) => {
-    const allergy = { id: `A${i + 1}`, code: term.code } as Mutable<Allergy>;
-    const legacyCode = legacyCodeOf(term, practice);
-    if (legacyCode !== undefined) allergy.legacyCode = legacyCode;
-    allergy.category = term.category;
-    allergy.substance = term.substance;
-    allergy.reaction = random.pick(term.reactions);
-    allergy.severity = random.weighted(ALLERGY_SEVERITIES);
-    allergy.recorded = uniformDate(random, minDate(addYears(born, 1), end), end);
-    allergy.recordedBy = random.pick(practice.clinicians).id;
-    return allergy;
-  });
-  return { kind, allergies };
-}
-
 /** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */
 function outpatientTramadol(b: RecordBuilder): void {
   const onset = b.within(maxDate(addYears(b.born, 18), addYears(b.end, -3)), addDays(b.end, -60));
@@ -619,7 +566,7 @@ const byCollected = (a: Investigation, b: Investigation) =>
 export function generatePatient(input: PatientSeed, wholeRecord = false): SyntheticPatient {
   const { seed, referenceDate, practice, index, nhsNumber, traits } = input;
   const random = new Random(seed, practice.ordinal, index, PATIENT_STREAM);
-  const has = (trait: Trait) => traits.length > 0 && traits.includes(trait);
+  const has = (trait: Trait) => hasTrait(traits, trait);
 
   const gender = random.chance(0.5) ? "male" : "female";
   const born = birthDate(random, referenceDate, traits);
@@ -654,10 +601,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   vaccinations(b, b.problems);
   everydayCare(b, recordStart);
 
-  let allergies = allergyRecord(random, practice, born, recordStart, end);
-  if (has("no-known-allergies"))
-    allergies = allergyRecordOfKind(random, practice, born, recordStart, end, "no-known-allergies");
-  if (has("no-allergies-recorded")) allergies = { kind: "nothing-recorded" };
+  const allergies = allergyRecord(b, recordStart, traits);
 
   if (has("outpatient-medication")) outpatientTramadol(b);
   if (has("sensitive-items")) sensitiveItems(b);
