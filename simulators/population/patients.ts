@@ -25,6 +25,7 @@ import {
 } from "./clinical-terms.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { gaussian, uniformDate } from "./distributions.js";
+import { addMedication, conditionMedication, stoppedAtDeath } from "./medications.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
 import { DECLINED_VACCINATIONS, NO_CONSENT_FOR_IMMUNISATION, RECALLS } from "./recall-terms.js";
@@ -141,31 +142,7 @@ function chronicCare(b: RecordBuilder, maxProblems: number): void {
     const problem = b.problem(term, onset, status, related === undefined ? {} : { relatedProblems: related });
     idsByKey.set(term.key, problem.id);
     if (term.drugs.length === 0) continue;
-    const drug = random.pick(term.drugs);
-    const started = minDate(addDays(onset, random.int(0, 30)), end);
-    if (status === "active") {
-      // Some long-term medicines were started on a hospital discharge, then taken over by the practice.
-      if (term.significance === "major" && random.chance(0.08)) {
-        const dischargeEnded = minDate(addDays(started, 14), end);
-        b.medication(drug, started, {
-          type: "acute",
-          prescriber: {
-            kind: "hospital-discharge",
-            organisation: `${practiceTown(b.practice).name} General Hospital`,
-          },
-          status: "completed",
-          ended: dischargeEnded,
-          treats: problem.id,
-        });
-        b.medication(drug, dischargeEnded, { type: "repeat", treats: problem.id });
-      } else {
-        b.medication(drug, started, { type: "repeat", treats: problem.id });
-      }
-    } else {
-      // A resolved problem keeps the short course that treated it.
-      const ended = minDate(addDays(started, drug.supplyDays), problem.ended ?? end);
-      b.medication(drug, started, { type: "acute", status: "completed", ended, treats: problem.id });
-    }
+    conditionMedication(b, term, problem);
 
     const referral = REFERRALS[term.key];
     if (referral !== undefined && random.chance(referral.chance)) {
@@ -490,7 +467,7 @@ function outpatientTramadol(b: RecordBuilder): void {
     problem: problem.id,
   });
   const started = b.within(addDays(referred, 14), b.end);
-  b.medication(TRAMADOL_50MG_CAPSULES, started, {
+  addMedication(b, TRAMADOL_50MG_CAPSULES, started, {
     type: "acute",
     prescriber: {
       kind: "hospital-outpatient",
@@ -520,7 +497,7 @@ function sensitiveItems(b: RecordBuilder): void {
     );
     if (term.drug !== undefined) {
       const ended = minDate(addDays(onset, term.drug.supplyDays), b.end);
-      b.medication(term.drug, onset, {
+      addMedication(b, term.drug, onset, {
         type: "acute",
         status: "completed",
         ended,
@@ -535,7 +512,8 @@ function sensitiveItems(b: RecordBuilder): void {
 function awaitingFiling(b: RecordBuilder): void {
   const received = b.within(addDays(b.end, -6), b.end);
   const hospital = `${practiceTown(b.practice).name} General Hospital`;
-  b.medication(
+  addMedication(
+    b,
     {
       product: { system: "http://snomed.info/sct", code: "322236009", display: "Paracetamol 500mg tablets" },
       dosage: "Two tablets up to four times a day",
@@ -613,11 +591,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   immunisationDissent(b);
 
   const medications =
-    deceasedDate === undefined
-      ? b.medications
-      : b.medications.map(
-          (m): Medication => (m.status === "active" ? { ...m, status: "stopped", ended: deceasedDate } : m),
-        );
+    deceasedDate === undefined ? b.medications : stoppedAtDeath(b.medications, deceasedDate);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {

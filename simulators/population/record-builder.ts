@@ -2,8 +2,7 @@
  * The record of one patient while it is generated: its lists, its dates as day numbers, and the entries'
  * ids and legacy codes, shared by the generators of every clinical area.
  */
-import { addDays, ageOn, dayNumberOf, fromDayNumber, maxDate, toDayNumber } from "./calendar.js";
-import type { DrugTerm } from "./clinical-terms.js";
+import { ageOn, dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
 import { gaussian } from "./distributions.js";
 import { practiceTown } from "./practices.js";
 import type { Random } from "./random.js";
@@ -24,7 +23,6 @@ import type {
   Investigation,
   Medication,
   Practice,
-  Prescriber,
   Problem,
   Referral,
   TestResult,
@@ -189,67 +187,6 @@ export class RecordBuilder {
       recordedBy,
     );
     return problem;
-  }
-
-  /** Issue dates of a repeat, one per supply period, from `from` to `to`. */
-  issues(from: string, to: string, supplyDays: number): string[] {
-    const issues: string[] = [];
-    let day = toDayNumber(from);
-    const last = toDayNumber(to);
-    while (day <= last) {
-      issues.push(fromDayNumber(day));
-      day += supplyDays + this.random.int(-2, 4);
-    }
-    return issues;
-  }
-
-  medication(
-    drug: DrugTerm,
-    started: string,
-    options: {
-      type: "acute" | "repeat";
-      prescriber?: Prescriber;
-      status?: Medication["status"];
-      ended?: string;
-      treats?: string;
-      sensitive?: boolean;
-      awaitingFiling?: boolean;
-      issued?: boolean;
-    },
-  ): Medication {
-    const prescriber = options.prescriber ?? { kind: "practice" };
-    const status = options.status ?? "active";
-    let issues: string[] = [];
-    if (prescriber.kind === "practice" && options.issued !== false) {
-      if (options.type === "acute") issues = [started];
-      else {
-        const lastIssue = options.ended ?? this.end;
-        // A normal record carries the last year of issues; a large one the whole course.
-        const first = this.large ? started : maxDate(started, addDays(lastIssue, -365));
-        issues = this.issues(first, lastIssue, drug.supplyDays);
-      }
-    }
-    // Built field by field (optional ones only when present), in the record's key order.
-    const fields: Partial<Mutable<Medication>> = {
-      id: entryId("M", this.medications.length + 1),
-      product: drug.product,
-      dosage: drug.dosage,
-      quantity: drug.quantity,
-      supplyDays: drug.supplyDays,
-      type: options.type,
-      prescriber,
-      started,
-      status,
-      issues,
-    };
-    if (options.treats !== undefined) fields.treats = options.treats;
-    fields.recordedBy = this.clinician();
-    if (options.ended !== undefined) fields.ended = options.ended;
-    if (options.sensitive === true) fields.sensitive = true;
-    if (options.awaitingFiling === true) fields.awaitingFiling = true;
-    const medication = fields as Medication;
-    this.medications.push(medication);
-    return medication;
   }
 
   immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {

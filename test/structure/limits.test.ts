@@ -23,7 +23,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/control/server.ts#buildControlApp",
   "simulators/control/server.ts#app.register callback",
   "simulators/population/patients.ts",
-  "simulators/population/patients.ts#chronicCare",
   "simulators/population/patients.ts#diary",
   "simulators/population/patients.ts#generatePatient",
   "simulators/population/patients.ts#recordHeldByPreviousPractice",
