@@ -25,6 +25,7 @@ import {
 } from "./clinical-terms.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { gaussian, uniformDate } from "./distributions.js";
+import { addInvestigation } from "./investigations.js";
 import { addMedication, conditionMedication, stoppedAtDeath } from "./medications.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { Random } from "./random.js";
@@ -38,6 +39,7 @@ import {
   type TestTerm,
   VACCINES,
 } from "./record-terms.js";
+import { addReferral, conditionReferral } from "./referrals.js";
 import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
   AllergyRecord,
@@ -105,13 +107,6 @@ const REVIEWS: Partial<
   gout: { tests: [TESTS.renal], bp: false },
 };
 
-/** Where a condition is referred to, and how often. */
-const REFERRALS: Partial<Record<string, { service: string; chance: number }>> = {
-  "osteoarthritis-of-knee": { service: "Trauma and Orthopaedics", chance: 0.3 },
-  depression: { service: "NHS Talking Therapies", chance: 0.4 },
-  "type-2-diabetes": { service: "Diabetes Structured Education", chance: 0.3 },
-};
-
 function chronicCare(b: RecordBuilder, maxProblems: number): void {
   const { random, born, end } = b;
   const age = b.age;
@@ -144,20 +139,7 @@ function chronicCare(b: RecordBuilder, maxProblems: number): void {
     if (term.drugs.length === 0) continue;
     conditionMedication(b, term, problem);
 
-    const referral = REFERRALS[term.key];
-    if (referral !== undefined && random.chance(referral.chance)) {
-      const date = b.within(addDays(onset, 30), addDays(onset, 400));
-      const consultation = b.consultation(
-        date,
-        `Reviewed ${term.snomed.display.toLowerCase()}. Referred.`,
-        problem.id,
-      );
-      b.referral(date, referral.service, term.snomed.display, {
-        problem: problem.id,
-        consultation: consultation.id,
-        requestedBy: consultation.clinician,
-      });
-    }
+    conditionReferral(b, term, problem);
 
     const review = REVIEWS[term.key];
     if (review === undefined || status !== "active") continue;
@@ -179,7 +161,7 @@ function chronicCare(b: RecordBuilder, maxProblems: number): void {
       };
       if (review.bp) b.bloodPressure(date, links, term.key === "essential-hypertension");
       for (const test of review.tests) {
-        b.investigation(test, date, review.shift ?? {}, {
+        addInvestigation(b, test, date, review.shift ?? {}, {
           problem: problem.id,
           requestedBy: consultation.clinician,
         });
@@ -463,7 +445,7 @@ function outpatientTramadol(b: RecordBuilder): void {
   const onset = b.within(maxDate(addYears(b.born, 18), addYears(b.end, -3)), addDays(b.end, -60));
   const problem = b.problem(CHRONIC_LOW_BACK_PAIN, onset, "active");
   const referred = b.within(addDays(onset, 7), addDays(onset, 30));
-  b.referral(referred, "Pain Management Clinic", CHRONIC_LOW_BACK_PAIN.snomed.display, {
+  addReferral(b, referred, "Pain Management Clinic", CHRONIC_LOW_BACK_PAIN.snomed.display, {
     problem: problem.id,
   });
   const started = b.within(addDays(referred, 14), b.end);
@@ -527,7 +509,7 @@ function awaitingFiling(b: RecordBuilder): void {
       awaitingFiling: true,
     },
   );
-  b.investigation(TESTS.fbc, received, {}, { awaitingFiling: true });
+  addInvestigation(b, TESTS.fbc, received, {}, { awaitingFiling: true });
 }
 
 const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>

@@ -7,13 +7,7 @@ import { gaussian } from "./distributions.js";
 import { practiceTown } from "./practices.js";
 import type { Random } from "./random.js";
 import { CONSENT_NOT_GIVEN, type DeclinedVaccinationTerm } from "./recall-terms.js";
-import {
-  type AnalyteTerm,
-  CONSULTATION_TYPES,
-  MEASUREMENTS,
-  type TestTerm,
-  type VaccineTerm,
-} from "./record-terms.js";
+import { CONSULTATION_TYPES, MEASUREMENTS, type VaccineTerm } from "./record-terms.js";
 import type {
   Coding,
   Consultation,
@@ -25,7 +19,6 @@ import type {
   Practice,
   Problem,
   Referral,
-  TestResult,
   UncategorisedEntry,
 } from "./types.js";
 
@@ -282,66 +275,5 @@ export class RecordBuilder {
       { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
       { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
     ]);
-  }
-
-  investigation(
-    test: TestTerm,
-    collected: string,
-    shift: Partial<Record<string, { mean: number; sd: number }>>,
-    links: { problem?: string; requestedBy?: string; awaitingFiling?: boolean } = {},
-  ): Investigation {
-    const id = entryId("T", this.investigations.length + 1);
-    const results: TestResult[] = [];
-    for (let i = 0; i < test.analytes.length; i++) {
-      const analyte = test.analytes[i] as AnalyteTerm;
-      const { mean, sd } = shift[analyte.code.code] ?? analyte;
-      const scale = 10 ** analyte.decimals;
-      const value = Math.max(0, Math.round(gaussian(this.random, mean, sd) * scale) / scale);
-      const result = { id: `${id}.${i + 1}`, code: analyte.code } as Mutable<TestResult>;
-      const legacyCode = legacyCodeOf(analyte, this.practice);
-      if (legacyCode !== undefined) result.legacyCode = legacyCode;
-      result.value = { value, unit: analyte.unit, ucum: analyte.ucum };
-      result.low = analyte.low;
-      result.high = analyte.high;
-      if (value > analyte.high) result.flag = "H";
-      else if (value < analyte.low) result.flag = "L";
-      results.push(result);
-    }
-    const reportedDay = toDayNumber(collected) + this.random.int(1, 3);
-    const reported = fromDayNumber(Math.min(reportedDay, this.endDay));
-    const investigation = {
-      id,
-      test: test.code,
-      specimen: { system: "http://snomed.info/sct", code: "122555007", display: "Venous blood specimen" },
-      collected,
-      reported,
-      laboratory: `${this.town} General Hospital Pathology`,
-      results,
-      requestedBy: links.requestedBy ?? this.clinician(),
-    } as Mutable<Investigation>;
-    if (links.problem !== undefined) investigation.problem = links.problem;
-    if (links.awaitingFiling === true) investigation.awaitingFiling = true;
-    this.investigations.push(investigation);
-    return investigation;
-  }
-
-  referral(
-    date: string,
-    service: string,
-    reason: string,
-    links: { problem?: string; consultation?: string; priority?: "routine" | "urgent"; requestedBy?: string },
-  ): void {
-    const referral: Mutable<Referral> = {
-      id: entryId("R", this.referrals.length + 1),
-      date,
-      service: { system: "http://snomed.info/sct", code: "3457005", display: "Patient referral" },
-      recipient: `${service}, ${this.town} General Hospital`,
-      priority: links.priority ?? "routine",
-      reason,
-      requestedBy: links.requestedBy ?? this.clinician(),
-    };
-    if (links.problem !== undefined) referral.problem = links.problem;
-    if (links.consultation !== undefined) referral.consultation = links.consultation;
-    this.referrals.push(referral);
   }
 }
