@@ -17,29 +17,18 @@ import {
   minDate,
   toDayNumber,
 } from "./calendar.js";
-import {
-  CHRONIC_LOW_BACK_PAIN,
-  PROBLEMS,
-  type ProblemTerm,
-  TRAMADOL_50MG_CAPSULES,
-} from "./clinical-terms.js";
+import { CHRONIC_LOW_BACK_PAIN, PROBLEMS, TRAMADOL_50MG_CAPSULES } from "./clinical-terms.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { gaussian, uniformDate } from "./distributions.js";
 import { addInvestigation } from "./investigations.js";
-import { addMedication, conditionMedication, stoppedAtDeath } from "./medications.js";
+import { addMedication, stoppedAtDeath } from "./medications.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
+import { addProblem, chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { DECLINED_VACCINATIONS, NO_CONSENT_FOR_IMMUNISATION, RECALLS } from "./recall-terms.js";
 import { entryId, type Mutable, RecordBuilder } from "./record-builder.js";
-import {
-  ANALYTES,
-  MEASUREMENTS,
-  ROUTINE_NARRATIVES,
-  TESTS,
-  type TestTerm,
-  VACCINES,
-} from "./record-terms.js";
-import { addReferral, conditionReferral } from "./referrals.js";
+import { MEASUREMENTS, ROUTINE_NARRATIVES, TESTS, VACCINES } from "./record-terms.js";
+import { addReferral } from "./referrals.js";
 import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
   AllergyRecord,
@@ -73,101 +62,6 @@ export interface PatientSeed {
   readonly previousPractice?: Practice;
   /** Older numbers PDS knows as superseded by this one. */
   readonly supersededNhsNumbers?: readonly string[];
-}
-
-function prevalenceAt(term: ProblemTerm, age: number): number {
-  let probability = 0;
-  const prevalence = term.prevalence;
-  for (let i = 0; i < prevalence.length; i++) {
-    const step = prevalence[i] as readonly [number, number];
-    if (age >= step[0]) probability = step[1];
-  }
-  return probability;
-}
-
-/** Tests and measurements a review of each long-term condition brings (NICE / QOF practice). */
-const REVIEWS: Partial<
-  Record<
-    string,
-    { tests: readonly TestTerm[]; shift?: Partial<Record<string, { mean: number; sd: number }>>; bp: boolean }
-  >
-> = {
-  "type-2-diabetes": {
-    tests: [TESTS.hba1c, TESTS.renal],
-    // Keyed on the analytes' own codes, so a changed code cannot silently undo the shift.
-    shift: { [ANALYTES.hba1c.code.code]: { mean: 56, sd: 9 } },
-    bp: true,
-  },
-  "essential-hypertension": { tests: [TESTS.renal, TESTS.lipids], bp: true },
-  hypothyroidism: {
-    tests: [TESTS.thyroid],
-    shift: { [ANALYTES.tsh.code.code]: { mean: 3.2, sd: 1.6 } },
-    bp: false,
-  },
-  gout: { tests: [TESTS.renal], bp: false },
-};
-
-function chronicCare(b: RecordBuilder, maxProblems: number): void {
-  const { random, born, end } = b;
-  const age = b.age;
-  // Every term is drawn for (the draws stay in step), the first maxProblems kept; most patients have none.
-  let chosen: ProblemTerm[] | undefined;
-  for (let i = 0; i < PROBLEMS.length; i++) {
-    const term = PROBLEMS[i] as ProblemTerm;
-    if (random.chance(prevalenceAt(term, age))) {
-      chosen ??= [];
-      if (chosen.length < maxProblems) chosen.push(term);
-    }
-  }
-  if (chosen === undefined) return;
-  const drafts = chosen.map((term) => {
-    const firstAge = term.prevalence[0]?.[0] ?? 0;
-    const onset = uniformDate(random, addYears(born, firstAge), end);
-    const status: "active" | "inactive" =
-      term.significance === "minor" && random.chance(0.25) ? "inactive" : "active";
-    return { term, onset, status };
-  });
-  drafts.sort((a, b2) => (a.onset < b2.onset ? -1 : a.onset > b2.onset ? 1 : 0));
-
-  const idsByKey = new Map<string, string>();
-  for (const { term, onset, status } of drafts) {
-    // Hypertension in a diabetic is recorded as related to the diabetes (a linked problem).
-    const diabetes = idsByKey.get("type-2-diabetes");
-    const related = term.key === "essential-hypertension" && diabetes !== undefined ? [diabetes] : undefined;
-    const problem = b.problem(term, onset, status, related === undefined ? {} : { relatedProblems: related });
-    idsByKey.set(term.key, problem.id);
-    if (term.drugs.length === 0) continue;
-    conditionMedication(b, term, problem);
-
-    conditionReferral(b, term, problem);
-
-    const review = REVIEWS[term.key];
-    if (review === undefined || status !== "active") continue;
-    // Annual reviews: the last two years normally, every year since diagnosis in a large record.
-    const years = b.large ? Math.max(1, ageOn(onset, end)) : Math.min(2, Math.max(1, ageOn(onset, end)));
-    for (let year = 0; year < years; year++) {
-      const date = b.within(maxDate(onset, addYears(end, -(year + 1))), addYears(end, -year));
-      const consultation = b.consultation(
-        date,
-        `Annual review: ${term.snomed.display.toLowerCase()}.`,
-        problem.id,
-        undefined,
-        "GP Surgery",
-      );
-      const links = {
-        consultation: consultation.id,
-        problem: problem.id,
-        recordedBy: consultation.clinician,
-      };
-      if (review.bp) b.bloodPressure(date, links, term.key === "essential-hypertension");
-      for (const test of review.tests) {
-        addInvestigation(b, test, date, review.shift ?? {}, {
-          problem: problem.id,
-          requestedBy: consultation.clinician,
-        });
-      }
-    }
-  }
 }
 
 /** The first and last days COVID-19 first doses were given to adults here (first half of 2021). */
@@ -443,7 +337,7 @@ function everydayCare(b: RecordBuilder, registeredSince: string): void {
 /** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */
 function outpatientTramadol(b: RecordBuilder): void {
   const onset = b.within(maxDate(addYears(b.born, 18), addYears(b.end, -3)), addDays(b.end, -60));
-  const problem = b.problem(CHRONIC_LOW_BACK_PAIN, onset, "active");
+  const problem = addProblem(b, CHRONIC_LOW_BACK_PAIN, onset, "active");
   const referred = b.within(addDays(onset, 7), addDays(onset, 30));
   addReferral(b, referred, "Pain Management Clinic", CHRONIC_LOW_BACK_PAIN.snomed.display, {
     problem: problem.id,
@@ -471,7 +365,8 @@ function sensitiveItems(b: RecordBuilder): void {
   for (const term of chosen) {
     const onset = b.within(addYears(b.born, 18), addDays(b.end, -30));
     const ongoing = term.key === "gender-reassignment";
-    const problem = b.problem(
+    const problem = addProblem(
+      b,
       { snomed: term.problem, readV2: term.readV2, ctv3: term.ctv3, significance: "major" },
       onset,
       ongoing ? "active" : "inactive",

@@ -148,40 +148,6 @@ export class RecordBuilder {
     return consultation;
   }
 
-  problem(
-    term: { snomed: Coding; readV2?: Coding; ctv3?: Coding; significance: "major" | "minor" },
-    onset: string,
-    status: "active" | "inactive",
-    extra: { sensitive?: boolean; relatedProblems?: string[] } = {},
-  ): Problem {
-    const recordedBy = this.clinician();
-    const onsetDay = toDayNumber(onset);
-    const ended =
-      status === "inactive" ? fromDayNumber(this.withinDays(onsetDay + 14, onsetDay + 400)) : undefined;
-    // Optional fields only when present (no undefined values), so a regenerated record stays deep-equal.
-    const problem = { id: entryId("P", this.problems.length + 1), code: term.snomed } as Mutable<Problem>;
-    const legacyCode = legacyCodeOf(term, this.practice);
-    if (legacyCode !== undefined) problem.legacyCode = legacyCode;
-    problem.onset = onset;
-    problem.status = status;
-    problem.significance = term.significance;
-    problem.recordedBy = recordedBy;
-    if (ended !== undefined) problem.ended = ended;
-    if (extra.relatedProblems !== undefined && extra.relatedProblems.length > 0)
-      problem.relatedProblems = extra.relatedProblems;
-    if (extra.sensitive === true) problem.sensitive = true;
-    this.problems.push(problem);
-    this.consultation(
-      onset,
-      `Diagnosed: ${term.snomed.display}.`,
-      problem.id,
-      extra.sensitive,
-      undefined,
-      recordedBy,
-    );
-    return problem;
-  }
-
   immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {
     const consultation = this.consultation(
       date,
