@@ -6,8 +6,7 @@ import { ageOn, dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
 import { gaussian } from "./distributions.js";
 import { practiceTown } from "./practices.js";
 import type { Random } from "./random.js";
-import { CONSENT_NOT_GIVEN, type DeclinedVaccinationTerm } from "./recall-terms.js";
-import { CONSULTATION_TYPES, MEASUREMENTS, type VaccineTerm } from "./record-terms.js";
+import { CONSULTATION_TYPES, MEASUREMENTS } from "./record-terms.js";
 import type {
   Coding,
   Consultation,
@@ -146,41 +145,6 @@ export class RecordBuilder {
     if (sensitive === true) consultation.sensitive = true;
     this.consultations.push(consultation);
     return consultation;
-  }
-
-  immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {
-    const consultation = this.consultation(
-      date,
-      `${vaccine.procedure.display} given.`,
-      undefined,
-      undefined,
-      "GP Surgery",
-    );
-    const immunisation = {
-      id: entryId("I", this.immunisations.length + 1),
-      procedure: vaccine.procedure,
-    } as Mutable<Immunisation>;
-    const legacyCode = legacyCodeOf(vaccine, this.practice);
-    if (legacyCode !== undefined) immunisation.legacyCode = legacyCode;
-    immunisation.date = date;
-    if (doseSequence !== undefined) immunisation.doseSequence = doseSequence;
-    immunisation.recordedBy = consultation.clinician;
-    immunisation.consultation = consultation.id;
-    this.immunisations.push(immunisation);
-  }
-
-  /** A vaccination offered and not given, recorded in a consultation of its own. */
-  declinedImmunisation(term: DeclinedVaccinationTerm, day: number, narrative: string): void {
-    const date = fromDayNumber(day);
-    const consultation = this.consultation(date, narrative, undefined, undefined, "Telephone");
-    this.immunisations.push({
-      id: entryId("I", this.immunisations.length + 1),
-      procedure: term.situation,
-      date,
-      recordedBy: consultation.clinician,
-      consultation: consultation.id,
-      notGiven: { reason: CONSENT_NOT_GIVEN },
-    });
   }
 
   /**
