@@ -7,18 +7,10 @@
  */
 
 import { allergyRecord } from "./allergies.js";
-import {
-  addDays,
-  addYears,
-  ageOn,
-  dayNumberOf,
-  fromDayNumber,
-  maxDate,
-  minDate,
-  toDayNumber,
-} from "./calendar.js";
+import { addDays, addYears, ageOn, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
 import { CHRONIC_LOW_BACK_PAIN, PROBLEMS, TRAMADOL_50MG_CAPSULES } from "./clinical-terms.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
+import { diary } from "./diary.js";
 import { gaussian, uniformDate } from "./distributions.js";
 import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
 import { addInvestigation } from "./investigations.js";
@@ -26,7 +18,6 @@ import { addMedication, stoppedAtDeath } from "./medications.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { addProblem, chronicCare } from "./problems.js";
 import { Random } from "./random.js";
-import { DECLINED_VACCINATIONS, RECALLS } from "./recall-terms.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
 import { MEASUREMENTS, ROUTINE_NARRATIVES, TESTS } from "./record-terms.js";
 import { addReferral } from "./referrals.js";
@@ -34,8 +25,6 @@ import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
   AllergyRecord,
   Clinician,
-  Coding,
-  Consultation,
   DiaryEntry,
   Investigation,
   Medication,
@@ -63,113 +52,6 @@ export interface PatientSeed {
   readonly previousPractice?: Practice;
   /** Older numbers PDS knows as superseded by this one. */
   readonly supersededNhsNumbers?: readonly string[];
-}
-
-/** Recalls a long-term condition brings: what is due, how long after its review, and whether over a month. */
-const CONDITION_RECALLS: Partial<
-  Record<string, { code: Coding; intervalDays: number; windowDays?: number; reviewNarrative?: string }>
-> = {
-  "type-2-diabetes": { code: RECALLS.diabetesMonitoring, intervalDays: 365, windowDays: 28 },
-  "essential-hypertension": { code: RECALLS.bloodPressure, intervalDays: 182 },
-  hypothyroidism: { code: RECALLS.thyroidFunction, intervalDays: 365 },
-  asthma: {
-    code: RECALLS.asthmaReview,
-    intervalDays: 365,
-    windowDays: 28,
-    reviewNarrative: "Asthma review. Inhaler technique checked; personalised asthma action plan updated.",
-  },
-};
-const PROBLEM_KEYS_BY_CODE = new Map(PROBLEMS.map((term) => [term.snomed.code, term.key]));
-/** Share of eligible women with a cervical screening recall in the diary (the rest have ceased or opted out). */
-const CERVICAL_RECALL_SHARE = 0.8;
-
-/**
- * The diary a practice keeps for the patient: the recalls that fit their problems, medicines, age and sex,
- * mostly due in the coming months, some already overdue (planned date passed, still active). Drawn after the
- * rest of the record. A dead patient's recalls were closed at death, so none are held.
- */
-function diary(b: RecordBuilder, deceased: boolean): void {
-  if (deceased) return;
-  const random = b.random;
-  const endDay = b.endDay;
-  let firstRepeat = Number.POSITIVE_INFINITY;
-  for (const m of b.medications) {
-    if (m.type === "repeat" && m.status === "active" && m.prescriber.kind === "practice")
-      firstRepeat = Math.min(firstRepeat, toDayNumber(m.started));
-  }
-  if (firstRepeat !== Number.POSITIVE_INFINITY) {
-    // The last medication review set the next one a year on; about one in ten is now overdue.
-    const reviewed = b.withinDays(Math.max(firstRepeat, endDay - 400), endDay - 20);
-    b.diaryEntry(RECALLS.medicationReview, reviewed + 365, undefined, reviewed);
-  }
-
-  let fluAtRisk = false;
-  for (const problem of b.problems) {
-    if (problem.status !== "active" || problem.sensitive === true) continue;
-    const key = PROBLEM_KEYS_BY_CODE.get(problem.code.code);
-    if (key === "type-2-diabetes" || key === "asthma") fluAtRisk = true;
-    const recall = key === undefined ? undefined : CONDITION_RECALLS[key];
-    if (recall === undefined) continue;
-    let review: Consultation | undefined;
-    for (const c of b.consultations) {
-      if (
-        c.problem === problem.id &&
-        c.narrative.startsWith("Annual review") &&
-        !(c.date < (review?.date ?? ""))
-      )
-        review = c;
-    }
-    if (review === undefined) {
-      const day = b.withinDays(Math.max(toDayNumber(problem.onset), endDay - 330), endDay);
-      review = b.consultation(
-        fromDayNumber(day),
-        recall.reviewNarrative ?? `Reviewed ${problem.code.display.toLowerCase()}.`,
-        problem.id,
-        undefined,
-        "GP Surgery",
-      );
-    }
-    const reviewDay = toDayNumber(review.date);
-    const planned = reviewDay + recall.intervalDays + random.int(-14, 14);
-    b.diaryEntry(
-      recall.code,
-      planned,
-      recall.windowDays === undefined ? undefined : planned + recall.windowDays,
-      reviewDay,
-      { consultation: review.id, problem: problem.id, recordedBy: review.clinician },
-    );
-  }
-
-  // The coming (or current, if not yet given) influenza season for those the programme covers.
-  const endYear = b.endYear;
-  const thisSeason = dayNumberOf(endYear, 9, 1);
-  let seasonStart = endDay < thisSeason ? thisSeason : dayNumberOf(endYear + 1, 9, 1);
-  if (endDay >= thisSeason) {
-    let givenThisSeason = false;
-    for (const i of b.immunisations)
-      if (
-        i.notGiven === undefined &&
-        i.procedure.code === DECLINED_VACCINATIONS.influenza.givenProcedure.code
-      )
-        givenThisSeason ||= toDayNumber(i.date) >= thisSeason;
-    if (!givenThisSeason) seasonStart = thisSeason;
-  }
-  if (fluAtRisk || b.ageReachedDay(65) <= seasonStart) {
-    const authored = b.withinDays(seasonStart - 150, Math.min(endDay, seasonStart - 30));
-    b.diaryEntry(RECALLS.immunisationDue, seasonStart, seasonStart + 121, authored, {
-      note: "Seasonal influenza vaccination",
-    });
-  }
-
-  // Cervical screening: every three years from 25 to 49, every five from 50 to 64.
-  if (b.gender === "female" && b.age >= 25 && b.age <= 64 && random.chance(CERVICAL_RECALL_SHARE)) {
-    const interval = b.age < 50 ? 1095 : 1826;
-    const planned = endDay + random.int(-180, interval - 180);
-    const lastScreened = Math.max(planned - interval, b.ageReachedDay(24) + 180);
-    b.diaryEntry(RECALLS.cervicalScreening, planned, undefined, lastScreened, {
-      note: "Cervical screening recall",
-    });
-  }
 }
 
 /** The first thing a new practice records: a registration check, while the old record is still on its way. */

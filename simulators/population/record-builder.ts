@@ -147,33 +147,6 @@ export class RecordBuilder {
     return consultation;
   }
 
-  /**
-   * A diary entry, by day numbers: entered within the record (from birth to its end), planned after it was
-   * entered; a period when `untilDay` is given.
-   */
-  diaryEntry(
-    code: Coding,
-    plannedDay: number,
-    untilDay: number | undefined,
-    authoredDay: number,
-    links: { consultation?: string; problem?: string; recordedBy?: string; note?: string } = {},
-  ): void {
-    const authored = Math.min(Math.max(authoredDay, this.bornDay), this.endDay);
-    const planned = Math.max(plannedDay, authored + 1);
-    const entry = {
-      id: entryId("D", this.diaryEntries.length + 1),
-      code,
-      planned: fromDayNumber(planned),
-    } as Mutable<DiaryEntry>;
-    if (untilDay !== undefined) entry.plannedUntil = fromDayNumber(Math.max(untilDay, planned));
-    entry.authoredOn = fromDayNumber(authored);
-    entry.recordedBy = links.recordedBy ?? this.clinician();
-    if (links.consultation !== undefined) entry.consultation = links.consultation;
-    if (links.problem !== undefined) entry.problem = links.problem;
-    if (links.note !== undefined) entry.note = links.note;
-    this.diaryEntries.push(entry);
-  }
-
   measurement(
     code: Coding,
     date: string,
