@@ -1,10 +1,13 @@
 /** Annual reviews of a long-term condition, with the tests and measurements each brings (NICE / QOF practice). */
+
 import { addYears, ageOn, maxDate } from "./calendar.js";
 import type { ProblemTerm } from "./clinical-terms.js";
+import { addConsultation } from "./consultations.js";
 import { addInvestigation } from "./investigations.js";
 import type { RecordBuilder } from "./record-builder.js";
 import { ANALYTES, TESTS, type TestTerm } from "./record-terms.js";
 import type { Problem } from "./types.js";
+import { addBloodPressure } from "./uncategorised.js";
 
 /** Tests and measurements a review of each long-term condition brings (NICE / QOF practice). */
 const REVIEWS: Partial<
@@ -37,7 +40,8 @@ export function annualReviews(b: RecordBuilder, term: ProblemTerm, problem: Prob
   const years = b.large ? Math.max(1, ageOn(onset, end)) : Math.min(2, Math.max(1, ageOn(onset, end)));
   for (let year = 0; year < years; year++) {
     const date = b.within(maxDate(onset, addYears(end, -(year + 1))), addYears(end, -year));
-    const consultation = b.consultation(
+    const consultation = addConsultation(
+      b,
       date,
       `Annual review: ${term.snomed.display.toLowerCase()}.`,
       problem.id,
@@ -49,7 +53,7 @@ export function annualReviews(b: RecordBuilder, term: ProblemTerm, problem: Prob
       problem: problem.id,
       recordedBy: consultation.clinician,
     };
-    if (review.bp) b.bloodPressure(date, links, term.key === "essential-hypertension");
+    if (review.bp) addBloodPressure(b, date, links, term.key === "essential-hypertension");
     for (const test of review.tests) {
       addInvestigation(b, test, date, review.shift ?? {}, {
         problem: problem.id,

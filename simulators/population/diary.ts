@@ -2,8 +2,10 @@
  * The diary a practice keeps for a patient: recalls for medication reviews, long-term conditions, seasonal
  * influenza vaccination and cervical screening, each a diary entry planned after the day it was entered.
  */
+
 import { dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
+import { addConsultation } from "./consultations.js";
 import { DECLINED_VACCINATIONS, RECALLS } from "./recall-terms.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
 import type { Coding, Consultation, DiaryEntry, Problem } from "./types.js";
@@ -109,7 +111,8 @@ function conditionRecall(b: RecordBuilder, problem: Problem, recall: ConditionRe
   }
   if (review === undefined) {
     const day = b.withinDays(Math.max(toDayNumber(problem.onset), b.endDay - 330), b.endDay);
-    review = b.consultation(
+    review = addConsultation(
+      b,
       fromDayNumber(day),
       recall.reviewNarrative ?? `Reviewed ${problem.code.display.toLowerCase()}.`,
       problem.id,

@@ -2,7 +2,9 @@
  * Immunisations: the English schedule's vaccinations given (MMR, influenza, pneumococcal, COVID-19), those
  * offered and declined, and dissent from all immunisation.
  */
+
 import { dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
+import { addConsultation } from "./consultations.js";
 import {
   CONSENT_NOT_GIVEN,
   DECLINED_VACCINATIONS,
@@ -15,7 +17,8 @@ import { VACCINES, type VaccineTerm } from "./record-terms.js";
 import type { DiaryEntry, Immunisation, Problem } from "./types.js";
 
 function addImmunisation(b: RecordBuilder, vaccine: VaccineTerm, date: string, doseSequence?: number): void {
-  const consultation = b.consultation(
+  const consultation = addConsultation(
+    b,
     date,
     `${vaccine.procedure.display} given.`,
     undefined,
@@ -43,7 +46,7 @@ function addDeclinedImmunisation(
   narrative: string,
 ): void {
   const date = fromDayNumber(day);
-  const consultation = b.consultation(date, narrative, undefined, undefined, "Telephone");
+  const consultation = addConsultation(b, date, narrative, undefined, undefined, "Telephone");
   b.immunisations.push({
     id: entryId("I", b.immunisations.length + 1),
     procedure: term.situation,

@@ -9,9 +9,10 @@
 import { allergyRecord } from "./allergies.js";
 import { addDays, addYears, ageOn, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
 import { CHRONIC_LOW_BACK_PAIN, PROBLEMS, TRAMADOL_50MG_CAPSULES } from "./clinical-terms.js";
+import { addConsultation, routineConsultations } from "./consultations.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { diary } from "./diary.js";
-import { gaussian, uniformDate } from "./distributions.js";
+import { uniformDate } from "./distributions.js";
 import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
 import { addInvestigation } from "./investigations.js";
 import { addMedication, stoppedAtDeath } from "./medications.js";
@@ -19,7 +20,7 @@ import { practiceTown, syntheticAddress } from "./practices.js";
 import { addProblem, chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
-import { MEASUREMENTS, ROUTINE_NARRATIVES, TESTS } from "./record-terms.js";
+import { TESTS } from "./record-terms.js";
 import { addReferral } from "./referrals.js";
 import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
 import type {
@@ -34,12 +35,11 @@ import type {
   Trait,
 } from "./types.js";
 import { hasTrait } from "./types.js";
+import { addBloodPressure, lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 
 const MAX_GENERATED_PROBLEMS = 4;
-/** A large record: this many consultations over the years (each with a measurement): thousands of entries. */
-const LARGE_RECORD_CONSULTATIONS = 1200;
 
 export interface PatientSeed {
   readonly seed: number;
@@ -58,7 +58,8 @@ export interface PatientSeed {
 function newPatientCheck(b: RecordBuilder, registeredDay: number): void {
   const day = b.withinDays(registeredDay, registeredDay + 7);
   const date = fromDayNumber(day);
-  const consultation = b.consultation(
+  const consultation = addConsultation(
+    b,
     date,
     "New patient registration check. Previous GP record requested by GP2GP transfer.",
     undefined,
@@ -66,39 +67,7 @@ function newPatientCheck(b: RecordBuilder, registeredDay: number): void {
     "GP Surgery",
   );
   if (b.age >= 16)
-    b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
-}
-
-const SMOKING_STATUSES = [
-  [MEASUREMENTS.neverSmoked, 55],
-  [MEASUREMENTS.exSmoker, 30],
-  [MEASUREMENTS.smoker, 15],
-] as const;
-
-function everydayCare(b: RecordBuilder, registeredSince: string): void {
-  const { random, end } = b;
-  const adult = b.age >= 16;
-  const registeredDay = toDayNumber(registeredSince);
-  if (adult) {
-    const aged16 = b.birthdayDay(16);
-    const date = fromDayNumber(b.withinDays(aged16, b.endDay));
-    const smoking = random.weighted(SMOKING_STATUSES);
-    b.measurement(smoking, date, undefined);
-    const weightDate = fromDayNumber(b.withinDays(Math.max(registeredDay, aged16), b.endDay));
-    const weight = Math.max(40, Math.round(gaussian(random, b.gender === "male" ? 84 : 71, 12) * 10) / 10);
-    b.measurement(MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
-    const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
-    b.measurement(MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
-  }
-  const count = b.large ? LARGE_RECORD_CONSULTATIONS : random.int(0, 6);
-  const from = b.large ? registeredDay : Math.max(registeredDay, toDayNumber(addYears(end, -3)));
-  for (let i = 0; i < count; i++) {
-    const date = fromDayNumber(b.withinDays(from, b.endDay));
-    const consultation = b.consultation(date, random.pick(ROUTINE_NARRATIVES));
-    if (adult && (b.large || random.chance(0.3))) {
-      b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
-    }
-  }
+    addBloodPressure(b, date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
 }
 
 /** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */
@@ -221,7 +190,9 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
     : MAX_GENERATED_PROBLEMS - (has("outpatient-medication") ? 1 : 0);
   chronicCare(b, maxProblems);
   vaccinations(b, b.problems);
-  everydayCare(b, recordStart);
+  const recordStartDay = toDayNumber(recordStart);
+  lifestyleMeasurements(b, recordStartDay);
+  routineConsultations(b, recordStartDay);
 
   const allergies = allergyRecord(b, recordStart, traits);
 

@@ -2,9 +2,11 @@
  * Problems: the long-term conditions drawn by prevalence for age, each recorded with the care it brings (its
  * medicine, a referral for some, annual reviews), and the problem entry every diagnosis makes.
  */
+
 import { addYears, fromDayNumber, toDayNumber } from "./calendar.js";
 import { PROBLEMS, type ProblemTerm } from "./clinical-terms.js";
 import { annualReviews } from "./condition-reviews.js";
+import { addConsultation } from "./consultations.js";
 import { uniformDate } from "./distributions.js";
 import { conditionMedication } from "./medications.js";
 import type { Random } from "./random.js";
@@ -43,7 +45,8 @@ export function addProblem(
     problem.relatedProblems = extra.relatedProblems;
   if (extra.sensitive === true) problem.sensitive = true;
   b.problems.push(problem);
-  b.consultation(
+  addConsultation(
+    b,
     onset,
     `Diagnosed: ${term.snomed.display}.`,
     problem.id,

@@ -3,10 +3,8 @@
  * ids and legacy codes, shared by the generators of every clinical area.
  */
 import { ageOn, dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
-import { gaussian } from "./distributions.js";
 import { practiceTown } from "./practices.js";
 import type { Random } from "./random.js";
-import { CONSULTATION_TYPES, MEASUREMENTS } from "./record-terms.js";
 import type {
   Coding,
   Consultation,
@@ -109,6 +107,7 @@ export class RecordBuilder {
     return day >= this.bornDay && day <= this.endDay;
   }
 
+  /** An entry's author: one of the practice's GPs. */
   clinician(): string {
     return this.random.pick(this.practice.clinicians).id;
   }
@@ -124,59 +123,5 @@ export class RecordBuilder {
     const last = Math.min(to, this.endDay);
     // A range starting after the record's end (a follow-up due after the reference date) ends with it.
     return last <= first ? Math.min(first, this.endDay) : this.random.int(first, last);
-  }
-
-  consultation(
-    date: string,
-    narrative: string,
-    problem?: string,
-    sensitive?: boolean,
-    type?: string,
-    clinician?: string,
-  ): Consultation {
-    const consultation: Mutable<Consultation> = {
-      id: entryId("C", this.consultations.length + 1),
-      date,
-      type: type ?? this.random.pick(CONSULTATION_TYPES),
-      clinician: clinician ?? this.clinician(),
-      narrative,
-    };
-    if (problem !== undefined) consultation.problem = problem;
-    if (sensitive === true) consultation.sensitive = true;
-    this.consultations.push(consultation);
-    return consultation;
-  }
-
-  measurement(
-    code: Coding,
-    date: string,
-    value: UncategorisedEntry["value"],
-    links?: { consultation?: string; problem?: string; recordedBy?: string },
-    components?: UncategorisedEntry["components"],
-  ): void {
-    const entry = {
-      id: entryId("U", this.uncategorised.length + 1),
-      code,
-      date,
-    } as Mutable<UncategorisedEntry>;
-    if (value !== undefined) entry.value = value;
-    if (components !== undefined) entry.components = components;
-    entry.recordedBy = links?.recordedBy ?? this.clinician();
-    if (links?.consultation !== undefined) entry.consultation = links.consultation;
-    if (links?.problem !== undefined) entry.problem = links.problem;
-    this.uncategorised.push(entry);
-  }
-
-  bloodPressure(
-    date: string,
-    links: { consultation?: string; problem?: string; recordedBy?: string },
-    raised: boolean,
-  ) {
-    const systolic = Math.round(gaussian(this.random, raised ? 142 : 124 + this.age / 4, 10));
-    const diastolic = Math.round(gaussian(this.random, raised ? 86 : 76, 7));
-    this.measurement(MEASUREMENTS.bloodPressure, date, undefined, links, [
-      { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
-      { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
-    ]);
   }
 }

@@ -1,6 +1,8 @@
 /** Referrals to hospital and community services, and the ones a long-term condition brings. */
+
 import { addDays } from "./calendar.js";
 import type { ProblemTerm } from "./clinical-terms.js";
+import { addConsultation } from "./consultations.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
 import type { Problem, Referral } from "./types.js";
 
@@ -37,7 +39,8 @@ export function conditionReferral(b: RecordBuilder, term: ProblemTerm, problem: 
   const referral = REFERRALS[term.key];
   if (referral === undefined || !b.random.chance(referral.chance)) return;
   const date = b.within(addDays(problem.onset, 30), addDays(problem.onset, 400));
-  const consultation = b.consultation(
+  const consultation = addConsultation(
+    b,
     date,
     `Reviewed ${term.snomed.display.toLowerCase()}. Referred.`,
     problem.id,
