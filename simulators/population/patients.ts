@@ -8,21 +8,18 @@
 
 import { allergyRecord } from "./allergies.js";
 import { addDays, addYears, ageOn, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
-import { CHRONIC_LOW_BACK_PAIN, PROBLEMS, TRAMADOL_50MG_CAPSULES } from "./clinical-terms.js";
+import { PROBLEMS } from "./clinical-terms.js";
 import { addConsultation, routineConsultations } from "./consultations.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { diary } from "./diary.js";
 import { uniformDate } from "./distributions.js";
 import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
-import { addInvestigation } from "./investigations.js";
-import { addMedication, stoppedAtDeath } from "./medications.js";
+import { stoppedAtDeath } from "./medications.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
-import { addProblem, chronicCare } from "./problems.js";
+import { chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
-import { TESTS } from "./record-terms.js";
-import { addReferral } from "./referrals.js";
-import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
+import { traitEntries } from "./trait-entries.js";
 import type {
   AllergyRecord,
   Clinician,
@@ -68,79 +65,6 @@ function newPatientCheck(b: RecordBuilder, registeredDay: number): void {
   );
   if (b.age >= 16)
     addBloodPressure(b, date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
-}
-
-/** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */
-function outpatientTramadol(b: RecordBuilder): void {
-  const onset = b.within(maxDate(addYears(b.born, 18), addYears(b.end, -3)), addDays(b.end, -60));
-  const problem = addProblem(b, CHRONIC_LOW_BACK_PAIN, onset, "active");
-  const referred = b.within(addDays(onset, 7), addDays(onset, 30));
-  addReferral(b, referred, "Pain Management Clinic", CHRONIC_LOW_BACK_PAIN.snomed.display, {
-    problem: problem.id,
-  });
-  const started = b.within(addDays(referred, 14), b.end);
-  addMedication(b, TRAMADOL_50MG_CAPSULES, started, {
-    type: "acute",
-    prescriber: {
-      kind: "hospital-outpatient",
-      organisation: `Pain Management Clinic, ${practiceTown(b.practice).name} General Hospital`,
-    },
-    treats: problem.id,
-  });
-}
-
-/** Items from the sensitive exclusion sets: always an STI with its antibiotic, and another that fits. */
-function sensitiveItems(b: RecordBuilder): void {
-  const others = SENSITIVE_TERMS.filter(
-    (t) => t.key !== "sexually-transmitted-infection" && (!t.femaleOnly || b.gender === "female"),
-  );
-  const chosen: SensitiveTerm[] = [
-    SENSITIVE_TERMS.find((t) => t.key === "sexually-transmitted-infection") as SensitiveTerm,
-    b.random.pick(others),
-  ];
-  for (const term of chosen) {
-    const onset = b.within(addYears(b.born, 18), addDays(b.end, -30));
-    const ongoing = term.key === "gender-reassignment";
-    const problem = addProblem(
-      b,
-      { snomed: term.problem, readV2: term.readV2, ctv3: term.ctv3, significance: "major" },
-      onset,
-      ongoing ? "active" : "inactive",
-      { sensitive: true },
-    );
-    if (term.drug !== undefined) {
-      const ended = minDate(addDays(onset, term.drug.supplyDays), b.end);
-      addMedication(b, term.drug, onset, {
-        type: "acute",
-        status: "completed",
-        ended,
-        treats: problem.id,
-        sensitive: true,
-      });
-    }
-  }
-}
-
-/** A hospital letter and a laboratory result, both received in the last days and not yet filed. */
-function awaitingFiling(b: RecordBuilder): void {
-  const received = b.within(addDays(b.end, -6), b.end);
-  const hospital = `${practiceTown(b.practice).name} General Hospital`;
-  addMedication(
-    b,
-    {
-      product: { system: "http://snomed.info/sct", code: "322236009", display: "Paracetamol 500mg tablets" },
-      dosage: "Two tablets up to four times a day",
-      quantity: { value: 32, unit: "tablet" },
-      supplyDays: 4,
-    },
-    received,
-    {
-      type: "acute",
-      prescriber: { kind: "hospital-discharge", organisation: hospital },
-      awaitingFiling: true,
-    },
-  );
-  addInvestigation(b, TESTS.fbc, received, {}, { awaitingFiling: true });
 }
 
 const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>
@@ -196,9 +120,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
 
   const allergies = allergyRecord(b, recordStart, traits);
 
-  if (has("outpatient-medication")) outpatientTramadol(b);
-  if (has("sensitive-items")) sensitiveItems(b);
-  if (has("awaiting-filing")) awaitingFiling(b);
+  traitEntries(b, traits);
   // Drawn last, so that the rest of every record is as it was before they were generated.
   declinedVaccinations(b);
   if (inTransit) newPatientCheck(b, toDayNumber(registeredSince));
