@@ -7,32 +7,24 @@
  */
 
 import { allergyRecord } from "./allergies.js";
-import { addDays, addYears, ageOn, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
+import { addYears, ageOn, maxDate, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
-import { addConsultation, routineConsultations } from "./consultations.js";
+import { routineConsultations } from "./consultations.js";
 import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
 import { diary } from "./diary.js";
 import { uniformDate } from "./distributions.js";
 import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
 import { stoppedAtDeath } from "./medications.js";
+import { practiceLeft } from "./moved-practice.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
 import { chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
+import { newPatientCheck, recordSince } from "./record-in-transit.js";
 import { traitEntries } from "./trait-entries.js";
-import type {
-  AllergyRecord,
-  Clinician,
-  DiaryEntry,
-  Investigation,
-  Medication,
-  Practice,
-  Problem,
-  SyntheticPatient,
-  Trait,
-} from "./types.js";
+import type { Clinician, DiaryEntry, Investigation, Practice, SyntheticPatient, Trait } from "./types.js";
 import { hasTrait } from "./types.js";
-import { addBloodPressure, lifestyleMeasurements } from "./uncategorised.js";
+import { lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 
@@ -49,22 +41,6 @@ export interface PatientSeed {
   readonly previousPractice?: Practice;
   /** Older numbers PDS knows as superseded by this one. */
   readonly supersededNhsNumbers?: readonly string[];
-}
-
-/** The first thing a new practice records: a registration check, while the old record is still on its way. */
-function newPatientCheck(b: RecordBuilder, registeredDay: number): void {
-  const day = b.withinDays(registeredDay, registeredDay + 7);
-  const date = fromDayNumber(day);
-  const consultation = addConsultation(
-    b,
-    date,
-    "New patient registration check. Previous GP record requested by GP2GP transfer.",
-    undefined,
-    undefined,
-    "GP Surgery",
-  );
-  if (b.age >= 16)
-    addBloodPressure(b, date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
 }
 
 const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>
@@ -91,19 +67,10 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   const address = syntheticAddress(random, practiceTown(practice));
   const telecom = mobileNumber(random);
 
-  let registeredSince = uniformDate(random, maxDate(born, addYears(end, -35)), end);
-  let previousPractice: SyntheticPatient["previousPractice"];
-  const inTransit = has("record-in-transit") && input.previousPractice !== undefined;
-  if ((has("moved-practice") || inTransit) && input.previousPractice !== undefined) {
-    // Moved in the last two years (in transit: the last few weeks); registered at the old practice for
-    // years before.
-    const movedOn = inTransit
-      ? uniformDate(random, maxDate(addYears(born, 1), addDays(end, -42)), addDays(end, -7))
-      : uniformDate(random, maxDate(addYears(born, 1), addYears(end, -2)), addDays(end, -14));
-    const since = uniformDate(random, maxDate(born, addYears(movedOn, -20)), addDays(movedOn, -30));
-    previousPractice = { ods: input.previousPractice.ods, until: movedOn, since: minDate(since, movedOn) };
-    registeredSince = movedOn;
-  }
+  const firstRegistered = uniformDate(random, maxDate(born, addYears(end, -35)), end);
+  const previousPractice = practiceLeft(random, traits, input.previousPractice, born, end);
+  const registeredSince = previousPractice?.until ?? firstRegistered;
+  const inTransit = has("record-in-transit") && previousPractice !== undefined;
   const recordStart = previousPractice?.since ?? registeredSince;
   const usualGp: Clinician = random.pick(practice.clinicians);
 
@@ -167,62 +134,6 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
 }
 
 /**
- * What a new practice holds while the GP2GP transfer is in transit: only what it recorded since the
- * patient registered (`since`); links to entries it does not hold are dropped with them.
- */
-function recordSince(patient: SyntheticPatient, since: string): SyntheticPatient {
-  const after = (date: string) => date >= since;
-  const problems = patient.problems
-    .filter((p) => after(p.onset))
-    .map((p) => {
-      const related = p.relatedProblems?.filter((id) =>
-        patient.problems.some((o) => o.id === id && after(o.onset)),
-      );
-      if (p.relatedProblems === undefined || related?.length === p.relatedProblems.length) return p;
-      const { relatedProblems: _related, ...rest } = p;
-      return related === undefined || related.length === 0 ? rest : { ...rest, relatedProblems: related };
-    });
-  const heldProblems = new Set(problems.map((p) => p.id));
-  const consultations = patient.consultations.filter((c) => after(c.date));
-  const heldConsultations = new Set(consultations.map((c) => c.id));
-  /** The entry without the links to what is not held. */
-  const linked = <T extends { readonly problem?: string; readonly consultation?: string }>(entry: T): T => {
-    const dropProblem = entry.problem !== undefined && !heldProblems.has(entry.problem);
-    const dropConsultation = entry.consultation !== undefined && !heldConsultations.has(entry.consultation);
-    if (!dropProblem && !dropConsultation) return entry;
-    const copy = { ...entry } as Mutable<T>;
-    if (dropProblem) delete copy.problem;
-    if (dropConsultation) delete copy.consultation;
-    return copy;
-  };
-  const allergies: AllergyRecord =
-    patient.allergies.kind === "recorded"
-      ? { kind: "recorded", allergies: patient.allergies.allergies.filter((a) => after(a.recorded)) }
-      : patient.allergies.kind === "no-known-allergies" && !after(patient.allergies.recorded)
-        ? { kind: "nothing-recorded" }
-        : patient.allergies;
-  return {
-    ...patient,
-    problems,
-    // A medicine for a problem recorded before the move stays with that problem in the old record.
-    medications: patient.medications.filter(
-      (m) => after(m.started) && (m.treats === undefined || heldProblems.has(m.treats)),
-    ),
-    allergies:
-      allergies.kind === "recorded" && allergies.allergies.length === 0
-        ? { kind: "nothing-recorded" }
-        : allergies,
-    immunisations: patient.immunisations.filter((i) => after(i.date)).map(linked),
-    consultations: consultations.map(linked),
-    uncategorised: patient.uncategorised.filter((u) => after(u.date)).map(linked),
-    investigations: patient.investigations.filter((t) => after(t.collected)).map(linked),
-    referrals: patient.referrals.filter((r) => after(r.date)).map(linked),
-    diaryEntries: patient.diaryEntries.filter((d) => after(d.authoredOn)).map(linked),
-    immunisationStatuses: patient.immunisationStatuses.filter((i) => after(i.date)),
-  };
-}
-
-/**
  * Sorts in place, stably. Most lists hold a handful of entries, for which an insertion sort (moving only
  * entries strictly after, so the order is the same as Array.prototype.sort's) costs far less than the call.
  */
@@ -238,95 +149,4 @@ function sortedBy<T>(items: T[], order: (a: T, b: T) => number): T[] {
     items[j + 1] = item;
   }
   return items;
-}
-
-/**
- * The record as the practice a patient left still holds it: everything up to the move date, the
- * registration ended, the entries' authors mapped onto that practice's own clinicians.
- */
-export function recordHeldByPreviousPractice(
-  patient: SyntheticPatient,
-  previous: Practice,
-): SyntheticPatient | undefined {
-  const moved = patient.previousPractice;
-  if (moved === undefined || moved.ods !== previous.ods) return undefined;
-  const until = moved.until;
-  const staff = previous.clinicians;
-  const clinicianIndex = (id: string) => Number(id.replace(/\D/g, "")) - 1;
-  const author = (id: string) => (staff[Math.max(0, clinicianIndex(id)) % staff.length] as Clinician).id;
-  const upTo = (date: string) => date <= until;
-
-  const problems = patient.problems
-    .filter((p) => upTo(p.onset))
-    .map((p): Problem => {
-      const { ended, ...rest } = p;
-      const stillActive = ended !== undefined && ended > until;
-      return {
-        ...rest,
-        recordedBy: author(p.recordedBy),
-        ...(stillActive ? { status: "active" } : ended === undefined ? {} : { ended }),
-      };
-    });
-  const kept = new Set(problems.map((p) => p.id));
-  const medications = patient.medications
-    .filter((m) => upTo(m.started) && !m.awaitingFiling)
-    .map((m): Medication => {
-      const { ended, ...rest } = m;
-      const stillActive = ended === undefined || ended > until;
-      return {
-        ...rest,
-        recordedBy: author(m.recordedBy),
-        issues: m.issues.filter(upTo),
-        ...(stillActive ? { status: "active" } : { ended }),
-        ...(m.treats !== undefined && kept.has(m.treats) ? {} : { treats: undefined }),
-      };
-    })
-    .map((m) => (m.treats === undefined ? (({ treats: _t, ...rest }) => rest)(m) : m));
-  const allergies: AllergyRecord =
-    patient.allergies.kind === "recorded"
-      ? {
-          kind: "recorded",
-          allergies: patient.allergies.allergies
-            .filter((a) => upTo(a.recorded))
-            .map((a) => ({ ...a, recordedBy: author(a.recordedBy) })),
-        }
-      : patient.allergies.kind === "no-known-allergies" && !upTo(patient.allergies.recorded)
-        ? { kind: "nothing-recorded" }
-        : patient.allergies;
-  const { previousPractice: _previous, recordInTransit: _inTransit, ...rest } = patient;
-  return {
-    ...rest,
-    practiceOds: previous.ods,
-    registeredSince: moved.since ?? patient.registeredSince,
-    registration: "inactive",
-    usualGp: staff[0] as Clinician,
-    problems,
-    medications,
-    allergies:
-      allergies.kind === "recorded" && allergies.allergies.length === 0
-        ? { kind: "nothing-recorded" }
-        : allergies,
-    immunisations: patient.immunisations
-      .filter((i) => upTo(i.date))
-      .map((i) => ({ ...i, recordedBy: author(i.recordedBy) })),
-    consultations: patient.consultations
-      .filter((c) => upTo(c.date))
-      .map((c) => ({ ...c, clinician: author(c.clinician) })),
-    uncategorised: patient.uncategorised
-      .filter((u) => upTo(u.date))
-      .map((u) => ({ ...u, recordedBy: author(u.recordedBy) })),
-    investigations: patient.investigations
-      .filter((t) => upTo(t.reported) && !t.awaitingFiling)
-      .map((t) => ({ ...t, requestedBy: author(t.requestedBy) })),
-    referrals: patient.referrals
-      .filter((r) => upTo(r.date))
-      .map((r) => ({ ...r, requestedBy: author(r.requestedBy) })),
-    // Recalls the old practice set are still in its diary, marked to the patient who has left.
-    diaryEntries: patient.diaryEntries
-      .filter((d) => upTo(d.authoredOn))
-      .map((d) => ({ ...d, recordedBy: author(d.recordedBy) })),
-    immunisationStatuses: patient.immunisationStatuses
-      .filter((i) => upTo(i.date))
-      .map((i) => ({ ...i, recordedBy: author(i.recordedBy) })),
-  };
 }

@@ -8,8 +8,9 @@
  * added with traits downwards from just below that band.
  */
 import { isIsoDate, todayUtc } from "./calendar.js";
+import { recordHeldByPreviousPractice } from "./moved-practice.js";
 import { NhsNumberAllocator } from "./nhs-number.js";
-import { generatePatient, type PatientSeed, recordHeldByPreviousPractice } from "./patients.js";
+import { generatePatient, type PatientSeed } from "./patients.js";
 import { generatePractice } from "./practices.js";
 import { Random } from "./random.js";
 import {
