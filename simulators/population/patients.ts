@@ -3,9 +3,10 @@
  * produced on demand, and applies the traits a scenario asked for. The record is clinically coherent: every
  * medication treats a problem the patient has, reviews of a long-term condition bring its tests and
  * measurements, vaccinations follow the English schedule, and nothing is dated before birth or after the
- * record's end (the reference date, or the date of death).
+ * record's end (the reference date, or the date of death). Each clinical area is generated in a module of its
+ * own; this one draws who the patient is and where they are registered, and calls on the areas in the order
+ * their draws have always been made.
  */
-
 import { allergyRecord } from "./allergies.js";
 import { addYears, ageOn, maxDate, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
@@ -22,12 +23,21 @@ import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
 import { newPatientCheck, recordSince } from "./record-in-transit.js";
 import { traitEntries } from "./trait-entries.js";
-import type { Clinician, DiaryEntry, Investigation, Practice, SyntheticPatient, Trait } from "./types.js";
-import { hasTrait } from "./types.js";
+import {
+  type AllergyRecord,
+  type Clinician,
+  type DiaryEntry,
+  hasTrait,
+  type Investigation,
+  type Practice,
+  type SyntheticPatient,
+  type Trait,
+} from "./types.js";
 import { lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 
+/** Most long-term conditions a record holds (one fewer with the outpatient case's; a large record: all drawn). */
 const MAX_GENERATED_PROBLEMS = 4;
 
 export interface PatientSeed {
@@ -57,45 +67,31 @@ const byCollected = (a: Investigation, b: Investigation) =>
 export function generatePatient(input: PatientSeed, wholeRecord = false): SyntheticPatient {
   const { seed, referenceDate, practice, index, nhsNumber, traits } = input;
   const random = new Random(seed, practice.ordinal, index, PATIENT_STREAM);
-  const has = (trait: Trait) => hasTrait(traits, trait);
 
   const gender = random.chance(0.5) ? "male" : "female";
   const born = birthDate(random, referenceDate, traits);
-  const deceasedDate = has("deceased") ? dateOfDeath(random, born, referenceDate) : undefined;
+  const deceasedDate = hasTrait(traits, "deceased") ? dateOfDeath(random, born, referenceDate) : undefined;
   const end = deceasedDate ?? referenceDate;
-  const name = patientName(random, gender, ageOn(born, end), has("unusual-name"));
+  const name = patientName(random, gender, ageOn(born, end), hasTrait(traits, "unusual-name"));
   const address = syntheticAddress(random, practiceTown(practice));
   const telecom = mobileNumber(random);
 
   const firstRegistered = uniformDate(random, maxDate(born, addYears(end, -35)), end);
   const previousPractice = practiceLeft(random, traits, input.previousPractice, born, end);
   const registeredSince = previousPractice?.until ?? firstRegistered;
-  const inTransit = has("record-in-transit") && previousPractice !== undefined;
+  const inTransit = hasTrait(traits, "record-in-transit") && previousPractice !== undefined;
   const recordStart = previousPractice?.since ?? registeredSince;
   const usualGp: Clinician = random.pick(practice.clinicians);
 
-  const large = has("large-record");
-  const b = new RecordBuilder(random, practice, born, gender, end, large);
-  const maxProblems = large
-    ? PROBLEMS.length
-    : MAX_GENERATED_PROBLEMS - (has("outpatient-medication") ? 1 : 0);
-  chronicCare(b, maxProblems);
-  vaccinations(b, b.problems);
-  const recordStartDay = toDayNumber(recordStart);
-  lifestyleMeasurements(b, recordStartDay);
-  routineConsultations(b, recordStartDay);
-
+  const b = new RecordBuilder(random, practice, born, gender, end, hasTrait(traits, "large-record"));
+  careOverTheYears(b, traits, recordStart);
   const allergies = allergyRecord(b, recordStart, traits);
-
   traitEntries(b, traits);
   // Drawn last, so that the rest of every record is as it was before they were generated.
   declinedVaccinations(b);
   if (inTransit) newPatientCheck(b, toDayNumber(registeredSince));
   diary(b, deceasedDate !== undefined);
   immunisationDissent(b);
-
-  const medications =
-    deceasedDate === undefined ? b.medications : stoppedAtDeath(b.medications, deceasedDate);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {
@@ -110,16 +106,42 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
     telecom,
     registeredSince,
     usualGp,
-    dissent: has("dissent"),
-    restricted: has("sensitive-patient"),
+    dissent: hasTrait(traits, "dissent"),
+    restricted: hasTrait(traits, "sensitive-patient"),
   };
   if (deceasedDate !== undefined) patient.deceasedDate = deceasedDate;
-  patient.registration = has("inactive-registration") ? "inactive" : "active";
+  patient.registration = hasTrait(traits, "inactive-registration") ? "inactive" : "active";
   if (previousPractice !== undefined) patient.previousPractice = previousPractice;
   if (input.supersededNhsNumbers !== undefined && input.supersededNhsNumbers.length > 0)
     patient.supersededNhsNumbers = [...input.supersededNhsNumbers];
+  setRecordLists(patient, b, allergies, deceasedDate);
+  if (!inTransit || wholeRecord) return patient as SyntheticPatient;
+  patient.recordInTransit = true;
+  return recordSince(patient as SyntheticPatient, registeredSince);
+}
+
+/** The care of the years before the traits' entries: long-term conditions, vaccinations, everyday care. */
+function careOverTheYears(b: RecordBuilder, traits: readonly Trait[], recordStart: string): void {
+  const maxProblems = b.large
+    ? PROBLEMS.length
+    : MAX_GENERATED_PROBLEMS - (hasTrait(traits, "outpatient-medication") ? 1 : 0);
+  chronicCare(b, maxProblems);
+  vaccinations(b, b.problems);
+  const recordStartDay = toDayNumber(recordStart);
+  lifestyleMeasurements(b, recordStartDay);
+  routineConsultations(b, recordStartDay);
+}
+
+/** The record's lists, each in the order practices show it; a dead patient's medicines stopped at death. */
+function setRecordLists(
+  patient: Partial<Mutable<SyntheticPatient>>,
+  b: RecordBuilder,
+  allergies: AllergyRecord,
+  deceasedDate: string | undefined,
+): void {
   patient.problems = b.problems;
-  patient.medications = medications;
+  patient.medications =
+    deceasedDate === undefined ? b.medications : stoppedAtDeath(b.medications, deceasedDate);
   patient.allergies = allergies;
   patient.immunisations = sortedBy(b.immunisations, byDate);
   patient.consultations = sortedBy(b.consultations, byDate);
@@ -128,9 +150,6 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   patient.referrals = sortedBy(b.referrals, byDate);
   patient.diaryEntries = sortedBy(b.diaryEntries, byPlanned);
   patient.immunisationStatuses = b.immunisationStatuses;
-  if (!inTransit || wholeRecord) return patient as SyntheticPatient;
-  patient.recordInTransit = true;
-  return recordSince(patient as SyntheticPatient, registeredSince);
 }
 
 /**
