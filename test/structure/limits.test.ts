@@ -22,7 +22,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/control/openapi.ts",
   "simulators/control/server.ts#buildControlApp",
   "simulators/control/server.ts#app.register callback",
-  "simulators/population/population.ts#createPopulation",
   "simulators/practices/clinical-areas.ts",
   "simulators/practices/clinical-areas.ts#consultationsArea",
   "simulators/practices/practice-app.ts#registerPractice",
