@@ -1,5 +1,7 @@
-/** Annual reviews of a long-term condition, with the tests and measurements each brings (NICE / QOF practice). */
-
+/**
+ * Annual reviews of a long-term condition: a consultation with the tests and measurements the condition
+ * brings (NICE / QOF practice).
+ */
 import { addYears, ageOn, maxDate } from "./calendar.js";
 import type { ProblemTerm } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";
@@ -31,7 +33,7 @@ const REVIEWS: Partial<
   gout: { tests: [TESTS.renal], bp: false },
 };
 
-/** Reviews of an active condition: the last two years normally, every year since diagnosis in a large record. */
+/** An active condition's reviews: the last two years, or every year since diagnosis in a large record. */
 export function annualReviews(b: RecordBuilder, term: ProblemTerm, problem: Problem): void {
   const review = REVIEWS[term.key];
   if (review === undefined || problem.status !== "active") return;

@@ -113,7 +113,7 @@ export function dateOfDeath(random: Random, born: string, referenceDate: string)
   );
 }
 
-/** The name as PDS holds it: the given and family names are drawn before the title that fits age and gender. */
+/** The name as PDS holds it; given and family names are drawn before the title that fits age and gender. */
 export function patientName(
   random: Random,
   gender: "male" | "female",

@@ -10,7 +10,7 @@ import { DECLINED_VACCINATIONS, RECALLS } from "./recall-terms.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
 import type { Coding, Consultation, DiaryEntry, Problem } from "./types.js";
 
-/** What a long-term condition's recall is: what is due, how long after its review, and whether over a month. */
+/** A condition's recall: what is due, how long after its review, and whether over a month. */
 interface ConditionRecall {
   readonly code: Coding;
   readonly intervalDays: number;

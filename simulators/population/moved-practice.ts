@@ -18,8 +18,8 @@ import {
 
 /** The registration a patient left: at which practice, until the move, and since when. */
 type PracticeLeft = NonNullable<SyntheticPatient["previousPractice"]>;
-/** The clinician of the practice left who stands for an author of the patient's record. */
-type AuthorAt = (id: string) => string;
+/** From an author of the patient's record to the clinician of the practice left who stands for them. */
+type AuthorMapping = (id: string) => string;
 
 /**
  * For a patient who moved from `left`: moved in the last two years (in transit: the last few weeks);
@@ -93,7 +93,7 @@ export function recordHeldByPreviousPractice(
 }
 
 /** Problems begun by the move; one resolved after it was still active then. */
-function problemsUpTo(problems: readonly Problem[], until: string, author: AuthorAt): Problem[] {
+function problemsUpTo(problems: readonly Problem[], until: string, author: AuthorMapping): Problem[] {
   return problems
     .filter((p) => p.onset <= until)
     .map((p): Problem => {
@@ -115,7 +115,7 @@ function medicationsUpTo(
   medications: readonly Medication[],
   until: string,
   heldProblems: ReadonlySet<string>,
-  author: AuthorAt,
+  author: AuthorMapping,
 ): Medication[] {
   const upTo = (date: string) => date <= until;
   return medications
@@ -135,7 +135,7 @@ function medicationsUpTo(
 }
 
 /** Allergies recorded by the move; "no known allergies" recorded after it was not yet said. */
-function allergiesUpTo(record: AllergyRecord, until: string, author: AuthorAt): AllergyRecord {
+function allergiesUpTo(record: AllergyRecord, until: string, author: AuthorMapping): AllergyRecord {
   const held: AllergyRecord =
     record.kind === "recorded"
       ? {

@@ -37,7 +37,10 @@ import { lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 
-/** Most long-term conditions a record holds (one fewer with the outpatient case's; a large record: all drawn). */
+/**
+ * Most long-term conditions a record holds: one fewer with trait `outpatient-medication`, which brings its
+ * own; a large record holds every one drawn.
+ */
 const MAX_GENERATED_PROBLEMS = 4;
 
 export interface PatientSeed {

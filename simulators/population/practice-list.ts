@@ -1,4 +1,7 @@
-/** A population's practices, in the order they were made, and where each one's generated list starts among the serials. */
+/**
+ * A population's practices, in the order they were made, and where each one's generated list starts among
+ * the serials.
+ */
 import type { Practice } from "./types.js";
 
 export class PracticeList {

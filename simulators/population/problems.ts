@@ -105,7 +105,7 @@ function prevalenceAt(term: ProblemTerm, age: number): number {
   return probability;
 }
 
-/** When each problem began (no younger than the age it is first seen at) and whether it resolved, by onset. */
+/** When each problem began (not before the age it is first seen at) and whether it resolved, by onset. */
 function problemDrafts(b: RecordBuilder, chosen: readonly ProblemTerm[]): ProblemDraft[] {
   const { random, born, end } = b;
   const drafts = chosen.map((term): ProblemDraft => {

@@ -1,5 +1,4 @@
 /** Referrals to hospital and community services, and the ones a long-term condition brings. */
-
 import { addDays } from "./calendar.js";
 import type { ProblemTerm } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";

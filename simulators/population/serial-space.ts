@@ -44,7 +44,7 @@ export class SerialSpace {
     }
   }
 
-  /** The serial of the patient added `order`-th (from 0): counted down from just below the superseded band. */
+  /** The serial of the patient added `order`-th (from 0), counting down from below the superseded band. */
   addedSerial(order: number): number {
     return this.patientCapacity - 1 - order;
   }
