@@ -3,115 +3,45 @@
  * produced on demand, and applies the traits a scenario asked for. The record is clinically coherent: every
  * medication treats a problem the patient has, reviews of a long-term condition bring its tests and
  * measurements, vaccinations follow the English schedule, and nothing is dated before birth or after the
- * record's end (the reference date, or the date of death).
+ * record's end (the reference date, or the date of death). Each clinical area is generated in a module of its
+ * own; this one draws who the patient is and where they are registered, and calls on the areas in the order
+ * their draws have always been made.
  */
-import {
-  addDays,
-  addYears,
-  ageOn,
-  dayNumberOf,
-  fromDayNumber,
-  maxDate,
-  minDate,
-  toDayNumber,
-} from "./calendar.js";
-import {
-  ALLERGIES,
-  CHRONIC_LOW_BACK_PAIN,
-  type DrugTerm,
-  PROBLEMS,
-  type ProblemTerm,
-  TRAMADOL_50MG_CAPSULES,
-} from "./clinical-terms.js";
-import {
-  FAMILY_NAMES,
-  FEMALE_GIVEN_NAMES,
-  MALE_GIVEN_NAMES,
-  UNUSUAL_FAMILY_NAMES,
-  UNUSUAL_FEMALE_GIVEN_NAMES,
-  UNUSUAL_MALE_GIVEN_NAMES,
-} from "./names.js";
+import { allergyRecord } from "./allergies.js";
+import { addYears, ageOn, maxDate, toDayNumber } from "./calendar.js";
+import { PROBLEMS } from "./clinical-terms.js";
+import { routineConsultations } from "./consultations.js";
+import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
+import { diary } from "./diary.js";
+import { uniformDate } from "./distributions.js";
+import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
+import { stoppedAtDeath } from "./medications.js";
+import { practiceLeft } from "./moved-practice.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
+import { chronicCare } from "./problems.js";
 import { Random } from "./random.js";
+import { type Mutable, RecordBuilder } from "./record-builder.js";
+import { newPatientCheck, recordSince } from "./record-in-transit.js";
+import { traitEntries } from "./trait-entries.js";
 import {
-  CONSENT_NOT_GIVEN,
-  DECLINED_VACCINATIONS,
-  type DeclinedVaccinationTerm,
-  NO_CONSENT_FOR_IMMUNISATION,
-  RECALLS,
-} from "./recall-terms.js";
-import {
-  ANALYTES,
-  type AnalyteTerm,
-  CONSULTATION_TYPES,
-  MEASUREMENTS,
-  ROUTINE_NARRATIVES,
-  TESTS,
-  type TestTerm,
-  VACCINES,
-  type VaccineTerm,
-} from "./record-terms.js";
-import { SENSITIVE_TERMS, type SensitiveTerm } from "./sensitive-terms.js";
-import type {
-  Allergy,
-  AllergyRecord,
-  Clinician,
-  Coding,
-  Consultation,
-  DiaryEntry,
-  Immunisation,
-  ImmunisationStatus,
-  Investigation,
-  Medication,
-  Practice,
-  Prescriber,
-  Problem,
-  Referral,
-  SyntheticPatient,
-  TestResult,
-  Trait,
-  UncategorisedEntry,
+  type AllergyRecord,
+  type Clinician,
+  type DiaryEntry,
+  hasTrait,
+  type Investigation,
+  type Practice,
+  type SyntheticPatient,
+  type Trait,
 } from "./types.js";
+import { lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 
-/** Share of the population of England by five-year age band (ONS mid-year estimates, rounded). */
-const AGE_BANDS: readonly (readonly [from: number, to: number, share: number])[] = [
-  [0, 5, 5.4],
-  [5, 10, 6.0],
-  [10, 15, 6.0],
-  [15, 20, 5.7],
-  [20, 25, 6.0],
-  [25, 30, 6.6],
-  [30, 35, 6.9],
-  [35, 40, 6.7],
-  [40, 45, 6.3],
-  [45, 50, 6.4],
-  [50, 55, 6.8],
-  [55, 60, 6.6],
-  [60, 65, 5.8],
-  [65, 70, 5.0],
-  [70, 75, 5.0],
-  [75, 80, 3.7],
-  [80, 85, 2.5],
-  [85, 90, 1.6],
-  [90, 100, 0.9],
-];
-
+/**
+ * Most long-term conditions a record holds: one fewer with trait `outpatient-medication`, which brings its
+ * own; a large record holds every one drawn.
+ */
 const MAX_GENERATED_PROBLEMS = 4;
-/** Youngest a patient with each trait is made: the clinical story of the trait needs an adult. */
-const MINIMUM_AGE: Partial<Record<Trait, number>> = {
-  "outpatient-medication": 25,
-  "sensitive-items": 20,
-  "large-record": 60,
-  deceased: 40,
-  "moved-practice": 2,
-  "record-in-transit": 2,
-};
-/** A large record: this many consultations over the years (each with a measurement): thousands of entries. */
-const LARGE_RECORD_CONSULTATIONS = 1200;
-/** Share of the generated population whose names carry apostrophes, hyphens or diacritics anyway. */
-const NATURAL_UNUSUAL_NAME_SHARE = 0.02;
 
 export interface PatientSeed {
   readonly seed: number;
@@ -124,988 +54,6 @@ export interface PatientSeed {
   readonly previousPractice?: Practice;
   /** Older numbers PDS knows as superseded by this one. */
   readonly supersededNhsNumbers?: readonly string[];
-}
-
-function uniformDate(random: Random, from: string, to: string): string {
-  const start = toDayNumber(from);
-  const end = toDayNumber(to);
-  return end <= start ? from : fromDayNumber(random.int(start, end));
-}
-
-/** A normal draw (Box-Muller), for test results. */
-function gaussian(random: Random, mean: number, sd: number): number {
-  const u = 1 - random.next();
-  const v = random.next();
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/** The days a birth in an age band falls between: born `to` years ago (exclusive) to `from` years ago. */
-interface BirthDays {
-  readonly first: number;
-  readonly last: number;
-}
-
-/**
- * Age bands as weighted birth-day ranges, by reference date and minimum age: the same few tables serve
- * every patient of a population, where building them per patient was a tenth of generation's garbage.
- */
-const birthBandsByDate = new Map<string, Map<number, readonly (readonly [BirthDays, number])[]>>();
-
-function birthBands(referenceDate: string, minimumAge: number): readonly (readonly [BirthDays, number])[] {
-  let byAge = birthBandsByDate.get(referenceDate);
-  if (byAge === undefined) {
-    byAge = new Map();
-    birthBandsByDate.set(referenceDate, byAge);
-  }
-  let bands = byAge.get(minimumAge);
-  if (bands === undefined) {
-    bands = AGE_BANDS.filter(([, to]) => to > minimumAge).map(([from, to, share]) => {
-      const first = toDayNumber(addDays(addYears(referenceDate, -to), 1));
-      const last = toDayNumber(addYears(referenceDate, -Math.max(from, minimumAge)));
-      return [{ first, last }, share] as const;
-    });
-    byAge.set(minimumAge, bands);
-  }
-  return bands;
-}
-
-function birthDay(random: Random, referenceDate: string, minimumAge: number): number {
-  const { first, last } = random.weighted(birthBands(referenceDate, minimumAge));
-  return last <= first ? first : random.int(first, last);
-}
-
-const ADULT_FEMALE_PREFIXES = [
-  ["Mrs", 5],
-  ["Ms", 3],
-  ["Miss", 2],
-] as const;
-
-function prefixFor(random: Random, gender: "male" | "female", age: number): string {
-  if (age < 16) return gender === "male" ? "Master" : "Miss";
-  if (gender === "male") return "Mr";
-  return random.weighted(ADULT_FEMALE_PREFIXES);
-}
-
-function prevalenceAt(term: ProblemTerm, age: number): number {
-  let probability = 0;
-  const prevalence = term.prevalence;
-  for (let i = 0; i < prevalence.length; i++) {
-    const step = prevalence[i] as readonly [number, number];
-    if (age >= step[0]) probability = step[1];
-  }
-  return probability;
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * Entry ids ("C1", "U3") for the first entries of each kind, made once: a record has a dozen entries, and
- * building each id string per patient showed in the garbage collector's share.
- */
-const ENTRY_IDS_CACHED = 64;
-const entryIdTables = new Map<string, readonly string[]>();
-
-function entryId(prefix: string, ordinal: number): string {
-  let table = entryIdTables.get(prefix);
-  if (table === undefined) {
-    table = Array.from({ length: ENTRY_IDS_CACHED }, (_, i) => `${prefix}${i + 1}`);
-    entryIdTables.set(prefix, table);
-  }
-  return ordinal <= ENTRY_IDS_CACHED ? (table[ordinal - 1] as string) : `${prefix}${ordinal}`;
-}
-
-function legacyCodeOf(
-  term: { readonly readV2?: Coding; readonly ctv3?: Coding },
-  practice: Practice,
-): Coding | undefined {
-  return practice.system === "emis" ? term.readV2 : term.ctv3;
-}
-
-/** Everything the record builders share for one patient. */
-class RecordBuilder {
-  readonly problems: Problem[] = [];
-  readonly medications: Medication[] = [];
-  readonly immunisations: Immunisation[] = [];
-  readonly consultations: Consultation[] = [];
-  readonly uncategorised: UncategorisedEntry[] = [];
-  readonly investigations: Investigation[] = [];
-  readonly referrals: Referral[] = [];
-  readonly diaryEntries: DiaryEntry[] = [];
-  readonly immunisationStatuses: ImmunisationStatus[] = [];
-
-  /** Dates as day numbers too: the hot paths compare and offset them without parsing strings. */
-  readonly bornDay: number;
-  readonly endDay: number;
-  readonly endYear: number;
-  readonly age: number;
-  /** The town the practice is in, for hospital and laboratory names. */
-  readonly town: string;
-  private readonly bornYear: number;
-  private readonly bornMonth: number;
-  private readonly bornDate: number;
-
-  constructor(
-    readonly random: Random,
-    readonly practice: Practice,
-    readonly born: string,
-    readonly gender: "male" | "female",
-    /** The last day anything can be recorded: the reference date, or the date of death. */
-    readonly end: string,
-    readonly large: boolean,
-  ) {
-    this.bornDay = toDayNumber(born);
-    this.endDay = toDayNumber(end);
-    this.endYear = Number(end.slice(0, 4));
-    this.age = ageOn(born, end);
-    this.town = practiceTown(practice).name;
-    this.bornYear = Number(born.slice(0, 4));
-    this.bornMonth = Number(born.slice(5, 7));
-    this.bornDate = Number(born.slice(8, 10));
-  }
-
-  /** The day number of the birthday `years` after birth (29 February falls back to 28 February), as addYears. */
-  birthdayDay(years: number): number {
-    const year = this.bornYear + years;
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    return dayNumberOf(
-      year,
-      this.bornMonth,
-      this.bornMonth === 2 && this.bornDate === 29 && !leap ? 28 : this.bornDate,
-    );
-  }
-
-  /** The first day on which the patient is `years` old (ageOn(born, day) >= years from then on). */
-  ageReachedDay(years: number): number {
-    return dayNumberOf(this.bornYear + years, this.bornMonth, this.bornDate);
-  }
-
-  /** Whether a day falls within the record: from birth to its end. */
-  inRecord(day: number): boolean {
-    return day >= this.bornDay && day <= this.endDay;
-  }
-
-  clinician(): string {
-    return this.random.pick(this.practice.clinicians).id;
-  }
-
-  /** A date no earlier than birth and no later than the record's end. */
-  within(from: string, to: string): string {
-    return fromDayNumber(this.withinDays(toDayNumber(from), toDayNumber(to)));
-  }
-
-  /** `within` by day numbers. */
-  withinDays(from: number, to: number): number {
-    const first = Math.max(from, this.bornDay);
-    const last = Math.min(to, this.endDay);
-    // A range starting after the record's end (a follow-up due after the reference date) ends with it.
-    return last <= first ? Math.min(first, this.endDay) : this.random.int(first, last);
-  }
-
-  consultation(
-    date: string,
-    narrative: string,
-    problem?: string,
-    sensitive?: boolean,
-    type?: string,
-    clinician?: string,
-  ): Consultation {
-    const consultation: Mutable<Consultation> = {
-      id: entryId("C", this.consultations.length + 1),
-      date,
-      type: type ?? this.random.pick(CONSULTATION_TYPES),
-      clinician: clinician ?? this.clinician(),
-      narrative,
-    };
-    if (problem !== undefined) consultation.problem = problem;
-    if (sensitive === true) consultation.sensitive = true;
-    this.consultations.push(consultation);
-    return consultation;
-  }
-
-  problem(
-    term: { snomed: Coding; readV2?: Coding; ctv3?: Coding; significance: "major" | "minor" },
-    onset: string,
-    status: "active" | "inactive",
-    extra: { sensitive?: boolean; relatedProblems?: string[] } = {},
-  ): Problem {
-    const recordedBy = this.clinician();
-    const onsetDay = toDayNumber(onset);
-    const ended =
-      status === "inactive" ? fromDayNumber(this.withinDays(onsetDay + 14, onsetDay + 400)) : undefined;
-    // Optional fields only when present (no undefined values), so a regenerated record stays deep-equal.
-    const problem = { id: entryId("P", this.problems.length + 1), code: term.snomed } as Mutable<Problem>;
-    const legacyCode = legacyCodeOf(term, this.practice);
-    if (legacyCode !== undefined) problem.legacyCode = legacyCode;
-    problem.onset = onset;
-    problem.status = status;
-    problem.significance = term.significance;
-    problem.recordedBy = recordedBy;
-    if (ended !== undefined) problem.ended = ended;
-    if (extra.relatedProblems !== undefined && extra.relatedProblems.length > 0)
-      problem.relatedProblems = extra.relatedProblems;
-    if (extra.sensitive === true) problem.sensitive = true;
-    this.problems.push(problem);
-    this.consultation(
-      onset,
-      `Diagnosed: ${term.snomed.display}.`,
-      problem.id,
-      extra.sensitive,
-      undefined,
-      recordedBy,
-    );
-    return problem;
-  }
-
-  /** Issue dates of a repeat, one per supply period, from `from` to `to`. */
-  issues(from: string, to: string, supplyDays: number): string[] {
-    const issues: string[] = [];
-    let day = toDayNumber(from);
-    const last = toDayNumber(to);
-    while (day <= last) {
-      issues.push(fromDayNumber(day));
-      day += supplyDays + this.random.int(-2, 4);
-    }
-    return issues;
-  }
-
-  medication(
-    drug: DrugTerm,
-    started: string,
-    options: {
-      type: "acute" | "repeat";
-      prescriber?: Prescriber;
-      status?: Medication["status"];
-      ended?: string;
-      treats?: string;
-      sensitive?: boolean;
-      awaitingFiling?: boolean;
-      issued?: boolean;
-    },
-  ): Medication {
-    const prescriber = options.prescriber ?? { kind: "practice" };
-    const status = options.status ?? "active";
-    let issues: string[] = [];
-    if (prescriber.kind === "practice" && options.issued !== false) {
-      if (options.type === "acute") issues = [started];
-      else {
-        const lastIssue = options.ended ?? this.end;
-        // A normal record carries the last year of issues; a large one the whole course.
-        const first = this.large ? started : maxDate(started, addDays(lastIssue, -365));
-        issues = this.issues(first, lastIssue, drug.supplyDays);
-      }
-    }
-    // Built field by field (optional ones only when present), in the record's key order.
-    const fields: Partial<Mutable<Medication>> = {
-      id: entryId("M", this.medications.length + 1),
-      product: drug.product,
-      dosage: drug.dosage,
-      quantity: drug.quantity,
-      supplyDays: drug.supplyDays,
-      type: options.type,
-      prescriber,
-      started,
-      status,
-      issues,
-    };
-    if (options.treats !== undefined) fields.treats = options.treats;
-    fields.recordedBy = this.clinician();
-    if (options.ended !== undefined) fields.ended = options.ended;
-    if (options.sensitive === true) fields.sensitive = true;
-    if (options.awaitingFiling === true) fields.awaitingFiling = true;
-    const medication = fields as Medication;
-    this.medications.push(medication);
-    return medication;
-  }
-
-  immunisation(vaccine: VaccineTerm, date: string, doseSequence?: number): void {
-    const consultation = this.consultation(
-      date,
-      `${vaccine.procedure.display} given.`,
-      undefined,
-      undefined,
-      "GP Surgery",
-    );
-    const immunisation = {
-      id: entryId("I", this.immunisations.length + 1),
-      procedure: vaccine.procedure,
-    } as Mutable<Immunisation>;
-    const legacyCode = legacyCodeOf(vaccine, this.practice);
-    if (legacyCode !== undefined) immunisation.legacyCode = legacyCode;
-    immunisation.date = date;
-    if (doseSequence !== undefined) immunisation.doseSequence = doseSequence;
-    immunisation.recordedBy = consultation.clinician;
-    immunisation.consultation = consultation.id;
-    this.immunisations.push(immunisation);
-  }
-
-  /** A vaccination offered and not given, recorded in a consultation of its own. */
-  declinedImmunisation(term: DeclinedVaccinationTerm, day: number, narrative: string): void {
-    const date = fromDayNumber(day);
-    const consultation = this.consultation(date, narrative, undefined, undefined, "Telephone");
-    this.immunisations.push({
-      id: entryId("I", this.immunisations.length + 1),
-      procedure: term.situation,
-      date,
-      recordedBy: consultation.clinician,
-      consultation: consultation.id,
-      notGiven: { reason: CONSENT_NOT_GIVEN },
-    });
-  }
-
-  /**
-   * A diary entry, by day numbers: entered within the record (from birth to its end), planned after it was
-   * entered; a period when `untilDay` is given.
-   */
-  diaryEntry(
-    code: Coding,
-    plannedDay: number,
-    untilDay: number | undefined,
-    authoredDay: number,
-    links: { consultation?: string; problem?: string; recordedBy?: string; note?: string } = {},
-  ): void {
-    const authored = Math.min(Math.max(authoredDay, this.bornDay), this.endDay);
-    const planned = Math.max(plannedDay, authored + 1);
-    const entry = {
-      id: entryId("D", this.diaryEntries.length + 1),
-      code,
-      planned: fromDayNumber(planned),
-    } as Mutable<DiaryEntry>;
-    if (untilDay !== undefined) entry.plannedUntil = fromDayNumber(Math.max(untilDay, planned));
-    entry.authoredOn = fromDayNumber(authored);
-    entry.recordedBy = links.recordedBy ?? this.clinician();
-    if (links.consultation !== undefined) entry.consultation = links.consultation;
-    if (links.problem !== undefined) entry.problem = links.problem;
-    if (links.note !== undefined) entry.note = links.note;
-    this.diaryEntries.push(entry);
-  }
-
-  measurement(
-    code: Coding,
-    date: string,
-    value: UncategorisedEntry["value"],
-    links?: { consultation?: string; problem?: string; recordedBy?: string },
-    components?: UncategorisedEntry["components"],
-  ): void {
-    const entry = {
-      id: entryId("U", this.uncategorised.length + 1),
-      code,
-      date,
-    } as Mutable<UncategorisedEntry>;
-    if (value !== undefined) entry.value = value;
-    if (components !== undefined) entry.components = components;
-    entry.recordedBy = links?.recordedBy ?? this.clinician();
-    if (links?.consultation !== undefined) entry.consultation = links.consultation;
-    if (links?.problem !== undefined) entry.problem = links.problem;
-    this.uncategorised.push(entry);
-  }
-
-  bloodPressure(
-    date: string,
-    links: { consultation?: string; problem?: string; recordedBy?: string },
-    raised: boolean,
-  ) {
-    const systolic = Math.round(gaussian(this.random, raised ? 142 : 124 + this.age / 4, 10));
-    const diastolic = Math.round(gaussian(this.random, raised ? 86 : 76, 7));
-    this.measurement(MEASUREMENTS.bloodPressure, date, undefined, links, [
-      { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
-      { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
-    ]);
-  }
-
-  investigation(
-    test: TestTerm,
-    collected: string,
-    shift: Partial<Record<string, { mean: number; sd: number }>>,
-    links: { problem?: string; requestedBy?: string; awaitingFiling?: boolean } = {},
-  ): Investigation {
-    const id = entryId("T", this.investigations.length + 1);
-    const results: TestResult[] = [];
-    for (let i = 0; i < test.analytes.length; i++) {
-      const analyte = test.analytes[i] as AnalyteTerm;
-      const { mean, sd } = shift[analyte.code.code] ?? analyte;
-      const scale = 10 ** analyte.decimals;
-      const value = Math.max(0, Math.round(gaussian(this.random, mean, sd) * scale) / scale);
-      const result = { id: `${id}.${i + 1}`, code: analyte.code } as Mutable<TestResult>;
-      const legacyCode = legacyCodeOf(analyte, this.practice);
-      if (legacyCode !== undefined) result.legacyCode = legacyCode;
-      result.value = { value, unit: analyte.unit, ucum: analyte.ucum };
-      result.low = analyte.low;
-      result.high = analyte.high;
-      if (value > analyte.high) result.flag = "H";
-      else if (value < analyte.low) result.flag = "L";
-      results.push(result);
-    }
-    const reportedDay = toDayNumber(collected) + this.random.int(1, 3);
-    const reported = fromDayNumber(Math.min(reportedDay, this.endDay));
-    const investigation = {
-      id,
-      test: test.code,
-      specimen: { system: "http://snomed.info/sct", code: "122555007", display: "Venous blood specimen" },
-      collected,
-      reported,
-      laboratory: `${this.town} General Hospital Pathology`,
-      results,
-      requestedBy: links.requestedBy ?? this.clinician(),
-    } as Mutable<Investigation>;
-    if (links.problem !== undefined) investigation.problem = links.problem;
-    if (links.awaitingFiling === true) investigation.awaitingFiling = true;
-    this.investigations.push(investigation);
-    return investigation;
-  }
-
-  referral(
-    date: string,
-    service: string,
-    reason: string,
-    links: { problem?: string; consultation?: string; priority?: "routine" | "urgent"; requestedBy?: string },
-  ): void {
-    const referral: Mutable<Referral> = {
-      id: entryId("R", this.referrals.length + 1),
-      date,
-      service: { system: "http://snomed.info/sct", code: "3457005", display: "Patient referral" },
-      recipient: `${service}, ${this.town} General Hospital`,
-      priority: links.priority ?? "routine",
-      reason,
-      requestedBy: links.requestedBy ?? this.clinician(),
-    };
-    if (links.problem !== undefined) referral.problem = links.problem;
-    if (links.consultation !== undefined) referral.consultation = links.consultation;
-    this.referrals.push(referral);
-  }
-}
-
-/** Tests and measurements a review of each long-term condition brings (NICE / QOF practice). */
-const REVIEWS: Partial<
-  Record<
-    string,
-    { tests: readonly TestTerm[]; shift?: Partial<Record<string, { mean: number; sd: number }>>; bp: boolean }
-  >
-> = {
-  "type-2-diabetes": {
-    tests: [TESTS.hba1c, TESTS.renal],
-    // Keyed on the analytes' own codes, so a changed code cannot silently undo the shift.
-    shift: { [ANALYTES.hba1c.code.code]: { mean: 56, sd: 9 } },
-    bp: true,
-  },
-  "essential-hypertension": { tests: [TESTS.renal, TESTS.lipids], bp: true },
-  hypothyroidism: {
-    tests: [TESTS.thyroid],
-    shift: { [ANALYTES.tsh.code.code]: { mean: 3.2, sd: 1.6 } },
-    bp: false,
-  },
-  gout: { tests: [TESTS.renal], bp: false },
-};
-
-/** Where a condition is referred to, and how often. */
-const REFERRALS: Partial<Record<string, { service: string; chance: number }>> = {
-  "osteoarthritis-of-knee": { service: "Trauma and Orthopaedics", chance: 0.3 },
-  depression: { service: "NHS Talking Therapies", chance: 0.4 },
-  "type-2-diabetes": { service: "Diabetes Structured Education", chance: 0.3 },
-};
-
-function chronicCare(b: RecordBuilder, maxProblems: number): void {
-  const { random, born, end } = b;
-  const age = b.age;
-  // Every term is drawn for (the draws stay in step), the first maxProblems kept; most patients have none.
-  let chosen: ProblemTerm[] | undefined;
-  for (let i = 0; i < PROBLEMS.length; i++) {
-    const term = PROBLEMS[i] as ProblemTerm;
-    if (random.chance(prevalenceAt(term, age))) {
-      chosen ??= [];
-      if (chosen.length < maxProblems) chosen.push(term);
-    }
-  }
-  if (chosen === undefined) return;
-  const drafts = chosen.map((term) => {
-    const firstAge = term.prevalence[0]?.[0] ?? 0;
-    const onset = uniformDate(random, addYears(born, firstAge), end);
-    const status: "active" | "inactive" =
-      term.significance === "minor" && random.chance(0.25) ? "inactive" : "active";
-    return { term, onset, status };
-  });
-  drafts.sort((a, b2) => (a.onset < b2.onset ? -1 : a.onset > b2.onset ? 1 : 0));
-
-  const idsByKey = new Map<string, string>();
-  for (const { term, onset, status } of drafts) {
-    // Hypertension in a diabetic is recorded as related to the diabetes (a linked problem).
-    const diabetes = idsByKey.get("type-2-diabetes");
-    const related = term.key === "essential-hypertension" && diabetes !== undefined ? [diabetes] : undefined;
-    const problem = b.problem(term, onset, status, related === undefined ? {} : { relatedProblems: related });
-    idsByKey.set(term.key, problem.id);
-    if (term.drugs.length === 0) continue;
-    const drug = random.pick(term.drugs);
-    const started = minDate(addDays(onset, random.int(0, 30)), end);
-    if (status === "active") {
-      // Some long-term medicines were started on a hospital discharge, then taken over by the practice.
-      if (term.significance === "major" && random.chance(0.08)) {
-        const dischargeEnded = minDate(addDays(started, 14), end);
-        b.medication(drug, started, {
-          type: "acute",
-          prescriber: {
-            kind: "hospital-discharge",
-            organisation: `${practiceTown(b.practice).name} General Hospital`,
-          },
-          status: "completed",
-          ended: dischargeEnded,
-          treats: problem.id,
-        });
-        b.medication(drug, dischargeEnded, { type: "repeat", treats: problem.id });
-      } else {
-        b.medication(drug, started, { type: "repeat", treats: problem.id });
-      }
-    } else {
-      // A resolved problem keeps the short course that treated it.
-      const ended = minDate(addDays(started, drug.supplyDays), problem.ended ?? end);
-      b.medication(drug, started, { type: "acute", status: "completed", ended, treats: problem.id });
-    }
-
-    const referral = REFERRALS[term.key];
-    if (referral !== undefined && random.chance(referral.chance)) {
-      const date = b.within(addDays(onset, 30), addDays(onset, 400));
-      const consultation = b.consultation(
-        date,
-        `Reviewed ${term.snomed.display.toLowerCase()}. Referred.`,
-        problem.id,
-      );
-      b.referral(date, referral.service, term.snomed.display, {
-        problem: problem.id,
-        consultation: consultation.id,
-        requestedBy: consultation.clinician,
-      });
-    }
-
-    const review = REVIEWS[term.key];
-    if (review === undefined || status !== "active") continue;
-    // Annual reviews: the last two years normally, every year since diagnosis in a large record.
-    const years = b.large ? Math.max(1, ageOn(onset, end)) : Math.min(2, Math.max(1, ageOn(onset, end)));
-    for (let year = 0; year < years; year++) {
-      const date = b.within(maxDate(onset, addYears(end, -(year + 1))), addYears(end, -year));
-      const consultation = b.consultation(
-        date,
-        `Annual review: ${term.snomed.display.toLowerCase()}.`,
-        problem.id,
-        undefined,
-        "GP Surgery",
-      );
-      const links = {
-        consultation: consultation.id,
-        problem: problem.id,
-        recordedBy: consultation.clinician,
-      };
-      if (review.bp) b.bloodPressure(date, links, term.key === "essential-hypertension");
-      for (const test of review.tests) {
-        b.investigation(test, date, review.shift ?? {}, {
-          problem: problem.id,
-          requestedBy: consultation.clinician,
-        });
-      }
-    }
-  }
-}
-
-/** The first and last days COVID-19 first doses were given to adults here (first half of 2021). */
-const COVID_FIRST_DOSES_FROM = toDayNumber("2021-01-04");
-const COVID_FIRST_DOSES_TO = toDayNumber("2021-05-31");
-/** Diabetes and asthma: influenza vaccination whatever the age. */
-const FLU_AT_RISK_CODES = ["44054006", "195967001"];
-
-/** By day numbers throughout: every patient runs this, and string dates made it a tenth of generation. */
-function vaccinations(b: RecordBuilder, problems: readonly Problem[]): void {
-  const random = b.random;
-  // MMR: two doses (about 13 months and 3 years 4 months) for those born since the 1988 programme began.
-  if (b.born >= "1988-10-01") {
-    const first = b.birthdayDay(1) + random.int(20, 60);
-    const second = b.birthdayDay(3) + random.int(120, 180);
-    if (b.inRecord(first) && random.chance(0.92)) b.immunisation(VACCINES.mmr, fromDayNumber(first), 1);
-    if (b.inRecord(second) && random.chance(0.87)) b.immunisation(VACCINES.mmr, fromDayNumber(second), 2);
-  }
-  // Influenza each autumn for the over-65s and those with diabetes or asthma (the last few seasons).
-  let atRisk = false;
-  for (let i = 0; i < problems.length && !atRisk; i++)
-    atRisk = FLU_AT_RISK_CODES.includes((problems[i] as Problem).code.code);
-  const endYear = b.endYear;
-  const seasons = b.large ? 20 : 4;
-  const aged65 = b.ageReachedDay(65);
-  for (let year = endYear - seasons; year <= endYear; year++) {
-    const date = dayNumberOf(year, 10, random.int(1, 28));
-    if (!b.inRecord(date)) continue;
-    if ((date >= aged65 || atRisk) && random.chance(0.75))
-      b.immunisation(VACCINES.influenza, fromDayNumber(date));
-  }
-  const at65 = b.birthdayDay(65) + random.int(0, 200);
-  if (b.inRecord(at65) && random.chance(0.7)) b.immunisation(VACCINES.pneumococcal, fromDayNumber(at65));
-  // COVID-19: two doses in the first half of 2021 for adults (18 on 1 January 2021: born by 1 January 2003).
-  if (b.born <= "2003-01-01" && random.chance(0.85)) {
-    const first = random.int(COVID_FIRST_DOSES_FROM, COVID_FIRST_DOSES_TO);
-    const second = first + random.int(56, 84);
-    if (b.inRecord(first)) b.immunisation(VACCINES.covidFirst, fromDayNumber(first), 1);
-    if (b.inRecord(second)) b.immunisation(VACCINES.covidSecond, fromDayNumber(second), 2);
-  }
-}
-
-/** Share of eligible autumns without a flu vaccination in which a decline is recorded. */
-const FLU_DECLINE_RECORDED = 0.4;
-/** Share of adults without a first COVID-19 dose whose decline is recorded. */
-const COVID_DECLINE_RECORDED = 0.5;
-
-/**
- * Vaccinations offered and declined, recorded as not given (mostly influenza, some COVID-19). Drawn after
- * the rest of the record, so adding them changed nothing else of it.
- */
-function declinedVaccinations(b: RecordBuilder): void {
-  const random = b.random;
-  const problems = b.problems;
-  let atRisk = false;
-  for (let i = 0; i < problems.length && !atRisk; i++)
-    atRisk = FLU_AT_RISK_CODES.includes((problems[i] as Problem).code.code);
-  const aged65 = b.ageReachedDay(65);
-  const fluGivenYears = new Set<number>();
-  let covidFirstGiven = false;
-  for (const immunisation of b.immunisations) {
-    const code = immunisation.procedure.code;
-    if (code === DECLINED_VACCINATIONS.influenza.givenProcedure.code)
-      fluGivenYears.add(yearOf(immunisation.date));
-    else if (code === DECLINED_VACCINATIONS.covidFirstDose.givenProcedure.code) covidFirstGiven = true;
-  }
-  const seasons = b.large ? 20 : 4;
-  for (let year = b.endYear - seasons; year <= b.endYear; year++) {
-    if (fluGivenYears.has(year)) continue;
-    const day = dayNumberOf(year, 10, 1) + random.int(0, 60);
-    if (!b.inRecord(day) || !(atRisk || day >= aged65) || !random.chance(FLU_DECLINE_RECORDED)) continue;
-    b.declinedImmunisation(
-      DECLINED_VACCINATIONS.influenza,
-      day,
-      "Invited for seasonal influenza vaccination. Declined; aware it can be requested later.",
-    );
-  }
-  if (b.born <= "2003-01-01" && !covidFirstGiven && random.chance(COVID_DECLINE_RECORDED)) {
-    const day = random.int(COVID_FIRST_DOSES_FROM, COVID_FIRST_DOSES_TO);
-    if (b.inRecord(day)) {
-      b.declinedImmunisation(
-        DECLINED_VACCINATIONS.covidFirstDose,
-        day,
-        "Offered COVID-19 vaccination. Declined.",
-      );
-    }
-  }
-}
-
-const yearOf = (isoDate: string) => Number(isoDate.slice(0, 4));
-
-/** About one patient in a hundred has told the practice they want no immunisations at all. */
-const IMMUNISATION_DISSENT_RECORDED = 0.01;
-
-/** Dissent from all immunisation, recorded after the last vaccination given (none is given after it). */
-function immunisationDissent(b: RecordBuilder): void {
-  const random = b.random;
-  if (!random.chance(IMMUNISATION_DISSENT_RECORDED)) return;
-  let lastGiven = b.bornDay;
-  for (const immunisation of b.immunisations) {
-    if (immunisation.notGiven === undefined) lastGiven = Math.max(lastGiven, toDayNumber(immunisation.date));
-  }
-  if (lastGiven >= b.endDay) return;
-  const date = fromDayNumber(random.int(lastGiven + 1, b.endDay));
-  b.immunisationStatuses.push({
-    id: entryId("S", b.immunisationStatuses.length + 1),
-    code: NO_CONSENT_FOR_IMMUNISATION,
-    date,
-    recordedBy: b.clinician(),
-    note: "Patient has expressed dissent for all immunisations.",
-  });
-  // The practice stops inviting a patient who has refused every immunisation: no vaccination recalls.
-  const recalls = b.diaryEntries;
-  for (let i = recalls.length - 1; i >= 0; i--) {
-    if ((recalls[i] as DiaryEntry).code.code === RECALLS.immunisationDue.code) recalls.splice(i, 1);
-  }
-}
-
-/** Recalls a long-term condition brings: what is due, how long after its review, and whether over a month. */
-const CONDITION_RECALLS: Partial<
-  Record<string, { code: Coding; intervalDays: number; windowDays?: number; reviewNarrative?: string }>
-> = {
-  "type-2-diabetes": { code: RECALLS.diabetesMonitoring, intervalDays: 365, windowDays: 28 },
-  "essential-hypertension": { code: RECALLS.bloodPressure, intervalDays: 182 },
-  hypothyroidism: { code: RECALLS.thyroidFunction, intervalDays: 365 },
-  asthma: {
-    code: RECALLS.asthmaReview,
-    intervalDays: 365,
-    windowDays: 28,
-    reviewNarrative: "Asthma review. Inhaler technique checked; personalised asthma action plan updated.",
-  },
-};
-const PROBLEM_KEYS_BY_CODE = new Map(PROBLEMS.map((term) => [term.snomed.code, term.key]));
-/** Share of eligible women with a cervical screening recall in the diary (the rest have ceased or opted out). */
-const CERVICAL_RECALL_SHARE = 0.8;
-
-/**
- * The diary a practice keeps for the patient: the recalls that fit their problems, medicines, age and sex,
- * mostly due in the coming months, some already overdue (planned date passed, still active). Drawn after the
- * rest of the record. A dead patient's recalls were closed at death, so none are held.
- */
-function diary(b: RecordBuilder, deceased: boolean): void {
-  if (deceased) return;
-  const random = b.random;
-  const endDay = b.endDay;
-  let firstRepeat = Number.POSITIVE_INFINITY;
-  for (const m of b.medications) {
-    if (m.type === "repeat" && m.status === "active" && m.prescriber.kind === "practice")
-      firstRepeat = Math.min(firstRepeat, toDayNumber(m.started));
-  }
-  if (firstRepeat !== Number.POSITIVE_INFINITY) {
-    // The last medication review set the next one a year on; about one in ten is now overdue.
-    const reviewed = b.withinDays(Math.max(firstRepeat, endDay - 400), endDay - 20);
-    b.diaryEntry(RECALLS.medicationReview, reviewed + 365, undefined, reviewed);
-  }
-
-  let fluAtRisk = false;
-  for (const problem of b.problems) {
-    if (problem.status !== "active" || problem.sensitive === true) continue;
-    const key = PROBLEM_KEYS_BY_CODE.get(problem.code.code);
-    if (key === "type-2-diabetes" || key === "asthma") fluAtRisk = true;
-    const recall = key === undefined ? undefined : CONDITION_RECALLS[key];
-    if (recall === undefined) continue;
-    let review: Consultation | undefined;
-    for (const c of b.consultations) {
-      if (
-        c.problem === problem.id &&
-        c.narrative.startsWith("Annual review") &&
-        !(c.date < (review?.date ?? ""))
-      )
-        review = c;
-    }
-    if (review === undefined) {
-      const day = b.withinDays(Math.max(toDayNumber(problem.onset), endDay - 330), endDay);
-      review = b.consultation(
-        fromDayNumber(day),
-        recall.reviewNarrative ?? `Reviewed ${problem.code.display.toLowerCase()}.`,
-        problem.id,
-        undefined,
-        "GP Surgery",
-      );
-    }
-    const reviewDay = toDayNumber(review.date);
-    const planned = reviewDay + recall.intervalDays + random.int(-14, 14);
-    b.diaryEntry(
-      recall.code,
-      planned,
-      recall.windowDays === undefined ? undefined : planned + recall.windowDays,
-      reviewDay,
-      { consultation: review.id, problem: problem.id, recordedBy: review.clinician },
-    );
-  }
-
-  // The coming (or current, if not yet given) influenza season for those the programme covers.
-  const endYear = b.endYear;
-  const thisSeason = dayNumberOf(endYear, 9, 1);
-  let seasonStart = endDay < thisSeason ? thisSeason : dayNumberOf(endYear + 1, 9, 1);
-  if (endDay >= thisSeason) {
-    let givenThisSeason = false;
-    for (const i of b.immunisations)
-      if (
-        i.notGiven === undefined &&
-        i.procedure.code === DECLINED_VACCINATIONS.influenza.givenProcedure.code
-      )
-        givenThisSeason ||= toDayNumber(i.date) >= thisSeason;
-    if (!givenThisSeason) seasonStart = thisSeason;
-  }
-  if (fluAtRisk || b.ageReachedDay(65) <= seasonStart) {
-    const authored = b.withinDays(seasonStart - 150, Math.min(endDay, seasonStart - 30));
-    b.diaryEntry(RECALLS.immunisationDue, seasonStart, seasonStart + 121, authored, {
-      note: "Seasonal influenza vaccination",
-    });
-  }
-
-  // Cervical screening: every three years from 25 to 49, every five from 50 to 64.
-  if (b.gender === "female" && b.age >= 25 && b.age <= 64 && random.chance(CERVICAL_RECALL_SHARE)) {
-    const interval = b.age < 50 ? 1095 : 1826;
-    const planned = endDay + random.int(-180, interval - 180);
-    const lastScreened = Math.max(planned - interval, b.ageReachedDay(24) + 180);
-    b.diaryEntry(RECALLS.cervicalScreening, planned, undefined, lastScreened, {
-      note: "Cervical screening recall",
-    });
-  }
-}
-
-/** The first thing a new practice records: a registration check, while the old record is still on its way. */
-function newPatientCheck(b: RecordBuilder, registeredDay: number): void {
-  const day = b.withinDays(registeredDay, registeredDay + 7);
-  const date = fromDayNumber(day);
-  const consultation = b.consultation(
-    date,
-    "New patient registration check. Previous GP record requested by GP2GP transfer.",
-    undefined,
-    undefined,
-    "GP Surgery",
-  );
-  if (b.age >= 16)
-    b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
-}
-
-const SMOKING_STATUSES = [
-  [MEASUREMENTS.neverSmoked, 55],
-  [MEASUREMENTS.exSmoker, 30],
-  [MEASUREMENTS.smoker, 15],
-] as const;
-
-function everydayCare(b: RecordBuilder, registeredSince: string): void {
-  const { random, end } = b;
-  const adult = b.age >= 16;
-  const registeredDay = toDayNumber(registeredSince);
-  if (adult) {
-    const aged16 = b.birthdayDay(16);
-    const date = fromDayNumber(b.withinDays(aged16, b.endDay));
-    const smoking = random.weighted(SMOKING_STATUSES);
-    b.measurement(smoking, date, undefined);
-    const weightDate = fromDayNumber(b.withinDays(Math.max(registeredDay, aged16), b.endDay));
-    const weight = Math.max(40, Math.round(gaussian(random, b.gender === "male" ? 84 : 71, 12) * 10) / 10);
-    b.measurement(MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
-    const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
-    b.measurement(MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
-  }
-  const count = b.large ? LARGE_RECORD_CONSULTATIONS : random.int(0, 6);
-  const from = b.large ? registeredDay : Math.max(registeredDay, toDayNumber(addYears(end, -3)));
-  for (let i = 0; i < count; i++) {
-    const date = fromDayNumber(b.withinDays(from, b.endDay));
-    const consultation = b.consultation(date, random.pick(ROUTINE_NARRATIVES));
-    if (adult && (b.large || random.chance(0.3))) {
-      b.bloodPressure(date, { consultation: consultation.id, recordedBy: consultation.clinician }, false);
-    }
-  }
-}
-
-const ALLERGY_RECORD_KINDS = [
-  ["recorded", 12],
-  ["no-known-allergies", 48],
-  ["nothing-recorded", 40],
-] as const;
-const ALLERGY_SEVERITIES = [
-  ["mild", 5],
-  ["moderate", 4],
-  ["severe", 1],
-] as const;
-
-function allergyRecord(
-  random: Random,
-  practice: Practice,
-  born: string,
-  registeredSince: string,
-  end: string,
-): AllergyRecord {
-  const kind = random.weighted(ALLERGY_RECORD_KINDS);
-  return allergyRecordOfKind(random, practice, born, registeredSince, end, kind);
-}
-
-function allergyRecordOfKind(
-  random: Random,
-  practice: Practice,
-  born: string,
-  registeredSince: string,
-  end: string,
-  kind: AllergyRecord["kind"],
-): AllergyRecord {
-  if (kind === "nothing-recorded") return { kind };
-  if (kind === "no-known-allergies") {
-    return {
-      kind,
-      recorded: uniformDate(random, registeredSince, end),
-      recordedBy: random.pick(practice.clinicians).id,
-    };
-  }
-  const terms = random.sample(ALLERGIES, random.int(1, 2));
-  const allergies: Allergy[] = terms.map((term, i) => {
-    const allergy = { id: `A${i + 1}`, code: term.code } as Mutable<Allergy>;
-    const legacyCode = legacyCodeOf(term, practice);
-    if (legacyCode !== undefined) allergy.legacyCode = legacyCode;
-    allergy.category = term.category;
-    allergy.substance = term.substance;
-    allergy.reaction = random.pick(term.reactions);
-    allergy.severity = random.weighted(ALLERGY_SEVERITIES);
-    allergy.recorded = uniformDate(random, minDate(addYears(born, 1), end), end);
-    allergy.recordedBy = random.pick(practice.clinicians).id;
-    return allergy;
-  });
-  return { kind, allergies };
-}
-
-/** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */
-function outpatientTramadol(b: RecordBuilder): void {
-  const onset = b.within(maxDate(addYears(b.born, 18), addYears(b.end, -3)), addDays(b.end, -60));
-  const problem = b.problem(CHRONIC_LOW_BACK_PAIN, onset, "active");
-  const referred = b.within(addDays(onset, 7), addDays(onset, 30));
-  b.referral(referred, "Pain Management Clinic", CHRONIC_LOW_BACK_PAIN.snomed.display, {
-    problem: problem.id,
-  });
-  const started = b.within(addDays(referred, 14), b.end);
-  b.medication(TRAMADOL_50MG_CAPSULES, started, {
-    type: "acute",
-    prescriber: {
-      kind: "hospital-outpatient",
-      organisation: `Pain Management Clinic, ${practiceTown(b.practice).name} General Hospital`,
-    },
-    treats: problem.id,
-  });
-}
-
-/** Items from the sensitive exclusion sets: always an STI with its antibiotic, and another that fits. */
-function sensitiveItems(b: RecordBuilder): void {
-  const others = SENSITIVE_TERMS.filter(
-    (t) => t.key !== "sexually-transmitted-infection" && (!t.femaleOnly || b.gender === "female"),
-  );
-  const chosen: SensitiveTerm[] = [
-    SENSITIVE_TERMS.find((t) => t.key === "sexually-transmitted-infection") as SensitiveTerm,
-    b.random.pick(others),
-  ];
-  for (const term of chosen) {
-    const onset = b.within(addYears(b.born, 18), addDays(b.end, -30));
-    const ongoing = term.key === "gender-reassignment";
-    const problem = b.problem(
-      { snomed: term.problem, readV2: term.readV2, ctv3: term.ctv3, significance: "major" },
-      onset,
-      ongoing ? "active" : "inactive",
-      { sensitive: true },
-    );
-    if (term.drug !== undefined) {
-      const ended = minDate(addDays(onset, term.drug.supplyDays), b.end);
-      b.medication(term.drug, onset, {
-        type: "acute",
-        status: "completed",
-        ended,
-        treats: problem.id,
-        sensitive: true,
-      });
-    }
-  }
-}
-
-/** A hospital letter and a laboratory result, both received in the last days and not yet filed. */
-function awaitingFiling(b: RecordBuilder): void {
-  const received = b.within(addDays(b.end, -6), b.end);
-  const hospital = `${practiceTown(b.practice).name} General Hospital`;
-  b.medication(
-    {
-      product: { system: "http://snomed.info/sct", code: "322236009", display: "Paracetamol 500mg tablets" },
-      dosage: "Two tablets up to four times a day",
-      quantity: { value: 32, unit: "tablet" },
-      supplyDays: 4,
-    },
-    received,
-    {
-      type: "acute",
-      prescriber: { kind: "hospital-discharge", organisation: hospital },
-      awaitingFiling: true,
-    },
-  );
-  b.investigation(TESTS.fbc, received, {}, { awaitingFiling: true });
-}
-
-function nameFor(random: Random, gender: "male" | "female", unusual: boolean) {
-  if (unusual) {
-    const givenNames = gender === "male" ? UNUSUAL_MALE_GIVEN_NAMES : UNUSUAL_FEMALE_GIVEN_NAMES;
-    return { given: [random.pick(givenNames)], family: random.pick(UNUSUAL_FAMILY_NAMES) };
-  }
-  const givenNames = gender === "male" ? MALE_GIVEN_NAMES : FEMALE_GIVEN_NAMES;
-  const given = random.chance(0.3) ? random.sample(givenNames, 2) : [random.pick(givenNames)];
-  return { given, family: random.pick(FAMILY_NAMES) };
 }
 
 const byDate = (a: { readonly date: string }, b: { readonly date: string }) =>
@@ -1122,72 +70,31 @@ const byCollected = (a: Investigation, b: Investigation) =>
 export function generatePatient(input: PatientSeed, wholeRecord = false): SyntheticPatient {
   const { seed, referenceDate, practice, index, nhsNumber, traits } = input;
   const random = new Random(seed, practice.ordinal, index, PATIENT_STREAM);
-  const has = (trait: Trait) => traits.length > 0 && traits.includes(trait);
 
   const gender = random.chance(0.5) ? "male" : "female";
-  let minimumAge = 0;
-  for (const trait of traits) minimumAge = Math.max(minimumAge, MINIMUM_AGE[trait] ?? 0);
-  const born = fromDayNumber(birthDay(random, referenceDate, minimumAge));
-  const deceasedDate = has("deceased")
-    ? uniformDate(random, maxDate(addDays(born, 1), addYears(referenceDate, -2)), addDays(referenceDate, -1))
-    : undefined;
+  const born = birthDate(random, referenceDate, traits);
+  const deceasedDate = hasTrait(traits, "deceased") ? dateOfDeath(random, born, referenceDate) : undefined;
   const end = deceasedDate ?? referenceDate;
-  const age = ageOn(born, end);
-  const { given, family } = nameFor(
-    random,
-    gender,
-    has("unusual-name") || random.chance(NATURAL_UNUSUAL_NAME_SHARE),
-  );
-  const prefix = prefixFor(random, gender, age);
+  const name = patientName(random, gender, ageOn(born, end), hasTrait(traits, "unusual-name"));
   const address = syntheticAddress(random, practiceTown(practice));
-  // Ofcom's drama range (07700 900000-900999) is never allocated to a real phone.
-  const telecom = `07700 900${String(random.int(0, 999)).padStart(3, "0")}`;
+  const telecom = mobileNumber(random);
 
-  let registeredSince = uniformDate(random, maxDate(born, addYears(end, -35)), end);
-  let previousPractice: SyntheticPatient["previousPractice"];
-  const inTransit = has("record-in-transit") && input.previousPractice !== undefined;
-  if ((has("moved-practice") || inTransit) && input.previousPractice !== undefined) {
-    // Moved in the last two years (in transit: the last few weeks); registered at the old practice for
-    // years before.
-    const movedOn = inTransit
-      ? uniformDate(random, maxDate(addYears(born, 1), addDays(end, -42)), addDays(end, -7))
-      : uniformDate(random, maxDate(addYears(born, 1), addYears(end, -2)), addDays(end, -14));
-    const since = uniformDate(random, maxDate(born, addYears(movedOn, -20)), addDays(movedOn, -30));
-    previousPractice = { ods: input.previousPractice.ods, until: movedOn, since: minDate(since, movedOn) };
-    registeredSince = movedOn;
-  }
+  const firstRegistered = uniformDate(random, maxDate(born, addYears(end, -35)), end);
+  const previousPractice = practiceLeft(random, traits, input.previousPractice, born, end);
+  const registeredSince = previousPractice?.until ?? firstRegistered;
+  const inTransit = hasTrait(traits, "record-in-transit") && previousPractice !== undefined;
   const recordStart = previousPractice?.since ?? registeredSince;
   const usualGp: Clinician = random.pick(practice.clinicians);
 
-  const large = has("large-record");
-  const b = new RecordBuilder(random, practice, born, gender, end, large);
-  const maxProblems = large
-    ? PROBLEMS.length
-    : MAX_GENERATED_PROBLEMS - (has("outpatient-medication") ? 1 : 0);
-  chronicCare(b, maxProblems);
-  vaccinations(b, b.problems);
-  everydayCare(b, recordStart);
-
-  let allergies = allergyRecord(random, practice, born, recordStart, end);
-  if (has("no-known-allergies"))
-    allergies = allergyRecordOfKind(random, practice, born, recordStart, end, "no-known-allergies");
-  if (has("no-allergies-recorded")) allergies = { kind: "nothing-recorded" };
-
-  if (has("outpatient-medication")) outpatientTramadol(b);
-  if (has("sensitive-items")) sensitiveItems(b);
-  if (has("awaiting-filing")) awaitingFiling(b);
+  const b = new RecordBuilder(random, practice, born, gender, end, hasTrait(traits, "large-record"));
+  careOverTheYears(b, traits, recordStart);
+  const allergies = allergyRecord(b, recordStart, traits);
+  traitEntries(b, traits);
   // Drawn last, so that the rest of every record is as it was before they were generated.
   declinedVaccinations(b);
   if (inTransit) newPatientCheck(b, toDayNumber(registeredSince));
   diary(b, deceasedDate !== undefined);
   immunisationDissent(b);
-
-  const medications =
-    deceasedDate === undefined
-      ? b.medications
-      : b.medications.map(
-          (m): Medication => (m.status === "active" ? { ...m, status: "stopped", ended: deceasedDate } : m),
-        );
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {
@@ -1195,23 +102,49 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
     practiceOds: practice.ods,
     index,
     traits: [...traits],
-    name: { prefix, given, family },
+    name,
     gender,
     birthDate: born,
     address,
     telecom,
     registeredSince,
     usualGp,
-    dissent: has("dissent"),
-    restricted: has("sensitive-patient"),
+    dissent: hasTrait(traits, "dissent"),
+    restricted: hasTrait(traits, "sensitive-patient"),
   };
   if (deceasedDate !== undefined) patient.deceasedDate = deceasedDate;
-  patient.registration = has("inactive-registration") ? "inactive" : "active";
+  patient.registration = hasTrait(traits, "inactive-registration") ? "inactive" : "active";
   if (previousPractice !== undefined) patient.previousPractice = previousPractice;
   if (input.supersededNhsNumbers !== undefined && input.supersededNhsNumbers.length > 0)
     patient.supersededNhsNumbers = [...input.supersededNhsNumbers];
+  setRecordLists(patient, b, allergies, deceasedDate);
+  if (!inTransit || wholeRecord) return patient as SyntheticPatient;
+  patient.recordInTransit = true;
+  return recordSince(patient as SyntheticPatient, registeredSince);
+}
+
+/** The care of the years before the traits' entries: long-term conditions, vaccinations, everyday care. */
+function careOverTheYears(b: RecordBuilder, traits: readonly Trait[], recordStart: string): void {
+  const maxProblems = b.large
+    ? PROBLEMS.length
+    : MAX_GENERATED_PROBLEMS - (hasTrait(traits, "outpatient-medication") ? 1 : 0);
+  chronicCare(b, maxProblems);
+  vaccinations(b, b.problems);
+  const recordStartDay = toDayNumber(recordStart);
+  lifestyleMeasurements(b, recordStartDay);
+  routineConsultations(b, recordStartDay);
+}
+
+/** The record's lists, each in the order practices show it; a dead patient's medicines stopped at death. */
+function setRecordLists(
+  patient: Partial<Mutable<SyntheticPatient>>,
+  b: RecordBuilder,
+  allergies: AllergyRecord,
+  deceasedDate: string | undefined,
+): void {
   patient.problems = b.problems;
-  patient.medications = medications;
+  patient.medications =
+    deceasedDate === undefined ? b.medications : stoppedAtDeath(b.medications, deceasedDate);
   patient.allergies = allergies;
   patient.immunisations = sortedBy(b.immunisations, byDate);
   patient.consultations = sortedBy(b.consultations, byDate);
@@ -1220,65 +153,6 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   patient.referrals = sortedBy(b.referrals, byDate);
   patient.diaryEntries = sortedBy(b.diaryEntries, byPlanned);
   patient.immunisationStatuses = b.immunisationStatuses;
-  if (!inTransit || wholeRecord) return patient as SyntheticPatient;
-  patient.recordInTransit = true;
-  return recordSince(patient as SyntheticPatient, registeredSince);
-}
-
-/**
- * What a new practice holds while the GP2GP transfer is in transit: only what it recorded since the
- * patient registered (`since`); links to entries it does not hold are dropped with them.
- */
-function recordSince(patient: SyntheticPatient, since: string): SyntheticPatient {
-  const after = (date: string) => date >= since;
-  const problems = patient.problems
-    .filter((p) => after(p.onset))
-    .map((p) => {
-      const related = p.relatedProblems?.filter((id) =>
-        patient.problems.some((o) => o.id === id && after(o.onset)),
-      );
-      if (p.relatedProblems === undefined || related?.length === p.relatedProblems.length) return p;
-      const { relatedProblems: _related, ...rest } = p;
-      return related === undefined || related.length === 0 ? rest : { ...rest, relatedProblems: related };
-    });
-  const heldProblems = new Set(problems.map((p) => p.id));
-  const consultations = patient.consultations.filter((c) => after(c.date));
-  const heldConsultations = new Set(consultations.map((c) => c.id));
-  /** The entry without the links to what is not held. */
-  const linked = <T extends { readonly problem?: string; readonly consultation?: string }>(entry: T): T => {
-    const dropProblem = entry.problem !== undefined && !heldProblems.has(entry.problem);
-    const dropConsultation = entry.consultation !== undefined && !heldConsultations.has(entry.consultation);
-    if (!dropProblem && !dropConsultation) return entry;
-    const copy = { ...entry } as Mutable<T>;
-    if (dropProblem) delete copy.problem;
-    if (dropConsultation) delete copy.consultation;
-    return copy;
-  };
-  const allergies: AllergyRecord =
-    patient.allergies.kind === "recorded"
-      ? { kind: "recorded", allergies: patient.allergies.allergies.filter((a) => after(a.recorded)) }
-      : patient.allergies.kind === "no-known-allergies" && !after(patient.allergies.recorded)
-        ? { kind: "nothing-recorded" }
-        : patient.allergies;
-  return {
-    ...patient,
-    problems,
-    // A medicine for a problem recorded before the move stays with that problem in the old record.
-    medications: patient.medications.filter(
-      (m) => after(m.started) && (m.treats === undefined || heldProblems.has(m.treats)),
-    ),
-    allergies:
-      allergies.kind === "recorded" && allergies.allergies.length === 0
-        ? { kind: "nothing-recorded" }
-        : allergies,
-    immunisations: patient.immunisations.filter((i) => after(i.date)).map(linked),
-    consultations: consultations.map(linked),
-    uncategorised: patient.uncategorised.filter((u) => after(u.date)).map(linked),
-    investigations: patient.investigations.filter((t) => after(t.collected)).map(linked),
-    referrals: patient.referrals.filter((r) => after(r.date)).map(linked),
-    diaryEntries: patient.diaryEntries.filter((d) => after(d.authoredOn)).map(linked),
-    immunisationStatuses: patient.immunisationStatuses.filter((i) => after(i.date)),
-  };
 }
 
 /**
@@ -1297,95 +171,4 @@ function sortedBy<T>(items: T[], order: (a: T, b: T) => number): T[] {
     items[j + 1] = item;
   }
   return items;
-}
-
-/**
- * The record as the practice a patient left still holds it: everything up to the move date, the
- * registration ended, the entries' authors mapped onto that practice's own clinicians.
- */
-export function recordHeldByPreviousPractice(
-  patient: SyntheticPatient,
-  previous: Practice,
-): SyntheticPatient | undefined {
-  const moved = patient.previousPractice;
-  if (moved === undefined || moved.ods !== previous.ods) return undefined;
-  const until = moved.until;
-  const staff = previous.clinicians;
-  const clinicianIndex = (id: string) => Number(id.replace(/\D/g, "")) - 1;
-  const author = (id: string) => (staff[Math.max(0, clinicianIndex(id)) % staff.length] as Clinician).id;
-  const upTo = (date: string) => date <= until;
-
-  const problems = patient.problems
-    .filter((p) => upTo(p.onset))
-    .map((p): Problem => {
-      const { ended, ...rest } = p;
-      const stillActive = ended !== undefined && ended > until;
-      return {
-        ...rest,
-        recordedBy: author(p.recordedBy),
-        ...(stillActive ? { status: "active" } : ended === undefined ? {} : { ended }),
-      };
-    });
-  const kept = new Set(problems.map((p) => p.id));
-  const medications = patient.medications
-    .filter((m) => upTo(m.started) && !m.awaitingFiling)
-    .map((m): Medication => {
-      const { ended, ...rest } = m;
-      const stillActive = ended === undefined || ended > until;
-      return {
-        ...rest,
-        recordedBy: author(m.recordedBy),
-        issues: m.issues.filter(upTo),
-        ...(stillActive ? { status: "active" } : { ended }),
-        ...(m.treats !== undefined && kept.has(m.treats) ? {} : { treats: undefined }),
-      };
-    })
-    .map((m) => (m.treats === undefined ? (({ treats: _t, ...rest }) => rest)(m) : m));
-  const allergies: AllergyRecord =
-    patient.allergies.kind === "recorded"
-      ? {
-          kind: "recorded",
-          allergies: patient.allergies.allergies
-            .filter((a) => upTo(a.recorded))
-            .map((a) => ({ ...a, recordedBy: author(a.recordedBy) })),
-        }
-      : patient.allergies.kind === "no-known-allergies" && !upTo(patient.allergies.recorded)
-        ? { kind: "nothing-recorded" }
-        : patient.allergies;
-  const { previousPractice: _previous, recordInTransit: _inTransit, ...rest } = patient;
-  return {
-    ...rest,
-    practiceOds: previous.ods,
-    registeredSince: moved.since ?? patient.registeredSince,
-    registration: "inactive",
-    usualGp: staff[0] as Clinician,
-    problems,
-    medications,
-    allergies:
-      allergies.kind === "recorded" && allergies.allergies.length === 0
-        ? { kind: "nothing-recorded" }
-        : allergies,
-    immunisations: patient.immunisations
-      .filter((i) => upTo(i.date))
-      .map((i) => ({ ...i, recordedBy: author(i.recordedBy) })),
-    consultations: patient.consultations
-      .filter((c) => upTo(c.date))
-      .map((c) => ({ ...c, clinician: author(c.clinician) })),
-    uncategorised: patient.uncategorised
-      .filter((u) => upTo(u.date))
-      .map((u) => ({ ...u, recordedBy: author(u.recordedBy) })),
-    investigations: patient.investigations
-      .filter((t) => upTo(t.reported) && !t.awaitingFiling)
-      .map((t) => ({ ...t, requestedBy: author(t.requestedBy) })),
-    referrals: patient.referrals
-      .filter((r) => upTo(r.date))
-      .map((r) => ({ ...r, requestedBy: author(r.requestedBy) })),
-    // Recalls the old practice set are still in its diary, marked to the patient who has left.
-    diaryEntries: patient.diaryEntries
-      .filter((d) => upTo(d.authoredOn))
-      .map((d) => ({ ...d, recordedBy: author(d.recordedBy) })),
-    immunisationStatuses: patient.immunisationStatuses
-      .filter((i) => upTo(i.date))
-      .map((i) => ({ ...i, recordedBy: author(i.recordedBy) })),
-  };
 }

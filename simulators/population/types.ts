@@ -20,6 +20,11 @@ export const TRAITS = [
 ] as const;
 export type Trait = (typeof TRAITS)[number];
 
+/** Whether the patient has the trait; most have none, and skip the search. */
+export function hasTrait(traits: readonly Trait[], trait: Trait): boolean {
+  return traits.length > 0 && traits.includes(trait);
+}
+
 export interface Practice {
   /** Position in the region: practices are generated from (seed, ordinal). */
   readonly ordinal: number;

@@ -1,0 +1,64 @@
+/** The allergy record: most hold nothing or "no known allergies"; about one in eight an allergy or two. */
+import { addYears, minDate } from "./calendar.js";
+import { ALLERGIES } from "./clinical-terms.js";
+import { uniformDate } from "./distributions.js";
+import { legacyCodeOf, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { type Allergy, type AllergyRecord, hasTrait, type Trait } from "./types.js";
+
+const ALLERGY_RECORD_KINDS = [
+  ["recorded", 12],
+  ["no-known-allergies", 48],
+  ["nothing-recorded", 40],
+] as const;
+const ALLERGY_SEVERITIES = [
+  ["mild", 5],
+  ["moderate", 4],
+  ["severe", 1],
+] as const;
+
+/**
+ * The allergy record, from `registeredSince` on; traits `no-known-allergies` and `no-allergies-recorded`
+ * replace it after it is drawn, so the draws for the rest of the record stay as they were.
+ */
+export function allergyRecord(
+  b: RecordBuilder,
+  registeredSince: string,
+  traits: readonly Trait[],
+): AllergyRecord {
+  const kind = b.random.weighted(ALLERGY_RECORD_KINDS);
+  let record = allergyRecordOfKind(b, registeredSince, kind);
+  if (hasTrait(traits, "no-known-allergies"))
+    record = allergyRecordOfKind(b, registeredSince, "no-known-allergies");
+  if (hasTrait(traits, "no-allergies-recorded")) record = { kind: "nothing-recorded" };
+  return record;
+}
+
+function allergyRecordOfKind(
+  b: RecordBuilder,
+  registeredSince: string,
+  kind: AllergyRecord["kind"],
+): AllergyRecord {
+  const { random, practice, born, end } = b;
+  if (kind === "nothing-recorded") return { kind };
+  if (kind === "no-known-allergies") {
+    return {
+      kind,
+      recorded: uniformDate(random, registeredSince, end),
+      recordedBy: random.pick(practice.clinicians).id,
+    };
+  }
+  const terms = random.sample(ALLERGIES, random.int(1, 2));
+  const allergies: Allergy[] = terms.map((term, i) => {
+    const allergy = { id: `A${i + 1}`, code: term.code } as Mutable<Allergy>;
+    const legacyCode = legacyCodeOf(term, practice);
+    if (legacyCode !== undefined) allergy.legacyCode = legacyCode;
+    allergy.category = term.category;
+    allergy.substance = term.substance;
+    allergy.reaction = random.pick(term.reactions);
+    allergy.severity = random.weighted(ALLERGY_SEVERITIES);
+    allergy.recorded = uniformDate(random, minDate(addYears(born, 1), end), end);
+    allergy.recordedBy = random.pick(practice.clinicians).id;
+    return allergy;
+  });
+  return { kind, allergies };
+}

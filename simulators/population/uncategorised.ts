@@ -1,0 +1,65 @@
+/**
+ * Uncategorised data: measurements and observations such as blood pressure, weight, BMI and smoking status,
+ * alone or recorded in a consultation.
+ */
+import { fromDayNumber } from "./calendar.js";
+import { gaussian } from "./distributions.js";
+import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { MEASUREMENTS } from "./record-terms.js";
+import type { Coding, UncategorisedEntry } from "./types.js";
+
+const SMOKING_STATUSES = [
+  [MEASUREMENTS.neverSmoked, 55],
+  [MEASUREMENTS.exSmoker, 30],
+  [MEASUREMENTS.smoker, 15],
+] as const;
+
+export function addMeasurement(
+  b: RecordBuilder,
+  code: Coding,
+  date: string,
+  value: UncategorisedEntry["value"],
+  links?: { consultation?: string; problem?: string; recordedBy?: string },
+  components?: UncategorisedEntry["components"],
+): void {
+  const entry = {
+    id: entryId("U", b.uncategorised.length + 1),
+    code,
+    date,
+  } as Mutable<UncategorisedEntry>;
+  if (value !== undefined) entry.value = value;
+  if (components !== undefined) entry.components = components;
+  entry.recordedBy = links?.recordedBy ?? b.clinician();
+  if (links?.consultation !== undefined) entry.consultation = links.consultation;
+  if (links?.problem !== undefined) entry.problem = links.problem;
+  b.uncategorised.push(entry);
+}
+
+export function addBloodPressure(
+  b: RecordBuilder,
+  date: string,
+  links: { consultation?: string; problem?: string; recordedBy?: string },
+  raised: boolean,
+) {
+  const systolic = Math.round(gaussian(b.random, raised ? 142 : 124 + b.age / 4, 10));
+  const diastolic = Math.round(gaussian(b.random, raised ? 86 : 76, 7));
+  addMeasurement(b, MEASUREMENTS.bloodPressure, date, undefined, links, [
+    { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
+    { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
+  ]);
+}
+
+/** An adult's smoking status, weight and BMI (weighed since registration). */
+export function lifestyleMeasurements(b: RecordBuilder, registeredDay: number): void {
+  if (b.age < 16) return;
+  const random = b.random;
+  const aged16 = b.birthdayDay(16);
+  const date = fromDayNumber(b.withinDays(aged16, b.endDay));
+  const smoking = random.weighted(SMOKING_STATUSES);
+  addMeasurement(b, smoking, date, undefined);
+  const weightDate = fromDayNumber(b.withinDays(Math.max(registeredDay, aged16), b.endDay));
+  const weight = Math.max(40, Math.round(gaussian(random, b.gender === "male" ? 84 : 71, 12) * 10) / 10);
+  addMeasurement(b, MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
+  const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
+  addMeasurement(b, MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
+}
