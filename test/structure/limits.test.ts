@@ -36,7 +36,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/practices/structured-parameters.ts#checkStructuredRecordParameters",
   "simulators/region/region.ts#startRegion",
   "simulators/spine/sds.ts#buildSdsApp",
-  "test/gateway.test.ts",
   "test/practice.test.ts",
   'test/practice.test.ts#it "carries each supplier\'s identifiers, legacy codes and orderi" callback',
   'test/practice.test.ts#it "checks the Parameters as GP Connect 1.6 says" callback',
