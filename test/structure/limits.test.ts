@@ -38,8 +38,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/spine/sds.ts#buildSdsApp",
   "test/practice.test.ts",
   'test/practice.test.ts#it "carries each supplier\'s identifiers, legacy codes and orderi" callback',
-  'test/practice.test.ts#it "checks the Parameters as GP Connect 1.6 says" callback',
-  'test/practice.test.ts#it "checks the clinical-area parameters of GP Connect 1.6: perio" callback',
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
