@@ -36,8 +36,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   "simulators/practices/structured-parameters.ts#checkStructuredRecordParameters",
   "simulators/region/region.ts#startRegion",
   "simulators/spine/sds.ts#buildSdsApp",
-  "test/practice.test.ts",
-  'test/practice.test.ts#it "carries each supplier\'s identifiers, legacy codes and orderi" callback',
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
