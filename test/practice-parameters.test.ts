@@ -1,8 +1,11 @@
 /**
- * Parameters a practice does not recognise, as GP Connect 1.6 "API Version Compatibility" says a provider
- * answers them: 200, the record for the parameters it supports, and one OperationOutcome in the Bundle with a
- * warning for each parameter or part parameter it did not process. Known parameters with bad values, malformed
- * parts and requests with no recognised clinical area are still refused with 422.
+ * The Parameters of a structured-record request, as a practice checks them. Those it does not recognise, as
+ * GP Connect 1.6 "API Version Compatibility" says a provider answers them: 200, the record for the parameters it
+ * supports, and one OperationOutcome in the Bundle with a warning for each parameter or part parameter it did
+ * not process. Known parameters with bad values, malformed parts and requests with no recognised clinical area
+ * are still refused with 422. And those it knows, each refused as GP Connect 1.6 says when it is wrong: the
+ * patient's NHS number and its identifier system, the allergy and medication parts, the clinical areas'
+ * periods, counts and filters, and the combinations GP Connect forbids.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
@@ -16,9 +19,14 @@ import {
   type Region,
   startRegion,
 } from "../simulators/region/region.js";
-import { gpConnectHeaders } from "./support/gpconnect-request.js";
+import {
+  gpConnectHeaders,
+  type StructuredRecordRequestOptions,
+  structuredRecordRequest,
+} from "./support/gpconnect-request.js";
 import {
   bundleOf,
+  expectError,
   outcomesIn,
   postStructuredRecord,
   type RecordAnswer,
@@ -54,7 +62,8 @@ const medication = {
   part: [{ name: "includePrescriptionIssues", valueBoolean: true }],
 };
 
-function send(...parameter: unknown[]): Promise<RecordAnswer> {
+/** A request whose Parameters are `parameter`, nothing added. */
+function sendParameters(parameter: unknown[]): Promise<RecordAnswer> {
   return postStructuredRecord(
     practice.endpoint,
     gpConnectHeaders({
@@ -62,8 +71,13 @@ function send(...parameter: unknown[]): Promise<RecordAnswer> {
       toAsid: practice.asid,
       audience: practice.endpoint,
     }),
-    JSON.stringify({ resourceType: "Parameters", parameter: [nhsNumberParameter(), ...parameter] }),
+    JSON.stringify({ resourceType: "Parameters", parameter }),
   );
+}
+
+/** A request for the patient's record with `parameter` after the NHS number. */
+function send(...parameter: unknown[]): Promise<RecordAnswer> {
+  return sendParameters([nhsNumberParameter(), ...parameter]);
 }
 
 function expectRefusal(answer: RecordAnswer, status: number, code: string, diagnostics: RegExp): void {
@@ -226,5 +240,235 @@ describe("parameters a practice does not recognise (GP Connect 1.6 forwards comp
     } finally {
       await gateway.close();
     }
+  });
+});
+
+/** A request a practice refuses: its Parameters, and the status, Spine error code and diagnostics it answers. */
+interface Refusal {
+  readonly what: string;
+  /** Built when the test runs (the patient is known then, and "tomorrow" is tomorrow). */
+  readonly parameter: () => unknown[];
+  readonly status: number;
+  readonly code: string;
+  readonly diagnostics?: RegExp;
+}
+
+/** Refusals as it.each rows, named by what is wrong and the answer. */
+const cases = (refusals: readonly Refusal[]) =>
+  refusals.map((refusal) => [refusal.what, refusal.status, refusal.code, refusal] as const);
+
+const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+/** The patient's request for medications, with `options` changed. */
+const medicationRequest = (options: Partial<StructuredRecordRequestOptions>) => (): unknown[] =>
+  structuredRecordRequest({ nhsNumber: patient.nhsNumber, includeMedication: true, ...options }).parameter ??
+  [];
+
+const invalidParameter = (what: string, parameter: () => unknown[], diagnostics: RegExp): Refusal => ({
+  what,
+  parameter,
+  status: 422,
+  code: "INVALID_PARAMETER",
+  diagnostics,
+});
+
+const medicationSearchFromDate = (valueDate: string) => (): unknown[] => [
+  nhsNumberParameter(),
+  { name: "includeMedication", part: [{ name: "medicationSearchFromDate", valueDate }] },
+];
+
+const PATIENT_AND_PART_REFUSALS: readonly Refusal[] = [
+  {
+    what: "an NHS number in another identifier system",
+    parameter: medicationRequest({ nhsNumberSystem: "https://example.org/mrn" }),
+    status: 400,
+    code: "INVALID_IDENTIFIER_SYSTEM",
+  },
+  {
+    what: "an NHS number with no identifier system",
+    parameter: () => [{ name: "patientNHSNumber", valueIdentifier: { value: patient.nhsNumber } }],
+    status: 400,
+    code: "INVALID_IDENTIFIER_SYSTEM",
+  },
+  {
+    what: "an NHS number with a wrong check digit",
+    parameter: medicationRequest({ nhsNumber: "9434765918" }),
+    status: 400,
+    code: "INVALID_NHS_NUMBER",
+  },
+  {
+    what: "an empty NHS number",
+    parameter: medicationRequest({ nhsNumber: "" }),
+    status: 400,
+    code: "INVALID_NHS_NUMBER",
+  },
+  invalidParameter("a request with no patientNHSNumber", () => [], /patientNHSNumber is required/),
+  invalidParameter(
+    "a patientNHSNumber that is not a valueIdentifier",
+    () => [{ name: "patientNHSNumber", valueString: patient.nhsNumber }],
+    /valueIdentifier/,
+  ),
+  invalidParameter(
+    "patientNHSNumber twice",
+    () => [nhsNumberParameter(), nhsNumberParameter()],
+    /more than once/,
+  ),
+  invalidParameter(
+    "the includeInvalidMedications parameter",
+    () => [nhsNumberParameter(), { name: "includeInvalidMedications" }],
+    /includeInvalidMedications/,
+  ),
+  invalidParameter(
+    "includeAllergies without includeResolvedAllergies",
+    () => [nhsNumberParameter(), { name: "includeAllergies" }],
+    /includeResolvedAllergies/,
+  ),
+  invalidParameter(
+    "an includeResolvedAllergies that is not a valueBoolean",
+    () => [
+      nhsNumberParameter(),
+      { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueString: "yes" }] },
+    ],
+    /valueBoolean/,
+  ),
+  ...["2014", "2014-02", "X2014-02-01", "2015-10-23T11:08:32"].map((date) =>
+    invalidParameter(
+      `medicationSearchFromDate ${date}, not a whole date`,
+      medicationSearchFromDate(date),
+      /medicationSearchFromDate/,
+    ),
+  ),
+  invalidParameter(
+    "a medicationSearchFromDate in the future",
+    () => medicationSearchFromDate(tomorrow())(),
+    /future/,
+  ),
+];
+
+/** The clinical areas' search periods, each as its area's part. */
+const SEARCH_PERIODS = [
+  ["includeConsultations", "consultationSearchPeriod"],
+  ["includeUncategorisedData", "uncategorisedDataSearchPeriod"],
+  ["includeInvestigations", "investigationSearchPeriod"],
+  ["includeReferrals", "referralSearchPeriod"],
+] as const;
+
+/** After the patient's NHS number, `areas`. */
+const withAreas =
+  (...areas: unknown[]) =>
+  (): unknown[] => [nhsNumberParameter(), ...areas];
+
+const CLINICAL_AREA_REFUSALS: readonly Refusal[] = [
+  invalidParameter("a request with no clinical area", withAreas(), /No clinical area/),
+  {
+    what: "both a consultationSearchPeriod and an includeNumberOfMostRecent",
+    parameter: withAreas({
+      name: "includeConsultations",
+      part: [
+        { name: "consultationSearchPeriod", valuePeriod: { start: "2020-01-01" } },
+        { name: "includeNumberOfMostRecent", valuePositiveInt: 3 },
+      ],
+    }),
+    status: 422,
+    code: "INVALID_RESOURCE",
+    diagnostics: /both/,
+  },
+  invalidParameter(
+    "includeNumberOfMostRecent 0",
+    withAreas({
+      name: "includeConsultations",
+      part: [{ name: "includeNumberOfMostRecent", valuePositiveInt: 0 }],
+    }),
+    /includeNumberOfMostRecent/,
+  ),
+  ...SEARCH_PERIODS.flatMap(([name, part]) => [
+    invalidParameter(
+      `${part} starting after it ends`,
+      withAreas({ name, part: [{ name: part, valuePeriod: { start: "2021-02-01", end: "2020-01-01" } }] }),
+      new RegExp(`${part}.*after it ends`),
+    ),
+    invalidParameter(
+      `${part} ending in the future`,
+      () => withAreas({ name, part: [{ name: part, valuePeriod: { end: tomorrow() } }] })(),
+      /future/,
+    ),
+    invalidParameter(
+      `${part} with a time, not a whole date`,
+      withAreas({ name, part: [{ name: part, valuePeriod: { start: "2020-01-01T10:00:00Z" } }] }),
+      /whole date/,
+    ),
+  ]),
+  invalidParameter(
+    "a problem filterStatus GP Connect does not name",
+    withAreas({ name: "includeProblems", part: [{ name: "filterStatus", valueCode: "resolved" }] }),
+    /filterStatus/,
+  ),
+  invalidParameter(
+    "a problem filterSignificance GP Connect does not name",
+    withAreas({ name: "includeProblems", part: [{ name: "filterSignificance", valueCode: "huge" }] }),
+    /filterSignificance/,
+  ),
+  invalidParameter(
+    "includeProblems beside a medicationSearchFromDate",
+    withAreas(
+      { name: "includeProblems" },
+      { name: "includeMedication", part: [{ name: "medicationSearchFromDate", valueDate: "2020-01-01" }] },
+    ),
+    /not permitted/,
+  ),
+  invalidParameter(
+    "includeConsultations beside a problem filter",
+    withAreas(
+      { name: "includeConsultations" },
+      { name: "includeProblems", part: [{ name: "filterStatus", valueCode: "active" }] },
+    ),
+    /not permitted/,
+  ),
+  invalidParameter(
+    "a diaryEntriesSearchDate in the past",
+    withAreas({
+      name: "includeDiaryEntries",
+      part: [{ name: "diaryEntriesSearchDate", valueDate: "2020-01-01" }],
+    }),
+    /past/,
+  ),
+];
+
+describe("the patient's NHS number and the allergy and medication parts, as GP Connect 1.6 says", () => {
+  it.each(cases(PATIENT_AND_PART_REFUSALS))("refuses %s: %i %s", async (_what, status, code, refusal) => {
+    await expectError(await sendParameters(refusal.parameter()), status, code, refusal.diagnostics);
+  });
+
+  it("answers an unknown part beside known ones with a warning in the Bundle, not a refusal", async () => {
+    // An unknown part is not refused: GP Connect forwards compatibility answers it with a warning in the Bundle.
+    const withUnknownPart = bundleOf(
+      await send({
+        name: "includeMedication",
+        part: [{ name: "includePrescriptionIssues", valueBoolean: true }, { name: "bogus" }],
+      }),
+    );
+    expect(
+      outcomesIn(withUnknownPart).flatMap((o) =>
+        o.issue.map((issue) => [issue.severity, issue.code, issue.diagnostics]),
+      ),
+    ).toEqual([["warning", "not-supported", "includeMedication.bogus"]]);
+  });
+});
+
+describe("the clinical areas' periods, counts, filters and forbidden combinations (GP Connect 1.6)", () => {
+  it.each(cases(CLINICAL_AREA_REFUSALS))("refuses %s: %i %s", async (_what, status, code, refusal) => {
+    await expectError(await sendParameters(refusal.parameter()), status, code, refusal.diagnostics);
+  });
+
+  it("lets includeProblems repeat, one status or significance filter each", async () => {
+    // includeProblems may repeat, one status/significance pair each.
+    expect(
+      (
+        await send(
+          { name: "includeProblems", part: [{ name: "filterStatus", valueCode: "active" }] },
+          { name: "includeProblems", part: [{ name: "filterSignificance", valueCode: "major" }] },
+        )
+      ).status,
+    ).toBe(200);
   });
 });

@@ -76,7 +76,8 @@ export function startCli(
           output: () => all,
           stop: () =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
+              // Exited already, with a code or (when the signal came before its handler) by the signal.
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once("exit", () => done());
               child.kill("SIGTERM");
             }),

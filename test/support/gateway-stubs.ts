@@ -71,40 +71,35 @@ export function stubBundle(nhsNumber: string): Bundle {
   };
 }
 
-export async function startGatewayStubs(): Promise<GatewayStubs> {
-  const received: GatewayStubs["received"] = { pds: [], sds: [], practice: [] };
-  const overrides: GatewayStubs["overrides"] = {};
-  const patients = new Map<string, StubPatient>();
-  const directory = new Map<string, StubPractice>();
-  // Hanging handlers wait on this, so close() can release them.
-  let releaseHanging: () => void = () => undefined;
-  const hanging = new Promise<void>((resolve) => {
-    releaseHanging = resolve;
-  });
-
-  function stubServer(log: RecordedRequest[], override: () => StubOverride | undefined): FastifyInstance {
-    const app = Fastify({ logger: false, forceCloseConnections: true });
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
-    app.addHook("preHandler", async (request, reply) => {
-      log.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: typeof request.body === "string" ? request.body : undefined,
-      });
-      const replacement = override();
-      if (replacement === undefined) return;
-      if ("hang" in replacement) {
-        await hanging;
-        return reply.code(500).send();
-      }
-      return reply.code(replacement.status).type(FHIR_JSON).send(replacement.body);
+/** A Fastify server that records every request in `log` and answers `override()` instead, when there is one. */
+function stubServer(
+  log: RecordedRequest[],
+  override: () => StubOverride | undefined,
+  hanging: Promise<void>,
+): FastifyInstance {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.addHook("preHandler", async (request, reply) => {
+    log.push({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: typeof request.body === "string" ? request.body : undefined,
     });
-    return app;
-  }
+    const replacement = override();
+    if (replacement === undefined) return;
+    if ("hang" in replacement) {
+      await hanging;
+      return reply.code(500).send();
+    }
+    return reply.code(replacement.status).type(FHIR_JSON).send(replacement.body);
+  });
+  return app;
+}
 
-  const pds = stubServer(received.pds, () => overrides.pds);
+/** PDS's patient read: the patient as registered, 404 when unknown, as the PDS FHIR API answers. */
+function routePds(pds: FastifyInstance, patients: ReadonlyMap<string, StubPatient>): void {
   pds.get<{ Params: { nhsNumber: string } }>(
     "/personal-demographics/FHIR/R4/Patient/:nhsNumber",
     async (request, reply) => {
@@ -117,8 +112,10 @@ export async function startGatewayStubs(): Promise<GatewayStubs> {
       return reply.type(FHIR_JSON).send(pdsPatient(nhsNumber, patient));
     },
   );
+}
 
-  const sds = stubServer(received.sds, () => overrides.sds);
+/** SDS's Device and Endpoint searches: the practice listed for the structured-record interaction, if any. */
+function routeSds(sds: FastifyInstance, directory: ReadonlyMap<string, StubPractice>): void {
   for (const resourceType of ["Device", "Endpoint"] as const) {
     sds.get<{ Querystring: Record<string, string | string[]> }>(
       `/spine-directory/FHIR/R4/${resourceType}`,
@@ -134,8 +131,10 @@ export async function startGatewayStubs(): Promise<GatewayStubs> {
       },
     );
   }
+}
 
-  const practiceApp = stubServer(received.practice, () => overrides.practice);
+/** The live practice's structured-record operation: STUB_BUNDLE for the NHS number asked for. */
+function routePractice(practiceApp: FastifyInstance): void {
   practiceApp.post(
     `/${STUB_PRACTICE_ODS}/STU3/1/gpconnect/structured/fhir/Patient/$gpc.getstructuredrecord`,
     async (request, reply) => {
@@ -145,6 +144,25 @@ export async function startGatewayStubs(): Promise<GatewayStubs> {
       return reply.type(FHIR_JSON).send(stubBundle(nhsNumber));
     },
   );
+}
+
+export async function startGatewayStubs(): Promise<GatewayStubs> {
+  const received: GatewayStubs["received"] = { pds: [], sds: [], practice: [] };
+  const overrides: GatewayStubs["overrides"] = {};
+  const patients = new Map<string, StubPatient>();
+  const directory = new Map<string, StubPractice>();
+  // Hanging handlers wait on this, so close() can release them.
+  let releaseHanging: () => void = () => undefined;
+  const hanging = new Promise<void>((resolve) => {
+    releaseHanging = resolve;
+  });
+
+  const pds = stubServer(received.pds, () => overrides.pds, hanging);
+  routePds(pds, patients);
+  const sds = stubServer(received.sds, () => overrides.sds, hanging);
+  routeSds(sds, directory);
+  const practiceApp = stubServer(received.practice, () => overrides.practice, hanging);
+  routePractice(practiceApp);
 
   const [pdsBase, sdsBase, practiceBase] = await Promise.all(
     [pds, sds, practiceApp].map((app) => app.listen({ host: "127.0.0.1", port: 0 })),

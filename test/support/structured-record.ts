@@ -5,9 +5,11 @@
 import { request } from "undici";
 import { expect } from "vitest";
 import { SPINE_ERROR_SYSTEM } from "../../gpconnect/error-codes.js";
+import { spineErrorCode } from "../../harness/oracle/operation-outcome.js";
 import { Journal } from "../../simulators/journal/journal.js";
 import type { Population, Practice, SyntheticPatient } from "../../simulators/population/types.js";
 import { buildPracticeApp } from "../../simulators/practices/index.js";
+import { stu3Errors } from "./stu3-schema.js";
 
 export interface RecordAnswer {
   readonly status: number;
@@ -46,6 +48,22 @@ export function bundleOf(answer: RecordAnswer): fhir.Bundle {
   return bundle;
 }
 
+/** Asserts an error answer: its status, FHIR JSON, its Spine error code, valid STU3 and the diagnostics. */
+export async function expectError(
+  answer: RecordAnswer,
+  status: number,
+  code: string,
+  diagnostics?: RegExp,
+): Promise<void> {
+  expect(answer.status, answer.text).toBe(status);
+  expect(answer.contentType).toMatch(/^application\/fhir\+json/);
+  expect(spineErrorCode(answer.json)).toBe(code);
+  expect(stu3Errors(answer.json)).toEqual([]);
+  if (diagnostics !== undefined) {
+    expect((answer.json as fhir.OperationOutcome).issue[0]?.diagnostics).toMatch(diagnostics);
+  }
+}
+
 /** The Bundle's resources, or those of one type. */
 export function resourcesIn<T extends fhir.Resource = fhir.Resource>(
   bundle: fhir.Bundle,
@@ -56,6 +74,22 @@ export function resourcesIn<T extends fhir.Resource = fhir.Resource>(
     .filter(
       (r): r is T => r !== undefined && (resourceType === undefined || r.resourceType === resourceType),
     );
+}
+
+/** The code of each List in the Bundle, in order. */
+export const listCodes = (bundle: fhir.Bundle): string[] =>
+  resourcesIn<fhir.List>(bundle, "List").map((l) => l.code?.coding?.[0]?.code ?? "");
+
+/** Every "Type/id" reference in a resource tree. */
+export function referencesIn(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) referencesIn(item, found);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "reference" && typeof item === "string") found.push(item);
+      else referencesIn(item, found);
+    }
+  }
+  return found;
 }
 
 export function listWithCode(bundle: fhir.Bundle, code: string): fhir.List | undefined {
