@@ -1,7 +1,7 @@
 /** `gp-harness simulate` as a user runs it: the built CLI in a child process (npm test builds it first). */
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RegionInfo } from "../simulators/region/region.js";
+import type { RegionInfo } from "../simulators/index.js";
 import { hasNoStackTrace, runCli, startCli } from "./support/cli.js";
 
 const stopAfter: (() => Promise<void>)[] = [];

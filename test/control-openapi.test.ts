@@ -19,7 +19,7 @@ import {
   controlRoutes,
 } from "../simulators/control/server.js";
 import { FAULT_KINDS } from "../simulators/faults/faults.js";
-import { type Region, startRegion } from "../simulators/region/region.js";
+import { type Region, startRegion } from "../simulators/index.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 
 let region: Region;

@@ -10,7 +10,7 @@ import {
 import { ControlClient } from "../simulators/control/client.js";
 import type { OpenApiDocument } from "../simulators/control/openapi-document.js";
 import { buildControlApp, controlOpenApi, controlRoutes } from "../simulators/control/server.js";
-import { type Region, startRegion } from "../simulators/region/region.js";
+import { type Region, startRegion } from "../simulators/index.js";
 import type { R4Device, R4SearchsetBundle } from "../simulators/spine/fhir-r4.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 

@@ -7,7 +7,7 @@ import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
-import { type Region, startRegion } from "../simulators/region/region.js";
+import { type Region, startRegion } from "../simulators/index.js";
 import { type FaultName, type FaultyGateway, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
 
 const catalogue = await loadCatalogue();

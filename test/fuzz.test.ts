@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { consumerJwt, structuredRecordParameters } from "../harness/consumer.js";
-import { type Region, startRegion } from "../simulators/region/region.js";
+import { type Region, startRegion } from "../simulators/index.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
 
 /** Requests per interface; five interfaces, so 10,000 in all. */

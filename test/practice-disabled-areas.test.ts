@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
 import { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../gpconnect/parameters.js";
 import { ControlClient } from "../simulators/control/client.js";
+import { type PracticeInfo, type Region, startRegion } from "../simulators/index.js";
 import type { SyntheticPatient } from "../simulators/population/types.js";
 import { RegionError } from "../simulators/region/errors.js";
-import { type PracticeInfo, type Region, startRegion } from "../simulators/region/region.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
 import {
   bundleOf,

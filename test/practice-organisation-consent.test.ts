@@ -10,13 +10,8 @@ import { SPINE_ERROR_SYSTEM } from "../gpconnect/error-codes.js";
 import { consumerJwt, HARNESS_CONSUMER } from "../harness/consumer.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import { ControlClient } from "../simulators/control/client.js";
+import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/index.js";
 import { RegionError } from "../simulators/region/errors.js";
-import {
-  type PatientInfo,
-  type PracticeInfo,
-  type Region,
-  startRegion,
-} from "../simulators/region/region.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 import { postStructuredRecord, type RecordAnswer } from "./support/structured-record.js";
 import { stu3Errors } from "./support/stu3-schema.js";

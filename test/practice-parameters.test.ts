@@ -13,12 +13,7 @@ import { readGatewayConfig } from "../gateway/config.js";
 import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
 import { consumerJwt } from "../harness/consumer.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
-import {
-  type PatientInfo,
-  type PracticeInfo,
-  type Region,
-  startRegion,
-} from "../simulators/region/region.js";
+import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/index.js";
 import {
   gpConnectHeaders,
   type StructuredRecordRequestOptions,

@@ -11,8 +11,8 @@ import {
 } from "../gpconnect/identifiers.js";
 import { ControlClient } from "../simulators/control/client.js";
 import { buildControlApp } from "../simulators/control/server.js";
+import { type PatientInfo, type Region, type RegionInfo, startRegion } from "../simulators/index.js";
 import type { ClinicalSystem } from "../simulators/population/types.js";
-import { type PatientInfo, type Region, type RegionInfo, startRegion } from "../simulators/region/region.js";
 import type { R4Device, R4Endpoint, R4Patient, R4SearchsetBundle } from "../simulators/spine/fhir-r4.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
 

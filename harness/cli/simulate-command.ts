@@ -87,6 +87,13 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   } catch (error) {
     throw cliError("REGION_FAILED_TO_START", (error as Error).message);
   }
+  // Listening for the signals before saying where everything is: a script that reads the line and stops the
+  // region at once must find it stopping cleanly.
+  const stopped = new Promise<void>((done) => {
+    const stop = () => done();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
   const info = region.info();
   if (flags.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else printRegion(info, flags);
@@ -96,11 +103,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
         "set --control-token to drive it from elsewhere\n",
     );
   }
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopped;
   await region.close();
 }
 

@@ -45,17 +45,6 @@ import type {
 } from "./types.js";
 import { UnknownNhsNumbers } from "./unknown-numbers.js";
 
-export type {
-  ConsumerCreation,
-  FaultTarget,
-  PatientInfo,
-  PracticeCreation,
-  PracticeInfo,
-  Region,
-  RegionInfo,
-  RegionOptions,
-} from "./types.js";
-
 export const DEFAULT_HOST = "127.0.0.1";
 const CONTROL_OFFSET = 0;
 const PDS_OFFSET = 1;
