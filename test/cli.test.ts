@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI_PATH, hasNoStackTrace, runCli, startCli } from "./support/cli.js";
+import { freePortRun } from "./support/ports.js";
 
 const stopAfter: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -157,8 +158,8 @@ describe("gp-harness simulate --json", () => {
 
 describe("testing your own gateway (the README's flow)", () => {
   it("simulate on fixed ports, a gateway configured for them, run --gateway URL --region CONTROL", async () => {
-    const { server, port: base } = await listenAnywhere();
-    await new Promise<void>((done) => server.close(() => done()));
+    // Control, PDS, SDS, four practices, then one practice per scenario, with room to spare.
+    const base = await freePortRun(32);
     const sim = await startCli(["simulate", "--json", "--port", String(base)]);
     stopAfter.push(sim.stop);
     const info = JSON.parse(sim.firstLine);

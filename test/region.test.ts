@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -15,6 +14,7 @@ import { type PatientInfo, type Region, type RegionInfo, startRegion } from "../
 import type { ClinicalSystem } from "../simulators/population/types.js";
 import type { R4Device, R4Endpoint, R4Patient, R4SearchsetBundle } from "../simulators/spine/fhir-r4.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
+import { freePortRun, occupy } from "./support/ports.js";
 
 const PRACTICE_TIMEOUT_MS = 5_000;
 
@@ -50,31 +50,6 @@ async function getJson<T>(
 ): Promise<{ status: number; body: T }> {
   const response = await request(url, { headers });
   return { status: response.statusCode, body: (await response.body.json()) as T };
-}
-
-/** A free run of `count` consecutive loopback ports, found by trying random bases. */
-async function freePortRun(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const held: Server[] = [];
-    try {
-      for (let offset = 0; offset < count; offset++) held.push(await occupy(base + offset));
-      return base;
-    } catch {
-      // Taken: try another base.
-    } finally {
-      await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
-    }
-  }
-  throw new Error("no free port run found");
-}
-
-function occupy(port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(server));
-  });
 }
 
 function firstPlainPatient(info: RegionInfo): PatientInfo {
