@@ -3,6 +3,7 @@
  * Order of work: check the request, then consent, then PDS → SDS → practice, so nothing leaves the gateway
  * for a request it will refuse.
  */
+
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import Fastify, {
@@ -13,6 +14,7 @@ import Fastify, {
 } from "fastify";
 import { Agent } from "undici";
 import type { OperationOutcome } from "../gpconnect/fhir-stu3.js";
+import { SSP_TRACE_ID } from "../gpconnect/headers.js";
 import { FHIR_JSON } from "../gpconnect/identifiers.js";
 import { operationOutcome } from "../gpconnect/outcomes.js";
 import type { GatewayConfig } from "./config.js";
@@ -58,8 +60,8 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
   });
 
   async function getStructuredRecord(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const traceId = traceIdOf(request.headers["ssp-traceid"]);
-    void reply.header("ssp-traceid", traceId);
+    const traceId = traceIdOf(request.headers[SSP_TRACE_ID]);
+    void reply.header(SSP_TRACE_ID, traceId);
     const north = readStructuredRecordRequest(request.body);
     const consumerClaims = readConsumerClaims(request.headers.authorization);
     const consent = readPointOfAccessConsent(request.headers);

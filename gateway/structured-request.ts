@@ -3,8 +3,10 @@
  * exactly one patientNHSNumber whose NHS number is well formed. The other parameters are the practice's to
  * judge, and its answer is passed through.
  */
+
 import type { Parameters } from "../gpconnect/fhir-stu3.js";
 import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
+import { PATIENT_NHS_NUMBER_PARAMETER } from "../gpconnect/parameters.js";
 import { isJsonObject, parseJson } from "./json-values.js";
 import { gpcError } from "./outcomes.js";
 
@@ -32,7 +34,9 @@ export function readStructuredRecordRequest(body: unknown): StructuredRecordRequ
     throw gpcError("INVALID_RESOURCE", "Parameters.parameter must be a list of named parameters");
   }
   const parameters = resource as unknown as Parameters;
-  const nhsNumberParameters = (parameters.parameter ?? []).filter((p) => p.name === "patientNHSNumber");
+  const nhsNumberParameters = (parameters.parameter ?? []).filter(
+    (p) => p.name === PATIENT_NHS_NUMBER_PARAMETER,
+  );
   if (nhsNumberParameters.length !== 1) {
     throw gpcError(
       "INVALID_PARAMETER",

@@ -2,6 +2,7 @@
  * The north side: the harness plays the clinician's system. Profile `gpconnect-structured` — the gateway
  * exposes GP Connect Access Record Structured to consumers, with point-of-access consent in headers.
  */
+
 import { randomUUID } from "node:crypto";
 import { request } from "undici";
 import { SSP_FROM, SSP_INTERACTION_ID, SSP_TRACE_ID } from "../gpconnect/headers.js";
@@ -19,6 +20,7 @@ import {
   REASON_FOR_REQUEST,
   REQUESTED_SCOPE,
 } from "../gpconnect/jwt.js";
+import { PATIENT_NHS_NUMBER_PARAMETER } from "../gpconnect/parameters.js";
 import type { NorthExchange } from "./run-result.js";
 import type { WorldPatient } from "./world.js";
 
@@ -149,7 +151,10 @@ export function structuredRecordParameters(nhsNumber: string): fhir.Parameters {
   return {
     resourceType: "Parameters",
     parameter: [
-      { name: "patientNHSNumber", valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber } },
+      {
+        name: PATIENT_NHS_NUMBER_PARAMETER,
+        valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
+      },
       { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: false }] },
       { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: true }] },
     ],

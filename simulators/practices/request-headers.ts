@@ -101,13 +101,13 @@ function checkClaims(claims: JwtClaims, endpointPath: string, nowSeconds: number
   if (claims.reason_for_request !== REASON_FOR_REQUEST) {
     return fail(
       "BAD_REQUEST",
-      `JWT reason_for_request must be "directcare", got "${String(claims.reason_for_request)}"`,
+      `JWT reason_for_request must be "${REASON_FOR_REQUEST}", got "${String(claims.reason_for_request)}"`,
     );
   }
   if (claims.requested_scope !== REQUESTED_SCOPE) {
     return fail(
       "BAD_REQUEST",
-      `JWT requested_scope must be "patient/*.read", got "${String(claims.requested_scope)}"`,
+      `JWT requested_scope must be "${REQUESTED_SCOPE}", got "${String(claims.requested_scope)}"`,
     );
   }
   if (resourceOfType(claims.requesting_device, "Device") === undefined) {

@@ -464,7 +464,11 @@ function map<T, U>(checked: Checked<T>, f: (value: T) => U): Checked<U> {
 export function nhsNumberInBody(body: unknown): string | undefined {
   if (!isObject(body) || !Array.isArray(body.parameter)) return undefined;
   for (const parameter of body.parameter) {
-    if (isObject(parameter) && parameter.name === "patientNHSNumber" && isObject(parameter.valueIdentifier)) {
+    if (
+      isObject(parameter) &&
+      parameter.name === PATIENT_NHS_NUMBER_PARAMETER &&
+      isObject(parameter.valueIdentifier)
+    ) {
       const value = parameter.valueIdentifier.value;
       return typeof value === "string" ? value : undefined;
     }
