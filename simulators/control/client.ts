@@ -2,7 +2,7 @@
  * A client of the control API (`/_control`), with the same operations as the in-process Region. Failures
  * are Errors that say what was asked, the status, and the server's own explanation.
  */
-import { request } from "undici";
+import type { Dispatcher } from "undici";
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 import type { Fault } from "../faults/faults.js";
 import type { JournalEntry, JournalFilter, JournalStats } from "../journal/journal.js";
@@ -17,6 +17,16 @@ import type {
 } from "../region/types.js";
 import type { DirectoryConsumer } from "../spine/consumers.js";
 import type { OpenApiDocument } from "./openapi-document.js";
+
+/**
+ * undici, loaded on the first call: a region started in-process exports this client through the simulators'
+ * face, and loading the HTTP client it may never use would cost it some 20 MB of memory.
+ */
+let undici: Promise<typeof import("undici")> | undefined;
+const httpClient = () => {
+  undici ??= import("undici");
+  return undici;
+};
 
 /** What `GET /_control/journal` answers: the entries asked for, and the journal's bounds. */
 export interface JournalPage extends JournalStats {
@@ -178,8 +188,9 @@ export class ControlClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
-    let response: Awaited<ReturnType<typeof request>>;
+    let response: Dispatcher.ResponseData;
     try {
+      const { request } = await httpClient();
       response = await request(url, {
         method,
         headers,
