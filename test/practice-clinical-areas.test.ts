@@ -4,37 +4,20 @@
  * or awaiting filing, a large record, unusual names; medications (hospital-prescribed, prescription issues,
  * medicationSearchFromDate) and the three kinds of allergy record.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TRAMADOL_50MG_CAPSULES } from "../simulators/population/clinical-terms.js";
-import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
-import { allAreas, everything, getRecord, startSeededPractices } from "./support/seeded-practices.js";
+import { allAreas, everything, getRecord, useSeededPractices } from "./support/seeded-practices.js";
 import {
   bundleOf,
-  patientWith as firstPatientWith,
   listCodes,
   listWithCode,
-  type RunningPractice,
   resourcesIn,
 } from "./support/structured-record.js";
 
 const PRESCRIBING_AGENCY =
   "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
 
-let population: Population;
-let emis: RunningPractice;
-let tpp: RunningPractice;
-
-const patientWith = (practice: Practice, predicate: (p: SyntheticPatient) => boolean) =>
-  firstPatientWith(population, practice, predicate);
-
-beforeAll(async () => {
-  ({ population, emis, tpp } = await startSeededPractices());
-});
-
-afterAll(async () => {
-  await emis?.close();
-  await tpp?.close();
-});
+const seeded = useSeededPractices();
 
 function prescribingAgencyOf(statement: fhir.MedicationStatement): fhir.CodeableConcept | undefined {
   return statement.extension?.find((e) => e.url === PRESCRIBING_AGENCY)?.valueCodeableConcept;
@@ -45,20 +28,23 @@ describe("clinical areas and traits", () => {
     (l?.extension ?? []).filter((e) => e.url.endsWith("ListWarningCode-1")).map((e) => e.valueCode);
 
   it("gives a large record thousands of entries", async () => {
-    const patient = population.addPatient(emis.practice.ods, ["large-record"]);
-    const body = bundleOf(await getRecord(emis, allAreas(patient)));
+    const patient = seeded.population.addPatient(seeded.emis.practice.ods, ["large-record"]);
+    const body = bundleOf(await getRecord(seeded.emis, allAreas(patient)));
     expect(body.entry?.length).toBeGreaterThan(2000);
   });
 
   it("links problem headers to their medications, consultations and results, and filters problems by status and significance", async () => {
-    const patient = patientWith(
-      emis.practice,
+    const patient = seeded.patientWith(
+      seeded.emis.practice,
       (p) =>
         p.problems.some((x) => x.code.code === "44054006" && x.status === "active") &&
         p.problems.some((x) => x.status === "inactive"),
     );
     const body = bundleOf(
-      await getRecord(emis, { nhsNumber: patient.nhsNumber, extraParameters: [{ name: "includeProblems" }] }),
+      await getRecord(seeded.emis, {
+        nhsNumber: patient.nhsNumber,
+        extraParameters: [{ name: "includeProblems" }],
+      }),
     );
     const headers = resourcesIn<fhir.Condition>(body, "Condition");
     const diabetes = headers.find((c) => c.code?.coding?.some((x) => x.code === "44054006"));
@@ -78,7 +64,7 @@ describe("clinical areas and traits", () => {
     expect(metformin).toBeDefined();
 
     const activeOnly = bundleOf(
-      await getRecord(emis, {
+      await getRecord(seeded.emis, {
         nhsNumber: patient.nhsNumber,
         extraParameters: [
           { name: "includeProblems", part: [{ name: "filterStatus", valueCode: "inactive" }] },
@@ -97,9 +83,9 @@ describe("clinical areas and traits", () => {
   });
 
   it("returns the most recent consultations, newest first, each an Encounter with its consultation and topic lists", async () => {
-    const patient = patientWith(tpp.practice, (p) => p.consultations.length >= 4);
+    const patient = seeded.patientWith(seeded.tpp.practice, (p) => p.consultations.length >= 4);
     const body = bundleOf(
-      await getRecord(tpp, {
+      await getRecord(seeded.tpp, {
         nhsNumber: patient.nhsNumber,
         extraParameters: [
           {
@@ -131,12 +117,12 @@ describe("clinical areas and traits", () => {
   });
 
   it("reports investigations with values, units and reference ranges, and immunisations with their procedure", async () => {
-    const patient = patientWith(
-      emis.practice,
+    const patient = seeded.patientWith(
+      seeded.emis.practice,
       (p) => p.investigations.length > 0 && p.immunisations.length > 0,
     );
     const body = bundleOf(
-      await getRecord(emis, {
+      await getRecord(seeded.emis, {
         nhsNumber: patient.nhsNumber,
         extraParameters: [{ name: "includeInvestigations" }, { name: "includeImmunisations" }],
       }),
@@ -152,8 +138,11 @@ describe("clinical areas and traits", () => {
   });
 
   it("withholds sensitive items and unfiled data, and says so with confidential-items and data-awaiting-filing", async () => {
-    for (const target of [emis, tpp]) {
-      const patient = population.addPatient(target.practice.ods, ["sensitive-items", "awaiting-filing"]);
+    for (const target of [seeded.emis, seeded.tpp]) {
+      const patient = seeded.population.addPatient(target.practice.ods, [
+        "sensitive-items",
+        "awaiting-filing",
+      ]);
       const body = bundleOf(await getRecord(target, allAreas(patient)));
       const text = JSON.stringify(body);
       for (const withheld of ["105629000", "324059006", "52637005", "57797005", "93461009"]) {
@@ -167,15 +156,17 @@ describe("clinical areas and traits", () => {
       expect(warningsOf(listWithCode(body, "1149501000000101"))).toEqual(["confidential-items"]);
       expect(warningsOf(listWithCode(body, "887191000000108"))).toEqual(["data-awaiting-filing"]);
       expect(listWithCode(body, "933361000000108")?.note?.[0]?.text).toMatch(/confidentiality/);
-      const plain = population.addPatient(target.practice.ods, []);
+      const plain = seeded.population.addPatient(target.practice.ods, []);
       const plainBody = bundleOf(await getRecord(target, allAreas(plain)));
       expect(warningsOf(listWithCode(plainBody, "933361000000108"))).toEqual([]);
     }
   });
 
   it("shows names with apostrophes, hyphens and diacritics exactly", async () => {
-    const patient = population.addPatient(emis.practice.ods, ["unusual-name"]);
-    const body = bundleOf(await getRecord(emis, { nhsNumber: patient.nhsNumber, includeAllergies: true }));
+    const patient = seeded.population.addPatient(seeded.emis.practice.ods, ["unusual-name"]);
+    const body = bundleOf(
+      await getRecord(seeded.emis, { nhsNumber: patient.nhsNumber, includeAllergies: true }),
+    );
     const name = resourcesIn<fhir.Patient>(body, "Patient")[0]?.name?.[0];
     expect(name?.family).toBe(patient.name.family);
     expect(`${patient.name.given.join(" ")} ${patient.name.family}`).toMatch(/['\-\u00C0-\u017F]/);
@@ -184,8 +175,8 @@ describe("clinical areas and traits", () => {
 
 describe("medications and allergies", () => {
   it("shows outpatient tramadol as prescribed by the hospital clinic, recorded but never issued by the practice", async () => {
-    for (const target of [emis, tpp]) {
-      const patient = population.addPatient(target.practice.ods, ["outpatient-medication"]);
+    for (const target of [seeded.emis, seeded.tpp]) {
+      const patient = seeded.population.addPatient(target.practice.ods, ["outpatient-medication"]);
       const tramadol = patient.medications.find(
         (m) => m.product.code === TRAMADOL_50MG_CAPSULES.product.code,
       );
@@ -224,13 +215,15 @@ describe("medications and allergies", () => {
   });
 
   it("adds one order per issue only when prescription issues are asked for, and honours medicationSearchFromDate", async () => {
-    const patient = patientWith(emis.practice, (p) => p.medications.some((m) => m.issues.length >= 4));
+    const patient = seeded.patientWith(seeded.emis.practice, (p) =>
+      p.medications.some((m) => m.issues.length >= 4),
+    );
     const issued = patient.medications.flatMap((m) => m.issues);
     const requestsIn = (bundle: fhir.Bundle) =>
       resourcesIn<fhir.MedicationRequest>(bundle, "MedicationRequest");
 
     const withIssues = bundleOf(
-      await getRecord(emis, { nhsNumber: patient.nhsNumber, includeMedication: true }),
+      await getRecord(seeded.emis, { nhsNumber: patient.nhsNumber, includeMedication: true }),
     );
     const orders = requestsIn(withIssues).filter((r) => r.intent === "order");
     expect(orders).toHaveLength(issued.length);
@@ -239,7 +232,7 @@ describe("medications and allergies", () => {
       expect(order.status).toBe("completed");
     }
     const withoutIssues = bundleOf(
-      await getRecord(emis, {
+      await getRecord(seeded.emis, {
         nhsNumber: patient.nhsNumber,
         includeMedication: { includePrescriptionIssues: false },
       }),
@@ -249,7 +242,7 @@ describe("medications and allergies", () => {
 
     const from = [...issued].sort()[Math.floor(issued.length / 2)] as string;
     const recent = bundleOf(
-      await getRecord(emis, {
+      await getRecord(seeded.emis, {
         nhsNumber: patient.nhsNumber,
         includeMedication: { medicationSearchFromDate: from },
       }),
@@ -262,8 +255,10 @@ describe("medications and allergies", () => {
   });
 
   it("tells apart recorded allergies, 'no known allergies' and nothing recorded", async () => {
-    const nka = patientWith(tpp.practice, (p) => p.allergies.kind === "no-known-allergies");
-    const nkaBundle = bundleOf(await getRecord(tpp, { nhsNumber: nka.nhsNumber, includeAllergies: true }));
+    const nka = seeded.patientWith(seeded.tpp.practice, (p) => p.allergies.kind === "no-known-allergies");
+    const nkaBundle = bundleOf(
+      await getRecord(seeded.tpp, { nhsNumber: nka.nhsNumber, includeAllergies: true }),
+    );
     const [statement] = resourcesIn<fhir.AllergyIntolerance>(nkaBundle, "AllergyIntolerance");
     expect(statement?.code?.coding?.[0]).toMatchObject({
       system: "http://snomed.info/sct",
@@ -272,9 +267,9 @@ describe("medications and allergies", () => {
     expect(listWithCode(nkaBundle, "886921000000105")?.entry).toHaveLength(1);
     expect(listWithCode(nkaBundle, "1103671000000101")).toBeUndefined();
 
-    const nothing = patientWith(tpp.practice, (p) => p.allergies.kind === "nothing-recorded");
+    const nothing = seeded.patientWith(seeded.tpp.practice, (p) => p.allergies.kind === "nothing-recorded");
     const nothingBundle = bundleOf(
-      await getRecord(tpp, { nhsNumber: nothing.nhsNumber, includeAllergies: true }),
+      await getRecord(seeded.tpp, { nhsNumber: nothing.nhsNumber, includeAllergies: true }),
     );
     expect(resourcesIn(nothingBundle, "AllergyIntolerance")).toEqual([]);
     const emptyList = listWithCode(nothingBundle, "886921000000105");
@@ -283,9 +278,9 @@ describe("medications and allergies", () => {
     expect(emptyList?.emptyReason?.coding?.[0]).toMatchObject({ code: "no-content-recorded" });
     expect(emptyList?.note?.[0]?.text).toBe("Information not available");
 
-    const noMeds = patientWith(tpp.practice, (p) => p.medications.length === 0);
+    const noMeds = seeded.patientWith(seeded.tpp.practice, (p) => p.medications.length === 0);
     const noMedsBundle = bundleOf(
-      await getRecord(tpp, { nhsNumber: noMeds.nhsNumber, includeMedication: true }),
+      await getRecord(seeded.tpp, { nhsNumber: noMeds.nhsNumber, includeMedication: true }),
     );
     expect(listWithCode(noMedsBundle, "933361000000108")?.emptyReason?.coding?.[0]?.code).toBe(
       "no-content-recorded",

@@ -5,43 +5,27 @@
  * resolved, the same bytes for the same request; and the CapabilityStatement it publishes.
  */
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM } from "../gpconnect/identifiers.js";
-import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
+import type { SyntheticPatient } from "../simulators/population/types.js";
 import type { StructuredRecordRequestOptions } from "./support/gpconnect-request.js";
 import {
   allAreas,
   everything,
   getRecord,
   REFERENCE_DATE,
-  startSeededPractices,
+  useSeededPractices,
 } from "./support/seeded-practices.js";
 import {
   bundleOf,
-  patientWith as firstPatientWith,
   listCodes,
   listWithCode,
-  type RunningPractice,
   referencesIn,
   resourcesIn,
 } from "./support/structured-record.js";
 import { stu3BundleErrors, stu3Errors } from "./support/stu3-schema.js";
 
-let population: Population;
-let emis: RunningPractice;
-let tpp: RunningPractice;
-
-const patientWith = (practice: Practice, predicate: (p: SyntheticPatient) => boolean) =>
-  firstPatientWith(population, practice, predicate);
-
-beforeAll(async () => {
-  ({ population, emis, tpp } = await startSeededPractices());
-});
-
-afterAll(async () => {
-  await emis?.close();
-  await tpp?.close();
-});
+const seeded = useSeededPractices();
 
 /** Areas asked for one at a time, with the parts GP Connect forbids beside consultations or problems. */
 const oneAreaAtATime = (patient: SyntheticPatient): StructuredRecordRequestOptions[] =>
@@ -75,10 +59,10 @@ describe("structured record bundles", () => {
   });
 
   it("validate against the FHIR STU3 schema, resource by resource, for both flavours and many patients", async () => {
-    for (const target of [emis, tpp]) {
+    for (const target of [seeded.emis, seeded.tpp]) {
       const patients = [
-        ...Array.from({ length: 25 }, (_, i) => population.patient(target.practice.ods, i)),
-        population.addPatient(target.practice.ods, ["outpatient-medication"]),
+        ...Array.from({ length: 25 }, (_, i) => seeded.population.patient(target.practice.ods, i)),
+        seeded.population.addPatient(target.practice.ods, ["outpatient-medication"]),
       ];
       for (const patient of patients) {
         for (const options of [
@@ -94,8 +78,8 @@ describe("structured record bundles", () => {
   });
 
   it("is a GP Connect structured-record collection: patient, practice, clinicians, lists, every reference resolved", async () => {
-    for (const target of [emis, tpp]) {
-      const patient = patientWith(
+    for (const target of [seeded.emis, seeded.tpp]) {
+      const patient = seeded.patientWith(
         target.practice,
         (p) => p.medications.length > 0 && p.allergies.kind === "recorded",
       );
@@ -115,7 +99,7 @@ describe("structured record bundles", () => {
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1",
       ]);
       // EMIS: a version number; TPP: 32 upper-case hex digits with the time of the last change.
-      if (target === emis) {
+      if (target === seeded.emis) {
         expect(patientResource.meta?.versionId).toMatch(/^\d+$/);
         expect(patientResource.meta?.lastUpdated).toBeUndefined();
       } else {
@@ -163,11 +147,11 @@ describe("structured record bundles", () => {
   });
 
   it("serves every clinical area with its primary list, valid STU3 and every reference resolved, in both flavours", async () => {
-    for (const target of [emis, tpp]) {
+    for (const target of [seeded.emis, seeded.tpp]) {
       const patients = [
-        ...Array.from({ length: 12 }, (_, i) => population.patient(target.practice.ods, 40 + i)),
-        population.addPatient(target.practice.ods, ["large-record"]),
-        population.addPatient(target.practice.ods, [
+        ...Array.from({ length: 12 }, (_, i) => seeded.population.patient(target.practice.ods, 40 + i)),
+        seeded.population.addPatient(target.practice.ods, ["large-record"]),
+        seeded.population.addPatient(target.practice.ods, [
           "sensitive-items",
           "awaiting-filing",
           "outpatient-medication",
@@ -214,16 +198,16 @@ describe("structured record bundles", () => {
   });
 
   it("answers the same request with the same bytes", async () => {
-    const patient = population.patient(emis.practice.ods, 7);
-    const first = await getRecord(emis, everything(patient));
-    const second = await getRecord(emis, everything(patient));
+    const patient = seeded.population.patient(seeded.emis.practice.ods, 7);
+    const first = await getRecord(seeded.emis, everything(patient));
+    const second = await getRecord(seeded.emis, everything(patient));
     expect(second.text).toBe(first.text);
   });
 });
 
 describe("metadata", () => {
   it("publishes a CapabilityStatement naming the operation", async () => {
-    for (const target of [emis, tpp]) {
+    for (const target of [seeded.emis, seeded.tpp]) {
       const response = await request(`${target.endpoint}/metadata`);
       expect(response.statusCode).toBe(200);
       const statement = (await response.body.json()) as fhir.CapabilityStatement;

@@ -6,33 +6,21 @@
  * sharing at all; unknown operations and paths.
  */
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consumerJwt } from "../harness/consumer.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
-import type { Population } from "../simulators/population/types.js";
 import {
   type GpConnectHeaderOptions,
   type StructuredRecordRequestOptions,
   structuredRecordRequest,
 } from "./support/gpconnect-request.js";
-import { getRecord, headersFor, post, startSeededPractices } from "./support/seeded-practices.js";
-import { expectError, type RunningPractice, startPractice } from "./support/structured-record.js";
+import { getRecord, headersFor, post, useSeededPractices } from "./support/seeded-practices.js";
+import { expectError, startPractice } from "./support/structured-record.js";
 
-let population: Population;
-let emis: RunningPractice;
-let tpp: RunningPractice;
-
-beforeAll(async () => {
-  ({ population, emis, tpp } = await startSeededPractices());
-});
-
-afterAll(async () => {
-  await emis?.close();
-  await tpp?.close();
-});
+const seeded = useSeededPractices();
 
 /** A patient the EMIS practice shares. */
-const fine = () => population.patient(emis.practice.ods, 1);
+const fine = () => seeded.population.patient(seeded.emis.practice.ods, 1);
 /** A valid request body for that patient's medications, with `options` changed. */
 const body = (options: Partial<StructuredRecordRequestOptions> = {}) =>
   JSON.stringify(
@@ -42,71 +30,82 @@ const body = (options: Partial<StructuredRecordRequestOptions> = {}) =>
 describe("bodies", () => {
   it("rejects content types other than JSON with 415", async () => {
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), "Content-Type": "text/plain" }),
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), "Content-Type": "text/plain" }),
       415,
       "BAD_REQUEST",
       /Content-Type/,
     );
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), "Content-Type": "application/xml" }),
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), "Content-Type": "application/xml" }),
       415,
       "BAD_REQUEST",
     );
-    const { "Content-Type": _contentType, ...withoutContentType } = headersFor(emis);
+    const { "Content-Type": _contentType, ...withoutContentType } = headersFor(seeded.emis);
     await expectError(
-      await post(emis, body(), withoutContentType),
+      await post(seeded.emis, body(), withoutContentType),
       415,
       "BAD_REQUEST",
       /missing Content-Type/,
     );
     // Plain JSON is accepted too, as providers do.
     expect(
-      (await post(emis, body(), { ...headersFor(emis), "Content-Type": "application/json" })).status,
+      (await post(seeded.emis, body(), { ...headersFor(seeded.emis), "Content-Type": "application/json" }))
+        .status,
     ).toBe(200);
   });
 
   it("rejects bodies that are not JSON, or not a Parameters resource, with 422 INVALID_RESOURCE", async () => {
-    await expectError(await post(emis, "{not json", headersFor(emis)), 422, "INVALID_RESOURCE", /not JSON/);
-    await expectError(await post(emis, "", headersFor(emis)), 422, "INVALID_RESOURCE");
     await expectError(
-      await post(emis, JSON.stringify({ resourceType: "Patient" }), headersFor(emis)),
+      await post(seeded.emis, "{not json", headersFor(seeded.emis)),
+      422,
+      "INVALID_RESOURCE",
+      /not JSON/,
+    );
+    await expectError(await post(seeded.emis, "", headersFor(seeded.emis)), 422, "INVALID_RESOURCE");
+    await expectError(
+      await post(seeded.emis, JSON.stringify({ resourceType: "Patient" }), headersFor(seeded.emis)),
       422,
       "INVALID_RESOURCE",
     );
-    await expectError(await post(emis, "[]", headersFor(emis)), 422, "INVALID_RESOURCE");
+    await expectError(await post(seeded.emis, "[]", headersFor(seeded.emis)), 422, "INVALID_RESOURCE");
   });
 
   it("rejects a body over the limit with 413", async () => {
     const huge = JSON.stringify({ resourceType: "Parameters", padding: "x".repeat(70_000) });
-    await expectError(await post(emis, huge, headersFor(emis)), 413, "BAD_REQUEST", /exceeds/);
+    await expectError(await post(seeded.emis, huge, headersFor(seeded.emis)), 413, "BAD_REQUEST", /exceeds/);
   });
 });
 
 describe("Ssp headers and JWT", () => {
   it("checks the Ssp headers: 400 BAD_REQUEST naming the header", async () => {
     const without = (name: string) => {
-      const headers = headersFor(emis);
+      const headers = headersFor(seeded.emis);
       delete headers[name];
       return headers;
     };
-    await expectError(await post(emis, body(), without("Ssp-TraceID")), 400, "BAD_REQUEST", /Ssp-TraceID/);
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), "Ssp-TraceID": "not-a-uuid" }),
+      await post(seeded.emis, body(), without("Ssp-TraceID")),
+      400,
+      "BAD_REQUEST",
+      /Ssp-TraceID/,
+    );
+    await expectError(
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), "Ssp-TraceID": "not-a-uuid" }),
       400,
       "BAD_REQUEST",
       /UUID/,
     );
-    await expectError(await post(emis, body(), without("Ssp-From")), 400, "BAD_REQUEST", /Ssp-From/);
-    await expectError(await post(emis, body(), without("Ssp-To")), 400, "BAD_REQUEST", /Ssp-To/);
+    await expectError(await post(seeded.emis, body(), without("Ssp-From")), 400, "BAD_REQUEST", /Ssp-From/);
+    await expectError(await post(seeded.emis, body(), without("Ssp-To")), 400, "BAD_REQUEST", /Ssp-To/);
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), "Ssp-To": tpp.practice.asid }),
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), "Ssp-To": seeded.tpp.practice.asid }),
       400,
       "BAD_REQUEST",
       /not this provider's ASID/,
     );
     await expectError(
-      await post(emis, body(), {
-        ...headersFor(emis),
+      await post(seeded.emis, body(), {
+        ...headersFor(seeded.emis),
         "Ssp-InteractionID": "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1",
       }),
       400,
@@ -116,13 +115,13 @@ describe("Ssp headers and JWT", () => {
   });
 
   it("accepts the JWT the harness itself sends a gateway, as a strict gateway would check it", async () => {
-    const patient = population.patient(emis.practice.ods, 1);
+    const patient = seeded.population.patient(seeded.emis.practice.ods, 1);
     const answer = await post(
-      emis,
+      seeded.emis,
       JSON.stringify(structuredRecordRequest({ nhsNumber: patient.nhsNumber, includeAllergies: true })),
       {
-        ...headersFor(emis),
-        Authorization: `Bearer ${consumerJwt(emis.endpoint)}`,
+        ...headersFor(seeded.emis),
+        Authorization: `Bearer ${consumerJwt(seeded.emis.endpoint)}`,
       },
     );
     expect(answer.status, answer.text).toBe(200);
@@ -131,21 +130,21 @@ describe("Ssp headers and JWT", () => {
   it("checks the JWT: unsigned, decodable, complete, five minutes long, unexpired, for this endpoint", async () => {
     const now = Math.floor(Date.now() / 1000);
     const withToken = (overrides: Partial<GpConnectHeaderOptions>) =>
-      post(emis, body(), headersFor(emis, overrides));
+      post(seeded.emis, body(), headersFor(seeded.emis, overrides));
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), Authorization: "" }),
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), Authorization: "" }),
       400,
       "BAD_REQUEST",
       /Authorization/,
     );
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), Authorization: "Bearer not-a-jwt" }),
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), Authorization: "Bearer not-a-jwt" }),
       400,
       "BAD_REQUEST",
       /three/,
     );
     await expectError(
-      await post(emis, body(), { ...headersFor(emis), Authorization: "Bearer !!.??." }),
+      await post(seeded.emis, body(), { ...headersFor(seeded.emis), Authorization: "Bearer !!.??." }),
       400,
       "BAD_REQUEST",
       /header/,
@@ -165,7 +164,7 @@ describe("Ssp headers and JWT", () => {
     await expectError(await withToken({ claims: { exp: now + 600 } }), 400, "BAD_REQUEST", /iat \+ 300/);
     await expectError(await withToken({ issuedAt: now - 600 }), 400, "BAD_REQUEST", /expired/);
     await expectError(await withToken({ issuedAt: now + 120 }), 400, "BAD_REQUEST", /future/);
-    await expectError(await withToken({ audience: tpp.endpoint }), 400, "BAD_REQUEST", /aud/);
+    await expectError(await withToken({ audience: seeded.tpp.endpoint }), 400, "BAD_REQUEST", /aud/);
     await expectError(
       await withToken({ claims: { reason_for_request: "secondaryuses" } }),
       400,
@@ -185,22 +184,24 @@ describe("Ssp headers and JWT", () => {
 describe("patients and practices that do not share", () => {
   it("answers 404 PATIENT_NOT_FOUND for unknown patients and patients registered elsewhere", async () => {
     await expectError(
-      await post(emis, body({ nhsNumber: "9434765919" }), headersFor(emis)),
+      await post(seeded.emis, body({ nhsNumber: "9434765919" }), headersFor(seeded.emis)),
       404,
       "PATIENT_NOT_FOUND",
     );
-    const elsewhere = population.patient(tpp.practice.ods, 0);
+    const elsewhere = seeded.population.patient(seeded.tpp.practice.ods, 0);
     await expectError(
-      await post(emis, body({ nhsNumber: elsewhere.nhsNumber }), headersFor(emis)),
+      await post(seeded.emis, body({ nhsNumber: elsewhere.nhsNumber }), headersFor(seeded.emis)),
       404,
       "PATIENT_NOT_FOUND",
     );
-    expect((await post(tpp, body({ nhsNumber: elsewhere.nhsNumber }), headersFor(tpp))).status).toBe(200);
+    expect(
+      (await post(seeded.tpp, body({ nhsNumber: elsewhere.nhsNumber }), headersFor(seeded.tpp))).status,
+    ).toBe(200);
   });
 
   it("answers 403 NO_PATIENT_CONSENT for a patient who dissented, in both flavours", async () => {
-    for (const target of [emis, tpp]) {
-      const dissenting = population.addPatient(target.practice.ods, ["dissent"]);
+    for (const target of [seeded.emis, seeded.tpp]) {
+      const dissenting = seeded.population.addPatient(target.practice.ods, ["dissent"]);
       await expectError(
         await post(target, body({ nhsNumber: dissenting.nhsNumber }), headersFor(target)),
         403,
@@ -210,30 +211,35 @@ describe("patients and practices that do not share", () => {
   });
 
   it("answers PATIENT_NOT_FOUND for deceased, inactive and PDS-restricted patients, and for a moved patient at the old practice", async () => {
-    for (const target of [emis, tpp]) {
+    for (const target of [seeded.emis, seeded.tpp]) {
       for (const trait of ["deceased", "inactive-registration", "sensitive-patient"] as const) {
-        const patient = population.addPatient(target.practice.ods, [trait]);
+        const patient = seeded.population.addPatient(target.practice.ods, [trait]);
         const answer = await getRecord(target, { nhsNumber: patient.nhsNumber, includeMedication: true });
         expect(answer.status, `${trait}: ${answer.text}`).toBe(404);
         expect(spineErrorCode(answer.json)).toBe("PATIENT_NOT_FOUND");
       }
     }
-    const moved = population.addPatient(tpp.practice.ods, ["moved-practice"]);
-    expect(moved.previousPractice?.ods).toBe(emis.practice.ods);
-    expect((await getRecord(tpp, { nhsNumber: moved.nhsNumber, includeMedication: true })).status).toBe(200);
-    const atOld = await getRecord(emis, { nhsNumber: moved.nhsNumber, includeMedication: true });
+    const moved = seeded.population.addPatient(seeded.tpp.practice.ods, ["moved-practice"]);
+    expect(moved.previousPractice?.ods).toBe(seeded.emis.practice.ods);
+    expect(
+      (await getRecord(seeded.tpp, { nhsNumber: moved.nhsNumber, includeMedication: true })).status,
+    ).toBe(200);
+    const atOld = await getRecord(seeded.emis, { nhsNumber: moved.nhsNumber, includeMedication: true });
     expect(atOld.status).toBe(404);
     expect(spineErrorCode(atOld.json)).toBe("PATIENT_NOT_FOUND");
     expect((atOld.json as fhir.OperationOutcome).issue[0]?.diagnostics).toMatch(/moved practice/);
-    const held = population.findRecordAt(emis.practice.ods, moved.nhsNumber);
+    const held = seeded.population.findRecordAt(seeded.emis.practice.ods, moved.nhsNumber);
     expect(held?.registration).toBe("inactive");
     expect(held?.consultations.every((c) => c.date <= (moved.previousPractice?.until ?? ""))).toBe(true);
   });
 
   it("answers 403 ACCESS DENIED from a practice that has not enabled GP Connect sharing", async () => {
-    const closed = await startPractice(population.addPractice("emis", { sharingEnabled: false }), population);
+    const closed = await startPractice(
+      seeded.population.addPractice("emis", { sharingEnabled: false }),
+      seeded.population,
+    );
     try {
-      const patient = population.patient(closed.practice.ods, 0);
+      const patient = seeded.population.patient(closed.practice.ods, 0);
       const answer = await getRecord(closed, { nhsNumber: patient.nhsNumber, includeMedication: true });
       expect(answer.status).toBe(403);
       expect(spineErrorCode(answer.json)).toBe("ACCESS DENIED");
@@ -245,9 +251,9 @@ describe("patients and practices that do not share", () => {
 
 describe("operations and paths", () => {
   it("accepts the operation name with its $ percent-encoded", async () => {
-    const response = await request(`${emis.endpoint}/Patient/%24gpc.getstructuredrecord`, {
+    const response = await request(`${seeded.emis.endpoint}/Patient/%24gpc.getstructuredrecord`, {
       method: "POST",
-      headers: headersFor(emis),
+      headers: headersFor(seeded.emis),
       body: body(),
     });
     expect(response.statusCode).toBe(200);
@@ -255,14 +261,14 @@ describe("operations and paths", () => {
   });
 
   it("answers unknown operations and paths with an OperationOutcome", async () => {
-    const other = await request(`${emis.endpoint}/Patient/$gpc.migratestructuredrecord`, {
+    const other = await request(`${seeded.emis.endpoint}/Patient/$gpc.migratestructuredrecord`, {
       method: "POST",
-      headers: headersFor(emis),
+      headers: headersFor(seeded.emis),
       body: body(),
     });
     expect(other.statusCode).toBe(404);
     expect(spineErrorCode(await other.body.json())).toBe("BAD_REQUEST");
-    const response = await request(`${emis.endpoint}/Patient/9434765919`);
+    const response = await request(`${seeded.emis.endpoint}/Patient/9434765919`);
     const answer = {
       status: response.statusCode,
       contentType: String(response.headers["content-type"]),

@@ -3,20 +3,18 @@
  * identifiers, ids and versions, legacy codes (Read v2, CTV3) beside SNOMED CT, and the order of the Bundle's
  * entries, area by area.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Population, Practice, SyntheticPatient } from "../simulators/population/types.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SyntheticPatient } from "../simulators/population/types.js";
 import {
   allAreas,
   everything,
   getRecord,
   REFERENCE_DATE,
-  startSeededPractices,
+  useSeededPractices,
 } from "./support/seeded-practices.js";
 import {
   bundleOf,
-  patientWith as firstPatientWith,
   listWithCode,
-  type RunningPractice,
   referencesIn,
   resourcesIn,
 } from "./support/structured-record.js";
@@ -24,21 +22,7 @@ import {
 const READ_V2 = "http://read.info/readv2";
 const CTV3 = "http://read.info/ctv3";
 
-let population: Population;
-let emis: RunningPractice;
-let tpp: RunningPractice;
-
-const patientWith = (practice: Practice, predicate: (p: SyntheticPatient) => boolean) =>
-  firstPatientWith(population, practice, predicate);
-
-beforeAll(async () => {
-  ({ population, emis, tpp } = await startSeededPractices());
-});
-
-afterAll(async () => {
-  await emis?.close();
-  await tpp?.close();
-});
+const seeded = useSeededPractices();
 
 /** The bundle's entries as "Type" (a List with its code, a MedicationRequest with its intent). */
 function typesOf(bundle: fhir.Bundle): string[] {
@@ -55,17 +39,17 @@ describe("EMIS Web", () => {
   let emisBundle: fhir.Bundle;
 
   beforeAll(async () => {
-    const emisPatient = patientWith(
-      emis.practice,
+    const emisPatient = seeded.patientWith(
+      seeded.emis.practice,
       (p) => p.allergies.kind === "recorded" && p.medications.length > 0,
     );
-    emisBundle = bundleOf(await getRecord(emis, everything(emisPatient)));
+    emisBundle = bundleOf(await getRecord(seeded.emis, everything(emisPatient)));
   });
 
   it("starts with a List, and identifies records as EMIS Web does: https://EMISWeb/<ODS>, GUID ids", () => {
     expect(emisBundle.entry?.[0]?.resource?.resourceType).toBe("List");
     const emisStatement = resourcesIn<fhir.MedicationStatement>(emisBundle, "MedicationStatement")[0];
-    expect(emisStatement?.identifier?.[0]?.system).toBe(`https://EMISWeb/${emis.practice.ods}`);
+    expect(emisStatement?.identifier?.[0]?.system).toBe(`https://EMISWeb/${seeded.emis.practice.ods}`);
     expect(emisStatement?.id).toMatch(/^[0-9A-F-]{36}-MS$/);
   });
 
@@ -82,9 +66,12 @@ describe("EMIS Web", () => {
   });
 
   it("sends EMIS diary entries after the referrals, before the practice and its clinicians", async () => {
-    const patient = patientWith(emis.practice, (p) => p.diaryEntries.length > 0 && p.referrals.length > 0);
+    const patient = seeded.patientWith(
+      seeded.emis.practice,
+      (p) => p.diaryEntries.length > 0 && p.referrals.length > 0,
+    );
     const bundle = bundleOf(
-      await getRecord(emis, {
+      await getRecord(seeded.emis, {
         nhsNumber: patient.nhsNumber,
         extraParameters: [{ name: "includeReferrals" }, { name: "includeDiaryEntries" }],
       }),
@@ -110,14 +97,14 @@ describe("SystmOne (TPP)", () => {
   let tppAll: fhir.Resource[];
 
   beforeAll(async () => {
-    tppPatient = patientWith(
-      tpp.practice,
+    tppPatient = seeded.patientWith(
+      seeded.tpp.practice,
       (p) =>
         p.allergies.kind === "recorded" &&
         p.medications.filter((m) => m.issues.length > 0).length >= 2 &&
         p.medications.every((m) => m.sensitive !== true && m.awaitingFiling !== true),
     );
-    tppBundle = bundleOf(await getRecord(tpp, everything(tppPatient)));
+    tppBundle = bundleOf(await getRecord(seeded.tpp, everything(tppPatient)));
     tppAll = resourcesIn(tppBundle);
   });
 
@@ -209,12 +196,12 @@ describe("SystmOne (TPP)", () => {
   });
 
   it("codes an allergy in SNOMED CT with CTV3 beside it, the clinician's CTV3 term as its text", async () => {
-    const tppAspirinPatient = patientWith(
-      tpp.practice,
+    const tppAspirinPatient = seeded.patientWith(
+      seeded.tpp.practice,
       (p) =>
         p.allergies.kind === "recorded" && p.allergies.allergies.some((a) => a.code.code === "293586001"),
     );
-    const tppAllergyBundle = bundleOf(await getRecord(tpp, everything(tppAspirinPatient)));
+    const tppAllergyBundle = bundleOf(await getRecord(seeded.tpp, everything(tppAspirinPatient)));
     const aspirin = resourcesIn<fhir.AllergyIntolerance>(tppAllergyBundle, "AllergyIntolerance").find(
       (a) => a.code?.coding?.[0]?.code === "293586001",
     );
@@ -229,15 +216,15 @@ describe("SystmOne (TPP)", () => {
   });
 
   it("puts each TPP area's Lists after its items, the problem headers after the Problems List, and diary entries in their own place", async () => {
-    const patient = patientWith(
-      tpp.practice,
+    const patient = seeded.patientWith(
+      seeded.tpp.practice,
       (p) =>
         p.diaryEntries.length > 0 &&
         p.problems.length >= 2 &&
         p.investigations.length > 0 &&
         p.consultations.length > 0,
     );
-    const bundle = bundleOf(await getRecord(tpp, allAreas(patient)));
+    const bundle = bundleOf(await getRecord(seeded.tpp, allAreas(patient)));
     const all = resourcesIn(bundle);
     const position = new Map(all.map((r, i) => [`${r.resourceType}/${r.id}`, i]));
     expect(all[0]?.resourceType).toBe("Patient");
@@ -273,10 +260,10 @@ describe("SystmOne (TPP)", () => {
 describe("legacy codes beside SNOMED CT", () => {
   it("codes investigation results with the supplier's legacy code beside SNOMED CT", async () => {
     for (const [target, legacy] of [
-      [emis, { system: READ_V2, code: "44I5.00", display: "Serum sodium", userSelected: true }],
-      [tpp, { system: CTV3, code: "XE2q0", display: "Serum sodium level" }],
+      [seeded.emis, { system: READ_V2, code: "44I5.00", display: "Serum sodium", userSelected: true }],
+      [seeded.tpp, { system: CTV3, code: "XE2q0", display: "Serum sodium level" }],
     ] as const) {
-      const patient = patientWith(target.practice, (p) =>
+      const patient = seeded.patientWith(target.practice, (p) =>
         p.investigations.some(
           (t) => t.awaitingFiling !== true && t.results.some((r) => r.code.code === "1000661000000107"),
         ),
@@ -296,7 +283,7 @@ describe("legacy codes beside SNOMED CT", () => {
         display: "Serum sodium level",
       };
       expect(sodium?.code).toEqual(
-        target === emis
+        target === seeded.emis
           ? { coding: [legacy, snomed] }
           : { coding: [snomed, legacy], text: "Serum sodium level" },
       );

@@ -2,9 +2,10 @@
  * The EMIS and the TPP practice of one seeded population (seed 1, reference date 2025-06-01, 300 patients
  * each) on loopback, and a consumer's structured-record requests to them: the practice tests' shared setup.
  */
+import { afterAll, beforeAll } from "vitest";
 import { Journal } from "../../simulators/journal/journal.js";
 import { createPopulation } from "../../simulators/population/population.js";
-import type { Population, SyntheticPatient } from "../../simulators/population/types.js";
+import type { Population, Practice, SyntheticPatient } from "../../simulators/population/types.js";
 import {
   EVERY_CLINICAL_AREA,
   type GpConnectHeaderOptions,
@@ -13,6 +14,7 @@ import {
   structuredRecordRequest,
 } from "./gpconnect-request.js";
 import {
+  patientWith,
   postStructuredRecord,
   type RecordAnswer,
   type RunningPractice,
@@ -41,6 +43,43 @@ export async function startSeededPractices(): Promise<SeededPractices> {
   const journal = new Journal();
   const { emis, tpp } = await startEmisAndTpp(population, journal);
   return { population, journal, emis, tpp };
+}
+
+/** The seeded practices of a test file, started before its tests and closed after them. */
+export interface SeededPracticesInUse extends SeededPractices {
+  /** The first patient on the practice's list that matches. */
+  patientWith(practice: Practice, predicate: (p: SyntheticPatient) => boolean): SyntheticPatient;
+}
+
+/** Starts the seeded practices in the file's beforeAll and closes them in its afterAll. */
+export function useSeededPractices(): SeededPracticesInUse {
+  let seeded: SeededPractices | undefined;
+  beforeAll(async () => {
+    seeded = await startSeededPractices();
+  });
+  afterAll(async () => {
+    await seeded?.emis.close();
+    await seeded?.tpp.close();
+  });
+  const started = (): SeededPractices => {
+    if (seeded === undefined) throw new Error("the seeded practices start in beforeAll");
+    return seeded;
+  };
+  return {
+    get population() {
+      return started().population;
+    },
+    get journal() {
+      return started().journal;
+    },
+    get emis() {
+      return started().emis;
+    },
+    get tpp() {
+      return started().tpp;
+    },
+    patientWith: (practice, predicate) => patientWith(started().population, practice, predicate),
+  };
 }
 
 /** Valid GP Connect headers for a request to `target`, with `overrides`. */
