@@ -7,12 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { TRAMADOL_50MG_CAPSULES } from "../simulators/population/clinical-terms.js";
 import { allAreas, everything, getRecord, useSeededPractices } from "./support/seeded-practices.js";
-import {
-  bundleOf,
-  listCodes,
-  listWithCode,
-  resourcesIn,
-} from "./support/structured-record.js";
+import { bundleOf, listCodes, listWithCode, resourcesIn } from "./support/structured-record.js";
 
 const PRESCRIBING_AGENCY =
   "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";

@@ -16,13 +16,7 @@ import {
   REFERENCE_DATE,
   useSeededPractices,
 } from "./support/seeded-practices.js";
-import {
-  bundleOf,
-  listCodes,
-  listWithCode,
-  referencesIn,
-  resourcesIn,
-} from "./support/structured-record.js";
+import { bundleOf, listCodes, listWithCode, referencesIn, resourcesIn } from "./support/structured-record.js";
 import { stu3BundleErrors, stu3Errors } from "./support/stu3-schema.js";
 
 const seeded = useSeededPractices();

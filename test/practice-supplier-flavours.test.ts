@@ -12,12 +12,7 @@ import {
   REFERENCE_DATE,
   useSeededPractices,
 } from "./support/seeded-practices.js";
-import {
-  bundleOf,
-  listWithCode,
-  referencesIn,
-  resourcesIn,
-} from "./support/structured-record.js";
+import { bundleOf, listWithCode, referencesIn, resourcesIn } from "./support/structured-record.js";
 
 const READ_V2 = "http://read.info/readv2";
 const CTV3 = "http://read.info/ctv3";
