@@ -10,7 +10,11 @@ import { type GatewayAnswer, HARNESS_CLINICIAN } from "./consumer.js";
 import { asBundle, listedMedications, namesPatient, outcomeExplanation } from "./oracle/bundle.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
 import { codesUnderOtherSystems, spineErrorCode } from "./oracle/operation-outcome.js";
-import { nhsNumbersAskedFor, STRUCTURED_RECORD_OPERATION_PATH } from "./oracle/structured-request.js";
+import {
+  nhsNumbersAskedFor,
+  requestNames,
+  STRUCTURED_RECORD_OPERATION_PATH,
+} from "./oracle/structured-request.js";
 import type { CheckResult } from "./run-result.js";
 import type { WorldPatient, WorldPractice } from "./world.js";
 
@@ -199,7 +203,7 @@ export class Expect {
   async noPdsLookup(nhsNumber: string): Promise<void> {
     await delay(this.options.settleMs);
     // Every PDS request since the scenario began that names the number anywhere in its path or query.
-    const lookups = (await this.journal("pds")).filter((e) => mentions(e, nhsNumber));
+    const lookups = (await this.journal("pds")).filter((e) => requestNames(e, nhsNumber));
     this.check(
       "PDS was not asked about the number",
       lookups.length === 0,
@@ -235,11 +239,6 @@ export class Expect {
     this.checks.push({ name, passed, detail });
     if (!passed) throw new ExpectationFailure(`${name}: ${detail}`);
   }
-}
-
-/** Whether a request names the NHS number in its path or its query. */
-function mentions(entry: JournalEntry, nhsNumber: string): boolean {
-  return entry.path.includes(nhsNumber) || JSON.stringify(entry.query).includes(nhsNumber);
 }
 
 function plural(count: number, noun: string): string {

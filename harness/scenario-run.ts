@@ -8,7 +8,7 @@ import { GatewayConsumer } from "./consumer.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget } from "./gateway-target.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
-import { nhsNumbersAskedFor } from "./oracle/structured-request.js";
+import { nhsNumbersAskedFor, requestNames } from "./oracle/structured-request.js";
 import type { NorthExchange, ResultCode, ScenarioResult, SouthExchange } from "./run-result.js";
 import type { Scenario } from "./scenario.js";
 import { buildWorld, type World } from "./world.js";
@@ -147,12 +147,10 @@ async function southEvidence(control: ControlClient, world: World, since: string
     control.journal({ target: "pds", since }),
     control.journal({ target: "sds", since }),
   ]);
-  const names = (e: JournalEntry, text: string) =>
-    e.path.includes(text) || JSON.stringify(e.query).includes(text);
   const entries: JournalEntry[] = [
     ...practice,
-    ...pds.filter((e) => numbers.some((nhsNumber) => names(e, nhsNumber))),
-    ...sds.filter((e) => names(e, ods)),
+    ...pds.filter((e) => numbers.some((nhsNumber) => requestNames(e, nhsNumber))),
+    ...sds.filter((e) => requestNames(e, ods)),
   ].sort((a, b) => a.seq - b.seq);
   return entries.map(southExchangeOf);
 }

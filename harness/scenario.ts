@@ -36,7 +36,8 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<void>;
 }
 
-const SCENARIO_ID = /^[A-Z][A-Z-]*-\d{2,}$/;
+/** A scenario id: a pack-like prefix and a number of two digits or more (CONSENT-02). */
+export const SCENARIO_ID = /^[A-Z][A-Z-]*-\d{2,}$/;
 
 /** Declares a scenario; checks the parts a reader relies on, so a badly written one fails at load. */
 export function scenario(definition: Scenario): Scenario {

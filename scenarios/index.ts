@@ -7,10 +7,10 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PACKS, type Pack, type Scenario } from "../harness/scenario.js";
+import { PACKS, type Pack, SCENARIO_ID, type Scenario } from "../harness/scenario.js";
 
 /** `CONSENT-02-refused.ts` (or .js once built): the id, then words for what it checks. */
-const SCENARIO_FILE = /^([A-Z][A-Z-]*-\d{2,})-[a-z0-9][a-z0-9-]*\.(ts|js)$/;
+const SCENARIO_FILE = new RegExp(`^(${SCENARIO_ID.source.slice(1, -1)})-[a-z0-9][a-z0-9-]*\\.(ts|js)$`);
 /** What a build leaves beside a module and is not one. */
 const NOT_A_MODULE = /(\.d\.ts|\.map)$/;
 

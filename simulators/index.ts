@@ -23,7 +23,7 @@ export {
   type JournalTargetKind,
 } from "./journal/journal.js";
 export { todayUtc } from "./population/calendar.js";
-export { isSyntheticNhsNumber, isValidNhsNumber, syntheticNhsNumberCount } from "./population/nhs-number.js";
+export { syntheticNhsNumberCount } from "./population/nhs-number.js";
 export { createPopulation, POPULATION_DEFAULTS } from "./population/population.js";
 export {
   type ClinicalSystem,
@@ -37,16 +37,14 @@ export {
 export type { StructuredRecordInput } from "./practices/bundle-render.js";
 export {
   buildPracticeApp,
-  EMIS_WEB,
   flavourOf,
   type PracticeAppOptions,
   type SupplierFlavour,
-  TPP_SYSTMONE,
 } from "./practices/index.js";
 export { structuredRecordBundle } from "./practices/structured-bundle.js";
 export { parseStructuredRecordParameters } from "./practices/structured-parameters.js";
 export type { StructuredRecordQuery } from "./practices/structured-query.js";
-export { REGION_ERRORS, RegionError, type RegionErrorCode } from "./region/errors.js";
+export { RegionError, type RegionErrorCode } from "./region/errors.js";
 export { DEFAULT_HOST, practiceEndpointPath, startRegion } from "./region/region.js";
 export type {
   ConsumerCreation,

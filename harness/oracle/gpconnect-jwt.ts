@@ -44,8 +44,3 @@ export function readBearerToken(authorization: string | undefined): TokenReading
     return { ok: false, problem: "the token's payload is not a base64url JSON object" };
   return { ok: true, claims };
 }
-
-/** The header of that name in a journal entry's headers (lower-case names). */
-export function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-  return headers[name.toLowerCase()];
-}

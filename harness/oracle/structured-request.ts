@@ -23,10 +23,10 @@ export function nhsNumbersAskedFor(body: unknown): string[] {
   });
 }
 
-/** The names of the parameters a Parameters body carries, in order. */
-export function parameterNamesOf(body: unknown): string[] {
-  if (!isObject(body) || body.resourceType !== "Parameters" || !Array.isArray(body.parameter)) return [];
-  return body.parameter.flatMap((parameter: unknown) =>
-    isObject(parameter) && typeof parameter.name === "string" ? [parameter.name] : [],
-  );
+/** Whether a request names `text` (an NHS number, an ODS code) in its path or its query. */
+export function requestNames(
+  request: { readonly path: string; readonly query: Readonly<Record<string, unknown>> },
+  text: string,
+): boolean {
+  return request.path.includes(text) || JSON.stringify(request.query).includes(text);
 }

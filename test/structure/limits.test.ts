@@ -1,7 +1,6 @@
 /**
- * Files and functions a reader can hold in one look: no source file over 600 lines, no function over 80
- * (data tables aside). Measured with the TypeScript parser over every .ts file in git, tests and benchmarks
- * included; in tests, the callback of a `describe` is a grouping, not a function, and is not measured (the
+ * Files and functions a reader can hold in one look: no source file over 600 lines, no function over 80.
+ * Measured with the TypeScript parser over every .ts file in git, tests and benchmarks included; in tests, the callback of a `describe` is a grouping, not a function, and is not measured (the
  * `it` and `test` callbacks inside it are).
  */
 import { execFileSync } from "node:child_process";
@@ -9,9 +8,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MAX_FILE_LINES, MAX_FUNCTION_LINES, offences } from "./source-limits.js";
-
-/** Files that are data tables (rows of codes and terms), exempt from the file limit, each with its reason. */
-const DATA_TABLES: Readonly<Record<string, string>> = {};
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -26,7 +22,7 @@ function trackedSources(): string[] {
 
 describe("files and functions a reader can hold", () => {
   const files = trackedSources();
-  const all = files.flatMap((file) => offences(file, readFileSync(`${root}/${file}`, "utf8"), DATA_TABLES));
+  const all = files.flatMap((file) => offences(file, readFileSync(`${root}/${file}`, "utf8")));
 
   it("finds the project's sources", () => {
     expect(files).toContain("simulators/index.ts");
@@ -37,13 +33,6 @@ describe("files and functions a reader can hold", () => {
     expect(
       all.map((o) => `${o.where} ${o.key.includes("#") ? o.key.split("#")[1] : ""}: ${o.lines} lines`),
     ).toEqual([]);
-  });
-
-  it("exempts only data tables that exist and are long", () => {
-    for (const file of Object.keys(DATA_TABLES)) {
-      expect(files).toContain(file);
-      expect(offences(file, readFileSync(`${root}/${file}`, "utf8")).map((o) => o.key)).toContain(file);
-    }
   });
 
   it("measures what it says: a long function and a long file are caught, a describe grouping is not", () => {
