@@ -52,7 +52,7 @@ export function expand(
     if (value === undefined) {
       const allowed = Object.keys(known)
         .map((k) => `\${${k}}`)
-        .concat("${env:NAME}")
+        .concat(`\${env:NAME}`)
         .join(", ");
       throw new PlaceholderError(where, `unknown placeholder "\${${inner}}" (here: ${allowed})`);
     }
