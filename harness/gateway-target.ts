@@ -1,23 +1,29 @@
 /**
- * Gets hold of the gateway under test: the bundled reference gateway started as a child process
- * (configured only through its environment, like any other gateway), or a URL of one already running.
+ * Gets hold of the gateway under test as its manifest describes it: already running at a URL, a command the
+ * harness starts, or a container image; then the consumer profile to speak to it with.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { connect } from "node:net";
-import { fileURLToPath } from "node:url";
 import { cliError } from "./cli/errors.js";
-import { type ConsentPlacement, DEFAULT_CONSENT_PLACEMENT } from "./consumer.js";
-import type { Capability } from "./scenario.js";
+import { HARNESS_CONSUMER } from "./consumer.js";
+import { freeLoopbackPort, type LaunchedGateway, launchCommand, launchImage } from "./launch/index.js";
+import type { LoadedManifest } from "./manifest/load.js";
+import { expand } from "./manifest/placeholders.js";
+import { resolveProfile } from "./manifest/resolve.js";
+import type { CommandLaunch, ImageLaunch } from "./manifest/types.js";
+import type { NorthProfile } from "./north/profile.js";
 
 export interface GatewayTarget {
   readonly name: string;
-  readonly launch: "reference" | "url";
+  readonly version: string | undefined;
+  readonly launch: "url" | "command" | "image";
+  /** The manifest file, when the gateway was described by one. */
+  readonly manifestPath: string | undefined;
   readonly url: string;
-  readonly capabilities: readonly Capability[];
-  /** Where point-of-access consent goes, when the gateway declares it. */
-  readonly consent: ConsentPlacement | undefined;
-  /** The last lines the gateway printed, when the harness started it. */
+  /** How to speak to it, and what it declares it can do. */
+  readonly profile: NorthProfile;
+  /** Values that must never be written to a report (from `${env:...}`). */
+  readonly secrets: readonly string[];
+  /** The last lines it printed, when the harness started it. */
   logs(): string[];
   stop(): Promise<void>;
 }
@@ -27,89 +33,82 @@ export interface SpineAddresses {
   readonly sds: string;
 }
 
-const START_BUDGET_MS = 15_000;
-const LISTENING_LINE = /listening on (https?:\/\/\S+)/;
-const LOG_LINES_KEPT = 200;
-
-/** Starts the bundled reference gateway on an ephemeral port, pointed at the region's PDS and SDS. */
-export async function startReferenceGateway(spine: SpineAddresses): Promise<GatewayTarget> {
-  const child = spawn(process.execPath, referenceGatewayArgs(), {
-    env: {
-      ...process.env,
-      PDS_URL: spine.pds,
-      SDS_URL: spine.sds,
-      PORT: "0",
-      HOST: "127.0.0.1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: string[] = [];
-  const keep = (line: string) => {
-    logs.push(line);
-    if (logs.length > LOG_LINES_KEPT) logs.shift();
+/** Starts (or reaches) the gateway its manifest describes, pointed at the region's PDS and SDS. */
+export async function startGateway(
+  loaded: LoadedManifest,
+  spine: SpineAddresses,
+  signal?: AbortSignal,
+): Promise<GatewayTarget> {
+  const { manifest } = loaded;
+  const secrets: string[] = [];
+  const text = (template: string, known: Record<string, string>, where: string) => {
+    const expansion = expand(template, known, where);
+    secrets.push(...expansion.secrets);
+    return expansion.text;
   };
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(cliError("GATEWAY_FAILED_TO_START", `no "listening on" line within ${START_BUDGET_MS} ms`));
-    }, START_BUDGET_MS);
-    onLines(child.stdout, (line) => {
-      keep(line);
-      const match = LISTENING_LINE.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    onLines(child.stderr, keep);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(cliError("GATEWAY_FAILED_TO_START", error.message));
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      const last = logs.at(-1) ?? "no output";
-      reject(cliError("GATEWAY_FAILED_TO_START", `it exited (${signal ?? `status ${code}`}): ${last}`));
-    });
-  });
+  const launch = manifest.launch;
+  let launched: LaunchedGateway;
+  if (launch.kind === "url") {
+    const url = text(launch.url, {}, "launch.url");
+    await probe(url);
+    launched = { url, logs: () => [], stop: async () => {} };
+  } else {
+    const port = launch.port !== undefined && launch.port > 0 ? launch.port : await freeLoopbackPort();
+    const known = {
+      pds: spine.pds,
+      sds: spine.sds,
+      port: String(port),
+      "consumer.ods": HARNESS_CONSUMER.ods,
+      "consumer.asid": HARNESS_CONSUMER.asid,
+    };
+    const environment = Object.fromEntries(
+      Object.entries(manifest.environment ?? {}).map(([name, value]) => [
+        name,
+        text(value, known, `environment.${name}`),
+      ]),
+    );
+    const url = launch.url === undefined ? undefined : text(launch.url, known, "launch.url");
+    const context = { manifestDir: loaded.dir, environment, url, port, ...(signal ? { signal } : {}) };
+    if (launch.kind === "command") {
+      const [program, ...args] = launch.argv.map((arg, i) => text(arg, known, `launch.argv[${i}]`));
+      const argv: CommandLaunch["argv"] = [program ?? "", ...args];
+      launched = await launchCommand({ ...launch, argv }, context);
+    } else {
+      const command = launch.command?.map((arg, i) => text(arg, known, `launch.command[${i}]`));
+      const spec: ImageLaunch = command === undefined ? launch : { ...launch, command };
+      launched = await launchImage(spec, context);
+    }
+  }
+  for (const value of Object.values(manifest.north?.headers ?? {})) {
+    if (value !== null) secrets.push(...expand(value, PER_REQUEST_STAND_INS, "north.headers").secrets);
+  }
   return {
-    name: "gp-harness reference gateway",
-    launch: "reference",
-    url,
-    capabilities: ["point-of-access-consent"],
-    consent: DEFAULT_CONSENT_PLACEMENT,
-    logs: () => [...logs],
-    stop: () => stopChild(child),
+    name: manifest.name,
+    version: manifest.version,
+    launch: launch.kind,
+    manifestPath: loaded.path,
+    url: launched.url,
+    profile: resolveProfile(loaded, launched.url),
+    secrets: [...new Set(secrets)].filter((s) => s.length > 0),
+    logs: () => launched.logs(),
+    stop: () => launched.stop(),
   };
 }
 
-/**
- * A gateway already running at a URL. It declares the default profile: GP Connect structured north,
- * point-of-access consent in X-Consent / X-Consent-Reason.
- */
-export async function attachToGateway(url: string): Promise<GatewayTarget> {
-  await probe(url);
-  return {
-    name: url,
-    launch: "url",
-    url,
-    capabilities: ["point-of-access-consent"],
-    consent: DEFAULT_CONSENT_PLACEMENT,
-    logs: () => [],
-    stop: async () => {},
-  };
-}
+/** Header templates are expanded per request; here only their `${env:...}` values are wanted. */
+const PER_REQUEST_STAND_INS = { traceId: "", jwt: "", "consumer.ods": "", "consumer.asid": "" };
 
 /** Fails fast, with the reason, when nothing accepts connections at the URL. */
 async function probe(url: string): Promise<void> {
   const parsed = new URL(url);
+  const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
   const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
   await new Promise<void>((resolve, reject) => {
     const socket = connect({ host, port });
     socket.setTimeout(3_000, () => {
       socket.destroy();
-      reject(cliError("GATEWAY_UNREACHABLE", url, "no answer to a connection within 3 s"));
+      reject(cliError("GATEWAY_UNREACHABLE", shown, "no answer to a connection within 3 s"));
     });
     socket.once("connect", () => {
       socket.end();
@@ -117,39 +116,7 @@ async function probe(url: string): Promise<void> {
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
       const why = error.code === "ECONNREFUSED" ? "connection refused (is it running?)" : error.message;
-      reject(cliError("GATEWAY_UNREACHABLE", url, why));
+      reject(cliError("GATEWAY_UNREACHABLE", shown, why));
     });
-  });
-}
-
-/** The built entry point, or the TypeScript source through tsx when running from a checkout's sources. */
-function referenceGatewayArgs(): string[] {
-  const built = fileURLToPath(new URL("../gateway/main.js", import.meta.url));
-  if (existsSync(built)) return [built];
-  const source = fileURLToPath(new URL("../gateway/main.ts", import.meta.url));
-  return ["--import", "tsx", source];
-}
-
-function onLines(stream: NodeJS.ReadableStream | null, each: (line: string) => void): void {
-  if (!stream) return;
-  let buffered = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split("\n");
-    buffered = lines.pop() ?? "";
-    for (const line of lines) if (line.trim() !== "") each(line);
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 3_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
   });
 }

@@ -35,6 +35,8 @@ export interface NorthExchange {
   };
   /** Transport failure (connection refused, timeout...) instead of a response. */
   readonly error?: string;
+  /** When the request was sent (ISO time). */
+  readonly startedAt?: string;
   readonly elapsedMs: number;
 }
 
@@ -45,6 +47,8 @@ export interface SouthExchange {
   readonly ods?: string;
   readonly method: string;
   readonly path: string;
+  /** The request's query parameters (an SDS search's organization and identifier). */
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
   readonly status: number;
   readonly nhsNumber?: string;
   readonly headers: Record<string, string>;
@@ -80,16 +84,35 @@ export interface RunResult {
   readonly complete: boolean;
   readonly verdict: "pass" | "fail";
   readonly verdictReason: string;
+  /** The seed of the region the scenarios ran in. */
   readonly seed: number;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
-  readonly gateway: { readonly name: string; readonly url: string; readonly launch: string };
+  readonly gateway: {
+    readonly name: string;
+    readonly version?: string;
+    /** Credentials in it are redacted. */
+    readonly url: string;
+    /** How it was reached: "url", "command" or "image". */
+    readonly launch: string;
+    /** The consumer profile the harness spoke to it with. */
+    readonly profile: string;
+    /** What it declared it can do. */
+    readonly capabilities: readonly string[];
+    /** The manifest file that described it, when one did. */
+    readonly manifest?: string;
+    /** The last lines it printed, when the harness started it. */
+    readonly logs?: readonly string[];
+  };
   readonly region: {
     readonly control: string;
     readonly pds: string;
     readonly sds: string;
     readonly attached: boolean;
+    /** The region's own seed and reference date (an attached region's, not the run's flags). */
+    readonly seed: number;
+    readonly referenceDate: string;
   };
   readonly totals: Readonly<Record<ResultCode, number>>;
   readonly scenarios: readonly ScenarioResult[];

@@ -5,7 +5,9 @@
 
 import { ControlClient, startRegion } from "../simulators/index.js";
 import { CliError, cliError } from "./cli/errors.js";
-import { attachToGateway, type GatewayTarget, startReferenceGateway } from "./gateway-target.js";
+import { type GatewayTarget, startGateway } from "./gateway-target.js";
+import type { LoadedManifest } from "./manifest/load.js";
+import { redact } from "./north/redaction.js";
 import {
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
@@ -18,13 +20,17 @@ import { runScenario, type ScenarioBudgets } from "./scenario-run.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface RunOptions extends ScenarioBudgets {
-  /** "reference" for the bundled gateway, or the URL of one already running. */
-  readonly gateway: string;
+  /** The gateway under test, as its manifest describes it. */
+  readonly gateway: LoadedManifest;
   /** Control URL of a region already running (`gp-harness simulate`); otherwise the run starts its own. */
   readonly region?: string;
+  /** The bearer token of the region's control API, when it requires one. */
+  readonly controlToken?: string;
   /** Base port for the region the run starts (0: ephemeral). */
   readonly port: number;
+  /** Seed and reference date of the region the run starts (an attached region has its own). */
   readonly seed: number;
+  readonly referenceDate?: string;
   readonly scenarios: readonly Scenario[];
   /** Scenarios run at once. */
   readonly concurrency: number;
@@ -37,6 +43,8 @@ interface RegionHandle {
   readonly control: ControlClient;
   readonly addresses: { control: string; pds: string; sds: string };
   readonly attached: boolean;
+  readonly seed: number;
+  readonly referenceDate: string;
   close(): Promise<void>;
 }
 
@@ -45,14 +53,12 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   const region = await openRegion(options);
   let gateway: GatewayTarget | undefined;
   try {
-    gateway =
-      options.gateway === "reference"
-        ? await startReferenceGateway(region.addresses)
-        : await attachToGateway(options.gateway);
+    gateway = await startGateway(options.gateway, region.addresses, options.signal);
     const target = gateway;
+    const secrets = target.secrets;
     const results: ScenarioResult[] = [];
     await inPool(options.scenarios, options.concurrency, options.signal, async (scenario) => {
-      const result = await runScenario(scenario, target, region.control, options);
+      const result = redact(await runScenario(scenario, target, region.control, options), secrets);
       results.push(result);
       options.onScenarioDone?.(result);
     });
@@ -61,49 +67,59 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const complete = results.length === options.scenarios.length;
     const { verdict, reason } = verdictOf(results, complete);
     const finishedAt = new Date();
-    return {
-      schemaVersion: RUN_RESULT_SCHEMA_VERSION,
-      tool: { name: "gp-harness", version: TOOL_VERSION },
-      complete,
-      verdict,
-      verdictReason: reason,
-      seed: options.seed,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      gateway: { name: target.name, url: target.url, launch: target.launch },
-      region: { ...region.addresses, attached: region.attached },
-      totals: totalsOf(results),
-      scenarios: results,
-    };
+    return redact(
+      {
+        schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+        tool: { name: "gp-harness", version: TOOL_VERSION },
+        complete,
+        verdict,
+        verdictReason: reason,
+        seed: region.seed,
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        gateway: gatewayOfResult(target),
+        region: {
+          ...region.addresses,
+          attached: region.attached,
+          seed: region.seed,
+          referenceDate: region.referenceDate,
+        },
+        totals: totalsOf(results),
+        scenarios: results,
+      },
+      secrets,
+    );
   } finally {
     await gateway?.stop();
     await region.close();
   }
 }
 
+/** What the run result says of the gateway: what it is, how it was reached, what it printed. */
+function gatewayOfResult(target: GatewayTarget): RunResult["gateway"] {
+  const logs = target.logs();
+  return {
+    name: target.name,
+    ...(target.version === undefined ? {} : { version: target.version }),
+    url: target.url,
+    launch: target.launch,
+    profile: target.profile.kind,
+    capabilities: [...target.profile.capabilities],
+    ...(target.manifestPath === undefined ? {} : { manifest: target.manifestPath }),
+    ...(logs.length === 0 ? {} : { logs }),
+  };
+}
+
 async function openRegion(options: RunOptions): Promise<RegionHandle> {
-  if (options.region !== undefined) {
-    const control = new ControlClient(options.region);
-    let info: Awaited<ReturnType<ControlClient["region"]>>;
-    try {
-      info = await control.region();
-    } catch (error) {
-      const message = (error as Error).message;
-      throw message.startsWith("cannot reach")
-        ? new CliError("REGION_UNREACHABLE", message)
-        : cliError("REGION_UNREACHABLE", options.region, message);
-    }
-    return {
-      control,
-      addresses: { control: info.control, pds: info.pds, sds: info.sds },
-      attached: true,
-      close: async () => {},
-    };
-  }
+  if (options.region !== undefined) return attachRegion(options.region, options.controlToken);
   let region: Awaited<ReturnType<typeof startRegion>>;
   try {
-    region = await startRegion({ seed: options.seed, port: options.port });
+    region = await startRegion({
+      seed: options.seed,
+      port: options.port,
+      ...(options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate }),
+    });
   } catch (error) {
     throw cliError("REGION_FAILED_TO_START", (error as Error).message);
   }
@@ -112,7 +128,36 @@ async function openRegion(options: RunOptions): Promise<RegionHandle> {
     control: new ControlClient(info.control),
     addresses: { control: info.control, pds: info.pds, sds: info.sds },
     attached: false,
+    seed: info.seed,
+    referenceDate: info.referenceDate,
     close: () => region.close(),
+  };
+}
+
+/** A region already running: its own seed and reference date are the run's. */
+async function attachRegion(url: string, token: string | undefined): Promise<RegionHandle> {
+  const control = new ControlClient(url, token === undefined ? {} : { token });
+  let info: Awaited<ReturnType<ControlClient["region"]>>;
+  try {
+    info = await control.region();
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/ failed with 401\b/.test(message)) {
+      throw token === undefined
+        ? cliError("REGION_TOKEN_MISSING", url)
+        : cliError("REGION_TOKEN_REFUSED", url);
+    }
+    throw message.startsWith("cannot reach")
+      ? new CliError("REGION_UNREACHABLE", message)
+      : cliError("REGION_UNREACHABLE", url, message);
+  }
+  return {
+    control,
+    addresses: { control: info.control, pds: info.pds, sds: info.sds },
+    attached: true,
+    seed: info.seed,
+    referenceDate: info.referenceDate,
+    close: async () => {},
   };
 }
 

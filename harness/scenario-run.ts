@@ -5,12 +5,13 @@
  */
 import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { GatewayConsumer } from "./consumer.js";
+import { HARNESS_CONSUMER } from "./consumer.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget } from "./gateway-target.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
 import { nhsNumbersAskedFor, requestNames } from "./oracle/structured-request.js";
 import type { NorthExchange, ResultCode, ScenarioResult, SouthExchange } from "./run-result.js";
-import type { Scenario } from "./scenario.js";
+import type { Capability, Scenario } from "./scenario.js";
 import { buildWorld, type World } from "./world.js";
 
 export interface ScenarioBudgets {
@@ -54,9 +55,10 @@ export async function runScenario(
     evidence: { world, north, south },
   });
 
-  const missing = (scenario.requires ?? []).filter((c) => !gateway.capabilities.includes(c));
+  const missing = (scenario.requires ?? []).filter((c) => !gateway.profile.capabilities.has(c));
   if (missing.length > 0) {
-    return finish({ result: "omit", message: `the gateway does not declare: ${missing.join(", ")}` }, {}, []);
+    const message = `the gateway does not declare ${missing.map(describeCapability).join(", nor ")}`;
+    return finish({ result: "omit", message }, {}, []);
   }
   let world: World;
   try {
@@ -69,11 +71,15 @@ export async function runScenario(
     baseUrl: gateway.url,
     consent: gateway.consent,
     timeoutMs: budgets.requestTimeoutMs,
-    onExchange: (exchange) => north.push(exchange),
+    onExchange: (exchange) =>
+      north.push({
+        ...exchange,
+        startedAt: exchange.startedAt ?? new Date(Date.now() - exchange.elapsedMs).toISOString(),
+      }),
   });
   const outcome = await play(scenario, world, consumer, expect, budgets.scenarioTimeoutMs);
   const description = world.describe();
-  const south = await afterwards(outcome, control, world, since);
+  const south = await afterwards(outcome, control, world, { since, north });
   return finish(outcome, description, south);
 }
 
@@ -114,14 +120,14 @@ async function afterwards(
   outcome: Outcome,
   control: ControlClient,
   world: World,
-  since: string,
+  scope: SouthScope,
 ): Promise<SouthExchange[]> {
   const note = (text: string) => {
     outcome.message = `${outcome.message ?? ""}${outcome.message ? "; " : ""}${text}`;
   };
   let south: SouthExchange[] = [];
   try {
-    south = await southEvidence(control, world, since);
+    south = await southEvidence(control, world, scope);
   } catch (error) {
     note(`the journal could not be read: ${(error as Error).message}`);
   }
@@ -134,25 +140,53 @@ async function afterwards(
   return south;
 }
 
+/** What ties a south request to this scenario: when it began, and its north exchanges. */
+interface SouthScope {
+  readonly since: string;
+  readonly north: readonly NorthExchange[];
+}
+
 /**
  * What the gateway asked of PDS, SDS and the scenario's practice about this scenario, since it began: every
  * request to the scenario's own practice; PDS and SDS requests that name one of its NHS numbers or its
- * practice (other scenarios run beside it). Read with the harness's own decoders.
+ * practice; and SDS lookups of the harness's own organisation (the consumer's ASID check) that carry one of
+ * the scenario's trace ids or were made while one of its requests was with the gateway (other scenarios run
+ * beside it). Read with the harness's own decoders.
  */
-async function southEvidence(control: ControlClient, world: World, since: string): Promise<SouthExchange[]> {
+async function southEvidence(control: ControlClient, world: World, scope: SouthScope): Promise<SouthExchange[]> {
   const ods = world.practice.ods;
+  const since = scope.since;
   const numbers = [...new Set(world.nhsNumbers())];
   const [practice, pds, sds] = await Promise.all([
     control.journal({ target: "practice", ods, since }),
     control.journal({ target: "pds", since }),
     control.journal({ target: "sds", since }),
   ]);
+  const ours = madeForScenario(scope.north);
   const entries: JournalEntry[] = [
     ...practice,
     ...pds.filter((e) => numbers.some((nhsNumber) => requestNames(e, nhsNumber))),
-    ...sds.filter((e) => requestNames(e, ods)),
+    ...sds.filter((e) => requestNames(e, ods) || (requestNames(e, HARNESS_CONSUMER.ods) && ours(e))),
   ].sort((a, b) => a.seq - b.seq);
   return entries.map(southExchangeOf);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a south request carries one of the scenario's trace ids, or came while one of its requests was open. */
+function madeForScenario(north: readonly NorthExchange[]): (entry: JournalEntry) => boolean {
+  const traceIds = new Set(
+    north.flatMap((x) => Object.values(x.request.headers).filter((value) => UUID.test(value))),
+  );
+  const windows = north.map((x) => {
+    const from = Date.parse(x.startedAt ?? "");
+    return [from, from + x.elapsedMs] as const;
+  });
+  return (entry) => {
+    if (Object.values(entry.headers).some((value) => traceIds.has(value))) return true;
+    const at = Date.parse(entry.time);
+    return windows.some(([from, to]) => at >= from - 5 && at <= to + 5);
+  };
 }
 
 function southExchangeOf(e: JournalEntry): SouthExchange {
@@ -165,6 +199,7 @@ function southExchangeOf(e: JournalEntry): SouthExchange {
     ...(e.ods === undefined ? {} : { ods: e.ods }),
     method: e.method,
     path: e.path,
+    ...(Object.keys(e.query).length === 0 ? {} : { query: e.query }),
     status: e.status,
     ...(nhsNumber === undefined ? {} : { nhsNumber }),
     headers: e.headers,
@@ -172,6 +207,20 @@ function southExchangeOf(e: JournalEntry): SouthExchange {
     ...(token.ok ? { jwtClaims: { ...token.claims } } : {}),
     latencyMs: e.latencyMs,
   };
+}
+
+/** A capability in words, with the manifest field that declares it. */
+function describeCapability(capability: Capability): string {
+  switch (capability) {
+    case "point-of-access-consent":
+      return "point-of-access consent (capabilities.pointOfAccessConsent)";
+    case "emergency-override":
+      return "emergency override (capabilities.emergencyOverride)";
+    case "audit-trail":
+      return "an audit trail (capabilities.audit)";
+    default:
+      return `the clinical area ${capability} (north.parameters, capabilities.clinicalAreas)`;
+  }
 }
 
 class ScenarioTimeout extends Error {}

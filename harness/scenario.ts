@@ -4,14 +4,15 @@
  */
 import type { GatewayConsumer } from "./consumer.js";
 import type { Expect } from "./expectations.js";
+import type { Capability } from "./manifest/types.js";
 import type { Level, Pack } from "./run-result.js";
 import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
 export { type Level, PACKS, type Pack } from "./run-result.js";
 export type { WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
-/** What a gateway may declare it can do; scenarios needing an undeclared one are omitted. */
-export type Capability = "point-of-access-consent";
+/** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
+export type { Capability } from "./manifest/types.js";
 
 export interface ScenarioContext {
   readonly patient: WorldPatient;

@@ -28,6 +28,21 @@ export async function writeReports(dir: string, result: RunResult): Promise<stri
 }
 
 /**
+ * Moves the reports of an earlier run in `dir` into `dir/previous/` (replacing older ones there), so that a
+ * run which fails before writing its own never leaves the last run's looking current.
+ */
+export async function setAsidePreviousReports(dir: string): Promise<void> {
+  const previous = join(dir, "previous");
+  for (const { file } of REPORT_WRITERS) {
+    const path = join(dir, file);
+    const found = await stat(path).catch(() => undefined);
+    if (found?.isFile() !== true) continue;
+    await ensureDirectory(previous);
+    await rename(path, join(previous, file));
+  }
+}
+
+/**
  * Creates `dir` and any missing parents, one level at a time. (Node's recursive mkdir never settles on
  * some paths, such as under /proc, and a report must not hang the run.)
  */

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
+import { defaultManifest } from "../harness/manifest/load.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/index.js";
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 async function runAgainst(gatewayUrl: string, ids: readonly string[]) {
   return runConformance({
-    gateway: gatewayUrl,
+    gateway: defaultManifest(gatewayUrl),
     region: region.info().control,
     port: 0,
     seed: 11,

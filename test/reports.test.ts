@@ -37,8 +37,8 @@ function runResult(scenarios: ScenarioResult[], complete = true): RunResult {
     startedAt: "2026-11-25T10:00:00.000Z",
     finishedAt: "2026-11-25T10:00:01.000Z",
     durationMs: 1000,
-    gateway: { name: "test", url: "http://127.0.0.1:1", launch: "url" },
-    region: { control: "c", pds: "p", sds: "s", attached: false },
+    gateway: { name: "test", url: "http://127.0.0.1:1", launch: "url", profile: "gpconnect-structured", capabilities: [] },
+    region: { control: "c", pds: "p", sds: "s", attached: false, seed: 1, referenceDate: "2026-01-01" },
     totals: totalsOf(scenarios),
     scenarios,
   };

@@ -2,6 +2,7 @@
  * The command line's value parsers: each turns a flag's text into a value or refuses it with words that say
  * what it must be (commander prints them as one line, exit 2).
  */
+import { existsSync } from "node:fs";
 import { InvalidArgumentError, Option } from "commander";
 
 export const wholeNumber =
@@ -17,16 +18,22 @@ export const port = wholeNumber(0, 65_535);
 
 export function gatewayArg(value: string): string {
   if (value === "reference") return value;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('must be "reference" or an http(s) URL such as http://localhost:8080');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError("is not a URL");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new InvalidArgumentError(`must be an http(s) URL, not ${url.protocol}`);
+    }
+    return value;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidArgumentError(`must be an http(s) URL, not ${url.protocol}`);
-  }
-  return value;
+  if (value.endsWith(".json") || existsSync(value)) return value;
+  throw new InvalidArgumentError(
+    'must be "reference", an http(s) URL such as http://localhost:8080, or a gateway manifest file (.json)',
+  );
 }
 
 export function urlArg(value: string): string {

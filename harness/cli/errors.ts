@@ -11,10 +11,15 @@ export const CLI_ERRORS = {
   GATEWAY_UNREACHABLE: (url: string, why: string) => `no gateway is answering at ${url}: ${why}`,
   GATEWAY_FAILED_TO_START: (why: string) => `the gateway did not start: ${why}`,
   REGION_UNREACHABLE: (url: string, why: string) => `cannot reach the simulated region at ${url}: ${why}`,
+  REGION_TOKEN_MISSING: (url: string) =>
+    `the simulated region at ${url} requires a control token: give --control-token or set GP_HARNESS_CONTROL_TOKEN`,
+  REGION_TOKEN_REFUSED: (url: string) =>
+    `the simulated region at ${url} refused the control token (--control-token / GP_HARNESS_CONTROL_TOKEN): it is not the one the region was started with`,
   REGION_FAILED_TO_START: (why: string) => `the simulated region did not start: ${why}`,
   PORT_IN_USE: (port: number) => `port ${port} is already in use`,
   OUTPUT_NOT_WRITABLE: (dir: string, why: string) => `cannot write reports to ${dir}: ${why}`,
   NO_SCENARIOS: (filter: string) => `no scenario matches ${filter}`,
+  MANIFEST_INVALID: (why: string) => `the gateway manifest cannot be used: ${why}`,
   CATALOGUE_INVALID: (why: string) => `the scenario catalogue cannot be loaded: ${why}`,
 } as const;
 

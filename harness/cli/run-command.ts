@@ -5,12 +5,19 @@
 import { access, constants } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { ensureDirectory, writeReports } from "../../reports/write-reports.js";
+import { ensureDirectory, setAsidePreviousReports, writeReports } from "../../reports/write-reports.js";
+import {
+  defaultManifest,
+  type LoadedManifest,
+  loadManifestFile,
+  ManifestError,
+  referenceManifestPath,
+} from "../manifest/load.js";
 import type { RunResult, ScenarioResult } from "../run-result.js";
 import { runConformance } from "../runner.js";
 import type { Scenario } from "../scenario.js";
 import { TOOL_VERSION } from "../version.js";
-import { gatewayArg, port, seedOption, urlArg, wholeNumber } from "./arguments.js";
+import { gatewayArg, isoDateArg, port, seedOption, tokenArg, urlArg, wholeNumber } from "./arguments.js";
 import { catalogue } from "./catalogue.js";
 import { cliError } from "./errors.js";
 import { DEFAULT_SIMULATE_PORT } from "./simulate-command.js";
@@ -18,8 +25,10 @@ import { DEFAULT_SIMULATE_PORT } from "./simulate-command.js";
 interface RunFlags {
   gateway: string;
   region?: string;
+  controlToken?: string;
   out: string;
   seed: number;
+  referenceDate?: string;
   port?: number;
   concurrency: number;
   timeout: number;
@@ -32,8 +41,8 @@ export function registerRunCommand(cli: Command): void {
     .description("run the conformance scenarios against a gateway and write reports")
     .addOption(
       new Option(
-        "--gateway <reference|url>",
-        'the gateway under test: "reference" (bundled) or the URL of a running one',
+        "--gateway <reference|url|manifest>",
+        'the gateway under test: "reference" (bundled), the URL of a running one (default profile), or a gateway manifest (.json)',
       )
         .default("reference")
         .argParser(gatewayArg),
@@ -44,8 +53,22 @@ export function registerRunCommand(cli: Command): void {
         "attach to a region already running (gp-harness simulate) instead of starting one",
       ).argParser(urlArg),
     )
+    .addOption(
+      new Option(
+        "--control-token <token>",
+        "the control token of the region given by --region, when it was started with one",
+      )
+        .env("GP_HARNESS_CONTROL_TOKEN")
+        .argParser(tokenArg),
+    )
     .option("--out <dir>", "where to write the reports", "harness-report")
     .addOption(seedOption())
+    .addOption(
+      new Option(
+        "--reference-date <YYYY-MM-DD>",
+        "the synthetic records' today, for the region the run starts (default: the region's own)",
+      ).argParser(isoDateArg),
+    )
     .addOption(
       new Option(
         "--port <p>",
@@ -61,15 +84,26 @@ export function registerRunCommand(cli: Command): void {
         .argParser(wholeNumber(100, 600_000)),
     )
     .option("--scenario <ids...>", "run only these scenarios (ids or packs)")
-    .action(async (options: RunFlags) => {
+    .action(async (options: RunFlags, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) === "cli";
+      if (options.region !== undefined && (given("seed") || options.referenceDate !== undefined)) {
+        throw cliError(
+          "BAD_FLAG_VALUE",
+          given("seed") ? "--seed" : "--reference-date",
+          "applies to the region the run starts; a region given by --region has its own (the report records it)",
+        );
+      }
       process.exitCode = await run(options);
     });
 }
 
 async function run(flags: RunFlags): Promise<number> {
   const scenarios = selected(await catalogue(), flags.scenario);
+  const gateway = await gatewayManifest(flags.gateway);
   const out = resolve(flags.out);
   await checkWritable(out);
+  // A run that fails to start must not leave the last run's reports looking like its own.
+  await setAsidePreviousReports(out);
   const interrupt = new AbortController();
   const onSignal = () => {
     if (interrupt.signal.aborted) process.exit(130);
@@ -80,16 +114,19 @@ async function run(flags: RunFlags): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A gateway already running was configured for `simulate`'s fixed ports; one the harness starts is told.
   const regionPort =
-    flags.port ?? (flags.gateway === "reference" || flags.region !== undefined ? 0 : DEFAULT_SIMULATE_PORT);
+    flags.port ?? (gateway.manifest.launch.kind === "url" && flags.region === undefined ? DEFAULT_SIMULATE_PORT : 0);
   process.stdout.write(
-    `gp-harness ${TOOL_VERSION}: ${scenarios.length} scenarios against ${flags.gateway === "reference" ? "the reference gateway" : flags.gateway}, seed ${flags.seed}\n`,
+    `gp-harness ${TOOL_VERSION}: ${scenarios.length} scenarios against ${describeGateway(flags.gateway, gateway)}\n`,
   );
   const result = await runConformance({
-    gateway: flags.gateway,
+    gateway,
     ...(flags.region === undefined ? {} : { region: flags.region }),
+    ...(flags.controlToken === undefined ? {} : { controlToken: flags.controlToken }),
     port: regionPort,
     seed: flags.seed,
+    ...(flags.referenceDate === undefined ? {} : { referenceDate: flags.referenceDate }),
     scenarios,
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.timeout,
@@ -103,6 +140,38 @@ async function run(flags: RunFlags): Promise<number> {
   await printSummary(result, await writeReports(out, result));
   if (!result.complete) return 130;
   return result.verdict === "pass" ? 0 : 1;
+}
+
+/** `--gateway`: the reference gateway's own manifest, the default profile for a URL, or a manifest file. */
+async function gatewayManifest(gateway: string): Promise<LoadedManifest> {
+  try {
+    if (gateway === "reference") return await loadManifestFile(referenceManifestPath());
+    if (/^https?:\/\//i.test(gateway)) return defaultManifest(gateway);
+    return await loadManifestFile(gateway);
+  } catch (error) {
+    if (error instanceof ManifestError) throw cliError("MANIFEST_INVALID", error.message);
+    throw error;
+  }
+}
+
+function describeGateway(flag: string, loaded: LoadedManifest): string {
+  if (flag === "reference") return "the reference gateway";
+  if (loaded.path === undefined) return withoutCredentials(flag);
+  const version = loaded.manifest.version === undefined ? "" : ` ${loaded.manifest.version}`;
+  return `${loaded.manifest.name}${version} (${flag})`;
+}
+
+/** A URL as it may be printed: user and password never are. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString().replace("://", "://[redacted]@");
+  } catch {
+    return url;
+  }
 }
 
 /** The scenarios asked for by id or pack (all when none are named). */
@@ -148,5 +217,8 @@ async function printSummary(result: RunResult, written: readonly string[]): Prom
     `\n${t.pass} passed, ${t.fail} failed, ${t.skip} skipped, ${t.omit} omitted, ${t.error} errors in ${(result.durationMs / 1000).toFixed(1)} s\n`,
   );
   process.stdout.write(`verdict: ${result.verdict.toUpperCase()} — ${result.verdictReason}\n`);
+  process.stdout.write(
+    `region: seed ${result.region.seed}, reference date ${result.region.referenceDate}${result.region.attached ? ` (attached: ${result.region.control})` : ""}\n`,
+  );
   process.stdout.write(`reports: ${written.join(", ")}\n`);
 }

@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician prescribes an opioid unaware the patient already takes tramadol from a hospital pain clinic.",
+  requires: ["includeMedication"],
   world: { patient: { system: "tpp", traits: ["outpatient-medication"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -6,7 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "An unconscious patient who cannot be asked is treated without their allergies and medication.",
-  requires: ["point-of-access-consent"],
+  requires: ["point-of-access-consent", "emergency-override"],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, {

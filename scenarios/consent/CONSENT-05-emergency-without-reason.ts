@@ -6,7 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "The emergency override becomes a silent way round the patient's consent, with nothing to audit.",
-  requires: ["point-of-access-consent"],
+  requires: ["point-of-access-consent", "emergency-override"],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "emergency" });
