@@ -4,9 +4,11 @@
  * whatever happened. The result is the scenario's part of the run result.
  */
 import type { ControlClient, JournalEntry } from "../simulators/index.js";
-import { GatewayConsumer } from "./consumer.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget } from "./gateway-target.js";
+import { createConsumer, type GatewayConsumer } from "./north/consumer.js";
+import { DEFAULT_CONSENT_HEADERS, gpConnectProfile, type NorthProfile } from "./north/profile.js";
+import { redact } from "./north/redaction.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
 import { nhsNumbersAskedFor, requestNames } from "./oracle/structured-request.js";
 import type { NorthExchange, ResultCode, ScenarioResult, SouthExchange } from "./run-result.js";
@@ -65,23 +67,44 @@ export async function runScenario(
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
   }
-  const consumer = new GatewayConsumer({
-    baseUrl: gateway.url,
-    consent: gateway.consent,
-    timeoutMs: budgets.requestTimeoutMs,
-    onExchange: (exchange) => north.push(exchange),
-  });
+  let consumer: GatewayConsumer;
+  try {
+    consumer = await createConsumer(northProfile(gateway), {
+      timeoutMs: budgets.requestTimeoutMs,
+      onExchange: (exchange) => north.push(exchange),
+    });
+  } catch (error) {
+    const failed: Outcome = {
+      result: "error",
+      message: `the harness could not make its consumer: ${(error as Error).message}`,
+    };
+    const south = await afterwards(failed, control, world, since);
+    return finish(failed, world.describe(), south);
+  }
   const outcome = await play(scenario, world, consumer, expect, budgets.scenarioTimeoutMs);
+  await consumer.close();
   const description = world.describe();
   const south = await afterwards(outcome, control, world, since);
-  return finish(outcome, description, south);
+  // Secrets never reach a report: the consumer's (from the environment, in URLs) and every Authorization.
+  return redact(finish(outcome, description, south), consumer.secrets());
+}
+
+/** How to speak to the gateway: the reference gateway's shape, with consent where the target says. */
+function northProfile(gateway: GatewayTarget): NorthProfile {
+  const consent = gateway.consent;
+  return gpConnectProfile(gateway.url, {
+    consent:
+      consent === undefined
+        ? undefined
+        : { ...DEFAULT_CONSENT_HEADERS, header: consent.header, reasonHeader: consent.reasonHeader },
+  });
 }
 
 /** Runs the scenario's steps; how it ended, as a result code and the reason. */
 async function play(
   scenario: Scenario,
   world: World,
-  gateway: GatewayConsumer,
+  gateway: Pick<GatewayConsumer, "getRecord">,
   expect: Expect,
   budgetMs: number,
 ): Promise<Outcome> {

@@ -2,8 +2,8 @@
  * The scenario API: what a scenario file sees. A scenario reads like the requirement it checks —
  * id, title, level, hazard, world, then a short `run` of named steps and expectations.
  */
-import type { GatewayConsumer } from "./consumer.js";
 import type { Expect } from "./expectations.js";
+import type { GatewayConsumer } from "./north/consumer.js";
 import type { Level, Pack } from "./run-result.js";
 import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
@@ -17,7 +17,7 @@ export interface ScenarioContext {
   readonly patient: WorldPatient;
   readonly practice: WorldPractice;
   /** The gateway under test, spoken to as a clinician's system would. */
-  readonly gateway: GatewayConsumer;
+  readonly gateway: Pick<GatewayConsumer, "getRecord">;
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */
   readonly world: WorldControl;
   readonly expect: Expect;
