@@ -27,12 +27,14 @@ export function gatewayAddress(baseUrl: string): GatewayAddress {
   const hasCredentials = username !== "" || password !== "";
   url.username = "";
   url.password = "";
+  const token = Buffer.from(`${username}:${password}`).toString("base64");
   return {
     base: `${url.origin}${url.pathname.replace(/\/+$/, "")}`,
-    basicAuthorization: hasCredentials
-      ? `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`
-      : undefined,
-    secrets: password === "" ? [] : [password, encodeURIComponent(password)],
+    basicAuthorization: hasCredentials ? `Basic ${token}` : undefined,
+    // The password, as given and as it appears in a URL, and the Basic token that carries it.
+    secrets: hasCredentials
+      ? [token, ...(password === "" ? [] : [password, encodeURIComponent(password)])]
+      : [],
   };
 }
 

@@ -95,7 +95,7 @@ function untrusted(context: TlsFailureContext, issuer: string | undefined): stri
 
 function nameMismatch(context: TlsFailureContext, message: string): string {
   const checked = context.tls?.serverName ?? context.url.hostname;
-  const names = /altnames: (.*)$/.exec(message)?.[1];
+  const names = /.*altnames: (.*)$/.exec(message)?.[1];
   return (
     `TLS: certificate name mismatch: the gateway's certificate is not for "${checked}"` +
     `${names === undefined ? "" : ` (it names ${names})`}; north.tls.serverName sets the name to check`
