@@ -29,11 +29,16 @@ interface Outcome {
   message?: string;
 }
 
+/**
+ * Runs one scenario. `profile` is how to speak to the gateway; by default, the reference gateway's shape with
+ * consent where the target says.
+ */
 export async function runScenario(
   scenario: Scenario,
   gateway: GatewayTarget,
   control: ControlClient,
   budgets: ScenarioBudgets,
+  profile: NorthProfile = northProfile(gateway),
 ): Promise<ScenarioResult> {
   const started = performance.now();
   const since = new Date().toISOString();
@@ -69,7 +74,7 @@ export async function runScenario(
   }
   let consumer: GatewayConsumer;
   try {
-    consumer = await createConsumer(northProfile(gateway), {
+    consumer = await createConsumer(profile, {
       timeoutMs: budgets.requestTimeoutMs,
       onExchange: (exchange) => north.push(exchange),
     });

@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningRestGateway, startRestGateway } from "../examples/rest-gateway/server.js";
 import { readGatewayConfig } from "../gateway/config.js";
+import { DEFAULT_CONSENT_PLACEMENT } from "../harness/consumer.js";
+import type { GatewayTarget } from "../harness/gateway-target.js";
 import { expand } from "../harness/manifest/placeholders.js";
 import type { GatewayManifest } from "../harness/manifest/types.js";
 import { AdapterError, type ConsumerAdapter, loadAdapter } from "../harness/north/adapter.js";
@@ -19,6 +21,8 @@ import { HARNESS_CLINICIAN } from "../harness/north/identity.js";
 import { gpConnectProfile } from "../harness/north/profile.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import type { NorthExchange } from "../harness/run-result.js";
+import { runScenario } from "../harness/scenario-run.js";
+import { loadCatalogue } from "../scenarios/index.js";
 import {
   ControlClient,
   type PatientInfo,
@@ -166,6 +170,32 @@ describe("the example REST gateway through its adapter", () => {
   });
 });
 
+describe("the scenario catalogue through the adapter", () => {
+  it("passes every scenario against the example REST gateway, judged as any GP Connect gateway is", async () => {
+    const target: GatewayTarget = {
+      name: "example REST gateway",
+      launch: "url",
+      url: gateway.url,
+      capabilities: ["point-of-access-consent"],
+      consent: DEFAULT_CONSENT_PLACEMENT,
+      logs: () => [],
+      stop: async () => {},
+    };
+    const profile = gpConnectProfile(gateway.url, { kind: "adapter", adapter: ADAPTER });
+    const budgets = { requestTimeoutMs: 10_000, scenarioTimeoutMs: 30_000, settleMs: 250 };
+    const scenarios = await loadCatalogue();
+    const results = await Promise.all(
+      scenarios.map((scenario) => runScenario(scenario, target, control, budgets, profile)),
+    );
+    expect(results.map((r) => `${r.id} ${r.result}${r.message ? `: ${r.message}` : ""}`)).toEqual(
+      scenarios.map((scenario) => `${scenario.id} pass`),
+    );
+    // The evidence is the gateway's own API, with nothing secret in it.
+    const north = results.flatMap((r) => r.evidence.north);
+    expect(north.every((exchange) => exchange.request.url === `${gateway.url}/api/v1/records`)).toBe(true);
+  });
+});
+
 describe("loading an adapter", () => {
   const write = (name: string, text: string) => {
     const path = join(folder, name);
@@ -191,6 +221,10 @@ describe("loading an adapter", () => {
     );
     const shapeless = write("shapeless.mjs", "export default { async fetchRecord() {} };\n");
     await expect(loadAdapter(shapeless)).rejects.toThrow("'s default export has no getRecord method");
+    const unnamed = gpConnectProfile(gateway.url, { kind: "adapter", adapter: undefined });
+    await expect(createConsumer(unnamed, { timeoutMs: 1_000, onExchange: () => {} })).rejects.toMatchObject({
+      code: "ADAPTER_NOT_NAMED",
+    });
     const broken = write("broken.mjs", "export default {\n");
     await expect(loadAdapter(broken)).rejects.toMatchObject({ code: "ADAPTER_IMPORT_FAILED" });
   });

@@ -12,8 +12,7 @@ import { HARNESS_CLINICIAN } from "../harness/north/identity.js";
 import { gpConnectProfile, type NorthProfile, type ResolvedTls } from "../harness/north/profile.js";
 import type { NorthExchange } from "../harness/run-result.js";
 import { ControlClient, type PatientInfo, type Region, startRegion } from "../simulators/index.js";
-import type { RunningTestGateway } from "./gateways/nhse-shaped.js";
-import { startSecureGateway } from "./gateways/secure-gateway.js";
+import { type RunningSecureGateway, startSecureGateway } from "./gateways/secure-gateway.js";
 import { makeTestCertificates, pem, TEST_CA_NAME, type TestCertificates } from "./support/certificates.js";
 
 const TOKEN = "gateway-token-5f3a9c1e";
@@ -24,7 +23,7 @@ const HEADERS = { Authorization: "Bearer ${env:SECURE_GATEWAY_TOKEN}", "X-Consum
 let folder: string;
 let certificates: TestCertificates;
 let region: Region;
-let gateway: RunningTestGateway;
+let gateway: RunningSecureGateway;
 let patient: PatientInfo;
 const consumers: GatewayConsumer[] = [];
 
@@ -87,6 +86,25 @@ describe("a gateway behind https, mutual TLS and a bearer token", () => {
     );
     expect(evidence[0]?.request.headers.authorization).toBe("Bearer [redacted]");
     expect(JSON.stringify(evidence)).not.toContain(TOKEN);
+  });
+
+  it("keeps its TLS connection for the requests that follow: one handshake for two records", async () => {
+    const consumer = await createConsumer(
+      gpConnectProfile(gateway.url, { headers: HEADERS, tls: fullTls() }),
+      {
+        timeoutMs: 10_000,
+        onExchange: () => {},
+        env: ENV,
+      },
+    );
+    consumers.push(consumer);
+    const before = gateway.handshakes();
+    const first = await consumer.getRecord(patient, { consent: "granted" });
+    // undici hands a connection back to its pool on the turn of the event loop after the answer is read.
+    await new Promise((resolve) => setImmediate(resolve));
+    const answers = [first, await consumer.getRecord(patient, { consent: "granted" })];
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(gateway.handshakes() - before).toBe(1);
   });
 
   it("works with an encrypted client key and its passphrase, and says so when the passphrase is wrong", async () => {

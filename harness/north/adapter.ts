@@ -109,6 +109,7 @@ export class NorthTransportError extends Error {
 }
 
 export const ADAPTER_ERRORS = {
+  ADAPTER_NOT_NAMED: () => "the north profile is `adapter` but names no adapter module (north.adapter)",
   ADAPTER_MISSING: (path: string) => `the consumer adapter ${path} does not exist`,
   ADAPTER_NEEDS_TYPESCRIPT: (path: string) =>
     `the consumer adapter ${path} is TypeScript: compile it to .js and name that in the manifest, or run the harness under tsx (node --import tsx)`,

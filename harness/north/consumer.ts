@@ -6,7 +6,7 @@
  * with its secrets removed (redaction.ts).
  */
 import type { NorthExchange } from "../run-result.js";
-import { type ConsumerAdapter, loadAdapter } from "./adapter.js";
+import { adapterError, type ConsumerAdapter, loadAdapter } from "./adapter.js";
 import { adapterGetRecord } from "./adapter-consumer.js";
 import type { RecordRequestOptions, RecordSubject } from "./consumer-types.js";
 import { gatewayAddress } from "./gateway-address.js";
@@ -77,8 +77,6 @@ export async function createConsumer(
 }
 
 function adapterOf(profile: NorthProfile): Promise<ConsumerAdapter> {
-  if (profile.adapter === undefined) {
-    throw new Error("the north profile is `adapter` but names no adapter module (north.adapter)");
-  }
+  if (profile.adapter === undefined) throw adapterError("ADAPTER_NOT_NAMED");
   return loadAdapter(profile.adapter);
 }

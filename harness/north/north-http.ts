@@ -104,8 +104,9 @@ export class NorthHttp {
     }
   }
 
+  /** Ends the pool's connections, and any request still under way (its scenario is over). */
   async close(): Promise<void> {
-    await this.dispatcher?.close();
+    await this.dispatcher?.destroy();
   }
 
   private record(exchange: NorthExchange): void {

@@ -35,7 +35,12 @@ export interface SecureGatewayOptions {
 /** Headers not passed from the front door to the gateway behind it. */
 const HOP_BY_HOP = new Set(["host", "connection", "keep-alive", "transfer-encoding", "authorization"]);
 
-export async function startSecureGateway(options: SecureGatewayOptions): Promise<RunningTestGateway> {
+export interface RunningSecureGateway extends RunningTestGateway {
+  /** TLS handshakes completed so far (a consumer that reuses its connections makes one). */
+  handshakes(): number;
+}
+
+export async function startSecureGateway(options: SecureGatewayOptions): Promise<RunningSecureGateway> {
   const inner = await startGateway(
     readGatewayConfig({ PDS_URL: options.pds, SDS_URL: options.sds, HOST: "127.0.0.1", PORT: "0" }),
   );
@@ -46,6 +51,10 @@ export async function startSecureGateway(options: SecureGatewayOptions): Promise
       void guard(incoming, outgoing, options.token, (body) => forward(incoming, body, inner.url, dispatcher));
     },
   );
+  let handshakes = 0;
+  server.on("secureConnection", () => {
+    handshakes++;
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -54,6 +63,7 @@ export async function startSecureGateway(options: SecureGatewayOptions): Promise
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://${host}:${port}`,
+    handshakes: () => handshakes,
     close: async () => {
       await closeServer(server);
       await dispatcher.close();
