@@ -5,6 +5,9 @@
  * region; and, against a server that records what it receives, the profile's path under a base URL with a
  * prefix, its header templates, its accepted parameters and where consent goes.
  */
+import { once } from "node:events";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlaceholderError } from "../harness/manifest/placeholders.js";
 import { createConsumer, type GatewayConsumer } from "../harness/north/consumer.js";
@@ -234,6 +237,43 @@ describe("the profile's shape, as a gateway receives it", () => {
     await expect(consumerOf(unknown)).rejects.toThrow(
       /north\.headers\.X-Who: unknown placeholder "\$\{gateway\}"/,
     );
+  });
+  it("keeps an answer that is not JSON in evidence up to 4,000 characters, and whole for the scenario", async () => {
+    const { consumer, evidence } = await consumerOf(
+      gpConnectProfile(recorder.url, { headers: { "X-Answer-Text-Length": "10000" } }),
+    );
+    const answer = await consumer.getRecord(patient, { consent: "granted" });
+    expect(answer.text).toHaveLength(10_000);
+    expect(answer.body).toBeUndefined();
+    expect(evidence[0]?.response?.body).toBe("x".repeat(4_000));
+  });
+});
+
+describe("requests that end without an answer", () => {
+  it("a request under way when the run is interrupted ends at once, and says so", async () => {
+    const held: ServerResponse[] = [];
+    const hanging = createServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const arrived = once(hanging, "request");
+    const interrupt = new AbortController();
+    const evidence: NorthExchange[] = [];
+    const consumer = await createConsumer(
+      gpConnectProfile(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`),
+      {
+        timeoutMs: 30_000,
+        onExchange: (exchange) => evidence.push(exchange),
+        signal: interrupt.signal,
+      },
+    );
+    const answering = consumer.getRecord({ nhsNumber: "9000000009" }, { consent: "granted" });
+    await arrived;
+    interrupt.abort();
+    const answer = await answering;
+    expect(answer.status).toBe(0);
+    expect(answer.error).toBe("the request was cancelled (the run was interrupted)");
+    expect(evidence[0]?.error).toBe(answer.error);
+    for (const response of held) response.destroy();
+    await new Promise((resolve) => hanging.close(resolve));
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * A stand-in gateway that records every request it receives and answers 200 with a small Bundle that echoes
- * the request's headers back (so a test can see whether an echoed secret survives into evidence).
+ * the request's headers back (so a test can see whether an echoed secret survives into evidence), or, when
+ * the request carries `X-Answer-Text-Length: N`, with N characters of plain text.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +40,12 @@ export async function startRecordingServer(): Promise<RecordingServer> {
         headers: incoming.headers,
         body,
       });
+      // A test asks for a long answer that is not JSON by sending the length it wants.
+      const textLength = Number(incoming.headers["x-answer-text-length"] ?? 0);
+      if (textLength > 0) {
+        outgoing.writeHead(200, { "content-type": "text/plain" }).end("x".repeat(textLength));
+        return;
+      }
       const bundle = {
         resourceType: "Bundle",
         type: "collection",
