@@ -2,9 +2,9 @@
  * The layout table of DESIGN.md, made executable: `npm test` runs `depcruise` with these rules, and any import
  * circle (type-only imports included) or any import across a boundary the table forbids fails the run.
  *
- *   npx depcruise gpconnect simulators gateway harness scenarios reports test bench
+ *   npx depcruise gpconnect simulators gateway harness scenarios reports test bench examples
  */
-const PROJECT = "^(gpconnect|simulators|gateway|harness|scenarios|reports|test|bench)/";
+const PROJECT = "^(gpconnect|simulators|gateway|harness|scenarios|reports|test|bench|examples)/";
 
 /** gpconnect/ modules that are vocabulary only (names, codes, shapes): what the harness may use. */
 const GPCONNECT_CONSTANTS =
@@ -72,7 +72,15 @@ module.exports = {
       comment:
         "The reference gateway is a subject under test: the harness starts it as a process, never imports it.",
       from: { path: "^harness/" },
-      to: { path: "^(gateway|test|bench)/" },
+      to: { path: "^(gateway|test|bench|examples)/" },
+    },
+    {
+      name: "examples-are-gateways-with-adapters",
+      severity: "error",
+      comment:
+        "An example stands in for a gateway written elsewhere, with its consumer adapter: it may use the reference gateway's modules, the protocol's vocabulary and the adapter API (harness/north/adapter.ts), nothing else of ours.",
+      from: { path: "^examples/" },
+      to: { path: PROJECT, pathNot: "^(examples/|gateway/|gpconnect/|harness/north/adapter\\.ts$)" },
     },
     {
       name: "only-the-cli-wires-reports-and-scenarios",

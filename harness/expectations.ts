@@ -6,7 +6,8 @@
 
 import { SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
 import type { ControlClient, JournalEntry, JournalTargetKind } from "../simulators/index.js";
-import { type GatewayAnswer, HARNESS_CLINICIAN } from "./consumer.js";
+import type { GatewayAnswer } from "./north/consumer.js";
+import { HARNESS_CLINICIAN } from "./north/identity.js";
 import { asBundle, listedMedications, namesPatient, outcomeExplanation } from "./oracle/bundle.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
 import { codesUnderOtherSystems, spineErrorCode } from "./oracle/operation-outcome.js";

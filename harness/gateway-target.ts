@@ -3,13 +3,15 @@
  * harness starts, or a container image; then the consumer profile to speak to it with.
  */
 import { connect } from "node:net";
+import { resolve } from "node:path";
 import { cliError } from "./cli/errors.js";
-import { HARNESS_CONSUMER } from "./consumer.js";
 import { freeLoopbackPort, type LaunchedGateway, launchCommand, launchImage } from "./launch/index.js";
 import type { LoadedManifest } from "./manifest/load.js";
 import { expand } from "./manifest/placeholders.js";
 import { resolveProfile } from "./manifest/resolve.js";
 import type { CommandLaunch, ImageLaunch } from "./manifest/types.js";
+import { AdapterError, type ConsumerAdapter, loadAdapter } from "./north/adapter.js";
+import { HARNESS_CONSUMER } from "./north/identity.js";
 import type { NorthProfile } from "./north/profile.js";
 
 export interface GatewayTarget {
@@ -21,6 +23,8 @@ export interface GatewayTarget {
   readonly url: string;
   /** How to speak to it, and what it declares it can do. */
   readonly profile: NorthProfile;
+  /** Its consumer adapter, loaded once, for profile `adapter`. */
+  readonly adapter?: ConsumerAdapter;
   /** Values that must never be written to a report (from `${env:...}`). */
   readonly secrets: readonly string[];
   /** The last lines it printed, when the harness started it. */
@@ -40,6 +44,7 @@ export async function startGateway(
   signal?: AbortSignal,
 ): Promise<GatewayTarget> {
   const { manifest } = loaded;
+  const adapter = await adapterOf(loaded);
   const secrets: string[] = [];
   const text = (template: string, known: Record<string, string>, where: string) => {
     const expansion = expand(template, known, where);
@@ -89,10 +94,23 @@ export async function startGateway(
     manifestPath: loaded.path,
     url: launched.url,
     profile: resolveProfile(loaded, launched.url),
+    ...(adapter === undefined ? {} : { adapter }),
     secrets: [...new Set(secrets)].filter((s) => s.length > 0),
     logs: () => launched.logs(),
     stop: () => launched.stop(),
   };
+}
+
+/** The consumer adapter a manifest names, loaded before anything starts (a broken one is exit 2). */
+async function adapterOf(loaded: LoadedManifest): Promise<ConsumerAdapter | undefined> {
+  const module = loaded.manifest.north?.adapter;
+  if (module === undefined || loaded.manifest.north?.profile !== "adapter") return undefined;
+  try {
+    return await loadAdapter(resolve(loaded.dir, module));
+  } catch (error) {
+    if (error instanceof AdapterError) throw cliError("MANIFEST_INVALID", `north.adapter: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Header templates are expanded per request; here only their `${env:...}` values are wanted. */

@@ -4,10 +4,11 @@
  * whatever happened. The result is the scenario's part of the run result.
  */
 import type { ControlClient, JournalEntry } from "../simulators/index.js";
-import { GatewayConsumer } from "./consumer.js";
-import { HARNESS_CONSUMER } from "./consumer.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget } from "./gateway-target.js";
+import { createConsumer, type GatewayConsumer } from "./north/consumer.js";
+import { HARNESS_CONSUMER } from "./north/identity.js";
+import { redact } from "./north/redaction.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
 import { nhsNumbersAskedFor, requestNames } from "./oracle/structured-request.js";
 import type { NorthExchange, ResultCode, ScenarioResult, SouthExchange } from "./run-result.js";
@@ -28,6 +29,7 @@ interface Outcome {
   message?: string;
 }
 
+/** Runs one scenario against the gateway, spoken to as its manifest's profile says. */
 export async function runScenario(
   scenario: Scenario,
   gateway: GatewayTarget,
@@ -67,27 +69,38 @@ export async function runScenario(
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
   }
-  const consumer = new GatewayConsumer({
-    baseUrl: gateway.url,
-    consent: gateway.consent,
-    timeoutMs: budgets.requestTimeoutMs,
-    onExchange: (exchange) =>
-      north.push({
-        ...exchange,
-        startedAt: exchange.startedAt ?? new Date(Date.now() - exchange.elapsedMs).toISOString(),
-      }),
-  });
+  let consumer: GatewayConsumer;
+  try {
+    consumer = await createConsumer(gateway.profile, {
+      timeoutMs: budgets.requestTimeoutMs,
+      ...(gateway.adapter === undefined ? {} : { adapter: gateway.adapter }),
+      onExchange: (exchange) =>
+        north.push({
+          ...exchange,
+          startedAt: exchange.startedAt ?? new Date(Date.now() - exchange.elapsedMs).toISOString(),
+        }),
+    });
+  } catch (error) {
+    const failed: Outcome = {
+      result: "error",
+      message: `the harness could not make its consumer: ${(error as Error).message}`,
+    };
+    const south = await afterwards(failed, control, world, { since, north });
+    return finish(failed, world.describe(), south);
+  }
   const outcome = await play(scenario, world, consumer, expect, budgets.scenarioTimeoutMs);
+  await consumer.close();
   const description = world.describe();
   const south = await afterwards(outcome, control, world, { since, north });
-  return finish(outcome, description, south);
+  // Secrets never reach a report: the consumer's (from the environment, in URLs) and every Authorization.
+  return redact(finish(outcome, description, south), consumer.secrets());
 }
 
 /** Runs the scenario's steps; how it ended, as a result code and the reason. */
 async function play(
   scenario: Scenario,
   world: World,
-  gateway: GatewayConsumer,
+  gateway: Pick<GatewayConsumer, "getRecord">,
   expect: Expect,
   budgetMs: number,
 ): Promise<Outcome> {
@@ -153,7 +166,11 @@ interface SouthScope {
  * the scenario's trace ids or were made while one of its requests was with the gateway (other scenarios run
  * beside it). Read with the harness's own decoders.
  */
-async function southEvidence(control: ControlClient, world: World, scope: SouthScope): Promise<SouthExchange[]> {
+async function southEvidence(
+  control: ControlClient,
+  world: World,
+  scope: SouthScope,
+): Promise<SouthExchange[]> {
   const ods = world.practice.ods;
   const since = scope.since;
   const numbers = [...new Set(world.nhsNumbers())];

@@ -2,23 +2,22 @@
  * The scenario API: what a scenario file sees. A scenario reads like the requirement it checks —
  * id, title, level, hazard, world, then a short `run` of named steps and expectations.
  */
-import type { GatewayConsumer } from "./consumer.js";
 import type { Expect } from "./expectations.js";
 import type { Capability } from "./manifest/types.js";
+import type { GatewayConsumer } from "./north/consumer.js";
 import type { Level, Pack } from "./run-result.js";
 import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
-export { type Level, PACKS, type Pack } from "./run-result.js";
-export type { WorldPatient, WorldPractice, WorldSpec } from "./world.js";
-
 /** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
 export type { Capability } from "./manifest/types.js";
+export { type Level, PACKS, type Pack } from "./run-result.js";
+export type { WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
 export interface ScenarioContext {
   readonly patient: WorldPatient;
   readonly practice: WorldPractice;
   /** The gateway under test, spoken to as a clinician's system would. */
-  readonly gateway: GatewayConsumer;
+  readonly gateway: Pick<GatewayConsumer, "getRecord">;
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */
   readonly world: WorldControl;
   readonly expect: Expect;

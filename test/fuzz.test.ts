@@ -7,7 +7,8 @@ import { Client } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
-import { consumerJwt, structuredRecordParameters } from "../harness/consumer.js";
+import { consumerJwt } from "../harness/north/identity.js";
+import { structuredRecordParameters } from "../harness/north/record-request.js";
 import { type Region, startRegion } from "../simulators/index.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
 

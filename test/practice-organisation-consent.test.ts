@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { SPINE_ERROR_SYSTEM } from "../gpconnect/error-codes.js";
-import { consumerJwt, HARNESS_CONSUMER } from "../harness/consumer.js";
+import { consumerJwt, HARNESS_CONSUMER } from "../harness/north/identity.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import { ControlClient } from "../simulators/control/client.js";
 import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/index.js";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
 import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
-import { consumerJwt } from "../harness/consumer.js";
+import { consumerJwt } from "../harness/north/identity.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import { type PatientInfo, type PracticeInfo, type Region, startRegion } from "../simulators/index.js";
 import {

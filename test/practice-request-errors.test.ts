@@ -7,7 +7,7 @@
  */
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { consumerJwt } from "../harness/consumer.js";
+import { consumerJwt } from "../harness/north/identity.js";
 import { spineErrorCode } from "../harness/oracle/operation-outcome.js";
 import {
   type GpConnectHeaderOptions,

@@ -116,7 +116,8 @@ async function run(flags: RunFlags): Promise<number> {
   process.on("SIGTERM", onSignal);
   // A gateway already running was configured for `simulate`'s fixed ports; one the harness starts is told.
   const regionPort =
-    flags.port ?? (gateway.manifest.launch.kind === "url" && flags.region === undefined ? DEFAULT_SIMULATE_PORT : 0);
+    flags.port ??
+    (gateway.manifest.launch.kind === "url" && flags.region === undefined ? DEFAULT_SIMULATE_PORT : 0);
   process.stdout.write(
     `gp-harness ${TOOL_VERSION}: ${scenarios.length} scenarios against ${describeGateway(flags.gateway, gateway)}\n`,
   );

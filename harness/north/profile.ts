@@ -52,3 +52,45 @@ export interface NorthProfile {
   /** Everything the gateway declares it can do. */
   readonly capabilities: ReadonlySet<Capability>;
 }
+
+/** The consumer's words for the patient's answer when the manifest gives none. */
+export const DEFAULT_CONSENT_VALUES: Required<ConsentValues> = {
+  granted: "granted",
+  refused: "refused",
+  emergency: "emergency",
+};
+
+/** Point-of-access consent where the reference gateway reads it: `X-Consent` and `X-Consent-Reason`. */
+export const DEFAULT_CONSENT_HEADERS: Extract<ResolvedConsentPlacement, { in: "headers" }> = {
+  in: "headers",
+  header: "X-Consent",
+  reasonHeader: "X-Consent-Reason",
+  values: DEFAULT_CONSENT_VALUES,
+};
+
+/**
+ * The profile of a gateway shaped like the reference one (GP Connect at `/Patient/$gpc.getstructuredrecord`,
+ * every parameter, consent in X-Consent headers), with `changes` applied. Without `capabilities` among the
+ * changes, it declares point-of-access consent and the emergency override exactly when consent has a place.
+ */
+export function gpConnectProfile(
+  baseUrl: string,
+  changes: Partial<Omit<NorthProfile, "baseUrl">> = {},
+): NorthProfile {
+  const consent = "consent" in changes ? changes.consent : DEFAULT_CONSENT_HEADERS;
+  const declared: Capability[] =
+    consent === undefined ? [] : ["point-of-access-consent", "emergency-override"];
+  return {
+    kind: "gpconnect-structured",
+    path: DEFAULT_OPERATION_PATH,
+    headers: {},
+    parameters: "all",
+    tls: undefined,
+    adapter: undefined,
+    auditUrl: undefined,
+    ...changes,
+    baseUrl,
+    consent,
+    capabilities: changes.capabilities ?? new Set(declared),
+  };
+}

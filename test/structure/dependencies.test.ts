@@ -47,6 +47,14 @@ const FILES: Record<string, string> = {
   "scenarios/index.ts": "import { scenario } from '../harness/scenario';\nexport const all = [scenario];\n",
   "scenarios/core/CORE-01-x.ts":
     "import { scenario } from '../../harness/scenario';\nimport { run } from '../../harness/runner';\nexport default scenario({ run });\n",
+  "harness/north/adapter.ts": "export type ConsumerAdapter = { getRecord(): Promise<unknown> };\n",
+  "examples/rest/adapter.ts": [
+    "import type { ConsumerAdapter } from '../../harness/north/adapter';",
+    "import { app } from '../../gateway/app';",
+    "import { SYSTEM } from '../../gpconnect/identifiers';",
+    "import { run } from '../../harness/runner';",
+    "export const adapter = [app, SYSTEM, run] as unknown as ConsumerAdapter;",
+  ].join("\n"),
   "reports/junit.ts":
     "import type { RunResult } from '../harness/run-result';\nimport { scenario } from '../harness/scenario';\nexport const junit = (r: RunResult) => [r, scenario];\n",
 };
@@ -62,7 +70,7 @@ beforeAll(async () => {
   }
   symlinkSync(join(root, "node_modules"), join(folder, "node_modules"), "dir");
   const output = await cruise(
-    ["gpconnect", "simulators", "gateway", "harness", "scenarios", "reports", "bench"],
+    ["gpconnect", "simulators", "gateway", "harness", "scenarios", "reports", "bench", "examples"],
     {
       validate: true,
       ruleSet: { forbidden: config.forbidden },
@@ -89,6 +97,7 @@ describe("the layout rules", () => {
     expect(config.forbidden.map((rule) => rule.name).sort()).toEqual(
       [
         "benchmarks-use-the-simulators-face",
+        "examples-are-gateways-with-adapters",
         "gateway-speaks-only-gpconnect",
         "gpconnect-imports-nothing",
         "harness-never-imports-the-gateway",
@@ -116,6 +125,7 @@ describe("the layout rules", () => {
     ["only-the-cli-wires-reports-and-scenarios", ["harness/runner.ts → reports/junit.ts"]],
     ["scenarios-use-the-scenario-api", ["scenarios/core/CORE-01-x.ts → harness/runner.ts"]],
     ["reports-read-the-run-result", ["reports/junit.ts → harness/scenario.ts"]],
+    ["examples-are-gateways-with-adapters", ["examples/rest/adapter.ts → harness/runner.ts"]],
   ])("%s catches exactly the import that breaks it", (rule, expected) => {
     expect(violations(rule)).toEqual(expected);
   });

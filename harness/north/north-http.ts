@@ -1,0 +1,165 @@
+/**
+ * One HTTP exchange with the gateway, north: sent through the consumer's own connection pool (with the
+ * manifest's TLS settings), bounded by the request budget, recorded as evidence with its secrets removed, and
+ * reduced to what a scenario reads — an answer, or a description of why there was none.
+ */
+import { Agent, type Dispatcher, request } from "undici";
+import type { NorthExchange } from "../run-result.js";
+import type { ResolvedTls } from "./profile.js";
+import { describeTlsFailure } from "./tls-failures.js";
+
+/** What the gateway answered, as scenarios read it. */
+export interface GatewayAnswer {
+  /** 0 when no HTTP answer came (see `error`). */
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** Parsed JSON, or undefined when the body was not JSON. */
+  readonly body: unknown;
+  readonly text: string;
+  readonly error?: string;
+  readonly elapsedMs: number;
+}
+
+export interface NorthRequest {
+  readonly method: string;
+  /** Without credentials: the Authorization header carries them. */
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** A JSON value (sent as JSON) or text (sent as it is). */
+  readonly body?: unknown;
+}
+
+export interface NorthHttpOptions {
+  readonly tls: ResolvedTls | undefined;
+  readonly timeoutMs: number;
+  /** Cancels requests under way (the run was interrupted). */
+  readonly signal?: AbortSignal;
+  /** Every exchange, already redacted. */
+  readonly onExchange: (exchange: NorthExchange) => void;
+  /** Removes secrets from an exchange before it leaves as evidence. */
+  readonly redact: <T>(value: T) => T;
+}
+
+/** Response bodies that are not JSON are kept in evidence up to this length. */
+export const EVIDENCE_TEXT_LIMIT = 4_000;
+
+/** The longest a diagnostic connection after a TLS failure may take. */
+const TLS_PROBE_BUDGET_MS = 2_000;
+
+export class NorthHttp {
+  /** Only with TLS settings; otherwise undici's shared pool, which needs no closing. */
+  private readonly dispatcher: Agent | undefined;
+
+  constructor(private readonly options: NorthHttpOptions) {
+    const tls = options.tls;
+    this.dispatcher =
+      tls === undefined
+        ? undefined
+        : new Agent({
+            connect: {
+              ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+              ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+              ...(tls.key === undefined ? {} : { key: tls.key }),
+              ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+              ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
+            },
+          });
+  }
+
+  async exchange(north: NorthRequest): Promise<GatewayAnswer> {
+    const started = performance.now();
+    const evidence = { method: north.method, url: north.url, headers: north.headers, body: north.body };
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal =
+      this.options.signal === undefined ? timeout : AbortSignal.any([timeout, this.options.signal]);
+    try {
+      const response = await request(north.url, {
+        method: north.method as Dispatcher.HttpMethod,
+        headers: north.headers,
+        ...(north.body === undefined ? {} : { body: bodyText(north.body) }),
+        ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        signal,
+      });
+      const text = await response.body.text();
+      const elapsedMs = performance.now() - started;
+      const headers = flattenHeaders(response.headers);
+      const parsed = parseJson(text);
+      this.record({
+        request: evidence,
+        response: {
+          status: response.statusCode,
+          headers,
+          body: parsed ?? text.slice(0, EVIDENCE_TEXT_LIMIT),
+        },
+        elapsedMs,
+      });
+      return { status: response.statusCode, headers, body: parsed, text, elapsedMs };
+    } catch (cause) {
+      const error = await this.describe(cause, north.url, timeout);
+      const elapsedMs = performance.now() - started;
+      this.record({ request: evidence, error, elapsedMs });
+      return { status: 0, headers: {}, body: undefined, text: "", error, elapsedMs };
+    }
+  }
+
+  /** Ends the pool's connections, and any request still under way (its scenario is over). */
+  async close(): Promise<void> {
+    await this.dispatcher?.destroy();
+  }
+
+  private record(exchange: NorthExchange): void {
+    this.options.onExchange(this.options.redact(exchange));
+  }
+
+  private async describe(cause: unknown, url: string, timeout: AbortSignal): Promise<string> {
+    if (timeout.aborted || isTimeout(cause)) return `no answer within ${this.options.timeoutMs} ms`;
+    if (this.options.signal?.aborted) return "the request was cancelled (the run was interrupted)";
+    const tls = await describeTlsFailure(cause, {
+      url: new URL(url),
+      tls: this.options.tls,
+      budgetMs: Math.min(TLS_PROBE_BUDGET_MS, this.options.timeoutMs),
+    });
+    return tls ?? describeTransportError(cause);
+  }
+}
+
+function bodyText(body: unknown): string {
+  return typeof body === "string" ? body : JSON.stringify(body);
+}
+
+function isTimeout(cause: unknown): boolean {
+  const error = cause as { code?: string; name?: string } | undefined;
+  return (
+    error?.name === "TimeoutError" ||
+    error?.code === "UND_ERR_HEADERS_TIMEOUT" ||
+    error?.code === "UND_ERR_BODY_TIMEOUT"
+  );
+}
+
+function describeTransportError(cause: unknown): string {
+  const error = cause as { code?: string; message?: string; cause?: { code?: string } } | undefined;
+  const code = error?.code === "UND_ERR_SOCKET" ? (error.cause?.code ?? error.code) : error?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset by the gateway";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the gateway's host name does not resolve";
+  return error?.message ?? String(cause);
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
