@@ -36,6 +36,22 @@ is_running() {
   [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
+# An engine still starting up, or shutting down: wait until it answers or is gone.
+previous="$(cat /var/run/docker.pid 2>/dev/null || true)"
+if [ -n "$previous" ] && is_running "$previous"; then
+  echo "docker engine: dockerd ($previous) runs but does not answer yet; waiting"
+  deadline=$((SECONDS + WAIT_SECONDS))
+  until engine_answers || ! is_running "$previous" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.5; done
+  if engine_answers; then
+    echo "docker engine: running"
+    exit 0
+  fi
+  if is_running "$previous"; then
+    echo "docker engine: dockerd ($previous) neither answers nor exits; its log: $DOCKERD_LOG" >&2
+    exit 1
+  fi
+fi
+
 # A pid file left by an engine that was killed stops the next one from starting.
 for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
   if [ -f "$pidfile" ] && ! is_running "$(cat "$pidfile")"; then rm -f "$pidfile"; fi
