@@ -93,7 +93,7 @@ export function waitUntilReady(probe: ReadinessProbe, watch: ReadinessWatch): Pr
       const interrupted = () => settle(() => reject(signal.reason));
       signal.addEventListener("abort", interrupted, { once: true });
       cleanups.push(() => signal.removeEventListener("abort", interrupted));
-      if (signal.aborted) interrupted();
+      if (signal.aborted) return interrupted();
     }
     void watch.exited.then((how) =>
       settle(() => reject(cliError("GATEWAY_EXITED_BEFORE_READY", how, watch.logs.quoteLast()))),
@@ -104,7 +104,7 @@ export function waitUntilReady(probe: ReadinessProbe, watch: ReadinessWatch): Pr
         if (url !== undefined) settle(() => (url instanceof Error ? reject(url) : resolve(url)));
       };
       for (const line of watch.logs.entries()) onLine(line);
-      cleanups.push(watch.logs.subscribe(onLine));
+      if (!done.signal.aborted) cleanups.push(watch.logs.subscribe(onLine));
     } else {
       const note = (outcome: string) => {
         lastAttempt = `last attempt: ${outcome}`;
