@@ -21,6 +21,20 @@ export const CLI_ERRORS = {
   NO_SCENARIOS: (filter: string) => `no scenario matches ${filter}`,
   MANIFEST_INVALID: (why: string) => `the gateway manifest cannot be used: ${why}`,
   CATALOGUE_INVALID: (why: string) => `the scenario catalogue cannot be loaded: ${why}`,
+  GATEWAY_COMMAND_NOT_FOUND: (command: string, why: string) =>
+    `the gateway's command cannot be started: ${command}: ${why}`,
+  GATEWAY_CWD_MISSING: (cwd: string) => `the gateway's working directory (launch.cwd) does not exist: ${cwd}`,
+  GATEWAY_READY_PATTERN_INVALID: (pattern: string, why: string) =>
+    `launch.ready.log is not a valid regular expression: /${pattern}/: ${why}`,
+  GATEWAY_EXITED_BEFORE_READY: (how: string, output: string) =>
+    `the gateway exited before it was ready (${how}); ${output}`,
+  GATEWAY_NOT_READY: (probe: string, timeoutMs: number, detail: string) =>
+    `the gateway was not ready within ${timeoutMs} ms: no ${probe}; ${detail}`,
+  GATEWAY_PORT_TAKEN: (port: number) =>
+    `port ${port} (launch.port) is already in use by another program, so the gateway could not listen there: stop that program, or leave launch.port out to let the harness choose a free port`,
+  DOCKER_UNREACHABLE: (why: string) => `no Docker engine is reachable: ${why}`,
+  IMAGE_UNAVAILABLE: (image: string, why: string) =>
+    `the image ${image} is not on this machine and cannot be pulled: ${why}`,
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
