@@ -3,7 +3,9 @@
  * as a user would: NHS England's north shape launched by command, a gateway behind https, mutual TLS and a
  * bearer token, and the reference gateway built into a container image. Secrets never reach a report.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +41,12 @@ async function run(gateway: string, extra: readonly string[] = []) {
   const outcome = await runCli(["run", "--gateway", gateway, "--out", out, ...extra], { timeoutMs: 120_000 });
   const text = await readFile(join(out, "report.json"), "utf8").catch(() => "");
   const junit = await readFile(join(out, "junit.xml"), "utf8").catch(() => "");
-  return { ...outcome, text, junit, report: (text === "" ? undefined : JSON.parse(text)) as Report | undefined };
+  return {
+    ...outcome,
+    text,
+    junit,
+    report: (text === "" ? undefined : JSON.parse(text)) as Report | undefined,
+  };
 }
 
 const results = (report: Report | undefined) =>
@@ -66,7 +73,9 @@ describe("a gateway with NHS England's north shape, launched by command", () => 
     });
     const omitted = report?.scenarios.filter((s) => s.result === "omit") ?? [];
     for (const s of omitted.filter((s) => s.id.startsWith("CONSENT"))) {
-      expect(s.message).toMatch(/does not declare point-of-access consent \(capabilities\.pointOfAccessConsent\)/);
+      expect(s.message).toMatch(
+        /does not declare point-of-access consent \(capabilities\.pointOfAccessConsent\)/,
+      );
     }
     expect(omitted.find((s) => s.id === "SAFETY-01")?.message).toMatch(/clinical area includeMedication/);
     expect(stdout).toMatch(/OMIT\s+SAFETY-01/);
@@ -75,7 +84,9 @@ describe("a gateway with NHS England's north shape, launched by command", () => 
     expect(north.length).toBeGreaterThan(0);
     for (const exchange of north) {
       expect(new URL(exchange.request.url).pathname).toBe("/patient/$gpc.getstructuredrecord");
-      const names = (exchange.request.body as { parameter: Array<{ name: string }> }).parameter.map((p) => p.name);
+      const names = (exchange.request.body as { parameter: Array<{ name: string }> }).parameter.map(
+        (p) => p.name,
+      );
       expect(names).toEqual(["patientNHSNumber"]);
       expect(Object.keys(exchange.request.headers).some((h) => h.startsWith("x-consent"))).toBe(false);
     }
@@ -158,7 +169,7 @@ describe("credentials in a gateway URL", () => {
     await region?.close();
   });
 
-  it("are used, and written nowhere", async () => {
+  it("are sent (as Basic authentication), and written nowhere", async () => {
     const url = gateway.url.replace("http://", "http://harness-user:pa55word-9c1@");
     const { code, stdout, text, junit, report } = await run(url, [
       "--region",
@@ -166,20 +177,48 @@ describe("credentials in a gateway URL", () => {
       "--scenario",
       "CORE-01",
     ]);
-    expect(code, stdout).toBe(0);
-    for (const written of [text, junit, stdout]) expect(written).not.toContain("pa55word-9c1");
-    expect(report?.gateway.url).not.toContain("harness-user");
+    // The reference gateway wants a GP Connect JWT where Basic credentials now go: it refuses, as it should.
+    expect(code, stdout).toBe(1);
+    for (const written of [text, junit, stdout]) {
+      expect(written).not.toContain("pa55word-9c1");
+      expect(written).not.toContain("harness-user");
+    }
+    const headers = report?.scenarios[0]?.evidence.north[0]?.request.headers ?? {};
+    expect(headers.authorization).toBe("Basic [redacted]");
   });
 });
 
 describe("the reference gateway built into a container image, launched through Testcontainers", async () => {
   const engine = await dockerEngineReachable();
   it.skipIf(!engine)("passes every scenario and leaves no container behind", async () => {
-    const { code, stdout, stderr, report } = await run(join(gateways, "reference-container.json"));
-    expect(stderr).toBe("");
-    expect(code, stdout).toBe(0);
-    expect(report?.gateway.launch).toBe("image");
-    expect(Object.values(results(report)).every((r) => r === "pass")).toBe(true);
+    // The repository's manifest, marked so that this run's container can be found afterwards.
+    const manifest = JSON.parse(await readFile(join(gateways, "reference-container.json"), "utf8"));
+    const marker = `gp-harness-test-${randomUUID()}`;
+    manifest.environment.GP_HARNESS_TEST_MARKER = marker;
+    const path = join(dir, `reference-container-${marker}.json`);
+    await writeFile(path, JSON.stringify(manifest));
+    try {
+      const { code, stdout, stderr, report } = await run(path);
+      expect(stderr).toBe("");
+      expect(code, stdout).toBe(0);
+      expect(report?.gateway.launch).toBe("image");
+      expect(Object.values(results(report)).every((r) => r === "pass")).toBe(true);
+      expect(containersMarked(marker)).toEqual([]);
+    } finally {
+      await rm(path, { force: true });
+    }
   });
   it.skipIf(engine)("skipped: no Docker engine is reachable (see DEVELOPERS.md to start one)", () => {});
 });
+
+/** Containers, running or not, whose environment holds `marker`. */
+function containersMarked(marker: string): string[] {
+  const ids = execFileSync("docker", ["ps", "--all", "--quiet"], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  return ids.filter((id) =>
+    execFileSync("docker", ["inspect", "--format", "{{json .Config.Env}}", id], {
+      encoding: "utf8",
+    }).includes(marker),
+  );
+}

@@ -98,12 +98,12 @@ export function registerRunCommand(cli: Command): void {
 }
 
 async function run(flags: RunFlags): Promise<number> {
-  const scenarios = selected(await catalogue(), flags.scenario);
-  const gateway = await gatewayManifest(flags.gateway);
   const out = resolve(flags.out);
   await checkWritable(out);
   // A run that fails to start must not leave the last run's reports looking like its own.
   await setAsidePreviousReports(out);
+  const scenarios = selected(await catalogue(), flags.scenario);
+  const gateway = await gatewayManifest(flags.gateway);
   const interrupt = new AbortController();
   const onSignal = () => {
     if (interrupt.signal.aborted) process.exit(130);
