@@ -10,6 +10,12 @@ export const JWT_LIFETIME_SECONDS = 300;
 export const JWT_ALGORITHM = "none";
 export const REASON_FOR_REQUEST = "directcare";
 export const REQUESTED_SCOPE = "patient/*.read";
+/**
+ * The confidentiality scope a token may add to its requested_scope, space-separated ("patient/*.read conf/N");
+ * without one a provider "MUST interpret this as normal confidentiality, conf/N". The restricted one, conf/R,
+ * is for GP2GP record transfers only.
+ */
+export const CONFIDENTIALITY_SCOPES = { normal: "conf/N", restricted: "conf/R" } as const;
 
 /** Every claim a GP Connect token carries. */
 export const REQUIRED_JWT_CLAIMS = [

@@ -1,6 +1,8 @@
 /**
  * A scenario's world: a practice and a patient of its own, made through the region's control API, so
- * scenarios run in parallel without interfering and a gateway's cache cannot hide a fault.
+ * scenarios run in parallel without interfering and a gateway's cache cannot hide a fault. Undone when the
+ * scenario ends: the practice is removed with its patient, so a region that serves run after run holds
+ * only the worlds of the scenarios under way.
  */
 import type { ClinicalSystem, ControlClient, Trait } from "../simulators/index.js";
 
@@ -42,13 +44,20 @@ export interface World {
   nhsNumbers(): string[];
   /** What the world is, for the report's evidence. */
   describe(): Record<string, unknown>;
-  /** Undoes what the scenario changed (faults), whatever happened. */
+  /** Removes what the world made (its practice, with the patient and the practice's fault), whatever happened. */
   tearDown(): Promise<void>;
 }
 
 export async function buildWorld(control: ControlClient, spec: WorldSpec): Promise<World> {
   const practice = await control.addPractice(spec.patient.system);
-  const created = await control.addPatient(practice.ods, [...(spec.patient.traits ?? [])]);
+  let created: Awaited<ReturnType<ControlClient["addPatient"]>>;
+  try {
+    created = await control.addPatient(practice.ods, [...(spec.patient.traits ?? [])]);
+  } catch (error) {
+    // Half a world is no world: the practice goes too, and the failure is the one reported.
+    await control.removePractice(practice.ods).catch(() => undefined);
+    throw error;
+  }
   const patient: WorldPatient = {
     nhsNumber: created.nhsNumber,
     name: created.name,
@@ -89,7 +98,14 @@ export async function buildWorld(control: ControlClient, spec: WorldSpec): Promi
     }),
     nhsNumbers: () => [patient.nhsNumber, ...unknownNumbers, ...invalidNumbers],
     async tearDown() {
-      for (const ods of faulted) await control.setFault(ods, null);
+      // Removing the practice takes its patient and its fault with it; a fault set elsewhere is cleared.
+      const elsewhere = [...faulted].filter((ods) => ods !== practice.ods);
+      const undone = await Promise.allSettled([
+        control.removePractice(practice.ods),
+        ...elsewhere.map((ods) => control.setFault(ods, null)),
+      ]);
+      const failed = undone.find((result): result is PromiseRejectedResult => result.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
     },
   };
 }

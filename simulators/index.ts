@@ -25,11 +25,13 @@ export {
 export { todayUtc } from "./population/calendar.js";
 export { syntheticNhsNumberCount } from "./population/nhs-number.js";
 export { createPopulation, POPULATION_DEFAULTS } from "./population/population.js";
+export { PopulationError, type PopulationErrorKind } from "./population/population-errors.js";
 export {
   type ClinicalSystem,
   type Population,
   type PopulationOptions,
   type Practice,
+  type RemovedPractice,
   type SyntheticPatient,
   TRAITS,
   type Trait,

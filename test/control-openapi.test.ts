@@ -74,7 +74,7 @@ function undocumented(registered: readonly ControlRoute[], document: OpenApiDocu
 
 describe("the served OpenAPI document and the control app's routes", () => {
   it("describes, from its schema, every route the control app registers, and nothing else", async () => {
-    expect(routes.length).toBeGreaterThanOrEqual(17);
+    expect(routes.length).toBeGreaterThanOrEqual(19);
     expect(undocumented(routes, served)).toEqual([]);
     const described = Object.entries(served.paths)
       .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
@@ -225,6 +225,23 @@ describe("the answers, against the document", () => {
       await expectDocumented("get", template, `/practices/Z99999/${setting}`);
       await expectDocumented("put", template, `/practices/${ods}/${setting}`, { values: [] });
       await expectDocumented("delete", template, `/practices/${ods}/${setting}`);
+    }
+    const added = await expectDocumented("post", "/patients", "/patients", { ods, traits: [] });
+    const nhsNumber = (added.body as { nhsNumber: string }).nhsNumber;
+    const seeded = region.info();
+    for (const [path, status] of [
+      [`/patients/${nhsNumber}`, 204],
+      [`/patients/${nhsNumber}`, 404],
+      [`/patients/${seeded.patients.find((p) => p.traits.length > 0)!.nhsNumber}`, 409],
+    ] as const) {
+      expect((await expectDocumented("delete", "/patients/{nhsNumber}", path)).status).toBe(status);
+    }
+    for (const [path, status] of [
+      [`/practices/${ods}`, 204],
+      [`/practices/${ods}`, 404],
+      [`/practices/${seeded.practices[0]!.ods}`, 409],
+    ] as const) {
+      expect((await expectDocumented("delete", "/practices/{ods}", path)).status).toBe(status);
     }
   });
 

@@ -2,7 +2,7 @@
  * The Parameters of a structured-record request, as a practice checks them. Those it does not recognise, as
  * GP Connect 1.6 "API Version Compatibility" says a provider answers them: 200, the record for the parameters it
  * supports, and one OperationOutcome in the Bundle with a warning for each parameter or part parameter it did
- * not process. Known parameters with bad values, malformed parts and requests with no recognised clinical area
+ * not process. Known parameters with bad values, malformed parts and requests that do not name the patient
  * are still refused with 422. And those it knows, each refused as GP Connect 1.6 says when it is wrong: the
  * patient's NHS number and its identifier system, the allergy and medication parts, the clinical areas'
  * periods, counts and filters, and the combinations GP Connect forbids.
@@ -186,12 +186,23 @@ describe("parameters a practice does not recognise (GP Connect 1.6 forwards comp
     );
   });
 
-  it("refuses a request whose only clinical areas are unknown: no recognised parameters", async () => {
+  it("answers a request whose only clinical areas are unknown with the patient and a warning for each", async () => {
+    const answer = bundleOf(await send({ name: "includeFutureArea" }, { name: "includeOtherArea" }));
+    expect(outcomesIn(answer).flatMap((o) => o.issue)).toEqual([
+      unrecognisedWarning("includeFutureArea"),
+      unrecognisedWarning("includeOtherArea"),
+    ]);
+    // The record is the one a request naming the patient alone gets: the Patient and their practice's directory.
+    expect(recordOf(answer)).toEqual(bundleOf(await send()));
+    expect(stu3BundleErrors(answer)).toEqual([]);
+  });
+
+  it("still refuses a request that does not name the patient", async () => {
     expectRefusal(
-      await send({ name: "includeFutureArea" }, { name: "includeOtherArea" }),
+      await sendParameters([{ name: "includeFutureArea" }]),
       422,
       "INVALID_PARAMETER",
-      /not recognised: includeFutureArea, includeOtherArea/,
+      /patientNHSNumber is required/,
     );
   });
 
@@ -309,11 +320,6 @@ const PATIENT_AND_PART_REFUSALS: readonly Refusal[] = [
     /more than once/,
   ),
   invalidParameter(
-    "the includeInvalidMedications parameter",
-    () => [nhsNumberParameter(), { name: "includeInvalidMedications" }],
-    /includeInvalidMedications/,
-  ),
-  invalidParameter(
     "includeAllergies without includeResolvedAllergies",
     () => [nhsNumberParameter(), { name: "includeAllergies" }],
     /includeResolvedAllergies/,
@@ -354,7 +360,6 @@ const withAreas =
   (): unknown[] => [nhsNumberParameter(), ...areas];
 
 const CLINICAL_AREA_REFUSALS: readonly Refusal[] = [
-  invalidParameter("a request with no clinical area", withAreas(), /No clinical area/),
   {
     what: "both a consultationSearchPeriod and an includeNumberOfMostRecent",
     parameter: withAreas({

@@ -127,6 +127,17 @@ describe("Ssp headers and JWT", () => {
     expect(answer.status, answer.text).toBe(200);
   });
 
+  it("accepts the requested_scope GP Connect allows: patient/*.read, with or without normal confidentiality", async () => {
+    for (const scope of ["patient/*.read", "patient/*.read conf/N", "conf/N patient/*.read"]) {
+      const answer = await post(
+        seeded.emis,
+        body(),
+        headersFor(seeded.emis, { claims: { requested_scope: scope } }),
+      );
+      expect(answer.status, `${scope}: ${answer.text}`).toBe(200);
+    }
+  });
+
   it("checks the JWT: unsigned, decodable, complete, five minutes long, unexpired, for this endpoint", async () => {
     const now = Math.floor(Date.now() / 1000);
     const withToken = (overrides: Partial<GpConnectHeaderOptions>) =>
@@ -171,12 +182,24 @@ describe("Ssp headers and JWT", () => {
       "BAD_REQUEST",
       /reason_for_request/,
     );
-    await expectError(
-      await withToken({ claims: { requested_scope: "patient/*.write" } }),
-      400,
-      "BAD_REQUEST",
-      /requested_scope/,
-    );
+    for (const scope of [
+      "patient/*.write",
+      "patient/*.read conf/R",
+      "patient/*.read conf/X",
+      "patient/*.read patient/*.read",
+      "patient/*.read conf/N conf/N",
+      "conf/N",
+      "organization/*.read",
+      "patient/*.readconf/N",
+      "",
+    ]) {
+      await expectError(
+        await withToken({ claims: { requested_scope: scope } }),
+        400,
+        "BAD_REQUEST",
+        /requested_scope/,
+      );
+    }
     await expectError(await withToken({ claims: { sub: "someone-else" } }), 400, "BAD_REQUEST", /sub/);
   });
 });

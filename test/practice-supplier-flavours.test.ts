@@ -13,6 +13,7 @@ import {
   useSeededPractices,
 } from "./support/seeded-practices.js";
 import { bundleOf, listWithCode, referencesIn, resourcesIn } from "./support/structured-record.js";
+import { stu3BundleErrors } from "./support/stu3-schema.js";
 
 const READ_V2 = "http://read.info/readv2";
 const CTV3 = "http://read.info/ctv3";
@@ -282,6 +283,38 @@ describe("legacy codes beside SNOMED CT", () => {
           ? { coding: [legacy, snomed] }
           : { coding: [snomed, legacy], text: "Serum sodium level" },
       );
+    }
+  });
+});
+
+describe("a request naming the patient and no clinical area", () => {
+  const STRUCTURE = "https://fhir.nhs.uk/STU3/StructureDefinition";
+
+  it("is answered 200 by both suppliers with the Patient, their practice and their usual GP, and no List", async () => {
+    for (const target of [seeded.emis, seeded.tpp]) {
+      const patient = seeded.population.patient(target.practice.ods, 2);
+      const bundle = bundleOf(await getRecord(target, { nhsNumber: patient.nhsNumber }));
+      expect(bundle.meta?.profile).toEqual([`${STRUCTURE}/GPConnect-StructuredRecord-Bundle-1`]);
+      expect(typesOf(bundle)).toEqual(["Patient", "Organization", "Practitioner", "PractitionerRole"]);
+      expect(stu3BundleErrors(bundle)).toEqual([]);
+
+      const [subject] = resourcesIn<fhir.Patient>(bundle, "Patient");
+      expect(subject?.meta?.profile).toEqual([`${STRUCTURE}/CareConnect-GPC-Patient-1`]);
+      expect(subject?.identifier?.find((i) => i.system === "https://fhir.nhs.uk/Id/nhs-number")?.value).toBe(
+        patient.nhsNumber,
+      );
+      const [practice] = resourcesIn<fhir.Organization>(bundle, "Organization");
+      expect(practice?.identifier?.[0]).toEqual({
+        system: "https://fhir.nhs.uk/Id/ods-organization-code",
+        value: target.practice.ods,
+      });
+      const [usualGp] = resourcesIn<fhir.Practitioner>(bundle, "Practitioner");
+      expect(usualGp?.name?.[0]?.family).toBe(patient.usualGp.family);
+      // The Patient's references resolve within the Bundle: its usual GP and its practice.
+      expect(subject?.generalPractitioner).toEqual([{ reference: `Practitioner/${usualGp?.id}` }]);
+      expect(subject?.managingOrganization).toEqual({ reference: `Organization/${practice?.id}` });
+      const [role] = resourcesIn<fhir.PractitionerRole>(bundle, "PractitionerRole");
+      expect(role?.practitioner).toEqual({ reference: `Practitioner/${usualGp?.id}` });
     }
   });
 });

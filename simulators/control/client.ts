@@ -86,6 +86,19 @@ export class ControlClient {
     return this.call<PatientInfo>("POST", "/patients", { ods, traits });
   }
 
+  /**
+   * Removes a practice added at run time (addPractice), with its patients, port, fault and settings. Fails
+   * for an unknown ODS code (404) and for a practice of the region's seeded population (409).
+   */
+  async removePractice(ods: string): Promise<void> {
+    await this.call("DELETE", `/practices/${encodeURIComponent(ods)}`);
+  }
+
+  /** Removes a patient added at run time (addPatient); fails for an unknown one (404) or a seeded one (409). */
+  async removePatient(nhsNumber: string): Promise<void> {
+    await this.call("DELETE", `/patients/${encodeURIComponent(nhsNumber)}`);
+  }
+
   addConsumer(consumer: ConsumerCreation): Promise<DirectoryConsumer> {
     return this.call<DirectoryConsumer>("POST", "/consumers", consumer);
   }

@@ -1,5 +1,12 @@
-/** Patients a scenario adds with traits, after a practice's generated list, in the order they were added. */
+/**
+ * Patients a scenario adds with traits, after a practice's generated list, until they (or their practice) are
+ * removed. Their NHS numbers come from the top of the serial space downwards, each given once; a removed
+ * patient's number is given again only when every number of that band has been given and the generated lists
+ * below leave no other, and then the one given longest ago first, so a gateway that cached a patient's answers
+ * does not meet the number again for as long as the space allows.
+ */
 import { generatePatient, type PatientSeed } from "./patients.js";
+import { PopulationError } from "./population-errors.js";
 import type { PracticeList } from "./practice-list.js";
 import { Random } from "./random.js";
 import type { SerialSpace } from "./serial-space.js";
@@ -7,18 +14,17 @@ import { type Practice, type SyntheticPatient, TRAITS, type Trait } from "./type
 
 const MOVED_STREAM = 0x4d4f5645;
 
-interface AddedPatient {
-  readonly ods: string;
-  readonly index: number;
-}
-
-const key = (ods: string, index: number) => `${ods}/${index}`;
-
 export class AddedPatients {
-  /** Patients added with traits, in call order: the k-th takes serial patientCapacity-1-k. */
-  private readonly added: AddedPatient[] = [];
-  private readonly patients = new Map<string, SyntheticPatient>();
-  private readonly countByOds = new Map<string, number>();
+  /** The patients there are, by serial. */
+  private readonly bySerial = new Map<number, SyntheticPatient>();
+  /** Each practice's added patients: their index on its list, and their serial. */
+  private readonly byPractice = new Map<string, Map<number, number>>();
+  /** How many patients each practice has had added, removed ones included: the next one's index follows. */
+  private readonly addedTo = new Map<string, number>();
+  /** How many serials of the band have been given (the band grows down from just below the superseded band). */
+  private given = 0;
+  /** Where the search for a serial to give again starts, once the band cannot grow. */
+  private reuseCursor: number;
   /**
    * How each `record-in-transit` patient was made, by NHS number: the practice they left holds the whole
    * record, which is generated again from it when that practice is asked.
@@ -30,10 +36,13 @@ export class AddedPatients {
     private readonly referenceDate: string,
     private readonly serials: SerialSpace,
     private readonly practices: PracticeList,
-  ) {}
+  ) {
+    this.reuseCursor = serials.patientCapacity - 1;
+  }
 
-  get count(): number {
-    return this.added.length;
+  /** The serials the band spans, down from just below the superseded band: every one given so far. */
+  get bandSize(): number {
+    return this.given;
   }
 
   add(ods: string, traits: readonly Trait[]): SyntheticPatient {
@@ -44,11 +53,12 @@ export class AddedPatients {
         throw new RangeError(`unknown trait ${JSON.stringify(trait)}; known traits: ${TRAITS.join(", ")}`);
       }
     }
-    this.serials.ensureRoom(this.practices.generatedTotal + this.added.length + 1);
-    const index = practice.listSize + (this.countByOds.get(ods) ?? 0);
-    const serial = this.serials.addedSerial(this.added.length);
     const unique = [...new Set(traits)];
     const moveTrait = unique.find((t) => t === "moved-practice" || t === "record-in-transit");
+    const index = practice.listSize + (this.addedTo.get(ods) ?? 0);
+    const previousPractice =
+      moveTrait === undefined ? undefined : this.previousPracticeFor(practice, index, moveTrait);
+    const serial = this.nextSerial();
     const patientSeed: PatientSeed = {
       seed: this.seed,
       referenceDate: this.referenceDate,
@@ -56,27 +66,27 @@ export class AddedPatients {
       index,
       nhsNumber: this.serials.numberForSerial(serial),
       traits: unique,
-      ...(moveTrait === undefined
-        ? {}
-        : { previousPractice: this.previousPracticeFor(practice, index, moveTrait) }),
+      ...(previousPractice === undefined ? {} : { previousPractice }),
     };
     const created = generatePatient(patientSeed);
     if (created.recordInTransit === true) this.inTransitSeeds.set(created.nhsNumber, patientSeed);
-    this.added.push({ ods, index });
-    this.countByOds.set(ods, (this.countByOds.get(ods) ?? 0) + 1);
-    this.patients.set(key(ods, index), created);
+    this.addedTo.set(ods, (this.addedTo.get(ods) ?? 0) + 1);
+    this.bySerial.set(serial, created);
+    const ofPractice = this.byPractice.get(ods) ?? new Map<number, number>();
+    ofPractice.set(index, serial);
+    this.byPractice.set(ods, ofPractice);
     return created;
   }
 
   /** The patient added at `index` of the practice (after its generated list). */
   at(ods: string, index: number): SyntheticPatient | undefined {
-    return this.patients.get(key(ods, index));
+    const serial = this.byPractice.get(ods)?.get(index);
+    return serial === undefined ? undefined : this.bySerial.get(serial);
   }
 
-  /** The patient added `order`-th (from 0), across all practices. */
-  inOrder(order: number): SyntheticPatient | undefined {
-    const entry = this.added[order];
-    return entry === undefined ? undefined : this.patients.get(key(entry.ods, entry.index));
+  /** The added patient whose NHS number is this serial's, if there is one. */
+  atSerial(serial: number): SyntheticPatient | undefined {
+    return this.bySerial.get(serial);
   }
 
   /** How a `record-in-transit` patient was made, to make their whole record again. */
@@ -84,12 +94,58 @@ export class AddedPatients {
     return this.inTransitSeeds.get(nhsNumber);
   }
 
-  /** The practice a moved patient left: another practice of the region, chosen by seed. */
+  /** Takes the patient at this serial out; undefined when no added patient has it. */
+  remove(serial: number): SyntheticPatient | undefined {
+    const patient = this.bySerial.get(serial);
+    if (patient === undefined) return undefined;
+    this.bySerial.delete(serial);
+    this.inTransitSeeds.delete(patient.nhsNumber);
+    const ofPractice = this.byPractice.get(patient.practiceOds);
+    ofPractice?.delete(patient.index);
+    if (ofPractice?.size === 0) this.byPractice.delete(patient.practiceOds);
+    return patient;
+  }
+
+  /** Takes out every patient added to the practice, and forgets how many it had; answers them. */
+  removeAllOf(ods: string): SyntheticPatient[] {
+    const serials = [...(this.byPractice.get(ods)?.values() ?? [])];
+    this.addedTo.delete(ods);
+    return serials.flatMap((serial) => this.remove(serial) ?? []);
+  }
+
+  /**
+   * A serial never given, just below the band, while it stays above the generated lists; otherwise the band's
+   * serial given longest ago whose patient has gone.
+   */
+  private nextSerial(): number {
+    const fresh = this.serials.addedSerial(this.given);
+    if (fresh >= this.practices.generatedSerials) {
+      this.given++;
+      return fresh;
+    }
+    const top = this.serials.patientCapacity - 1;
+    for (let step = 0; step < this.given; step++) {
+      const serial = this.reuseCursor;
+      this.reuseCursor = serial - 1 > top - this.given ? serial - 1 : top;
+      if (!this.bySerial.has(serial)) return serial;
+    }
+    // Throws, naming the sizes that would fit.
+    this.serials.ensureRoom(this.practices.generatedSerials + this.given + 1);
+    throw new PopulationError("full", "the 999 range has no NHS number left for another patient");
+  }
+
+  /**
+   * The practice a moved patient left, chosen by seed: another of the practices the population was created
+   * with, which stay, so removing practices added later never takes a record's old practice away (any other
+   * practice when the population was created with no other).
+   */
   private previousPracticeFor(practice: Practice, index: number, trait: Trait): Practice {
     const others = this.practices.all.filter((p) => p.ods !== practice.ods);
-    if (others.length === 0) {
+    const lasting = others.filter((p) => this.practices.isSeeded(p));
+    const candidates = lasting.length > 0 ? lasting : others;
+    if (candidates.length === 0) {
       throw new RangeError(`trait "${trait}" needs another practice in the population to have moved from`);
     }
-    return new Random(this.seed, practice.ordinal, index, MOVED_STREAM).pick(others);
+    return new Random(this.seed, practice.ordinal, index, MOVED_STREAM).pick(candidates);
   }
 }

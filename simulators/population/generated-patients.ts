@@ -47,6 +47,11 @@ export class GeneratedPatients {
     return patient;
   }
 
+  /** Drops the practice's patients kept in memory: its slot may go to another practice, with other patients. */
+  forget(ods: string): void {
+    for (const [serial, patient] of this.cache) if (patient.practiceOds === ods) this.cache.delete(serial);
+  }
+
   /** The generated patient at this serial, if a practice's list holds it. */
   atSerial(serial: number): SyntheticPatient | undefined {
     const practice = this.practices.atSerial(serial);

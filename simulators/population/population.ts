@@ -8,6 +8,7 @@ import { isIsoDate, todayUtc } from "./calendar.js";
 import { GeneratedPatients } from "./generated-patients.js";
 import { recordHeldByPreviousPractice } from "./moved-practice.js";
 import { generatePatient } from "./patients.js";
+import { PopulationError } from "./population-errors.js";
 import { PracticeList } from "./practice-list.js";
 import { generatePractice } from "./practices.js";
 import { SerialSpace } from "./serial-space.js";
@@ -17,6 +18,7 @@ import {
   type PopulationOptions,
   type Practice,
   type PracticeOptions,
+  type RemovedPractice,
   type SyntheticPatient,
   TRAITS,
 } from "./types.js";
@@ -92,7 +94,7 @@ export function createPopulation(options: PopulationOptions = {}): Population {
     emisShare,
   } = checkedOptions(options);
   const serials = new SerialSpace(seed);
-  const practices = new PracticeList();
+  const practices = new PracticeList(patientsPerPractice);
   const parts: PopulationParts = {
     seed,
     patientsPerPractice,
@@ -103,7 +105,9 @@ export function createPopulation(options: PopulationOptions = {}): Population {
   };
   for (let ordinal = 0; ordinal < practiceCount; ordinal++)
     appendPractice(parts, systemForOrdinal(ordinal, emisShare));
+  practices.sealSeeded();
   let sample: readonly SyntheticPatient[] | undefined;
+  const sampleNumbers = () => new Set((sample ?? []).map((p) => p.nhsNumber));
 
   return {
     seed,
@@ -111,10 +115,13 @@ export function createPopulation(options: PopulationOptions = {}): Population {
     practices: () => practices.all,
     practice: (ods) => practices.get(ods),
     addPractice: (system, practiceOptions) => appendPractice(parts, system, practiceOptions),
+    removePractice: (ods) => removePractice(parts, ods),
     patient: (ods, index) => patientAt(parts, ods, index),
     findByNhsNumber: (nhsNumber) => findByNhsNumber(parts, nhsNumber),
+    isNhsNumberInUse: (nhsNumber) => isNhsNumberInUse(parts, nhsNumber),
     findRecordAt: (ods, nhsNumber) => findRecordAt(parts, ods, nhsNumber),
     addPatient: (ods, traits) => parts.added.add(ods, traits),
+    removePatient: (nhsNumber) => removePatient(parts, nhsNumber, sampleNumbers()),
     samplePatients: () => {
       sample ??= samplePatients(parts);
       return sample;
@@ -135,10 +142,56 @@ function appendPractice(
     throw new RangeError(`sharingEnabled must be true or false, got ${JSON.stringify(sharingEnabled)}`);
   }
   const { seed, patientsPerPractice, serials, practices, added } = parts;
-  serials.ensureRoom(practices.generatedTotal + patientsPerPractice + added.count);
-  const practice = generatePractice(seed, practices.all.length, system, patientsPerPractice, sharingEnabled);
+  if (practices.needsNewSlot) {
+    serials.ensureRoom(practices.generatedSerials + patientsPerPractice + added.bandSize);
+  }
+  const ordinal = practices.nextOrdinal();
+  const practice = generatePractice(seed, ordinal, system, patientsPerPractice, sharingEnabled);
   practices.add(practice);
   return practice;
+}
+
+/** Takes out a practice added after the population was created, with the patients added to it. */
+function removePractice({ practices, generated, added }: PopulationParts, ods: string): RemovedPractice {
+  const practice = practices.require(ods);
+  if (practices.isSeeded(practice)) {
+    throw new PopulationError(
+      "not-removable",
+      `practice ${ods} is one of the ${practices.all.filter((p) => practices.isSeeded(p)).length} the population was created with; only practices added later can be removed`,
+    );
+  }
+  const patients = added.removeAllOf(ods);
+  practices.remove(practice);
+  generated.forget(ods);
+  return { practice, patients };
+}
+
+/** Takes out a patient added with traits (not one of the sample, which the population was created with). */
+function removePatient(
+  { serials, practices, added }: PopulationParts,
+  nhsNumber: string,
+  sample: ReadonlySet<string>,
+): SyntheticPatient {
+  const serial = serials.serialForNumber(nhsNumber);
+  const patient = serial === undefined ? undefined : added.atSerial(serial);
+  if (serial === undefined || patient === undefined) {
+    const generated = serial !== undefined && practices.atSerial(serial) !== undefined;
+    if (generated && serial < practices.generatedSerials) {
+      throw new PopulationError(
+        "not-removable",
+        `patient ${nhsNumber} is on a practice's generated list; only patients added with traits can be removed`,
+      );
+    }
+    throw new PopulationError("unknown-patient", `no patient with NHS number "${nhsNumber}" was added`);
+  }
+  if (sample.has(nhsNumber)) {
+    throw new PopulationError(
+      "not-removable",
+      `patient ${nhsNumber} is one of the sample the population was created with; only patients added later can be removed`,
+    );
+  }
+  added.remove(serial);
+  return patient;
 }
 
 function patientAt(
@@ -163,13 +216,22 @@ function findByNhsNumber(
 ): SyntheticPatient | undefined {
   const serial = serials.serialForNumber(nhsNumber);
   if (serial === undefined) return undefined;
-  if (serial < practices.generatedTotal) return generated.atSerial(serial);
+  if (serial < practices.generatedSerials) return generated.atSerial(serial);
   if (serials.isSuperseded(serial)) {
     // A superseded number: the patient who now has another.
     const owner = serials.supersededOwner(serial);
-    return owner < practices.generatedTotal ? generated.atSerial(owner) : undefined;
+    return owner < practices.generatedSerials ? generated.atSerial(owner) : undefined;
   }
-  return added.inOrder(serials.addedOrder(serial));
+  return added.atSerial(serial);
+}
+
+/** Whether findByNhsNumber would find someone, without generating them. */
+function isNhsNumberInUse({ serials, practices, added }: PopulationParts, nhsNumber: string): boolean {
+  const serial = serials.serialForNumber(nhsNumber);
+  if (serial === undefined) return false;
+  if (serial < practices.generatedSerials) return practices.atSerial(serial) !== undefined;
+  if (serials.isSuperseded(serial)) return practices.atSerial(serials.supersededOwner(serial)) !== undefined;
+  return added.atSerial(serial) !== undefined;
 }
 
 function findRecordAt(parts: PopulationParts, ods: string, nhsNumber: string): SyntheticPatient | undefined {
@@ -184,11 +246,14 @@ function findRecordAt(parts: PopulationParts, ods: string, nhsNumber: string): S
   return recordHeldByPreviousPractice(whole, previous);
 }
 
-/** A few generated patients of each system's first practice, and a patient added with each trait. */
+/**
+ * A few generated patients of each system's first practice, and a patient added with each trait: at the
+ * practices the population was created with, which stay.
+ */
 function samplePatients({ practices, generated, added }: PopulationParts): readonly SyntheticPatient[] {
   const chosen: SyntheticPatient[] = [];
   for (const system of ["emis", "tpp"] as const) {
-    const practice = practices.all.find((p) => p.system === system);
+    const practice = practices.all.find((p) => p.system === system && practices.isSeeded(p));
     if (practice === undefined) continue;
     for (let index = 0; index < Math.min(3, practice.listSize); index++)
       chosen.push(generated.at(practice, index));

@@ -22,6 +22,8 @@ const ODS_STREAM = 0x4f445321;
  */
 const ODS_REGION_LETTERS = "ABCDEFGHJKLMNP";
 const ODS_STRIDE = 7919;
+/** Ordinals whose ODS codes (and ASIDs, which carry the ordinal in five digits) are all distinct. */
+export const DISTINCT_PRACTICE_ORDINALS = 90_000;
 
 export function odsCodeFor(seed: number, ordinal: number): string {
   const random = new Random(seed, ODS_STREAM);

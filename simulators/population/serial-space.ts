@@ -2,9 +2,11 @@
  * Where a population's patients sit in the serial space of NHS numbers (about 909k valid 999-range numbers,
  * from a seeded bijection over serials): generated lists from the bottom; at the very top a small reserved
  * band of superseded numbers (one for every SUPERSEDED_STRIDE-th generated patient); patients added with
- * traits downwards from just below that band.
+ * traits downwards from just below that band. A number freed (its practice or patient removed) is given again
+ * only when the space has no other room (see PracticeList's slots and AddedPatients).
  */
 import { NhsNumberAllocator } from "./nhs-number.js";
+import { PopulationError } from "./population-errors.js";
 import { Random } from "./random.js";
 
 /** One generated patient in this many has an older, superseded NHS number that PDS still knows. */
@@ -37,7 +39,8 @@ export class SerialSpace {
   /** Throws unless `needed` patients, generated and added, fit below the superseded band. */
   ensureRoom(needed: number): void {
     if (needed > this.patientCapacity) {
-      throw new RangeError(
+      throw new PopulationError(
+        "full",
         `the 999 range holds ${this.patientCapacity} synthetic patients' NHS numbers; this population would need ${needed} ` +
           `(lower practices or patientsPerPractice: 146 practices fit ${Math.floor(this.patientCapacity / 146)} patients each)`,
       );
@@ -47,11 +50,6 @@ export class SerialSpace {
   /** The serial of the patient added `order`-th (from 0), counting down from below the superseded band. */
   addedSerial(order: number): number {
     return this.patientCapacity - 1 - order;
-  }
-
-  /** Which added patient (from 0) a serial above the generated lists and below the superseded band is. */
-  addedOrder(serial: number): number {
-    return this.patientCapacity - 1 - serial;
   }
 
   /** The superseded numbers of the generated patient at this serial, if it has any. */

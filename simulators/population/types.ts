@@ -334,6 +334,12 @@ export interface PopulationOptions {
   readonly emisShare?: number;
 }
 
+/** What removing a practice took out: the practice and the patients added to it. */
+export interface RemovedPractice {
+  readonly practice: Practice;
+  readonly patients: readonly SyntheticPatient[];
+}
+
 export interface Population {
   readonly seed: number;
   readonly referenceDate: string;
@@ -341,6 +347,12 @@ export interface Population {
   practice(ods: string): Practice | undefined;
   /** Adds a practice (for a scenario that needs one of its own), deterministic in the order of calls. */
   addPractice(system: ClinicalSystem, options?: PracticeOptions): Practice;
+  /**
+   * Takes out a practice added with addPractice, its generated list and the patients added to it, and
+   * answers them; their NHS numbers and its ODS code are free again (given again only when no other is left).
+   * PopulationError "unknown-practice", or "not-removable" for a practice the population was created with.
+   */
+  removePractice(ods: string): RemovedPractice;
   /** The patient at `index` of the practice's list; generated on demand, cached. */
   patient(ods: string, index: number): SyntheticPatient;
   /**
@@ -348,6 +360,8 @@ export interface Population {
    * number finds the patient who now has another (compare `nhsNumber`), as PDS needs.
    */
   findByNhsNumber(nhsNumber: string): SyntheticPatient | undefined;
+  /** Whether findByNhsNumber finds someone, answered without generating them. */
+  isNhsNumberInUse(nhsNumber: string): boolean;
   /**
    * The record a practice holds under this (current) NHS number, as that practice's own lookup finds it:
    * the patient, at their registered practice; for a `moved-practice` or `record-in-transit` patient at
@@ -356,6 +370,11 @@ export interface Population {
   findRecordAt(ods: string, nhsNumber: string): SyntheticPatient | undefined;
   /** Adds a patient with the given traits to a practice, after the generated list. */
   addPatient(ods: string, traits: readonly Trait[]): SyntheticPatient;
+  /**
+   * Takes out a patient added with addPatient, and answers them. PopulationError "unknown-patient", or
+   * "not-removable" for one of the sample or of a generated list.
+   */
+  removePatient(nhsNumber: string): SyntheticPatient;
   /** A small sample covering both systems and every trait, for `simulate --json` and demos. */
   samplePatients(): readonly SyntheticPatient[];
 }

@@ -66,6 +66,16 @@ export class SerialisedBundleCache {
     }
   }
 
+  /** Drops every entry whose key passes the test (a record that can no longer be asked for, or not the same). */
+  deleteWhere(test: (key: string) => boolean): void {
+    for (const [key, body] of this.entries) {
+      if (!test(key)) continue;
+      this.entries.delete(key);
+      this.totalBytes -= body.length;
+      if (key === this.newestKey) this.newestKey = undefined;
+    }
+  }
+
   get size(): number {
     return this.entries.size;
   }

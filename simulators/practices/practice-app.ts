@@ -115,6 +115,25 @@ export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
   return app;
 }
 
+/**
+ * Drops the cached answers of a practice that has gone, and of patients who have: their ODS code and NHS
+ * numbers may be given again, to another practice and other patients, whose answers must not be these.
+ */
+export function forgetCachedRecords(
+  population: Population,
+  gone: { readonly ods?: string; readonly nhsNumbers: readonly string[] },
+  cache: SerialisedBundleCache = sharedBundleCache,
+): void {
+  const prefix = `${populationKey(population)}|${population.referenceDate}|`;
+  const numbers = new Set(gone.nhsNumbers);
+  cache.deleteWhere((key) => {
+    if (!key.startsWith(prefix)) return false;
+    // The key: population | day | ODS | NHS number | what was asked (see recordBody).
+    const [, , ods, nhsNumber] = key.split("|", 4);
+    return ods === gone.ods || numbers.has(nhsNumber ?? "");
+  });
+}
+
 /** What a practice's structured-record route works with, fixed when the practice is registered. */
 interface PracticeRoute {
   readonly options: PracticeAppOptions;

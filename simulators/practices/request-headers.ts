@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID } from "../../gpconnect/headers.js";
 import { ODS_ORGANISATION_SYSTEM, STRUCTURED_RECORD_INTERACTION } from "../../gpconnect/identifiers.js";
 import {
+  CONFIDENTIALITY_SCOPES,
   JWT_ALGORITHM,
   JWT_LIFETIME_SECONDS,
   REASON_FOR_REQUEST,
@@ -104,10 +105,10 @@ function checkClaims(claims: JwtClaims, endpointPath: string, nowSeconds: number
       `JWT reason_for_request must be "${REASON_FOR_REQUEST}", got "${String(claims.reason_for_request)}"`,
     );
   }
-  if (claims.requested_scope !== REQUESTED_SCOPE) {
+  if (!isDirectCareReadScope(claims.requested_scope)) {
     return fail(
       "BAD_REQUEST",
-      `JWT requested_scope must be "${REQUESTED_SCOPE}", got "${String(claims.requested_scope)}"`,
+      `JWT requested_scope must be "${REQUESTED_SCOPE}" or "${REQUESTED_SCOPE} ${CONFIDENTIALITY_SCOPES.normal}", got "${String(claims.requested_scope)}"`,
     );
   }
   if (resourceOfType(claims.requesting_device, "Device") === undefined) {
@@ -141,6 +142,20 @@ function checkClaims(claims: JwtClaims, endpointPath: string, nowSeconds: number
     );
   }
   return ok(claims);
+}
+
+/**
+ * A requested_scope this provider serves a direct-care record request under (GP Connect 1.6 "Cross-organisation
+ * audit and provenance"): the patient read scope, with at most one confidentiality scope, space-separated in
+ * either order. Normal confidentiality (conf/N) is what a token without one means; restricted (conf/R) is for
+ * GP2GP transfers only, which this provider does not serve.
+ */
+function isDirectCareReadScope(scope: unknown): boolean {
+  if (typeof scope !== "string") return false;
+  const values = scope.trim().split(/ +/);
+  const read = values.filter((value) => value === REQUESTED_SCOPE).length;
+  const normal = values.filter((value) => value === CONFIDENTIALITY_SCOPES.normal).length;
+  return read === 1 && normal <= 1 && read + normal === values.length;
 }
 
 /** Tokens decoded, by their text; bounded, oldest first out. */

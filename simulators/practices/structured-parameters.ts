@@ -249,8 +249,10 @@ function partNames(parameters: readonly ParameterEntry[]): Set<string> {
  * "unsupported part parameters MUST only be reported when their top level parameter is supported", so the
  * parts of an unknown parameter are not looked at. Everything else keeps the error table of "Retrieve a
  * patient's structured record": a known parameter with a bad value, a part without a value, a repeated
- * parameter, a forbidden combination or "No recognised parameters are provided" is INVALID_PARAMETER; a body
- * that is not a Parameters resource, or whose parameters or parts are not objects, is INVALID_RESOURCE.
+ * parameter, a forbidden combination or a missing patientNHSNumber (which is also "No recognised parameters
+ * are provided": every other parameter is optional) is INVALID_PARAMETER; a body that is not a Parameters
+ * resource, or whose parameters or parts are not objects, is INVALID_RESOURCE. A request naming the patient
+ * and no clinical area is answered, with the Patient and the practice's directory alone.
  */
 export function checkStructuredRecordParameters(body: unknown, today: string): Checked<CheckedParameters> {
   if (!isObject(body) || body.resourceType !== "Parameters") {
@@ -261,7 +263,7 @@ export function checkStructuredRecordParameters(body: unknown, today: string): C
   const unrecognised = new Set<UnrecognisedParameter>();
   const byName = knownParameters(parameters.value, unrecognised);
   if (!byName.ok) return byName;
-  const nhsNumber = requestedNhsNumber(byName.value, unrecognised);
+  const nhsNumber = requestedNhsNumber(byName.value);
   if (!nhsNumber.ok) return nhsNumber;
   const combination = forbiddenCombination(byName.value, parameters.value);
   if (combination !== undefined) return combination;
@@ -292,23 +294,15 @@ function knownParameters(
   return ok(byName);
 }
 
-/** The patient's NHS number, from a request that asks for at least one clinical area too. */
-function requestedNhsNumber(
-  byName: ReadonlyMap<string, readonly ParameterEntry[]>,
-  unrecognised: ReadonlySet<UnrecognisedParameter>,
-): Checked<string> {
+/**
+ * The patient's NHS number. A request may name no clinical area: every include… parameter is optional (0..1,
+ * problems 0..*), the error table has no row for it, and the Bundle always holds the Patient, their practice
+ * and their usual GP, so such a request is answered with those alone.
+ */
+function requestedNhsNumber(byName: ReadonlyMap<string, readonly ParameterEntry[]>): Checked<string> {
   const nhsParameter = byName.get(PATIENT_NHS_NUMBER_PARAMETER)?.[0];
   if (nhsParameter === undefined) return fail("INVALID_PARAMETER", "Parameter patientNHSNumber is required");
-  const nhsNumber = nhsNumberOf(nhsParameter);
-  if (!nhsNumber.ok) return nhsNumber;
-  if (byName.size === 1) {
-    const ignored = unrecognised.size === 0 ? "" : ` (not recognised: ${[...unrecognised].join(", ")})`;
-    return fail(
-      "INVALID_PARAMETER",
-      `No clinical area was requested: no recognised include… parameter was given${ignored}`,
-    );
-  }
-  return nhsNumber;
+  return nhsNumberOf(nhsParameter);
 }
 
 /** The failure for a part parameter sent beside consultations or problems that GP Connect forbids there. */

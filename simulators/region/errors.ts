@@ -1,3 +1,5 @@
+import { PopulationError, type PopulationErrorKind } from "../population/population-errors.js";
+
 /**
  * The region's error catalogue: what can go wrong when a region is started or driven (in process or over
  * `/_control`), each with the HTTP status the control server answers it with.
@@ -12,6 +14,12 @@ export const REGION_ERRORS = {
   INVALID_FAULT: { status: 400 },
   /** No practice has this ODS code. */
   UNKNOWN_PRACTICE: { status: 404 },
+  /** No patient added at run time has this NHS number. */
+  UNKNOWN_PATIENT: { status: 404 },
+  /** The practice or patient is part of the region as it started (its seeded population), which stays whole. */
+  NOT_REMOVABLE: { status: 409 },
+  /** The 999 range has no NHS number left for what was asked (the message says what would fit). */
+  REGION_FULL: { status: 409 },
   /** A fault named something that is neither "pds", "sds" nor a practice's ODS code. */
   UNKNOWN_FAULT_TARGET: { status: 404 },
   /** A consumer's ASID is already registered for another organisation. */
@@ -39,4 +47,19 @@ export class RegionError extends Error {
   get status(): number {
     return REGION_ERRORS[this.code].status;
   }
+}
+
+const POPULATION_ERROR_CODES: Readonly<Record<PopulationErrorKind, RegionErrorCode>> = {
+  full: "REGION_FULL",
+  "unknown-practice": "UNKNOWN_PRACTICE",
+  "unknown-patient": "UNKNOWN_PATIENT",
+  "not-removable": "NOT_REMOVABLE",
+};
+
+/** The population's refusal as the region's: its own code for each kind, INVALID_REQUEST for any other. */
+export function asRegionError(error: unknown): unknown {
+  if (error instanceof PopulationError)
+    return new RegionError(POPULATION_ERROR_CODES[error.kind], error.message);
+  if (error instanceof RangeError) return new RegionError("INVALID_REQUEST", error.message);
+  return error;
 }

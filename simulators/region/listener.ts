@@ -39,6 +39,8 @@ interface Running {
 
 export class ServiceListener {
   private running: Running | undefined;
+  /** Stopped for good: the service is gone, and its port must not open again. */
+  private retired = false;
   private boundPort: number;
   /** Starts and stops run one at a time, in call order, so a quick offline/online toggle cannot interleave. */
   private queue: Promise<void> = Promise.resolve();
@@ -59,7 +61,7 @@ export class ServiceListener {
 
   start(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.running !== undefined) return;
+      if (this.running !== undefined || this.retired) return;
       const { host, name } = this.options;
       let running: Running;
       try {
@@ -89,6 +91,12 @@ export class ServiceListener {
       // so it opens a new connection (refused) instead of writing into a dead pooled one.
       await new Promise((resolve) => setImmediate(resolve));
     });
+  }
+
+  /** Stops for good: a start asked for later (a fault cleared as the service went) leaves the port closed. */
+  retire(): Promise<void> {
+    this.retired = true;
+    return this.stop();
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {

@@ -16,6 +16,10 @@ class PerPractice<T> {
     return this.byPractice.get(ods) ?? NOTHING;
   }
 
+  forget(ods: string): void {
+    this.byPractice.delete(ods);
+  }
+
   replace(ods: string, values: readonly T[]): void {
     if (values.length === 0) this.byPractice.delete(ods);
     else this.byPractice.set(ods, new Set(values));
@@ -46,5 +50,11 @@ export class PracticeSettings {
 
   setOrganisationsWithoutAgreement(ods: string, codes: readonly string[]): void {
     this.withoutAgreement.replace(ods, codes);
+  }
+
+  /** Drops every setting of a practice that has gone. */
+  forget(ods: string): void {
+    this.disabled.forget(ods);
+    this.withoutAgreement.forget(ods);
   }
 }

@@ -12,7 +12,7 @@ import { FaultInjector } from "../faults/injection.js";
 import type { Journal } from "../journal/journal.js";
 import type { ClinicalSystem, Population, Practice, SyntheticPatient, Trait } from "../population/types.js";
 import { flavourOf } from "../practices/index.js";
-import { registerPractice } from "../practices/practice-app.js";
+import { forgetCachedRecords, registerPractice } from "../practices/practice-app.js";
 import { type DirectoryConsumer, HARNESS_CONSUMER, KNOWN_CONSUMERS } from "../spine/consumers.js";
 import { buildPdsApp, PDS_BASE_PATH } from "../spine/pds.js";
 import { buildSdsApp, SDS_BASE_PATH } from "../spine/sds.js";
@@ -29,7 +29,7 @@ import {
   FIRST_PRACTICE_OFFSET,
   MAX_PORT,
 } from "./checks.js";
-import { RegionError } from "./errors.js";
+import { asRegionError, RegionError } from "./errors.js";
 import { ServiceListener } from "./listener.js";
 import { PracticeHost } from "./practice-host.js";
 import { PracticeSettings } from "./practice-settings.js";
@@ -72,8 +72,13 @@ class SimulatedRegion implements Region {
   private readonly injector = new FaultInjector();
   private readonly consumers: DirectoryConsumer[] = [...KNOWN_CONSUMERS];
   private readonly practiceListeners = new Map<string, ServiceListener>();
-  /** The app of the region's first practices, then one per practice added at run time (a ready app takes no routes). */
-  private readonly practiceHosts: PracticeHost[] = [];
+  /**
+   * The app of each practice's provider: one for the region's first practices, one for each practice added
+   * at run time (a ready app takes no routes), closed when that practice is removed.
+   */
+  private readonly practiceHosts = new Map<string, PracticeHost>();
+  /** Which of the ports from P+3 each practice listens on (meaningful with a base port; 0 leaves it to the OS). */
+  private readonly practicePortSlots = new Map<string, number>();
   private readonly unknownNumbers: UnknownNhsNumbers;
   private readonly settings = new PracticeSettings();
   private readonly pds: ServiceListener;
@@ -142,11 +147,20 @@ class SimulatedRegion implements Region {
 
   async addPractice(system: ClinicalSystem, creation: PracticeCreation = {}): Promise<PracticeInfo> {
     this.assertOpen();
-    const practice = this.population.addPractice(checkedSystem(system), checkedPracticeCreation(creation));
+    const practice = populationChange(() =>
+      this.population.addPractice(checkedSystem(system), checkedPracticeCreation(creation)),
+    );
     const [listener] = await this.hostPractices([practice]);
     // Closed while its app booted: the region's ports are all closed, and this one must not open.
     this.assertOpen();
-    await listener?.start();
+    try {
+      await listener?.start();
+    } catch (error) {
+      // A practice that cannot listen (its port taken by another process) is not added at all.
+      const { patients } = this.population.removePractice(practice.ods);
+      await this.releasePractice(practice.ods, patients);
+      throw error;
+    }
     return this.practiceInfo(practice);
   }
 
@@ -155,7 +169,27 @@ class SimulatedRegion implements Region {
     if (this.population.practice(ods) === undefined) {
       throw new RegionError("UNKNOWN_PRACTICE", `no practice with ODS code "${ods}" in the region`);
     }
-    return patientInfo(this.population)(this.population.addPatient(ods, checkedTraits(traits)));
+    const checked = checkedTraits(traits);
+    return patientInfo(this.population)(populationChange(() => this.population.addPatient(ods, checked)));
+  }
+
+  async removePractice(ods: string): Promise<void> {
+    this.assertOpen();
+    // Gone from PDS and SDS from here on; then its port, its app and everything kept for it.
+    const { patients } = populationChange(() => this.population.removePractice(this.knownPractice(ods)));
+    await this.releasePractice(ods, patients);
+  }
+
+  removePatient(nhsNumber: string): void {
+    this.assertOpen();
+    if (typeof nhsNumber !== "string") {
+      throw new RegionError(
+        "INVALID_REQUEST",
+        `an NHS number must be a string, got ${JSON.stringify(nhsNumber)}`,
+      );
+    }
+    const patient = populationChange(() => this.population.removePatient(nhsNumber));
+    forgetCachedRecords(this.population, { nhsNumbers: [patient.nhsNumber] });
   }
 
   addConsumer(creation: ConsumerCreation): DirectoryConsumer {
@@ -289,18 +323,44 @@ class SimulatedRegion implements Region {
       (context, practice) => this.registerPracticeWithFaults(context, practice),
       { journal: this.journal },
     );
-    this.practiceHosts.push(practiceHost);
     return practices.map((practice) => {
+      this.practiceHosts.set(practice.ods, practiceHost);
       const listener = new ServiceListener({
         name: `practice ${practice.ods}`,
         host: this.host,
-        port: this.portFor(FIRST_PRACTICE_OFFSET + practice.ordinal),
+        port: this.portFor(FIRST_PRACTICE_OFFSET + this.takePortSlot(practice.ods)),
         handler: practiceHost.handlerFor(practice.ods),
         settingsFrom: practiceHost.server,
       });
       this.practiceListeners.set(practice.ods, listener);
       return listener;
     });
+  }
+
+  /** Releases what the region holds for a practice taken out of the population: fault, settings, port, app, cache. */
+  private async releasePractice(ods: string, patients: readonly SyntheticPatient[]): Promise<void> {
+    this.injector.clear(ods);
+    this.settings.forget(ods);
+    const listener = this.practiceListeners.get(ods);
+    this.practiceListeners.delete(ods);
+    this.practicePortSlots.delete(ods);
+    const host = this.practiceHosts.get(ods);
+    this.practiceHosts.delete(ods);
+    await listener?.retire();
+    await host?.close();
+    forgetCachedRecords(this.population, { ods, nhsNumbers: patients.map((p) => p.nhsNumber) });
+  }
+
+  /**
+   * The lowest practice port free: the region's first practices take P+3, P+4, ... in order, and a practice
+   * added later the port of one removed before it, so a long-lived region keeps to as many ports as practices.
+   */
+  private takePortSlot(ods: string): number {
+    const taken = new Set(this.practicePortSlots.values());
+    let slot = 0;
+    while (taken.has(slot)) slot++;
+    this.practicePortSlots.set(ods, slot);
+    return slot;
   }
 
   private faultListener(target: FaultTarget): ServiceListener {
@@ -322,7 +382,8 @@ class SimulatedRegion implements Region {
   /** Stops every listener, then the practices' apps. */
   private async stopAll(): Promise<void> {
     await Promise.allSettled(this.allListeners().map((listener) => listener.stop()));
-    await Promise.allSettled(this.practiceHosts.map((practiceHost) => practiceHost.close()));
+    const hosts = new Set(this.practiceHosts.values());
+    await Promise.allSettled([...hosts].map((practiceHost) => practiceHost.close()));
   }
 
   private practiceInfo(practice: Practice): PracticeInfo {
@@ -347,6 +408,15 @@ class SimulatedRegion implements Region {
 
   private assertOpen(): void {
     if (this.closed) throw new RegionError("REGION_CLOSED", "the region is closed");
+  }
+}
+
+/** Runs a change to the population, its refusals turned into the region's. */
+function populationChange<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    throw asRegionError(error);
   }
 }
 

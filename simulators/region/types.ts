@@ -82,6 +82,19 @@ export interface Region {
   readonly journal: Journal;
   addPractice(system: ClinicalSystem, options?: PracticeCreation): Promise<PracticeInfo>;
   addPatient(ods: string, traits: readonly Trait[]): PatientInfo;
+  /**
+   * Removes a practice added at run time, with everything the region holds for it: its patients, its
+   * generated list, its port (closed, and free for another practice), its app, its fault (requests it held
+   * are released), its settings and its cached answers. Its ODS code, ASID and NHS numbers are free again
+   * (given again only when no other is left). Gone from PDS and SDS at once. RegionError UNKNOWN_PRACTICE,
+   * or NOT_REMOVABLE for a practice of the region's seeded population.
+   */
+  removePractice(ods: string): Promise<void>;
+  /**
+   * Removes a patient added at run time (addPatient). RegionError UNKNOWN_PATIENT, or NOT_REMOVABLE for a
+   * sample patient or one of a practice's generated list.
+   */
+  removePatient(nhsNumber: string): void;
   /** Registers a consumer organisation (ODS code and ASID) in SDS, as an accredited system. */
   addConsumer(consumer: ConsumerCreation): DirectoryConsumer;
   /**

@@ -5,7 +5,9 @@ import { RegionError } from "./errors.js";
 
 /**
  * Hands out numbers from the middle of the seed's serial space, far from both the generated lists (from the
- * bottom) and added patients (from the top), and checks each against the population anyway.
+ * bottom) and added patients (from the top), each checked against the population, and carries on from where
+ * the last one was found. The search covers the whole space before it gives up, so it fails only when every
+ * synthetic number is some patient's; it costs one check a number, never a patient generated.
  */
 export class UnknownNhsNumbers {
   private readonly allocator: NhsNumberAllocator;
@@ -17,12 +19,16 @@ export class UnknownNhsNumbers {
   }
 
   next(): string {
-    for (let attempt = 0; attempt < 1000; attempt++) {
+    const { capacity } = this.allocator;
+    for (let checked = 0; checked < capacity; checked++) {
       const serial = this.nextSerial;
-      this.nextSerial = (this.nextSerial + 1) % this.allocator.capacity;
+      this.nextSerial = serial + 1 < capacity ? serial + 1 : 0;
       const nhsNumber = this.allocator.numberForSerial(serial);
-      if (this.population.findByNhsNumber(nhsNumber) === undefined) return nhsNumber;
+      if (!this.population.isNhsNumberInUse(nhsNumber)) return nhsNumber;
     }
-    throw new RegionError("INVALID_REQUEST", "no unused synthetic NHS number is left in the region");
+    throw new RegionError(
+      "REGION_FULL",
+      `every one of the ${capacity} synthetic NHS numbers is some patient's: none is left unknown`,
+    );
   }
 }

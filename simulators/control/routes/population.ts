@@ -1,8 +1,10 @@
 /**
  * Growing the region at run time: a practice on its own port (`POST /practices`), a patient with traits
- * on a practice's list (`POST /patients`), a consumer organisation in SDS (`POST /consumers`). The schemas
- * refuse a body of the wrong shape; the region refuses what only it can judge (an unknown practice, an
- * ASID already taken).
+ * on a practice's list (`POST /patients`), a consumer organisation in SDS (`POST /consumers`); and shrinking
+ * it back (`DELETE /practices/{ods}`, `DELETE /patients/{nhsNumber}`), so a region that runs for days holds
+ * what its users hold now, not all they ever made. The schemas refuse a request of the wrong shape; the
+ * region refuses what only it can judge (an unknown practice, an ASID already taken, a practice of its
+ * seeded population).
  */
 import type { FastifyInstance, FastifySchema } from "fastify";
 import type { ClinicalSystem, Trait } from "../../population/types.js";
@@ -12,6 +14,8 @@ import {
   answer,
   BODY_ERRORS,
   errorAnswer,
+  noContent,
+  PRACTICE_PARAMS,
   ref,
   SYSTEM,
   TRAIT_LIST,
@@ -27,6 +31,10 @@ interface PatientBody {
   readonly ods: string;
   readonly traits?: Trait[];
 }
+
+const REGION_FULL = errorAnswer(
+  "The 999 range has no NHS number left for it (remove practices or patients added at run time)",
+);
 
 const ADD_PRACTICE: FastifySchema = {
   operationId: "addPractice",
@@ -44,7 +52,12 @@ const ADD_PRACTICE: FastifySchema = {
       },
     },
   },
-  response: { 201: answer("Practice", "The practice"), ...BODY_ERRORS, ...ACCESS_ERRORS },
+  response: {
+    201: answer("Practice", "The practice"),
+    409: REGION_FULL,
+    ...BODY_ERRORS,
+    ...ACCESS_ERRORS,
+  },
 };
 
 const ADD_PATIENT: FastifySchema = {
@@ -68,6 +81,7 @@ const ADD_PATIENT: FastifySchema = {
   response: {
     201: answer("Patient", "The patient"),
     404: UNKNOWN_PRACTICE,
+    409: REGION_FULL,
     ...BODY_ERRORS,
     ...ACCESS_ERRORS,
   },
@@ -83,6 +97,48 @@ const ADD_CONSUMER: FastifySchema = {
     201: answer("Consumer", "The consumer as SDS knows it"),
     409: errorAnswer("The ASID is already registered for another organisation"),
     ...BODY_ERRORS,
+    ...ACCESS_ERRORS,
+  },
+};
+
+const NOT_REMOVABLE_PRACTICE = errorAnswer(
+  "The practice is one of the region's seeded population (started with it): only practices added at run time can be removed",
+);
+
+const REMOVE_PRACTICE: FastifySchema = {
+  operationId: "removePractice",
+  summary: "Remove a practice added at run time, with its patients, port, fault and settings",
+  description:
+    "The practice is gone from PDS and SDS at once; its port is closed (and free for a practice added " +
+    "later), requests its fault held are released, its settings and cached answers are dropped. Its " +
+    "ODS code and NHS numbers are given again only when the region has no other left.",
+  tags: ["population"],
+  params: PRACTICE_PARAMS,
+  response: {
+    204: noContent("The practice is gone"),
+    404: UNKNOWN_PRACTICE,
+    409: NOT_REMOVABLE_PRACTICE,
+    ...ACCESS_ERRORS,
+  },
+};
+
+const REMOVE_PATIENT: FastifySchema = {
+  operationId: "removePatient",
+  summary: "Remove a patient added at run time",
+  tags: ["population"],
+  params: {
+    type: "object",
+    required: ["nhsNumber"],
+    properties: {
+      nhsNumber: { type: "string", description: "The NHS number of a patient added with POST /patients" },
+    },
+  },
+  response: {
+    204: noContent("The patient is gone"),
+    404: errorAnswer("No patient added at run time has this NHS number"),
+    409: errorAnswer(
+      "The patient is one of the region's sample patients or of a practice's generated list: only patients added at run time can be removed",
+    ),
     ...ACCESS_ERRORS,
   },
 };
@@ -104,4 +160,22 @@ export async function populationRoutes(
   control.post<{ Body: ConsumerCreation }>("/consumers", { schema: ADD_CONSUMER }, async (request, reply) => {
     return reply.code(201).send(region.addConsumer(request.body));
   });
+
+  control.delete<{ Params: { ods: string } }>(
+    "/practices/:ods",
+    { schema: REMOVE_PRACTICE },
+    async (request, reply) => {
+      await region.removePractice(request.params.ods);
+      return reply.code(204).send();
+    },
+  );
+
+  control.delete<{ Params: { nhsNumber: string } }>(
+    "/patients/:nhsNumber",
+    { schema: REMOVE_PATIENT },
+    async (request, reply) => {
+      region.removePatient(request.params.nhsNumber);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifySchema } from "fastify";
 import type { Region } from "../../region/types.js";
-import { ACCESS_ERRORS, answer } from "../schemas.js";
+import { ACCESS_ERRORS, answer, errorAnswer } from "../schemas.js";
 
 const GET_REGION: FastifySchema = {
   operationId: "getRegion",
@@ -24,6 +24,7 @@ const GET_UNKNOWN_NHS_NUMBER: FastifySchema = {
       required: ["nhsNumber"],
       properties: { nhsNumber: { type: "string", pattern: "^999\\d{7}$" } },
     },
+    409: errorAnswer("Every synthetic NHS number is some patient's"),
     ...ACCESS_ERRORS,
   },
 };
