@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
+import { defaultManifest } from "../harness/manifest/load.js";
 import type { RunResult } from "../harness/run-result.js";
 import { runConformance } from "../harness/runner.js";
 import type { Scenario } from "../harness/scenario.js";
@@ -105,7 +106,7 @@ function runAgainst(
   controlUrl: string,
 ): Promise<RunResult> {
   return runConformance({
-    gateway: gatewayUrl,
+    gateway: defaultManifest(gatewayUrl),
     region: controlUrl,
     port: 0,
     seed: 1,

@@ -86,7 +86,9 @@ describe("a gateway with NHS England's north shape", () => {
     expect(atPractice[0]?.parameters).toEqual(["patientNHSNumber"]);
     // A practice answers patientNHSNumber alone with the Patient (and its practice and GP), passed on.
     expect(answer.status, answer.text).toBe(200);
-    const patients = (answer.body as fhir.Bundle).entry?.filter((e) => e.resource?.resourceType === "Patient");
+    const patients = (answer.body as fhir.Bundle).entry?.filter(
+      (e) => e.resource?.resourceType === "Patient",
+    );
     expect(patients).toHaveLength(1);
     expect(JSON.stringify(patients)).toContain(patient.nhsNumber);
   });
