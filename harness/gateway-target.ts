@@ -4,7 +4,7 @@
  */
 import { connect } from "node:net";
 import { resolve } from "node:path";
-import { cliError } from "./cli/errors.js";
+import { CliError, cliError } from "./cli/errors.js";
 import { freeLoopbackPort, type LaunchedGateway, launchCommand, launchImage } from "./launch/index.js";
 import type { LoadedManifest } from "./manifest/load.js";
 import { expand } from "./manifest/placeholders.js";
@@ -13,6 +13,7 @@ import type { CommandLaunch, ImageLaunch } from "./manifest/types.js";
 import { AdapterError, type ConsumerAdapter, loadAdapter } from "./north/adapter.js";
 import { HARNESS_CONSUMER } from "./north/identity.js";
 import type { NorthProfile } from "./north/profile.js";
+import { redactText } from "./north/redaction.js";
 
 export interface GatewayTarget {
   readonly name: string;
@@ -51,6 +52,42 @@ export async function startGateway(
     secrets.push(...expansion.secrets);
     return expansion.text;
   };
+  let launched: LaunchedGateway;
+  try {
+    launched = await reach(loaded, spine, text, signal);
+  } catch (error) {
+    if (signal?.aborted) throw cliError("INTERRUPTED_AT_START", "the gateway was starting");
+    // What a gateway printed may quote its secrets back.
+    if (error instanceof CliError) throw new CliError(error.code, redactText(error.message, secrets));
+    throw error;
+  }
+  for (const value of Object.values(manifest.north?.headers ?? {})) {
+    if (value !== null) secrets.push(...expand(value, PER_REQUEST_STAND_INS, "north.headers").secrets);
+  }
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    launch: manifest.launch.kind,
+    manifestPath: loaded.path,
+    url: launched.url,
+    profile: resolveProfile(loaded, launched.url),
+    ...(adapter === undefined ? {} : { adapter }),
+    secrets: [...new Set(secrets)].filter((s) => s.length > 0),
+    logs: () => launched.logs(),
+    stop: () => launched.stop(),
+  };
+}
+
+type Expander = (template: string, known: Record<string, string>, where: string) => string;
+
+/** Reaches the gateway at its URL, or starts it as its manifest says. */
+async function reach(
+  loaded: LoadedManifest,
+  spine: SpineAddresses,
+  text: Expander,
+  signal: AbortSignal | undefined,
+): Promise<LaunchedGateway> {
+  const manifest = loaded.manifest;
   const launch = manifest.launch;
   let launched: LaunchedGateway;
   if (launch.kind === "url") {
@@ -84,21 +121,7 @@ export async function startGateway(
       launched = await launchImage(spec, context);
     }
   }
-  for (const value of Object.values(manifest.north?.headers ?? {})) {
-    if (value !== null) secrets.push(...expand(value, PER_REQUEST_STAND_INS, "north.headers").secrets);
-  }
-  return {
-    name: manifest.name,
-    version: manifest.version,
-    launch: launch.kind,
-    manifestPath: loaded.path,
-    url: launched.url,
-    profile: resolveProfile(loaded, launched.url),
-    ...(adapter === undefined ? {} : { adapter }),
-    secrets: [...new Set(secrets)].filter((s) => s.length > 0),
-    logs: () => launched.logs(),
-    stop: () => launched.stop(),
-  };
+  return launched;
 }
 
 /** The consumer adapter a manifest names, loaded before anything starts (a broken one is exit 2). */

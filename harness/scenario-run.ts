@@ -162,9 +162,8 @@ interface SouthScope {
 /**
  * What the gateway asked of PDS, SDS and the scenario's practice about this scenario, since it began: every
  * request to the scenario's own practice; PDS and SDS requests that name one of its NHS numbers or its
- * practice; and SDS lookups of the harness's own organisation (the consumer's ASID check) that carry one of
- * the scenario's trace ids or were made while one of its requests was with the gateway (other scenarios run
- * beside it). Read with the harness's own decoders.
+ * practice; and the SDS lookups of the harness's own organisation (a gateway checking its consumer) made for
+ * this scenario (other scenarios run beside it). Read with the harness's own decoders.
  */
 async function southEvidence(
   control: ControlClient,
@@ -179,31 +178,41 @@ async function southEvidence(
     control.journal({ target: "pds", since }),
     control.journal({ target: "sds", since }),
   ]);
-  const ours = madeForScenario(scope.north);
   const entries: JournalEntry[] = [
     ...practice,
     ...pds.filter((e) => numbers.some((nhsNumber) => requestNames(e, nhsNumber))),
-    ...sds.filter((e) => requestNames(e, ods) || (requestNames(e, HARNESS_CONSUMER.ods) && ours(e))),
+    ...sds.filter((e) => requestNames(e, ods)),
+    ...consumerLookups(
+      sds.filter((e) => requestNames(e, HARNESS_CONSUMER.ods)),
+      scope.north,
+    ),
   ].sort((a, b) => a.seq - b.seq);
   return entries.map(southExchangeOf);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Whether a south request carries one of the scenario's trace ids, or came while one of its requests was open. */
-function madeForScenario(north: readonly NorthExchange[]): (entry: JournalEntry) => boolean {
+/**
+ * The lookups of the harness's organisation made for this scenario: those carrying one of its trace ids, when
+ * the gateway passes trace ids on; otherwise those made while one of its requests was with the gateway.
+ */
+function consumerLookups(
+  candidates: readonly JournalEntry[],
+  north: readonly NorthExchange[],
+): JournalEntry[] {
   const traceIds = new Set(
     north.flatMap((x) => Object.values(x.request.headers).filter((value) => UUID.test(value))),
   );
+  const traced = candidates.filter((e) => Object.values(e.headers).some((value) => traceIds.has(value)));
+  if (traced.length > 0) return traced;
   const windows = north.map((x) => {
     const from = Date.parse(x.startedAt ?? "");
     return [from, from + x.elapsedMs] as const;
   });
-  return (entry) => {
-    if (Object.values(entry.headers).some((value) => traceIds.has(value))) return true;
-    const at = Date.parse(entry.time);
+  return candidates.filter((e) => {
+    const at = Date.parse(e.time);
     return windows.some(([from, to]) => at >= from - 5 && at <= to + 5);
-  };
+  });
 }
 
 function southExchangeOf(e: JournalEntry): SouthExchange {

@@ -2,6 +2,8 @@
  * A gateway that cannot be used, tried as a new user would: each ends in one line naming the cause, exit 2,
  * the previous run's reports moved aside, and nothing of what the harness started left running.
  */
+
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
@@ -9,7 +11,7 @@ import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasNoStackTrace, runCli } from "./support/cli.js";
+import { CLI_PATH, hasNoStackTrace, runCli } from "./support/cli.js";
 import { dockerEngineReachable } from "./support/docker.js";
 import { freePortRun, occupy } from "./support/ports.js";
 
@@ -28,7 +30,9 @@ function processesMarked(marker: string): number[] {
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+        const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        // The gateway's own processes, not the harness whose arguments name the manifest.
+        return commandLine.includes(marker) && !commandLine.includes(CLI_PATH);
       } catch {
         return false;
       }
@@ -130,5 +134,45 @@ describe("gp-harness run --gateway manifest.json, when the gateway cannot be use
     const engine = await dockerEngineReachable();
     expectRefusal(outcome, engine ? new RegExp(image.replace(/[/.]/g, "\\$&")) : /no Docker engine/i);
     expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it("Ctrl-C while the gateway is starting: exit 130 at once, nothing left running", async () => {
+    const marker = `interrupted-${randomUUID()}`;
+    const path = join(dir, `${marker}.json`);
+    const never = command(["node", "-e", "setInterval(() => {}, 1000)", marker]);
+    await writeFile(
+      path,
+      JSON.stringify({
+        ...never,
+        launch: { ...never.launch, ready: { log: "(http://never)", timeoutMs: 60_000 } },
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [CLI_PATH, "run", "--gateway", path, "--out", join(dir, `out-${marker}`)],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    // Once the gateway's process is there, interrupt.
+    await new Promise<void>((resolve) => {
+      const look = setInterval(() => {
+        if (processesMarked(marker).length > 0) {
+          clearInterval(look);
+          resolve();
+        }
+      }, 50);
+    });
+    const interrupted = performance.now();
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code, stderr).toBe(130);
+    expect(performance.now() - interrupted).toBeLessThan(10_000);
+    expect(stderr).toMatch(/interrupted while the gateway was starting/);
+    expect(processesMarked(marker)).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ export const CLI_ERRORS = {
   NO_SCENARIOS: (filter: string) => `no scenario matches ${filter}`,
   MANIFEST_INVALID: (why: string) => `the gateway manifest cannot be used: ${why}`,
   CATALOGUE_INVALID: (why: string) => `the scenario catalogue cannot be loaded: ${why}`,
+  INTERRUPTED_AT_START: (what: string) =>
+    `interrupted while ${what}: nothing was run, and nothing is left running`,
   GATEWAY_COMMAND_NOT_FOUND: (command: string, why: string) =>
     `the gateway's command cannot be started: ${command}: ${why}`,
   GATEWAY_CWD_MISSING: (cwd: string) => `the gateway's working directory (launch.cwd) does not exist: ${cwd}`,
@@ -39,14 +41,15 @@ export const CLI_ERRORS = {
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
 
-/** A usage or configuration error: printed as one line (no stack), exit status 2. */
+/** A usage or configuration error: printed as one line (no stack), exit status 2 (130: interrupted). */
 export class CliError extends Error {
-  readonly exitCode = 2;
+  readonly exitCode: number;
   constructor(
     readonly code: CliErrorCode,
     message: string,
   ) {
     super(message);
+    this.exitCode = code === "INTERRUPTED_AT_START" ? 130 : 2;
   }
 }
 

@@ -13,7 +13,7 @@ export interface CliOutcome {
 
 export function runCli(
   args: readonly string[],
-  options: { timeoutMs?: number; cwd?: string } = {},
+  options: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliOutcome> {
   if (!existsSync(CLI_PATH))
     throw new Error(`${CLI_PATH} is missing: run "npm run build" first (npm test does)`);
@@ -21,7 +21,7 @@ export function runCli(
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
     });
     let stdout = "";
     let stderr = "";

@@ -1,0 +1,86 @@
+/**
+ * `gp-harness run` and the region it runs in: a region guarded by a control token, the region's own seed and
+ * reference date in the report, and a run that can be reproduced later.
+ */
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGateway } from "../gateway/app.js";
+import { readGatewayConfig } from "../gateway/config.js";
+import { type Region, startRegion } from "../simulators/index.js";
+import { hasNoStackTrace, runCli } from "./support/cli.js";
+
+const TOKEN = "region-token-5b2f8e";
+let region: Region;
+let gateway: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  region = await startRegion({ seed: 23, referenceDate: "2025-03-01", port: 0, controlToken: TOKEN });
+  const info = region.info();
+  gateway = await startGateway(
+    readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
+  );
+});
+afterAll(async () => {
+  await gateway?.close();
+  await region?.close();
+});
+
+async function run(args: readonly string[], env: Record<string, string> = {}) {
+  const out = await mkdtemp(join(tmpdir(), "gp-harness-region-run-"));
+  const outcome = await runCli(["run", "--out", out, ...args], { env, timeoutMs: 60_000 });
+  const report = await readFile(join(out, "report.json"), "utf8").then(JSON.parse, () => undefined);
+  return { ...outcome, report };
+}
+
+const attached = () => ["--gateway", gateway.url, "--region", region.info().control, "--scenario", "CORE-01"];
+
+describe("a region guarded by a control token", () => {
+  it("without the token: one line saying the region needs one, exit 2", async () => {
+    const { code, stderr } = await run(attached());
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(
+      /requires a control token: give --control-token or set GP_HARNESS_CONTROL_TOKEN$/,
+    );
+    expect(hasNoStackTrace(stderr)).toBe(true);
+  });
+
+  it("with a wrong token: said as such, not as an unreachable region", async () => {
+    const { code, stderr } = await run([...attached(), "--control-token", "not-the-token-1"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/refused the control token/);
+    expect(stderr).not.toMatch(/cannot reach/);
+  });
+
+  it("with the token from the environment: the run passes, and reports the region's own seed and date", async () => {
+    const { code, stdout, report } = await run(attached(), { GP_HARNESS_CONTROL_TOKEN: TOKEN });
+    expect(code, stdout).toBe(0);
+    expect(report.seed).toBe(23);
+    expect(report.region).toMatchObject({ attached: true, seed: 23, referenceDate: "2025-03-01" });
+    expect(stdout).toMatch(/region: seed 23, reference date 2025-03-01 \(attached/);
+  });
+
+  it("refuses --seed for an attached region, whose seed is its own", async () => {
+    const { code, stderr } = await run([...attached(), "--seed", "7"], { GP_HARNESS_CONTROL_TOKEN: TOKEN });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--seed: applies to the region the run starts/);
+  });
+});
+
+describe("a run's region reproduced later", () => {
+  it("--seed and --reference-date make the region the run starts, and the report says so", async () => {
+    const { code, report } = await run([
+      "--gateway",
+      "reference",
+      "--seed",
+      "9",
+      "--reference-date",
+      "2025-06-01",
+      "--scenario",
+      "CORE-01",
+    ]);
+    expect(code).toBe(0);
+    expect(report.region).toMatchObject({ attached: false, seed: 9, referenceDate: "2025-06-01" });
+  });
+});
