@@ -100,7 +100,7 @@ export async function runScenario(
 async function play(
   scenario: Scenario,
   world: World,
-  gateway: Pick<GatewayConsumer, "getRecord">,
+  gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">,
   expect: Expect,
   budgetMs: number,
 ): Promise<Outcome> {

@@ -17,7 +17,7 @@ export interface ScenarioContext {
   readonly patient: WorldPatient;
   readonly practice: WorldPractice;
   /** The gateway under test, spoken to as a clinician's system would. */
-  readonly gateway: Pick<GatewayConsumer, "getRecord">;
+  readonly gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">;
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */
   readonly world: WorldControl;
   readonly expect: Expect;

@@ -309,3 +309,29 @@ describe("secrets in evidence", () => {
     expect(JSON.stringify(evidence)).not.toContain(jwt);
   });
 });
+
+describe("the gateway's audit trail", () => {
+  it("is read where the manifest says, with the profile's headers, and kept as evidence", async () => {
+    const profile = gpConnectProfile(recorder.url, {
+      auditUrl: "${gateway}/audit/events?patient=${nhsNumber}&by=${consumer.ods}",
+      headers: { Authorization: "Bearer ${env:AUDIT_TOKEN}" },
+    });
+    const { consumer, evidence } = await consumerOf(profile, { AUDIT_TOKEN: "audit-t0ken-77" });
+    const before = recorder.received.length;
+    const answer = await consumer.auditTrail({ nhsNumber: "9990000018" });
+    expect(answer?.status).toBe(200);
+    const sent = recorder.received[before];
+    expect(sent?.method).toBe("GET");
+    expect(sent?.url).toBe("/audit/events?patient=9990000018&by=Y99001");
+    expect(sent?.headers.authorization).toBe("Bearer audit-t0ken-77");
+    expect(evidence).toHaveLength(1);
+    expect(JSON.stringify(evidence)).not.toContain("audit-t0ken-77");
+  });
+
+  it("is undefined for a gateway that declares none, and nothing is sent", async () => {
+    const { consumer } = await consumerOf(gpConnectProfile(recorder.url));
+    const before = recorder.received.length;
+    expect(await consumer.auditTrail({ nhsNumber: "9990000018" })).toBeUndefined();
+    expect(recorder.received.length).toBe(before);
+  });
+});

@@ -8,6 +8,7 @@
 import type { NorthExchange } from "../run-result.js";
 import { adapterError, type ConsumerAdapter, loadAdapter } from "./adapter.js";
 import { adapterGetRecord } from "./adapter-consumer.js";
+import { auditTrailReader } from "./audit-trail.js";
 import type { RecordRequestOptions, RecordSubject } from "./consumer-types.js";
 import { gatewayAddress } from "./gateway-address.js";
 import { type GatewayAnswer, NorthHttp } from "./north-http.js";
@@ -23,6 +24,11 @@ export { EVIDENCE_TEXT_LIMIT, type GatewayAnswer } from "./north-http.js";
 export interface GatewayConsumer {
   /** Asks the gateway for the patient's structured record, stating the patient's consent. */
   getRecord(patient: RecordSubject, options: RecordRequestOptions): Promise<GatewayAnswer>;
+  /**
+   * Reads the gateway's audit trail about the patient, where its manifest says (`capabilities.audit.url`);
+   * undefined when it declares none.
+   */
+  auditTrail(patient: RecordSubject): Promise<GatewayAnswer | undefined>;
   /** The secrets this consumer has used so far (for redacting whatever else is written about the run). */
   secrets(): readonly string[];
   /** Closes the consumer's connections (its TLS pool). */
@@ -71,6 +77,7 @@ export async function createConsumer(
   const getRecord = adapter === undefined ? structuredGetRecord(parts) : adapterGetRecord(parts, adapter);
   return {
     getRecord,
+    auditTrail: auditTrailReader(parts),
     secrets: () => [...secrets],
     close: () => http.close(),
   };

@@ -1,0 +1,35 @@
+/**
+ * Reading a gateway's audit trail, where its manifest says it can be read (`capabilities.audit.url`, with
+ * `${gateway}` and `${nhsNumber}`): a GET with the profile's headers, kept as evidence like every exchange.
+ */
+import { randomUUID } from "node:crypto";
+import { expand } from "../manifest/placeholders.js";
+import type { ConsumerParts, RecordSubject } from "./consumer-types.js";
+import { consumerJwt, HARNESS_CONSUMER } from "./identity.js";
+import type { GatewayAnswer } from "./north-http.js";
+import { applyHeaderTemplates } from "./record-request.js";
+
+export type ReadAuditTrail = (patient: RecordSubject) => Promise<GatewayAnswer | undefined>;
+
+export function auditTrailReader(parts: ConsumerParts): ReadAuditTrail {
+  const { profile, address, http } = parts;
+  return async (patient) => {
+    if (profile.auditUrl === undefined) return undefined;
+    const known = {
+      gateway: address.base,
+      nhsNumber: patient.nhsNumber,
+      "consumer.ods": HARNESS_CONSUMER.ods,
+      "consumer.asid": HARNESS_CONSUMER.asid,
+    };
+    const url = expand(profile.auditUrl, known, "capabilities.audit.url", parts.env);
+    for (const secret of url.secrets) parts.secrets.add(secret);
+    const values = { traceId: randomUUID(), jwt: consumerJwt(address.base), consumer: HARNESS_CONSUMER };
+    const base = {
+      accept: "application/json, application/fhir+json",
+      authorization: address.basicAuthorization ?? `Bearer ${values.jwt}`,
+    };
+    const { headers, secrets } = applyHeaderTemplates(base, profile.headers, values, parts.env);
+    for (const secret of secrets) parts.secrets.add(secret);
+    return http.exchange({ method: "GET", url: url.text, headers });
+  };
+}
