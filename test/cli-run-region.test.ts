@@ -5,27 +5,12 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway } from "../gateway/app.js";
-import { readGatewayConfig } from "../gateway/config.js";
-import { type Region, startRegion } from "../simulators/index.js";
+import { describe, expect, it } from "vitest";
 import { hasNoStackTrace, runCli } from "./support/cli.js";
+import { useRegionWithReferenceGateway } from "./support/region-with-gateway.js";
 
 const TOKEN = "region-token-5b2f8e";
-let region: Region;
-let gateway: { url: string; close(): Promise<void> };
-
-beforeAll(async () => {
-  region = await startRegion({ seed: 23, referenceDate: "2025-03-01", port: 0, controlToken: TOKEN });
-  const info = region.info();
-  gateway = await startGateway(
-    readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
-  );
-});
-afterAll(async () => {
-  await gateway?.close();
-  await region?.close();
-});
+const running = useRegionWithReferenceGateway({ seed: 23, referenceDate: "2025-03-01", controlToken: TOKEN });
 
 async function run(args: readonly string[], env: Record<string, string> = {}) {
   const out = await mkdtemp(join(tmpdir(), "gp-harness-region-run-"));
@@ -34,7 +19,14 @@ async function run(args: readonly string[], env: Record<string, string> = {}) {
   return { ...outcome, report };
 }
 
-const attached = () => ["--gateway", gateway.url, "--region", region.info().control, "--scenario", "CORE-01"];
+const attached = () => [
+  "--gateway",
+  running.gateway.url,
+  "--region",
+  running.region.info().control,
+  "--scenario",
+  "CORE-01",
+];
 
 describe("a region guarded by a control token", () => {
   it("without the token: one line saying the region needs one, exit 2", async () => {

@@ -9,13 +9,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway } from "../gateway/app.js";
-import { readGatewayConfig } from "../gateway/config.js";
-import { type Region, startRegion } from "../simulators/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeTestCertificates, type TestCertificates } from "./support/certificates.js";
 import { runCli } from "./support/cli.js";
 import { dockerEngineReachable } from "./support/docker.js";
+import { useRegionWithReferenceGateway } from "./support/region-with-gateway.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const gateways = join(root, "test", "gateways");
@@ -155,25 +153,13 @@ describe("a gateway behind https, mutual TLS and a bearer token from the environ
 });
 
 describe("credentials in a gateway URL", () => {
-  let region: Region;
-  let gateway: { url: string; close(): Promise<void> };
-  beforeAll(async () => {
-    region = await startRegion({ seed: 5, port: 0 });
-    const info = region.info();
-    gateway = await startGateway(
-      readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
-    );
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await region?.close();
-  });
+  const running = useRegionWithReferenceGateway({ seed: 5 });
 
   it("are sent (as Basic authentication), and written nowhere", async () => {
-    const url = gateway.url.replace("http://", "http://harness-user:pa55word-9c1@");
+    const url = running.gateway.url.replace("http://", "http://harness-user:pa55word-9c1@");
     const { code, stdout, text, junit, report } = await run(url, [
       "--region",
-      region.info().control,
+      running.region.info().control,
       "--scenario",
       "CORE-01",
     ]);

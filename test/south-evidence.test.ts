@@ -7,31 +7,18 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway } from "../gateway/app.js";
-import { readGatewayConfig } from "../gateway/config.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { ODS_ORGANISATION_SYSTEM } from "../gpconnect/identifiers.js";
 import { defaultManifest } from "../harness/manifest/load.js";
 import { HARNESS_CONSUMER } from "../harness/north/identity.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
-import { type Region, startRegion } from "../simulators/index.js";
+import { useRegionWithReferenceGateway } from "./support/region-with-gateway.js";
 
-let region: Region;
-let inner: { url: string; close(): Promise<void> };
+const running = useRegionWithReferenceGateway({ seed: 41 });
 const fronts: Server[] = [];
-
-beforeAll(async () => {
-  region = await startRegion({ seed: 41, port: 0 });
-  const info = region.info();
-  inner = await startGateway(
-    readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
-  );
-});
 afterAll(async () => {
   for (const front of fronts) await new Promise((resolve) => front.close(resolve));
-  await inner?.close();
-  await region?.close();
 });
 
 /**
@@ -39,7 +26,7 @@ afterAll(async () => {
  * reference gateway; with `propagate`, the lookup carries the consumer's trace id as its correlation id.
  */
 async function consumerCheckingGateway(propagate: boolean): Promise<string> {
-  const sds = region.info().sds;
+  const sds = running.region.info().sds;
   const front = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -51,7 +38,7 @@ async function consumerCheckingGateway(propagate: boolean): Promise<string> {
       },
     });
     await lookup.body.dump();
-    const answer = await request(`${inner.url}${req.url}`, {
+    const answer = await request(`${running.gateway.url}${req.url}`, {
       method: "POST",
       headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== "host")) as Record<
         string,
@@ -71,7 +58,7 @@ async function southOf(gatewayUrl: string) {
   const catalogue = await loadCatalogue();
   const result = await runConformance({
     gateway: defaultManifest(gatewayUrl),
-    region: region.info().control,
+    region: running.region.info().control,
     port: 0,
     seed: 41,
     scenarios: catalogue.filter((s) => ["CONSENT-01", "SECURITY-01", "SAFETY-01"].includes(s.id)),

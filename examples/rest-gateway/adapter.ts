@@ -5,12 +5,8 @@
  * The mapping translates and never judges: an answer it does not recognise is passed on as it came, for the
  * harness to find wanting.
  */
-import {
-  GPC_ERRORS,
-  type GpcErrorCode,
-  OPERATION_OUTCOME_PROFILE,
-  SPINE_ERROR_SYSTEM,
-} from "../../gpconnect/error-codes.js";
+import { GPC_ERRORS, type GpcErrorCode, OPERATION_OUTCOME_PROFILE } from "../../gpconnect/error-codes.js";
+import { operationOutcome } from "../../gpconnect/outcomes.js";
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 import type { AdapterAnswer, AdapterResponse, ConsumerAdapter } from "../../harness/north/adapter.js";
 
@@ -96,23 +92,7 @@ function gpConnectAnswer(answer: AdapterResponse): AdapterAnswer {
 }
 
 function spineError(code: GpcErrorCode, diagnostics: string): AdapterAnswer {
-  const entry = GPC_ERRORS[code];
-  return {
-    status: entry.status,
-    headers: FHIR_JSON,
-    body: {
-      resourceType: "OperationOutcome",
-      meta: { profile: [OPERATION_OUTCOME_PROFILE] },
-      issue: [
-        {
-          severity: "error",
-          code: entry.issueCode,
-          details: { coding: [{ system: SPINE_ERROR_SYSTEM, code, display: entry.display }] },
-          diagnostics,
-        },
-      ],
-    },
-  };
+  return { status: GPC_ERRORS[code].status, headers: FHIR_JSON, body: operationOutcome(code, diagnostics) };
 }
 
 function ownError(error: { status: number; issue: string }, diagnostics: string): AdapterAnswer {
