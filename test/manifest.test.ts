@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import {
 import { expand, PlaceholderError } from "../harness/manifest/placeholders.js";
 import { declaredCapabilities, resolveProfile } from "../harness/manifest/resolve.js";
 import { nearestName } from "../harness/manifest/suggest.js";
+import { manifestProblems } from "../harness/manifest/validate.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -193,5 +195,16 @@ describe("placeholders", () => {
   it("nearest names stay near", () => {
     expect(nearestName("argvv", ["argv", "cwd"])).toBe("argv");
     expect(nearestName("zzzzzz", ["argv", "cwd"])).toBeUndefined();
+  });
+});
+
+describe("the README's manifests", () => {
+  it("are manifests the harness accepts (their files and variables aside)", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((match) => JSON.parse(match[1] ?? "") as Record<string, unknown>)
+      .filter((value) => "launch" in value);
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    for (const manifest of blocks) expect(manifestProblems(manifest), JSON.stringify(manifest)).toEqual([]);
   });
 });
