@@ -72,7 +72,7 @@ export function registerRunCommand(cli: Command): void {
     .addOption(
       new Option(
         "--port <p>",
-        "base port of the region the run starts (0: any free ports; default 0 with the reference gateway, 4300 with a URL)",
+        "base port of the region the run starts (0: any free ports; default 4300 for a gateway already running at a URL, which was configured for `simulate`'s ports; 0 for one the harness starts)",
       ).argParser(port),
     )
     .addOption(
