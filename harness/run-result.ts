@@ -114,6 +114,12 @@ export interface RunResult {
     readonly seed: number;
     readonly referenceDate: string;
   };
+  /** The ids and packs asked for (empty: the whole catalogue), how many that selected, of how many. */
+  readonly selection: {
+    readonly asked: readonly string[];
+    readonly selected: number;
+    readonly catalogueSize: number;
+  };
   readonly totals: Readonly<Record<ResultCode, number>>;
   readonly scenarios: readonly ScenarioResult[];
 }

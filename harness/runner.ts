@@ -32,6 +32,8 @@ export interface RunOptions extends ScenarioBudgets {
   readonly seed: number;
   readonly referenceDate?: string;
   readonly scenarios: readonly Scenario[];
+  /** What was asked for (`--scenario`; empty: everything) and how big the catalogue is, for the report. */
+  readonly selection?: { readonly asked: readonly string[]; readonly catalogueSize: number };
   /** Scenarios run at once. */
   readonly concurrency: number;
   /** Stop starting scenarios when aborted; the result is then marked incomplete. */
@@ -84,6 +86,11 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
           attached: region.attached,
           seed: region.seed,
           referenceDate: region.referenceDate,
+        },
+        selection: {
+          asked: options.selection?.asked ?? [],
+          selected: options.scenarios.length,
+          catalogueSize: options.selection?.catalogueSize ?? options.scenarios.length,
         },
         totals: totalsOf(results),
         scenarios: results,

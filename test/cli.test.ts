@@ -133,6 +133,39 @@ describe("gp-harness scenarios", () => {
     for (const row of rows)
       expect(Object.keys(row)).toEqual(expect.arrayContaining(["id", "title", "pack", "level", "hazard"]));
   });
+
+  it("lists one pack with --pack, and names the nearest pack for a typo", async () => {
+    const { code, stdout } = await runCli(["scenarios", "--json", "--pack", "consent"]);
+    expect(code).toBe(0);
+    const packs = new Set(JSON.parse(stdout).map((row: { pack: string }) => row.pack));
+    expect([...packs]).toEqual(["consent"]);
+    const typo = await runCli(["scenarios", "--pack", "consnt"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no pack is called "consnt" \(did you mean consent\?\)/);
+  });
+});
+
+describe("selecting scenarios to run", () => {
+  it("an unknown id or pack is exit 2 naming it, never a silent PASS", async () => {
+    const { code, stdout, stderr } = await runCli(["run", "--scenario", "CORE-01", "CONSENT-1"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim()).toMatch(/no scenario or pack is called "CONSENT-1" \(did you mean CONSENT-01\?\)/);
+  });
+
+  it("the report records what was asked for, how many it selected and the catalogue's size", async () => {
+    const out = await mkdtemp(join(tmpdir(), "gp-harness-selection-"));
+    const { code } = await runCli(["run", "--scenario", "core", "SAFETY-01", "--out", out]);
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const catalogueSize = JSON.parse((await runCli(["scenarios", "--json"])).stdout).length;
+    expect(report.selection).toEqual({ asked: ["core", "SAFETY-01"], selected: 3, catalogueSize });
+    expect(report.scenarios.map((s: { id: string }) => s.id).sort()).toEqual([
+      "CORE-01",
+      "CORE-02",
+      "SAFETY-01",
+    ]);
+  });
 });
 
 describe("gp-harness simulate --json", () => {

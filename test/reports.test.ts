@@ -37,6 +37,7 @@ function runResult(scenarios: ScenarioResult[], complete = true): RunResult {
     startedAt: "2026-11-25T10:00:00.000Z",
     finishedAt: "2026-11-25T10:00:01.000Z",
     durationMs: 1000,
+    selection: { asked: [], selected: 2, catalogueSize: 10 },
     gateway: {
       name: "test",
       url: "http://127.0.0.1:1",

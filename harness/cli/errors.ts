@@ -19,6 +19,8 @@ export const CLI_ERRORS = {
   PORT_IN_USE: (port: number) => `port ${port} is already in use`,
   OUTPUT_NOT_WRITABLE: (dir: string, why: string) => `cannot write reports to ${dir}: ${why}`,
   NO_SCENARIOS: (filter: string) => `no scenario matches ${filter}`,
+  UNKNOWN_SCENARIO: (names: string) =>
+    `--scenario: no scenario or pack is called ${names} (gp-harness scenarios lists them)`,
   MANIFEST_INVALID: (why: string) => `the gateway manifest cannot be used: ${why}`,
   CATALOGUE_INVALID: (why: string) => `the scenario catalogue cannot be loaded: ${why}`,
   INTERRUPTED_AT_START: (what: string) =>

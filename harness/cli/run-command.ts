@@ -13,9 +13,10 @@ import {
   ManifestError,
   referenceManifestPath,
 } from "../manifest/load.js";
+import { nearestName } from "../manifest/suggest.js";
 import type { RunResult, ScenarioResult } from "../run-result.js";
 import { runConformance } from "../runner.js";
-import type { Scenario } from "../scenario.js";
+import { PACKS, type Scenario } from "../scenario.js";
 import { TOOL_VERSION } from "../version.js";
 import { gatewayArg, isoDateArg, port, seedOption, tokenArg, urlArg, wholeNumber } from "./arguments.js";
 import { catalogue } from "./catalogue.js";
@@ -102,7 +103,8 @@ async function run(flags: RunFlags): Promise<number> {
   await checkWritable(out);
   // A run that fails to start must not leave the last run's reports looking like its own.
   await setAsidePreviousReports(out);
-  const scenarios = selected(await catalogue(), flags.scenario);
+  const everything = await catalogue();
+  const scenarios = selected(everything, flags.scenario);
   const gateway = await gatewayManifest(flags.gateway);
   const interrupt = new AbortController();
   const onSignal = () => {
@@ -129,6 +131,7 @@ async function run(flags: RunFlags): Promise<number> {
     seed: flags.seed,
     ...(flags.referenceDate === undefined ? {} : { referenceDate: flags.referenceDate }),
     scenarios,
+    selection: { asked: flags.scenario ?? [], catalogueSize: everything.length },
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.timeout,
     scenarioTimeoutMs: Math.max(60_000, flags.timeout * 3),
@@ -181,8 +184,21 @@ function selected(
   wanted: readonly string[] | undefined,
 ): readonly Scenario[] {
   if (wanted === undefined) return scenarios;
-  const chosen = scenarios.filter((s) => wanted.some((name) => name === s.id || name === s.pack));
-  if (chosen.length === 0) throw cliError("NO_SCENARIOS", wanted.join(", "));
+  const names = wanted
+    .flatMap((name) => name.split(","))
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const known = new Set<string>([...scenarios.map((s) => s.id), ...PACKS]);
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const hints = unknown.map((name) => {
+      const near = nearestName(name, [...known]);
+      return near === undefined ? `"${name}"` : `"${name}" (did you mean ${near}?)`;
+    });
+    throw cliError("UNKNOWN_SCENARIO", hints.join(", "));
+  }
+  const chosen = scenarios.filter((s) => names.some((name) => name === s.id || name === s.pack));
+  if (chosen.length === 0) throw cliError("NO_SCENARIOS", names.join(", "));
   return chosen;
 }
 
