@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { exitStatusOf } from "../harness/cli/run-command.js";
 import { type RunResult, type ScenarioResult, totalsOf, verdictOf } from "../harness/run-result.js";
 import { junitXml } from "../reports/junit.js";
 import { writeReports } from "../reports/write-reports.js";
@@ -103,5 +104,17 @@ describe("writing reports", () => {
     expect(written.map((p) => p.split("/").pop())).toEqual(["report.json", "junit.xml"]);
     expect((await readdir(join(dir, "nested", "out"))).sort()).toEqual(["junit.xml", "report.json"]);
     expect(JSON.parse(await readFile(join(dir, "nested", "out", "report.json"), "utf8"))).toEqual(result);
+  });
+});
+
+describe("the run's exit status", () => {
+  const totals = { pass: 3, fail: 0, skip: 0, omit: 1, error: 0 };
+  it("tells a harness error (3) from a gateway's failure (1), and an interrupted run (130) from both", () => {
+    expect(exitStatusOf({ complete: true, verdict: "pass", totals })).toBe(0);
+    expect(exitStatusOf({ complete: true, verdict: "fail", totals: { ...totals, fail: 1 } })).toBe(1);
+    expect(exitStatusOf({ complete: true, verdict: "fail", totals: { ...totals, fail: 1, error: 1 } })).toBe(
+      3,
+    );
+    expect(exitStatusOf({ complete: false, verdict: "fail", totals: { ...totals, error: 1 } })).toBe(130);
   });
 });

@@ -142,7 +142,16 @@ async function run(flags: RunFlags): Promise<number> {
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   await printSummary(result, await writeReports(out, result));
+  return exitStatusOf(result);
+}
+
+/**
+ * The run's exit status: 130 interrupted; 3 when the harness itself broke in a scenario (an `error` result: a
+ * bug of ours, never the gateway's failure, so CI can tell them apart); else 0 for a passing verdict, 1 not.
+ */
+export function exitStatusOf(result: Pick<RunResult, "complete" | "verdict" | "totals">): number {
   if (!result.complete) return 130;
+  if (result.totals.error > 0) return 3;
   return result.verdict === "pass" ? 0 : 1;
 }
 
