@@ -4,6 +4,7 @@
  *   npm run bench                       (node --import tsx bench/run-all.ts)
  *   npm run bench -- --cpu-prof         also write CPU profiles of the measured processes
  */
+import { run as catalogueRun } from "./catalogue-run.js";
 import { type Figure, figureTable, targetMet } from "./figures.js";
 import { machineLine } from "./machine.js";
 import { run as recordGeneration } from "./record-generation.js";
@@ -13,7 +14,12 @@ import { run as serving } from "./serving.js";
 const started = performance.now();
 const figures: Figure[] = [];
 const failed: string[] = [];
-const benchmarks = { "region start-up": regionStartup, "record generation": recordGeneration, serving };
+const benchmarks = {
+  "region start-up": regionStartup,
+  "record generation": recordGeneration,
+  serving,
+  "catalogue run": catalogueRun,
+};
 // One benchmark failing (say, no Java for WireMock) still leaves the others' figures.
 for (const [name, benchmark] of Object.entries(benchmarks)) {
   try {
