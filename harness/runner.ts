@@ -18,6 +18,7 @@ import {
 import type { Scenario } from "./scenario.js";
 import { runScenario, type ScenarioBudgets } from "./scenario-run.js";
 import { TOOL_VERSION } from "./version.js";
+import { runsAlone } from "./world.js";
 
 export interface RunOptions extends ScenarioBudgets {
   /** The gateway under test, as its manifest describes it. */
@@ -59,11 +60,20 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const target = gateway;
     const secrets = target.secrets;
     const results: ScenarioResult[] = [];
-    await inPool(options.scenarios, options.concurrency, options.signal, async (scenario) => {
+    const run = async (scenario: Scenario) => {
       const result = redact(await runScenario(scenario, target, region.control, options), secrets);
       results.push(result);
       options.onScenarioDone?.(result);
-    });
+    };
+    // Scenarios that fault PDS or SDS run alone, after the others: those faults would reach every scenario.
+    const alone = options.scenarios.filter(runsAlone);
+    await inPool(
+      options.scenarios.filter((s) => !runsAlone(s)),
+      options.concurrency,
+      options.signal,
+      run,
+    );
+    await inPool(alone, 1, options.signal, run);
     const order = new Map(options.scenarios.map((s, i) => [s.id, i]));
     results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     const complete = results.length === options.scenarios.length;

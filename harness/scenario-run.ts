@@ -13,7 +13,7 @@ import { readBearerToken } from "./oracle/gpconnect-jwt.js";
 import { nhsNumbersAskedFor, requestNames } from "./oracle/structured-request.js";
 import type { NorthExchange, ResultCode, ScenarioResult, SouthExchange } from "./run-result.js";
 import type { Capability, Scenario } from "./scenario.js";
-import { buildWorld, type World } from "./world.js";
+import { buildWorld, runsAlone, type World } from "./world.js";
 
 export interface ScenarioBudgets {
   /** Budget for one request to the gateway. */
@@ -64,7 +64,12 @@ export async function runScenario(
   }
   let world: World;
   try {
-    world = await buildWorld(control, scenario.world);
+    world = await buildWorld(control, scenario.world, {
+      exclusive: runsAlone(scenario),
+      since,
+      settleMs: budgets.settleMs,
+      maxSettleMs: Math.min(budgets.settleMs * 10, budgets.scenarioTimeoutMs / 2),
+    });
   } catch (error) {
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
@@ -88,7 +93,7 @@ export async function runScenario(
     const south = await afterwards(failed, control, world, { since, north });
     return finish(failed, world.describe(), south);
   }
-  const outcome = await play(scenario, world, consumer, expect, budgets.scenarioTimeoutMs);
+  const outcome = await play(scenario, world, world.watch(consumer), expect, budgets.scenarioTimeoutMs);
   await consumer.close();
   const description = world.describe();
   const south = await afterwards(outcome, control, world, { since, north });
@@ -109,6 +114,7 @@ async function play(
       scenario.run({
         patient: world.patient,
         practice: world.practice,
+        otherPractices: world.otherPractices,
         gateway,
         world: world.control,
         expect,
@@ -161,27 +167,34 @@ interface SouthScope {
 
 /**
  * What the gateway asked of PDS, SDS and the scenario's practice about this scenario, since it began: every
- * request to the scenario's own practice; PDS and SDS requests that name one of its NHS numbers or its
- * practice; and the SDS lookups of the harness's own organisation (a gateway checking its consumer) made for
- * this scenario (other scenarios run beside it). Read with the harness's own decoders.
+ * request to the scenario's own practices, and those about its patient to the practice a moved patient left;
+ * PDS and SDS requests that name one of its NHS numbers or its practices; and the SDS lookups of the harness's
+ * own organisation (a gateway checking its consumer) made for this scenario (other scenarios run beside it).
+ * Read with the harness's own decoders.
  */
 async function southEvidence(
   control: ControlClient,
   world: World,
   scope: SouthScope,
 ): Promise<SouthExchange[]> {
-  const ods = world.practice.ods;
+  const own = [world.practice, ...world.otherPractices].map((p) => p.ods);
   const since = scope.since;
   const numbers = [...new Set(world.nhsNumbers())];
-  const [practice, pds, sds] = await Promise.all([
-    control.journal({ target: "practice", ods, since }),
+  const [practices, pds, sds] = await Promise.all([
+    // Every practice: the scenario's own, and a moved patient's old one (requests about the patient).
+    control.journal({ target: "practice", since }),
     control.journal({ target: "pds", since }),
     control.journal({ target: "sds", since }),
   ]);
   const entries: JournalEntry[] = [
-    ...practice,
+    ...practices.filter(
+      (e) =>
+        own.includes(e.ods ?? "") ||
+        (e.ods === world.patient.previousPractice?.ods &&
+          nhsNumbersAskedFor(e.body).includes(world.patient.nhsNumber)),
+    ),
     ...pds.filter((e) => numbers.some((nhsNumber) => requestNames(e, nhsNumber))),
-    ...sds.filter((e) => requestNames(e, ods)),
+    ...sds.filter((e) => own.some((ods) => requestNames(e, ods))),
     ...consumerLookups(
       sds.filter((e) => requestNames(e, HARNESS_CONSUMER.ods)),
       scope.north,

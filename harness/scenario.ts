@@ -11,11 +11,23 @@ import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./wor
 /** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
 export type { Capability } from "./manifest/types.js";
 export { type Level, PACKS, type Pack } from "./run-result.js";
-export type { WorldPatient, WorldPractice, WorldSpec } from "./world.js";
+export type { Fault } from "./world/types.js";
+export type {
+  OtherPracticeSpec,
+  PracticeSettings,
+  WorldControl,
+  WorldFaultTarget,
+  WorldPatient,
+  WorldPractice,
+  WorldRequest,
+  WorldSpec,
+} from "./world.js";
 
 export interface ScenarioContext {
   readonly patient: WorldPatient;
   readonly practice: WorldPractice;
+  /** The further practices the world asked for (`world.otherPractices`), in its order. */
+  readonly otherPractices: readonly WorldPractice[];
   /** The gateway under test, spoken to as a clinician's system would. */
   readonly gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">;
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */
@@ -33,6 +45,12 @@ export interface Scenario {
   readonly hazard: string;
   readonly requires?: readonly Capability[];
   readonly world: WorldSpec;
+  /**
+   * Runs alone, with no other scenario beside it: needed by a scenario that faults PDS or SDS while it runs
+   * (`world.setFault("pds", ...)`), as those are shared by every scenario. A world with a `spine` fault runs
+   * alone without saying so.
+   */
+  readonly exclusive?: boolean;
   run(context: ScenarioContext): Promise<void>;
 }
 

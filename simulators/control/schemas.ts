@@ -92,6 +92,11 @@ const PATIENT: JsonSchema = {
     system: SYSTEM,
     traits: TRAIT_LIST,
     name: { type: "string" },
+    previousOds: {
+      type: "string",
+      description:
+        "Traits moved-practice and record-in-transit: the ODS code of the practice the patient left",
+    },
   },
 };
 

@@ -427,5 +427,6 @@ function patientInfo(population: Population): (patient: SyntheticPatient) => Pat
     system: population.practice(patient.practiceOds)?.system ?? "emis",
     traits: [...patient.traits],
     name: [...patient.name.given, patient.name.family].join(" "),
+    ...(patient.previousPractice === undefined ? {} : { previousOds: patient.previousPractice.ods }),
   });
 }

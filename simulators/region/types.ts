@@ -43,6 +43,8 @@ export interface PatientInfo {
   system: ClinicalSystem;
   traits: Trait[];
   name: string;
+  /** Traits `moved-practice` and `record-in-transit`: the ODS code of the practice the patient left. */
+  previousOds?: string;
 }
 
 export interface RegionInfo {
