@@ -35,6 +35,9 @@ describe("configuration", () => {
       gatewayOds: "Y99002",
       practiceTimeoutMs: 5000,
       spineTimeoutMs: 3000,
+      requestBudgetMs: 10_000,
+      southRetries: 2,
+      auditLog: undefined,
     });
   });
 
@@ -49,6 +52,8 @@ describe("configuration", () => {
     ["SPINE_TIMEOUT_MS", { ...required, SPINE_TIMEOUT_MS: "-5" }],
     ["GATEWAY_ASID", { ...required, GATEWAY_ASID: "asid" }],
     ["GATEWAY_ODS", { ...required, GATEWAY_ODS: "Y9/../x" }],
+    ["REQUEST_BUDGET_MS", { ...required, REQUEST_BUDGET_MS: "0" }],
+    ["SOUTH_RETRIES", { ...required, SOUTH_RETRIES: "6" }],
   ])("names %s when it is missing or invalid", (variable, env) => {
     let thrown: unknown;
     try {
