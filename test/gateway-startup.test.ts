@@ -136,6 +136,22 @@ describe("gateway/main.ts as a process", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("AUDIT_LOG in a folder that does not exist: exit 2 and one line naming it", async () => {
+    const result = await exited(
+      launch({
+        PDS_URL: stubs.pdsUrl,
+        SDS_URL: stubs.sdsUrl,
+        PORT: "0",
+        AUDIT_LOG: "/nonexistent-gp-harness-folder/audit.jsonl",
+      }),
+    );
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("AUDIT_LOG");
+    expect(result.stdout).toBe("");
+  });
+
   it("port already in use: exit 2 and one line on stderr", async () => {
     const occupier: Server = createServer();
     await new Promise<void>((resolve) => occupier.listen(0, "127.0.0.1", resolve));
