@@ -1,7 +1,8 @@
 /**
- * The reference gateway's north API: `POST /Patient/$gpc.getstructuredrecord` with point-of-access consent.
- * Order of work: check the request, then consent, then PDS → SDS → practice, so nothing leaves the gateway
- * for a request it will refuse.
+ * The reference gateway's north API: `POST /Patient/$gpc.getstructuredrecord` with point-of-access consent,
+ * and `GET /_audit?nhsNumber=...`, the consent audit trail about one patient.
+ * Order of work: check the request, then consent (audited, whatever it says), then PDS → SDS → practice within
+ * one time budget, so nothing leaves the gateway for a request it will refuse.
  */
 
 import { randomUUID } from "node:crypto";
@@ -17,14 +18,20 @@ import type { OperationOutcome } from "../gpconnect/fhir-stu3.js";
 import { SSP_TRACE_ID } from "../gpconnect/headers.js";
 import { FHIR_JSON } from "../gpconnect/identifiers.js";
 import { operationOutcome } from "../gpconnect/outcomes.js";
+import { type AuditEntry, AuditTrail, auditOutcome, consumerIdentity } from "./audit.js";
 import type { GatewayConfig } from "./config.js";
-import { readPointOfAccessConsent } from "./consent.js";
+import { type ConsentDecision, statedConsent, usableOrThrow } from "./consent.js";
 import { readConsumerClaims } from "./gpconnect-jwt.js";
-import { isJsonObject } from "./json-values.js";
+import { isJsonObject, type JsonObject } from "./json-values.js";
 import { GatewayError, gatewayError, gpcError } from "./outcomes.js";
-import { PracticeClient } from "./practice-client.js";
+import { type PracticeAnswer, PracticeClient } from "./practice-client.js";
+import { southPolicy } from "./south-http.js";
 import { SpineClient } from "./spine-client.js";
-import { readStructuredRecordRequest } from "./structured-request.js";
+import {
+  isValidNhsNumber,
+  readStructuredRecordRequest,
+  type StructuredRecordRequest,
+} from "./structured-request.js";
 
 /** Both spellings: GP Connect's, and the lower-case one NHS England's gateway exposes. */
 export const STRUCTURED_RECORD_PATHS = [
@@ -49,8 +56,10 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
   const dispatcher = new Agent({ keepAliveTimeout: 4_000 });
   const spine = new SpineClient(config, dispatcher);
   const practices = new PracticeClient(config, dispatcher);
+  const audit = new AuditTrail(config.auditLog);
   app.addHook("onClose", async () => {
     await dispatcher.close();
+    await audit.close();
   });
 
   // Bodies stay text until the handler checks them, so malformed JSON is a GP Connect error, not Fastify's.
@@ -59,28 +68,16 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
     done(null, body);
   });
 
-  async function getStructuredRecord(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const traceId = traceIdOf(request.headers[SSP_TRACE_ID]);
-    void reply.header(SSP_TRACE_ID, traceId);
-    const north = readStructuredRecordRequest(request.body);
-    const consumerClaims = readConsumerClaims(request.headers.authorization);
-    const consent = readPointOfAccessConsent(request.headers);
-    if (consent.kind === "refused") {
-      throw gpcError(
-        "NO_PATIENT_CONSENT",
-        "The patient refused consent at the point of access; no record was requested",
-      );
+  const getStructuredRecord = structuredRecordHandler({ config, spine, practices, audit });
+
+  app.get("/_audit", async (request, reply) => {
+    const query = isJsonObject(request.query) ? request.query : {};
+    const nhsNumber = typeof query.nhsNumber === "string" ? query.nhsNumber : "";
+    if (!isValidNhsNumber(nhsNumber)) {
+      throw gpcError("INVALID_NHS_NUMBER", "nhsNumber must be a valid NHS number");
     }
-    const ods = await spine.registeredPractice(north.nhsNumber, traceId);
-    const route = await spine.providerRoute(ods, traceId);
-    const answer = await practices.getStructuredRecord({
-      route,
-      parameters: north.parameters,
-      traceId,
-      consumerClaims,
-    });
-    return reply.code(answer.status).type(FHIR_JSON_UTF8).send(answer.body);
-  }
+    return reply.type("application/json; charset=utf-8").send({ nhsNumber, entries: audit.about(nhsNumber) });
+  });
 
   for (const url of STRUCTURED_RECORD_PATHS) {
     app.post(url, getStructuredRecord);
@@ -98,12 +95,79 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
   app.setNotFoundHandler(async (request, reply) =>
     sendOutcome(
       reply,
-      gatewayError(404, "not-supported", `No such route: ${request.method} ${request.url.slice(0, 200)}`),
+      gatewayError(404, "not-found", `No such route: ${request.method} ${request.url.slice(0, 200)}`),
     ),
   );
 
   app.setErrorHandler(answerError);
   return app;
+}
+
+interface RouteParts {
+  readonly config: GatewayConfig;
+  readonly spine: SpineClient;
+  readonly practices: PracticeClient;
+  readonly audit: AuditTrail;
+}
+
+/** PDS → SDS → practice, every call within one budget for the whole request. */
+async function retrieve(
+  parts: RouteParts,
+  consent: ConsentDecision,
+  north: StructuredRecordRequest,
+  traceId: string,
+  consumerClaims: JsonObject,
+): Promise<PracticeAnswer> {
+  if (consent.kind === "refused") {
+    throw gpcError(
+      "NO_PATIENT_CONSENT",
+      "The patient refused consent at the point of access; no record was requested",
+    );
+  }
+  const policy = southPolicy(parts.config);
+  const ods = await parts.spine.registeredPractice(north.nhsNumber, traceId, policy);
+  const route = await parts.spine.providerRoute(ods, traceId, policy);
+  return parts.practices.getStructuredRecord({
+    route,
+    parameters: north.parameters,
+    traceId,
+    consumerClaims,
+    policy,
+  });
+}
+
+/** The structured-record operation: consent decided and audited, then the record retrieved or refused. */
+function structuredRecordHandler(parts: RouteParts) {
+  return async function getStructuredRecord(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const traceId = traceIdOf(request.headers[SSP_TRACE_ID]);
+    void reply.header(SSP_TRACE_ID, traceId);
+    const north = readStructuredRecordRequest(request.body);
+    const consumerClaims = readConsumerClaims(request.headers.authorization);
+    const stated = statedConsent(request.headers);
+    const decided: Omit<AuditEntry, "outcome"> = {
+      time: new Date().toISOString(),
+      traceId,
+      nhsNumber: north.nhsNumber,
+      ...consumerIdentity(consumerClaims),
+      decision: stated.kind,
+      ...(stated.kind === "emergency" ? { reason: stated.reason } : {}),
+    };
+    try {
+      const answer = await retrieve(parts, usableOrThrow(stated), north, traceId, consumerClaims);
+      parts.audit.record({ ...decided, outcome: auditOutcome(answer.status, answer.spineCode) });
+      return reply.code(answer.status).type(FHIR_JSON_UTF8).send(answer.body);
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : undefined;
+      parts.audit.record({
+        ...decided,
+        outcome: auditOutcome(failure?.status ?? 500, failure?.spineCode ?? "INTERNAL_SERVER_ERROR"),
+      });
+      throw error;
+    }
+  };
 }
 
 /** Every failure as a GP Connect OperationOutcome: the gateway's own, fastify's (413, 415, 4xx), or a bug (500). */

@@ -22,6 +22,12 @@ export interface GatewayConfig {
   readonly practiceTimeoutMs: number;
   /** Budget for one PDS or SDS request, connection to last byte. */
   readonly spineTimeoutMs: number;
+  /** Budget for a whole north request: every south call gets the smaller of its own timeout and what is left. */
+  readonly requestBudgetMs: number;
+  /** Further attempts at a south call that failed transiently (refused, reset, 502, 503). */
+  readonly southRetries: number;
+  /** JSON-lines file the audit trail is appended to; undefined keeps it in memory only. */
+  readonly auditLog: string | undefined;
 }
 
 export const GATEWAY_DEFAULTS = {
@@ -32,6 +38,8 @@ export const GATEWAY_DEFAULTS = {
   gatewayOds: "Y99002",
   practiceTimeoutMs: 5000,
   spineTimeoutMs: 3000,
+  requestBudgetMs: 10_000,
+  southRetries: 2,
 } as const;
 
 /** A configuration value is missing or invalid; `variable` names the environment variable. */
@@ -59,6 +67,9 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
     gatewayOds: matching(env, "GATEWAY_ODS", GATEWAY_DEFAULTS.gatewayOds, /^[A-Z0-9]{3,10}$/i, "an ODS code"),
     practiceTimeoutMs: integerIn(env, "PRACTICE_TIMEOUT_MS", GATEWAY_DEFAULTS.practiceTimeoutMs, 1, 600_000),
     spineTimeoutMs: integerIn(env, "SPINE_TIMEOUT_MS", GATEWAY_DEFAULTS.spineTimeoutMs, 1, 600_000),
+    requestBudgetMs: integerIn(env, "REQUEST_BUDGET_MS", GATEWAY_DEFAULTS.requestBudgetMs, 1, 600_000),
+    southRetries: integerIn(env, "SOUTH_RETRIES", GATEWAY_DEFAULTS.southRetries, 0, 5),
+    auditLog: variable(env, "AUDIT_LOG"),
   };
 }
 

@@ -11,17 +11,25 @@ export type ConsentDecision =
   /** Emergency access without consent must say why, so the override can be audited. */
   | { readonly kind: "emergency"; readonly reason: string };
 
+/** A statement the gateway cannot act on, and why: it is audited, then refused with 400 BAD_REQUEST. */
+export interface UnusableConsent {
+  readonly kind: "emergency-without-reason" | "not-stated" | "unrecognised";
+  readonly problem: string;
+}
+
+export type StatedConsent = ConsentDecision | UnusableConsent;
+
 export const CONSENT_HEADER = "x-consent";
 export const CONSENT_REASON_HEADER = "x-consent-reason";
 
 /** Longer reasons are refused: a reason is a sentence for an auditor, not a document. */
 const MAX_REASON_LENGTH = 1000;
 
-/** The consent the consumer stated; throws 400 BAD_REQUEST when it is missing, unknown or incomplete. */
-export function readPointOfAccessConsent(headers: IncomingHttpHeaders): ConsentDecision {
+/** What the consumer stated, usable or not; never throws. */
+export function statedConsent(headers: IncomingHttpHeaders): StatedConsent {
   const stated = headerText(headers[CONSENT_HEADER]);
   if (stated === undefined) {
-    throw gpcError("BAD_REQUEST", "X-Consent header is required: granted, refused or emergency");
+    return { kind: "not-stated", problem: "X-Consent header is required: granted, refused or emergency" };
   }
   switch (stated.toLowerCase()) {
     case "granted":
@@ -31,19 +39,35 @@ export function readPointOfAccessConsent(headers: IncomingHttpHeaders): ConsentD
     case "emergency": {
       const reason = headerText(headers[CONSENT_REASON_HEADER]);
       if (reason === undefined) {
-        throw gpcError("BAD_REQUEST", "X-Consent-Reason header is required when X-Consent is emergency");
+        return {
+          kind: "emergency-without-reason",
+          problem: "X-Consent-Reason header is required when X-Consent is emergency",
+        };
       }
       if (reason.length > MAX_REASON_LENGTH) {
-        throw gpcError("BAD_REQUEST", `X-Consent-Reason must be at most ${MAX_REASON_LENGTH} characters`);
+        return {
+          kind: "unrecognised",
+          problem: `X-Consent-Reason must be at most ${MAX_REASON_LENGTH} characters`,
+        };
       }
       return { kind: "emergency", reason };
     }
     default:
-      throw gpcError(
-        "BAD_REQUEST",
-        `X-Consent must be granted, refused or emergency, got "${stated.slice(0, 40)}"`,
-      );
+      return {
+        kind: "unrecognised",
+        problem: `X-Consent must be granted, refused or emergency, got "${stated.slice(0, 40)}"`,
+      };
   }
+}
+
+/** The consent the consumer stated; throws 400 BAD_REQUEST when it is missing, unknown or incomplete. */
+export function readPointOfAccessConsent(headers: IncomingHttpHeaders): ConsentDecision {
+  return usableOrThrow(statedConsent(headers));
+}
+
+export function usableOrThrow(stated: StatedConsent): ConsentDecision {
+  if ("problem" in stated) throw gpcError("BAD_REQUEST", stated.problem);
+  return stated;
 }
 
 /** A header's trimmed text; absent, empty and repeated headers (ambiguous answers) count as missing or invalid. */

@@ -3,6 +3,7 @@
  * (launchers wait for it). Bad configuration or a busy port: one line on stderr and exit code 2.
  */
 
+import { closeSync, openSync } from "node:fs";
 import { type RunningGateway, startGateway } from "./app.js";
 import { type GatewayConfig, GatewayConfigError, readGatewayConfig } from "./config.js";
 
@@ -25,6 +26,20 @@ function readConfigOrExit(): GatewayConfig {
   }
 }
 
+/** An audit trail that cannot be written is a configuration mistake to stop for, not to find out later. */
+function checkAuditLogOrExit(config: GatewayConfig): void {
+  if (config.auditLog === undefined) return;
+  try {
+    closeSync(openSync(config.auditLog, "a"));
+  } catch (error) {
+    const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+    exitWithOneLine(
+      `AUDIT_LOG ${config.auditLog} cannot be appended to (${String(code ?? error)})`,
+      EXIT_BAD_CONFIGURATION,
+    );
+  }
+}
+
 /** Listening failures are configuration problems (busy port, foreign HOST), said in the variables' terms. */
 function listenFailure(error: unknown, config: GatewayConfig): string {
   const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
@@ -43,6 +58,7 @@ function listenFailure(error: unknown, config: GatewayConfig): string {
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
+  checkAuditLogOrExit(config);
   let gateway: RunningGateway;
   try {
     gateway = await startGateway(config, { logger: { level: "warn", stream: process.stderr } });

@@ -14,7 +14,7 @@ import {
 import type { GatewayConfig } from "./config.js";
 import { isJsonObject, type JsonObject, objectsOf, parseJson } from "./json-values.js";
 import { gpcError, southBadAnswer } from "./outcomes.js";
-import { answeredOrThrow, exchangeWithSouth } from "./south-http.js";
+import { callSouth, type RetryPolicy, southPolicy } from "./south-http.js";
 
 /** Spine answers are small; anything bigger is a fault, not a patient. */
 const MAX_SPINE_ANSWER_BYTES = 1024 * 1024;
@@ -40,15 +40,20 @@ export class SpineClient {
   ) {}
 
   /** The ODS code of the practice the patient is registered with, from PDS. */
-  async registeredPractice(nhsNumber: string, correlationId: string): Promise<string> {
-    const exchange = await exchangeWithSouth(this.dispatcher, {
+  async registeredPractice(
+    nhsNumber: string,
+    correlationId: string,
+    policy = this.freshPolicy(),
+  ): Promise<string> {
+    const call = {
+      service: "PDS",
       url: `${this.config.pdsUrl}/Patient/${nhsNumber}`,
       method: "GET",
       headers: { accept: FHIR_JSON, "x-request-id": randomUUID(), "x-correlation-id": correlationId },
       timeoutMs: this.config.spineTimeoutMs,
       maxAnswerBytes: MAX_SPINE_ANSWER_BYTES,
-    });
-    const answer = answeredOrThrow(exchange, "PDS", this.config.spineTimeoutMs);
+    } as const;
+    const answer = await callSouth(this.dispatcher, call, policy);
     if (answer.status === 404) {
       throw gpcError("PATIENT_NOT_FOUND", `PDS has no patient with NHS number ${nhsNumber}`);
     }
@@ -77,33 +82,47 @@ export class SpineClient {
   }
 
   /** The practice's provider ASID (SDS Device) and GP Connect address (SDS Endpoint), looked up together. */
-  async providerRoute(ods: string, correlationId: string): Promise<ProviderRoute> {
+  async providerRoute(
+    ods: string,
+    correlationId: string,
+    policy = this.freshPolicy(),
+  ): Promise<ProviderRoute> {
     const [asid, endpoint] = await Promise.all([
-      this.searchSds("Device", ods, correlationId, deviceAsid),
-      this.searchSds("Endpoint", ods, correlationId, endpointAddress),
+      this.searchSds("Device", ods, correlationId, policy, deviceAsid),
+      this.searchSds("Endpoint", ods, correlationId, policy, endpointAddress),
     ]);
     return { ods, asid, endpoint };
+  }
+
+  /** Callers without a request budget of their own get one for this call alone. */
+  private freshPolicy(): RetryPolicy {
+    return southPolicy(this.config);
   }
 
   private async searchSds(
     resourceType: "Device" | "Endpoint",
     ods: string,
     correlationId: string,
+    policy: RetryPolicy,
     pick: (resource: JsonObject) => string | undefined,
   ): Promise<string> {
     const query = new URLSearchParams({
       organization: `${ODS_ORGANISATION_SYSTEM}|${ods}`,
       identifier: `${INTERACTION_ID_SYSTEM}|${STRUCTURED_RECORD_INTERACTION}`,
     });
-    const exchange = await exchangeWithSouth(this.dispatcher, {
-      url: `${this.config.sdsUrl}/${resourceType}?${query}`,
-      method: "GET",
-      headers: { accept: FHIR_JSON, apikey: this.config.sdsApiKey, "x-correlation-id": correlationId },
-      timeoutMs: this.config.spineTimeoutMs,
-      maxAnswerBytes: MAX_SPINE_ANSWER_BYTES,
-    });
     const service = `SDS ${resourceType} search`;
-    const answer = answeredOrThrow(exchange, service, this.config.spineTimeoutMs);
+    const answer = await callSouth(
+      this.dispatcher,
+      {
+        service,
+        url: `${this.config.sdsUrl}/${resourceType}?${query}`,
+        method: "GET",
+        headers: { accept: FHIR_JSON, apikey: this.config.sdsApiKey, "x-correlation-id": correlationId },
+        timeoutMs: this.config.spineTimeoutMs,
+        maxAnswerBytes: MAX_SPINE_ANSWER_BYTES,
+      },
+      policy,
+    );
     if (answer.status !== 200)
       throw southBadAnswer(`${service} answered HTTP ${answer.status} for practice ${ods}`);
     const bundle = jsonObjectOrThrow(answer.text, service, `practice ${ods}`);

@@ -141,6 +141,7 @@ describe("what PDS and SDS say", () => {
     expect(answer.status).toBe(404);
     expect(spineErrorCode(answer.body)).toBe("ORGANISATION_NOT_FOUND");
     expect(issueOf(answer.body).diagnostics).toContain(UNLISTED_ODS);
+    expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|localhost|\/work\/|\n\s+at /);
   });
 
   it.each([
@@ -191,6 +192,8 @@ describe("what the practice says", () => {
     expect(answer.status).toBe(502);
     expect(issueOf(answer.body).code).toBe("transient");
     expect(issueOf(answer.body).diagnostics).toContain(OFFLINE_ODS);
+    expect(spineErrorCode(answer.body)).toBe("INTERNAL_SERVER_ERROR");
+    expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|localhost/);
     expect(answer.elapsedMs).toBeLessThan(2000);
   });
 

@@ -35,6 +35,9 @@ describe("configuration", () => {
       gatewayOds: "Y99002",
       practiceTimeoutMs: 5000,
       spineTimeoutMs: 3000,
+      requestBudgetMs: 10_000,
+      southRetries: 2,
+      auditLog: undefined,
     });
   });
 
@@ -49,6 +52,8 @@ describe("configuration", () => {
     ["SPINE_TIMEOUT_MS", { ...required, SPINE_TIMEOUT_MS: "-5" }],
     ["GATEWAY_ASID", { ...required, GATEWAY_ASID: "asid" }],
     ["GATEWAY_ODS", { ...required, GATEWAY_ODS: "Y9/../x" }],
+    ["REQUEST_BUDGET_MS", { ...required, REQUEST_BUDGET_MS: "0" }],
+    ["SOUTH_RETRIES", { ...required, SOUTH_RETRIES: "6" }],
   ])("names %s when it is missing or invalid", (variable, env) => {
     let thrown: unknown;
     try {
@@ -128,6 +133,22 @@ describe("gateway/main.ts as a process", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("PDS_URL");
     expect(result.stderr).not.toMatch(/\bat .*:\d+/);
+    expect(result.stdout).toBe("");
+  });
+
+  it("AUDIT_LOG in a folder that does not exist: exit 2 and one line naming it", async () => {
+    const result = await exited(
+      launch({
+        PDS_URL: stubs.pdsUrl,
+        SDS_URL: stubs.sdsUrl,
+        PORT: "0",
+        AUDIT_LOG: "/nonexistent-gp-harness-folder/audit.jsonl",
+      }),
+    );
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("AUDIT_LOG");
     expect(result.stdout).toBe("");
   });
 
