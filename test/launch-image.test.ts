@@ -5,6 +5,7 @@
  * skipped (said so in the run's output), and the launcher's one-line answer to that is checked instead.
  */
 import { execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,13 +36,26 @@ if (engine === undefined) {
   console.warn("launch-image: skipped: no Docker engine is reachable (see DEVELOPERS.md to start one)");
 }
 
-/** The containers the harness started that still exist, in any state. */
+/**
+ * Marks every container this file starts (in its environment), so that the count below is of this file's
+ * containers only: other tests may run containers on the same engine at the same time.
+ */
+const MARKER = randomUUID();
+
+/** The containers this file's launches started that still exist, in any state. */
 async function containersLeft(): Promise<string[]> {
-  const found = await engine!.container.dockerode.listContainers({
-    all: true,
-    filters: { label: [CONTAINER_LABEL] },
-  });
-  return found.map((info) => `${info.Image} ${info.State}`);
+  const docker = engine!.container.dockerode;
+  const found = await docker.listContainers({ all: true, filters: { label: [CONTAINER_LABEL] } });
+  const ours: string[] = [];
+  for (const info of found) {
+    const inspected = await docker
+      .getContainer(info.Id)
+      .inspect()
+      .catch(() => undefined);
+    if (inspected?.Config.Env?.includes(`GP_HARNESS_TEST_MARKER=${MARKER}`))
+      ours.push(`${info.Image} ${info.State}`);
+  }
+  return ours;
 }
 
 function image(extra: Partial<ImageLaunch> = {}): ImageLaunch {
@@ -49,7 +63,13 @@ function image(extra: Partial<ImageLaunch> = {}): ImageLaunch {
 }
 
 function context(port: number, extra: Partial<LaunchContext> = {}): LaunchContext {
-  return { manifestDir: ROOT, environment: {}, url: undefined, port, ...extra };
+  return {
+    manifestDir: ROOT,
+    url: undefined,
+    port,
+    ...extra,
+    environment: { ...extra.environment, GP_HARNESS_TEST_MARKER: MARKER },
+  };
 }
 
 it.runIf(engine === undefined)("without a Docker engine, says so plainly, in one line", async () => {
@@ -68,13 +88,6 @@ describe("a gateway as a container image", () => {
   beforeAll(async () => {
     // Builds the images when they are missing or the built gateway changed (quick when nothing did).
     await promisify(execFile)("bash", ["docker/build-images.sh"], { cwd: ROOT });
-    // What an interrupted earlier run may have left would be counted against this one.
-    for (const info of await engine!.container.dockerode.listContainers({
-      all: true,
-      filters: { label: [CONTAINER_LABEL] },
-    })) {
-      await engine!.container.dockerode.getContainer(info.Id).remove({ force: true });
-    }
     region = await startRegion({ port: 0 });
     hellos = await helloServer();
   }, 180_000);
@@ -187,7 +200,7 @@ describe("a gateway as a container image", () => {
       process.execPath,
       ["--import", "tsx", join(GATEWAYS_DIR, "harness-that-exits.ts"), "image"],
       {
-        env: { ...process.env, IMAGE: REFERENCE_IMAGE },
+        env: { ...process.env, IMAGE: REFERENCE_IMAGE, GP_HARNESS_TEST_MARKER: MARKER },
         stdio: ["ignore", "pipe", "inherit"],
       },
     );

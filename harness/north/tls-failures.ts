@@ -65,6 +65,11 @@ export async function describeTlsFailure(
   if (code === undefined) return undefined;
   const fixed = FIXED[code];
   if (fixed !== undefined) return fixed;
+  // A wrong passphrase now and then decrypts to bytes whose padding looks right: OpenSSL then fails to decode
+  // the key ("unsupported") instead of reporting a bad decrypt. With a passphrase given, it means the same.
+  if (context.tls?.passphrase !== undefined && /^ERR_OSSL_(UNSUPPORTED|ASN1_|DECODER)/.test(code)) {
+    return FIXED.ERR_OSSL_BAD_DECRYPT;
+  }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return nameMismatch(context, message);
   if (UNTRUSTED_CERTIFICATE.has(code)) return untrusted(context, (await probe(context)).issuer);
   if (CLIENT_CERTIFICATE_REQUIRED.has(code) || CLIENT_CERTIFICATE_REFUSED.has(code)) {

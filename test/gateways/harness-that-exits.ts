@@ -8,7 +8,11 @@ import { type LaunchedGateway, launchCommand, launchImage } from "../../harness/
 
 const context = {
   manifestDir: fileURLToPath(new URL(".", import.meta.url)),
-  environment: { FIXTURE_HELLO_URL: process.env.FIXTURE_HELLO_URL ?? "" },
+  environment: {
+    FIXTURE_HELLO_URL: process.env.FIXTURE_HELLO_URL ?? "",
+    // Lets the test that started this find the container among others on a shared engine.
+    GP_HARNESS_TEST_MARKER: process.env.GP_HARNESS_TEST_MARKER ?? "",
+  },
   url: undefined,
   port: 0,
 };
