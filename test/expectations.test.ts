@@ -2,8 +2,10 @@
  * The expectations, judged against answers made by hand: each passes on what GP Connect says and fails,
  * with a detail a reader can act on, on what it does not.
  */
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Expect, ExpectationFailure, type ExpectOptions } from "../harness/expectations.js";
+import { FHIR_SCHEMA_ENV, schemaCandidates } from "../harness/oracle/stu3-schema.js";
 import { ControlClient } from "../simulators/index.js";
 import { answerWith, errorAnswer, HAND_MADE_PATIENT, handMadeRecord } from "./support/hand-made-record.js";
 
@@ -103,6 +105,18 @@ describe("expect.record", () => {
     expect(validation?.detail).toMatch(
       /^NOT RUN: the FHIR STU3 schema was not found .*\/nowhere\/fhir\.schema\.json/,
     );
+  });
+});
+
+describe("where the STU3 schema is found", () => {
+  it("takes the path given, else the environment's, and only then the project's sibling reference folder", () => {
+    const env = { [FHIR_SCHEMA_ENV]: "/from/env.json" };
+    expect(schemaCandidates("/given.json", env)).toEqual(["/given.json"]);
+    expect(schemaCandidates(undefined, env)).toEqual(["/from/env.json"]);
+    const sibling = fileURLToPath(
+      new URL("../../shared/reference/fhir-stu3/fhir.schema.json", import.meta.url),
+    );
+    expect(schemaCandidates(undefined, {})).toContain(sibling);
   });
 });
 
