@@ -1,26 +1,55 @@
 /**
- * Named expectations, as Inferno's assertions: each records a check with what was seen, and a failed one
- * stops the scenario. Scenario files call these and never look at HTTP plumbing themselves. What the gateway
- * answered and what it sent south are read with the harness's own code (./oracle), never the simulators'.
+ * Named expectations, as Inferno's assertions: each records a check with what was seen. Scenario files call
+ * these and never look at HTTP plumbing themselves. What the gateway answered and what it sent south are read
+ * with the harness's own code (./oracle), never the simulators'.
+ *
+ * Every check runs and is reported: a failed check is recorded and the scenario carries on, so one run shows
+ * everything that is wrong; the scenario fails when any check failed. The exception is a **precondition**: a
+ * check whose failure makes the checks after it meaningless, because they need what it established. A failed
+ * precondition stops the scenario. The rule: a check is a precondition exactly when the expectation goes on
+ * to read, or hands back to the scenario, something that only exists when the check passed —
+ * - `record`: "HTTP status 200" and "a FHIR Bundle" (the Bundle is read and returned);
+ * - `medicationListed`: the medication is found (its statement is returned);
+ * - `recordRequestedFrom`: the practice was asked (the request is returned).
+ * Everything else is soft, `error`'s and `refused`'s status included: the error code and what the answer
+ * leaks are worth reporting whatever the status was.
+ *
+ * Checks made on every record (`record`): valid FHIR STU3 (the official schema, one failed check per
+ * violation) and the GP Connect structured-record rules. Checks made on every error answer (`error`,
+ * `refused`, `unavailable`): it leaks no stack trace, file path, internal address or patient detail
+ * (`leaksNothing`). Checks that something did not happen south first wait until the world is settled.
  */
 
 import { SDS_USER_ID_SYSTEM } from "../gpconnect/identifiers.js";
+import type { ClinicalAreaParameter } from "../gpconnect/parameters.js";
+import type { ListWarning } from "../gpconnect/profiles.js";
 import type { ControlClient, JournalEntry, JournalTargetKind } from "../simulators/index.js";
 import type { GatewayAnswer } from "./north/consumer.js";
 import { HARNESS_CLINICIAN } from "./north/identity.js";
+import { accepts, DEFAULT_AREAS } from "./north/record-request.js";
 import { asBundle, listedMedications, namesPatient, outcomeExplanation } from "./oracle/bundle.js";
+import { evaluateFhirPath } from "./oracle/fhirpath.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
+import { LEAK_KINDS, type LeakKind, leaksIn, type PatientDetails } from "./oracle/leaks.js";
+import { type ListName, listMeant, listWarnings } from "./oracle/list-warnings.js";
 import { codesUnderOtherSystems, spineErrorCode } from "./oracle/operation-outcome.js";
+import { structuredRecordRules } from "./oracle/structured-record-rules.js";
 import {
   nhsNumbersAskedFor,
   requestNames,
   STRUCTURED_RECORD_OPERATION_PATH,
 } from "./oracle/structured-request.js";
+import { validateStu3Bundle } from "./oracle/stu3-schema.js";
 import type { CheckResult } from "./run-result.js";
 import type { WorldPatient, WorldPractice } from "./world.js";
 
-/** Thrown by a failed expectation: the scenario fails with this message. */
+/** Thrown by a failed precondition: the scenario stops and fails with this message. */
 export class ExpectationFailure extends Error {}
+
+/** How many failed checks a scenario's message names before "and N more". */
+const FAILURES_NAMED = 3;
+/** How many schema violations of one record are recorded as checks before the rest are counted. */
+const VIOLATIONS_RECORDED = 20;
 
 /** Thrown when a scenario cannot be checked (the result is `skip`, not `fail`). */
 export class ScenarioSkipped extends Error {}
@@ -35,8 +64,32 @@ export interface ExpectOptions {
    * answers first and fetches afterwards must still be caught.
    */
   readonly settleMs: number;
+  /**
+   * Resolves when the world is settled: every request the scenario sent answered and the south journal quiet
+   * about the world (harness/world/settle.ts). Without it, a fixed wait of `settleMs`.
+   */
+  readonly settled?: () => Promise<void>;
   /** When the scenario began (ISO): south requests before it belong to other scenarios. */
   readonly since: string;
+  /** Base URLs of the services behind the gateway (PDS, SDS, practices): an error answer must not name them. */
+  readonly internalUrls?: readonly string[];
+  /** The scenario's patient, whose details an error answer must not carry. */
+  readonly patient?: PatientDetails;
+  /**
+   * The parameters the gateway's profile accepts (default "all"): an area it cannot be asked for is never
+   * asked, so its List is not expected.
+   */
+  readonly acceptedParameters?: "all" | readonly string[];
+  /** The FHIR STU3 JSON Schema file (default: GP_HARNESS_FHIR_SCHEMA, then ../shared/reference/). */
+  readonly fhirSchema?: string;
+}
+
+/**
+ * What `record` checks the Bundle against: the clinical areas asked for (default: allergies and medication,
+ * as the consumer asks), less those the gateway's profile does not accept.
+ */
+export interface RecordExpectation {
+  readonly areas?: readonly ClinicalAreaParameter[];
 }
 
 export class Expect {
@@ -44,11 +97,24 @@ export class Expect {
 
   constructor(private readonly options: ExpectOptions) {}
 
-  /** The gateway returned the patient's structured record. */
-  record(answer: GatewayAnswer, patient: WorldPatient): fhir.Bundle {
-    this.status(answer, 200);
-    const bundle = this.bundleOf(answer);
-    const named = namesPatient(bundle, patient.nhsNumber);
+  /** Waits until nothing more can arrive south for the scenario (see ExpectOptions.settled). */
+  private settled(): Promise<void> {
+    return this.options.settled?.() ?? delay(this.options.settleMs);
+  }
+
+  /**
+   * The gateway returned the patient's structured record: status 200 and a Bundle (preconditions), the
+   * patient's, valid FHIR STU3 and following GP Connect's structured-record rules for the areas asked for.
+   */
+  record(answer: GatewayAnswer, patient: WorldPatient, expected: RecordExpectation = {}): fhir.Bundle {
+    this.precondition(...statusVerdict(answer, 200));
+    const bundle = asBundle(answer.body);
+    this.precondition(
+      "a FHIR Bundle",
+      bundle !== undefined,
+      bundle !== undefined ? "the body is a Bundle" : `the body is ${describeBody(answer)}`,
+    );
+    const named = namesPatient(bundle!, patient.nhsNumber);
     this.check(
       "the record is the patient's",
       named,
@@ -56,26 +122,80 @@ export class Expect {
         ? `the bundle's Patient carries NHS number ${patient.nhsNumber}`
         : `no Patient in the bundle carries NHS number ${patient.nhsNumber}`,
     );
-    return bundle;
+    this.validStu3(bundle!);
+    const accepted = this.options.acceptedParameters ?? "all";
+    const areas = (expected.areas ?? DEFAULT_AREAS).filter((area) => accepts(accepted, area));
+    const request = { nhsNumber: patient.nhsNumber, ods: patient.practice.ods, areas };
+    for (const rule of structuredRecordRules(bundle!, request))
+      this.check(rule.name, rule.passed, rule.detail);
+    return bundle!;
   }
 
-  /** The gateway answered with this HTTP status. */
-  status(answer: GatewayAnswer, expected: number): void {
-    this.check(
-      `HTTP status ${expected}`,
-      answer.status === expected,
-      answer.status === 0
-        ? `no HTTP answer: ${answer.error}`
-        : `the gateway answered ${answer.status}${codeNote(answer)}`,
+  /** The record is valid against the official FHIR STU3 schema: one failed check per violation. */
+  validStu3(bundle: fhir.Bundle): void {
+    const name = "the record is valid FHIR STU3";
+    const validation = validateStu3Bundle(bundle, this.options.fhirSchema);
+    if (!validation.ran) {
+      this.check(name, true, `NOT RUN: ${validation.reason}`, true);
+      return;
+    }
+    const { violations } = validation;
+    if (violations.length === 0) {
+      this.check(name, true, `${bundle.entry?.length ?? 0} entries, all valid against the STU3 schema`);
+      return;
+    }
+    for (const violation of violations.slice(0, VIOLATIONS_RECORDED)) this.check(name, false, violation);
+    const more = violations.length - VIOLATIONS_RECORDED;
+    if (more > 0) this.check(name, false, `and ${plural(more, "more violation")}`);
+  }
+
+  /** The FHIRPath expression, evaluated over the resource (STU3 model), is true. */
+  fhirpath(resource: fhir.Resource, expression: string, description: string): boolean {
+    const result = evaluateFhirPath(resource, expression);
+    const passed = result.ok && result.value.length === 1 && result.value[0] === true;
+    return this.check(
+      description,
+      passed,
+      result.ok
+        ? `${expression} gave ${JSON.stringify(result.value)}`
+        : `${expression} could not be evaluated: ${result.problem}`,
     );
   }
 
-  /** The gateway refused, with the GP Connect error code given (403). */
+  /** The List of a clinical area (`includeAllergies`, or its SNOMED CT code) carries this warning. */
+  warning(bundle: fhir.Bundle, list: ListName, warning: ListWarning): boolean {
+    const { label } = listMeant(list);
+    const lists = listWarnings(bundle, list);
+    return this.check(
+      `the ${label} warns ${warning}`,
+      lists.some((codes) => codes.includes(warning)),
+      describeWarnings(lists),
+    );
+  }
+
+  /** The List of a clinical area carries no warning (of this code, when one is given). */
+  noWarning(bundle: fhir.Bundle, list: ListName, warning?: ListWarning): boolean {
+    const { label } = listMeant(list);
+    const lists = listWarnings(bundle, list);
+    const unwanted = lists.flat().filter((code) => warning === undefined || code === warning);
+    return this.check(
+      `the ${label} carries no ${warning ?? "warning"}`,
+      lists.length > 0 && unwanted.length === 0,
+      describeWarnings(lists),
+    );
+  }
+
+  /** The gateway answered with this HTTP status. */
+  status(answer: GatewayAnswer, expected: number): boolean {
+    return this.check(...statusVerdict(answer, expected));
+  }
+
+  /** The gateway refused, with the GP Connect error code given (403), leaking nothing. */
   refused(answer: GatewayAnswer, code: string): void {
     this.error(answer, 403, code);
   }
 
-  /** The gateway answered an OperationOutcome with this status and Spine error code. */
+  /** The gateway answered an OperationOutcome with this status and Spine error code, leaking nothing. */
   error(answer: GatewayAnswer, status: number, code: string): void {
     this.status(answer, status);
     const seen = spineErrorCode(answer.body);
@@ -89,6 +209,30 @@ export class Expect {
           ? `the answer carries no Spine error code (Spine-ErrorOrWarningCode-1), only ${misplaced.join("; ")}`
           : "the answer carries no OperationOutcome with a Spine error code",
     );
+    this.errorLeaksNothing(answer);
+  }
+
+  /**
+   * The answer carries no stack trace, file path, internal address (the services behind the gateway, any
+   * loopback host:port) or detail of the patient (name, date of birth, address; the NHS number the consumer
+   * sent may be echoed). One check per kind of leak.
+   */
+  leaksNothing(answer: GatewayAnswer, patient: PatientDetails | undefined = this.options.patient): boolean {
+    const found = leaksIn(answer.text, {
+      ...(this.options.internalUrls ? { internalUrls: this.options.internalUrls } : {}),
+      ...(patient ? { patient } : {}),
+    });
+    let clean = true;
+    for (const kind of Object.keys(LEAK_KINDS) as LeakKind[]) {
+      const seen = found[kind];
+      clean =
+        this.check(
+          `the answer leaks ${LEAK_KINDS[kind]}`,
+          seen === undefined,
+          seen === undefined ? "none found in the body" : `the body carries "${seen}"`,
+        ) && clean;
+    }
+    return clean;
   }
 
   /**
@@ -115,6 +259,12 @@ export class Expect {
         ? "no OperationOutcome with diagnostics or details text"
         : `it says: "${diagnostics}"`,
     );
+    this.errorLeaksNothing(answer);
+  }
+
+  /** An error answer (an HTTP answer outside 2xx) is checked for leaks; a success or no answer is not. */
+  private errorLeaksNothing(answer: GatewayAnswer): void {
+    if (answer.status !== 0 && (answer.status < 200 || answer.status > 299)) this.leaksNothing(answer);
   }
 
   /** A medication matching `name` is in the returned record; the MedicationStatement is returned. */
@@ -122,7 +272,7 @@ export class Expect {
     const listed = listedMedications(bundle);
     const found = listed.find((medication) => name.test(medication.name));
     const names = listed.map((medication) => medication.name).filter((n) => n !== "");
-    this.check(
+    this.precondition(
       `a medication matching ${name} is listed`,
       found !== undefined,
       found
@@ -148,7 +298,7 @@ export class Expect {
 
   /** The practice was never asked for the patient's record. */
   async noRecordRequestTo(practice: WorldPractice, patient: WorldPatient): Promise<void> {
-    await delay(this.options.settleMs);
+    await this.settled();
     // The practice is the scenario's own: any record request reaching it is one too many, whoever it names.
     const requests = await this.recordRequestsAt(practice);
     const forPatient = requests.filter((e) => nhsNumbersAskedFor(e.body).includes(patient.nhsNumber));
@@ -168,7 +318,7 @@ export class Expect {
     const requests = (await this.recordRequestsAt(practice)).filter((e) =>
       nhsNumbersAskedFor(e.body).includes(patient.nhsNumber),
     );
-    this.check(
+    this.precondition(
       `the record was requested from the practice (${practice.ods})`,
       requests.length > 0,
       requests.length > 0
@@ -202,7 +352,7 @@ export class Expect {
 
   /** No request naming this NHS number reached PDS. */
   async noPdsLookup(nhsNumber: string): Promise<void> {
-    await delay(this.options.settleMs);
+    await this.settled();
     // Every PDS request since the scenario began that names the number anywhere in its path or query.
     const lookups = (await this.journal("pds")).filter((e) => requestNames(e, nhsNumber));
     this.check(
@@ -212,16 +362,6 @@ export class Expect {
         ? "PDS's journal holds no request for it"
         : `PDS received ${lookups.length} request${lookups.length === 1 ? "" : "s"} for ${nhsNumber}`,
     );
-  }
-
-  private bundleOf(answer: GatewayAnswer): fhir.Bundle {
-    const bundle = asBundle(answer.body);
-    this.check(
-      "a FHIR Bundle",
-      bundle !== undefined,
-      bundle !== undefined ? "the body is a Bundle" : `the body is ${describeBody(answer)}`,
-    );
-    return bundle!;
   }
 
   /** The requests a simulator received since the scenario began (a practice's: the scenario's own). */
@@ -236,10 +376,44 @@ export class Expect {
     );
   }
 
-  private check(name: string, passed: boolean, detail: string): void {
-    this.checks.push({ name, passed, detail });
-    if (!passed) throw new ExpectationFailure(`${name}: ${detail}`);
+  /** The failed checks in words, the first few then "and N more"; undefined when none failed. */
+  failures(): string | undefined {
+    const failed = this.checks.filter((c) => !c.passed);
+    if (failed.length === 0) return undefined;
+    const named = failed.slice(0, FAILURES_NAMED).map((c) => `${c.name}: ${c.detail}`);
+    const more = failed.length - named.length;
+    return `${named.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
   }
+
+  /** Records a check; a failed one is reported and the scenario carries on. */
+  private check(name: string, passed: boolean, detail: string, notRun = false): boolean {
+    this.checks.push({ name, passed, detail, precondition: false, ...(notRun ? { notRun } : {}) });
+    return passed;
+  }
+
+  /** Records a check the rest depends on: a failed one stops the scenario. */
+  private precondition(name: string, passed: boolean, detail: string): void {
+    this.checks.push({ name, passed, detail, precondition: true });
+    if (!passed) throw new ExpectationFailure(this.failures());
+  }
+}
+
+/** The "HTTP status N" check's verdict, as check arguments. */
+function statusVerdict(answer: GatewayAnswer, expected: number): [string, boolean, string] {
+  return [
+    `HTTP status ${expected}`,
+    answer.status === expected,
+    answer.status === 0
+      ? `no HTTP answer: ${answer.error}`
+      : `the gateway answered ${answer.status}${codeNote(answer)}`,
+  ];
+}
+
+function describeWarnings(lists: readonly string[][]): string {
+  if (lists.length === 0) return "the record holds no such List";
+  return lists
+    .map((codes) => (codes.length === 0 ? "no warning" : `warnings: ${codes.join(", ")}`))
+    .join("; ");
 }
 
 function plural(count: number, noun: string): string {

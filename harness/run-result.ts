@@ -17,6 +17,10 @@ export interface CheckResult {
   readonly passed: boolean;
   /** What was seen, in words a reader can act on. */
   readonly detail: string;
+  /** A check the later ones depend on: when it fails, the scenario stops there. */
+  readonly precondition?: boolean;
+  /** The check could not be made (its detail says why): neither a pass nor a fail of the gateway. */
+  readonly notRun?: boolean;
 }
 
 /** An exchange with the gateway (north), as evidence. */

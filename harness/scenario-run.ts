@@ -39,7 +39,7 @@ export async function runScenario(
   const started = performance.now();
   const since = new Date().toISOString();
   const north: NorthExchange[] = [];
-  const expect = new Expect({ control, settleMs: budgets.settleMs, since });
+  let expect: Expect | undefined;
   const finish = (
     outcome: Outcome,
     world: Record<string, unknown>,
@@ -52,7 +52,7 @@ export async function runScenario(
     hazard: scenario.hazard,
     result: outcome.result,
     ...(outcome.message === undefined ? {} : { message: outcome.message }),
-    checks: expect.checks,
+    checks: expect?.checks ?? [],
     durationMs: Math.round(performance.now() - started),
     evidence: { world, north, south },
   });
@@ -74,6 +74,15 @@ export async function runScenario(
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
   }
+  expect = new Expect({
+    control,
+    settleMs: budgets.settleMs,
+    settled: () => world.settled(),
+    since,
+    internalUrls: await internalUrls(control, world),
+    patient: { name: world.patient.name },
+    acceptedParameters: gateway.profile.parameters,
+  });
   let consumer: GatewayConsumer;
   try {
     consumer = await createConsumer(gateway.profile, {
@@ -121,10 +130,13 @@ async function play(
       }),
       budgetMs,
     );
-    return { result: "pass" };
+    const failures = expect.failures();
+    return failures === undefined ? { result: "pass" } : { result: "fail", message: failures };
   } catch (error) {
-    if (error instanceof ExpectationFailure || error instanceof ScenarioTimeout) {
-      return { result: "fail", message: error.message };
+    if (error instanceof ExpectationFailure) return { result: "fail", message: error.message };
+    if (error instanceof ScenarioTimeout) {
+      const failures = expect.failures();
+      return { result: "fail", message: failures ? `${error.message}; ${failures}` : error.message };
     }
     if (error instanceof ScenarioSkipped) return { result: "skip", message: error.message };
     return {
@@ -132,6 +144,12 @@ async function play(
       message: `the harness broke while running the scenario: ${(error as Error)?.message ?? String(error)}`,
     };
   }
+}
+
+/** The services behind the gateway, which its error answers must not name: PDS, SDS, the practice, control. */
+async function internalUrls(control: ControlClient, world: World): Promise<string[]> {
+  const region = await control.region().catch(() => undefined);
+  return [control.baseUrl, world.practice.endpoint, ...(region ? [region.pds, region.sds] : [])];
 }
 
 /** Reads the south evidence and undoes the world; a failure of either is added to the outcome's message. */
