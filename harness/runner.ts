@@ -8,6 +8,7 @@ import { CliError, cliError } from "./cli/errors.js";
 import { type GatewayTarget, startGateway } from "./gateway-target.js";
 import type { LoadedManifest } from "./manifest/load.js";
 import { redact } from "./north/redaction.js";
+import { warmStu3Validator } from "./oracle/stu3-schema.js";
 import {
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
@@ -58,6 +59,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   try {
     gateway = await startGateway(options.gateway, region.addresses, options.signal);
     const target = gateway;
+    warmStu3Validator();
     const secrets = target.secrets;
     const results: ScenarioResult[] = [];
     const run = async (scenario: Scenario) => {
