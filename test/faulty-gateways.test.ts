@@ -52,6 +52,18 @@ async function faultyGateway(fault: FaultName): Promise<string> {
 
 /** Scenario, the fault it must catch, and the words of the check that catches it. */
 const CAUGHT: ReadonlyArray<[string, FaultName, RegExp]> = [
+  ["CORE-03", "refuses-everything", /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/],
+  ["CONSENT-06", "ignores-refusal", /HTTP status 403: the gateway answered 200/],
+  [
+    "RESILIENCE-02",
+    "hides-errors-as-empty-record",
+    /a server-side error status \(5xx\): the gateway answered 200/,
+  ],
+  [
+    "RESILIENCE-03",
+    "hides-errors-as-empty-record",
+    /a server-side error status \(5xx\): the gateway answered 200/,
+  ],
   ["CORE-01", "hides-errors-as-empty-record", /HTTP status 404: the gateway answered 200/],
   ["CORE-02", "looks-up-before-validating", /PDS was not asked about the number: PDS received 1 request/],
   ["CONSENT-01", "refuses-everything", /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/],
@@ -119,7 +131,7 @@ describe("each scenario catches its fault", () => {
       catalogue.map((s) => s.id),
     );
     const failed = result.scenarios.filter((s) => s.result !== "pass").map((s) => s.id);
-    expect(failed).toEqual(["CONSENT-02"]);
+    expect(failed).toEqual(["CONSENT-02", "CONSENT-06"]);
   });
 });
 
