@@ -63,7 +63,10 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const secrets = target.secrets;
     const results: ScenarioResult[] = [];
     const run = async (scenario: Scenario) => {
-      const result = redact(await runScenario(scenario, target, region.control, options), secrets);
+      const result = redact(
+        await runScenario(scenario, target, region.control, region.addresses, options),
+        secrets,
+      );
       results.push(result);
       options.onScenarioDone?.(result);
     };

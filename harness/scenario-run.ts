@@ -5,7 +5,7 @@
  */
 import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
-import type { GatewayTarget } from "./gateway-target.js";
+import type { GatewayTarget, SpineAddresses } from "./gateway-target.js";
 import { createConsumer, type GatewayConsumer } from "./north/consumer.js";
 import { HARNESS_CONSUMER } from "./north/identity.js";
 import { redact } from "./north/redaction.js";
@@ -34,6 +34,7 @@ export async function runScenario(
   scenario: Scenario,
   gateway: GatewayTarget,
   control: ControlClient,
+  spine: SpineAddresses,
   budgets: ScenarioBudgets,
 ): Promise<ScenarioResult> {
   const started = performance.now();
@@ -74,15 +75,7 @@ export async function runScenario(
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
   }
-  expect = new Expect({
-    control,
-    settleMs: budgets.settleMs,
-    settled: () => world.settled(),
-    since,
-    internalUrls: await internalUrls(control, world),
-    patient: { name: world.patient.name },
-    acceptedParameters: gateway.profile.parameters,
-  });
+  expect = expectationsFor(world, { control, spine, budgets, since, gateway });
   let consumer: GatewayConsumer;
   try {
     consumer = await createConsumer(gateway.profile, {
@@ -108,6 +101,34 @@ export async function runScenario(
   const south = await afterwards(outcome, control, world, { since, north });
   // Secrets never reach a report: the consumer's (from the environment, in URLs) and every Authorization.
   return redact(finish(outcome, description, south), consumer.secrets());
+}
+
+/** The scenario's expectations, knowing its world: what to wait on, and what must never leak. */
+function expectationsFor(
+  world: World,
+  run: {
+    control: ControlClient;
+    spine: SpineAddresses;
+    budgets: ScenarioBudgets;
+    since: string;
+    gateway: GatewayTarget;
+  },
+): Expect {
+  const { control, spine, budgets, since, gateway } = run;
+  return new Expect({
+    control,
+    settleMs: budgets.settleMs,
+    settled: () => world.settled(),
+    since,
+    internalUrls: [
+      control.baseUrl,
+      spine.pds,
+      spine.sds,
+      ...[world.practice, ...world.otherPractices].map((practice) => practice.endpoint),
+    ],
+    patient: { name: world.patient.name },
+    acceptedParameters: gateway.profile.parameters,
+  });
 }
 
 /** Runs the scenario's steps; how it ended, as a result code and the reason. */
@@ -147,11 +168,6 @@ async function play(
 }
 
 /** The services behind the gateway, which its error answers must not name: PDS, SDS, the practice, control. */
-async function internalUrls(control: ControlClient, world: World): Promise<string[]> {
-  const region = await control.region().catch(() => undefined);
-  return [control.baseUrl, world.practice.endpoint, ...(region ? [region.pds, region.sds] : [])];
-}
-
 /** Reads the south evidence and undoes the world; a failure of either is added to the outcome's message. */
 async function afterwards(
   outcome: Outcome,

@@ -12,16 +12,17 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  CONTAINER_LABEL,
-  freeLoopbackPort,
-  type LaunchContext,
-  launchImage,
-} from "../harness/launch/index.js";
+import { freeLoopbackPort, type LaunchContext, launchImage } from "../harness/launch/index.js";
 import type { ImageLaunch } from "../harness/manifest/types.js";
 import { HARNESS_CONSUMER, type Region, startRegion } from "../simulators/index.js";
 import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
-import { GATEWAYS_DIR, type HelloServer, helloServer, launchError } from "./support/launch.js";
+import {
+  containersMarked,
+  GATEWAYS_DIR,
+  type HelloServer,
+  helloServer,
+  launchError,
+} from "./support/launch.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REFERENCE_IMAGE = "gp-harness/reference-gateway:local";
@@ -44,18 +45,7 @@ const MARKER = randomUUID();
 
 /** The containers this file's launches started that still exist, in any state. */
 async function containersLeft(): Promise<string[]> {
-  const docker = engine!.container.dockerode;
-  const found = await docker.listContainers({ all: true, filters: { label: [CONTAINER_LABEL] } });
-  const ours: string[] = [];
-  for (const info of found) {
-    const inspected = await docker
-      .getContainer(info.Id)
-      .inspect()
-      .catch(() => undefined);
-    if (inspected?.Config.Env?.includes(`GP_HARNESS_TEST_MARKER=${MARKER}`))
-      ours.push(`${info.Image} ${info.State}`);
-  }
-  return ours;
+  return containersMarked(MARKER);
 }
 
 function image(extra: Partial<ImageLaunch> = {}): ImageLaunch {

@@ -186,10 +186,10 @@ describe("the scenario catalogue through the adapter", () => {
     // As the runner does: the scenarios that fault PDS or SDS run alone, after the others.
     const together = scenarios.filter((scenario) => !runsAlone(scenario));
     const results = await Promise.all(
-      together.map((scenario) => runScenario(scenario, target, control, budgets)),
+      together.map((scenario) => runScenario(scenario, target, control, region.info(), budgets)),
     );
     for (const scenario of scenarios.filter(runsAlone)) {
-      results.push(await runScenario(scenario, target, control, budgets));
+      results.push(await runScenario(scenario, target, control, region.info(), budgets));
     }
     results.sort(
       (a, b) => scenarios.findIndex((s) => s.id === a.id) - scenarios.findIndex((s) => s.id === b.id),

@@ -14,6 +14,7 @@ import {
   referenceManifestPath,
 } from "../manifest/load.js";
 import { nearestName } from "../manifest/suggest.js";
+import { redactText } from "../north/redaction.js";
 import type { RunResult, ScenarioResult } from "../run-result.js";
 import { runConformance } from "../runner.js";
 import { PACKS, type Scenario } from "../scenario.js";
@@ -169,22 +170,9 @@ async function gatewayManifest(gateway: string): Promise<LoadedManifest> {
 
 function describeGateway(flag: string, loaded: LoadedManifest): string {
   if (flag === "reference") return "the reference gateway";
-  if (loaded.path === undefined) return withoutCredentials(flag);
+  if (loaded.path === undefined) return redactText(flag);
   const version = loaded.manifest.version === undefined ? "" : ` ${loaded.manifest.version}`;
   return `${loaded.manifest.name}${version} (${flag})`;
-}
-
-/** A URL as it may be printed: user and password never are. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === "" && parsed.password === "") return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace("://", "://[redacted]@");
-  } catch {
-    return url;
-  }
 }
 
 /** The scenarios asked for by id or pack (all when none are named). */

@@ -2,12 +2,14 @@
  * For the launchers' tests: the fixture gateway (test/gateways/fixture-gateway.mjs) and how it says who it is,
  * what is left running (processes from /proc, containers by the harness's label), and the error a launch ends in.
  */
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { CliError, type CliErrorCode } from "../../harness/cli/errors.js";
+import { CONTAINER_LABEL } from "../../harness/launch/index.js";
 
 export const GATEWAYS_DIR = fileURLToPath(new URL("../gateways/", import.meta.url));
 export const FIXTURE = "fixture-gateway.mjs";
@@ -110,4 +112,35 @@ export async function launchError(launch: Promise<unknown>, code: CliErrorCode):
   expect({ code: (error as CliError).code, message: (error as CliError).message }).toMatchObject({ code });
   expect((error as CliError).message).not.toContain("\n");
   return error as CliError;
+}
+
+/**
+ * The harness's containers (by its label), running or not, whose environment holds
+ * `GP_HARNESS_TEST_MARKER=<marker>`: one test's containers, whatever else runs on a shared engine. Each as
+ * "IMAGE STATE".
+ */
+export function containersMarked(marker: string): string[] {
+  const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" });
+  const listed = docker(
+    "ps",
+    "--all",
+    "--filter",
+    `label=${CONTAINER_LABEL}`,
+    "--format",
+    "{{.ID}} {{.Image}} {{.State}}",
+  );
+  return listed
+    .split("\n")
+    .filter(Boolean)
+    .filter((line) => {
+      const id = line.split(" ")[0] ?? "";
+      try {
+        return docker("inspect", "--format", "{{json .Config.Env}}", id).includes(
+          `GP_HARNESS_TEST_MARKER=${marker}`,
+        );
+      } catch {
+        return false; // removed meanwhile
+      }
+    })
+    .map((line) => line.split(" ").slice(1).join(" "));
 }
