@@ -124,7 +124,7 @@ function expectationsFor(
       control.baseUrl,
       spine.pds,
       spine.sds,
-      ...[world.practice, ...world.otherPractices].map((practice) => practice.endpoint),
+      ...world.practices.map((practice) => practice.endpoint),
     ],
     patient: { name: world.patient.name },
     acceptedParameters: gateway.profile.parameters,
@@ -145,6 +145,7 @@ async function play(
         patient: world.patient,
         practice: world.practice,
         otherPractices: world.otherPractices,
+        otherPatients: world.otherPatients,
         gateway,
         world: world.control,
         expect,
@@ -211,7 +212,7 @@ async function southEvidence(
   world: World,
   scope: SouthScope,
 ): Promise<SouthExchange[]> {
-  const own = [world.practice, ...world.otherPractices].map((p) => p.ods);
+  const own = world.practices.map((p) => p.ods);
   const since = scope.since;
   const numbers = [...new Set(world.nhsNumbers())];
   const [practices, pds, sds] = await Promise.all([

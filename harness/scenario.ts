@@ -13,6 +13,7 @@ export type { Capability } from "./manifest/types.js";
 export { type Level, PACKS, type Pack } from "./run-result.js";
 export type { Fault } from "./world/types.js";
 export type {
+  OtherPatientSpec,
   OtherPracticeSpec,
   PracticeSettings,
   WorldControl,
@@ -28,6 +29,8 @@ export interface ScenarioContext {
   readonly practice: WorldPractice;
   /** The further practices the world asked for (`world.otherPractices`), in its order. */
   readonly otherPractices: readonly WorldPractice[];
+  /** The further patients the world asked for (`world.otherPatients`), in its order, each at a practice of their own. */
+  readonly otherPatients: readonly WorldPatient[];
   /** The gateway under test, spoken to as a clinician's system would. */
   readonly gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">;
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */

@@ -11,6 +11,7 @@ export { buildWorld, type World } from "./world/build.js";
 export type { WorldChange } from "./world/changes.js";
 export type { WatchedGateway } from "./world/settle.js";
 export type {
+  OtherPatientSpec,
   OtherPracticeSpec,
   PracticeSettings,
   WorldControl,

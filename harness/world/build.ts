@@ -24,6 +24,10 @@ export interface World {
   readonly practice: WorldPractice;
   /** The further practices the spec asked for, in its order. */
   readonly otherPractices: readonly WorldPractice[];
+  /** The further patients the spec asked for, in its order, each at a practice of their own. */
+  readonly otherPatients: readonly WorldPatient[];
+  /** Every practice the world made: the patient's, the other practices, the other patients'. */
+  readonly practices: readonly WorldPractice[];
   /** The request parameters the spec asked for (defaults of the scenario's `getRecord` calls). */
   readonly request: WorldRequest;
   /** Whether the scenario runs alone (it may fault PDS and SDS). */
@@ -61,9 +65,19 @@ export async function buildWorld(
     const practice = await addPractice(control, spec.patient.system, spec.practice, made);
     const created = await control.addPatient(practice.ods, [...(spec.patient.traits ?? [])]);
     for (const other of spec.otherPractices ?? []) await addPractice(control, other.system, other, made);
-    await applySettings(changes, made, [spec.practice ?? {}, ...(spec.otherPractices ?? [])], spec);
+    const others: PatientInfo[] = [];
+    for (const other of spec.otherPatients ?? []) {
+      const at = await addPractice(control, other.system, other.practice, made);
+      others.push(await control.addPatient(at.ods, [...(other.traits ?? [])]));
+    }
+    const settings = [
+      spec.practice ?? {},
+      ...(spec.otherPractices ?? []),
+      ...(spec.otherPatients ?? []).map((other) => other.practice ?? {}),
+    ];
+    await applySettings(changes, made, settings, spec);
     changes.when = "run";
-    return assemble({ control, spec, options, exclusive, made, changes, created, undo });
+    return assemble({ control, spec, options, exclusive, made, changes, created, others, undo });
   } catch (error) {
     await undo().catch(() => undefined);
     throw error;
@@ -110,23 +124,24 @@ interface Parts {
   readonly made: readonly WorldPractice[];
   readonly changes: WorldChanges;
   readonly created: PatientInfo;
+  readonly others: readonly PatientInfo[];
   readonly undo: () => Promise<void>;
 }
 
 function assemble(parts: Parts): World {
   const { control, spec, options, exclusive, made, changes, created } = parts;
-  const [practice, ...otherPractices] = made as [WorldPractice, ...WorldPractice[]];
-  const patient: WorldPatient = {
-    nhsNumber: created.nhsNumber,
-    name: created.name,
-    system: practice.system,
-    traits: created.traits,
-    practice,
-    ...(created.previousOds === undefined ? {} : { previousPractice: { ods: created.previousOds } }),
-  };
+  const [practice] = made as [WorldPractice, ...WorldPractice[]];
+  const otherPractices = made.slice(1, 1 + (spec.otherPractices?.length ?? 0));
+  const patient = worldPatient(created, practice);
+  const otherPatients = parts.others.map((other) => worldPatient(other, practiceOf(made, other.ods)));
   const unknownNumbers: string[] = [];
   const invalidNumbers: string[] = [];
-  const nhsNumbers = () => [patient.nhsNumber, ...unknownNumbers, ...invalidNumbers];
+  const nhsNumbers = () => [
+    patient.nhsNumber,
+    ...otherPatients.map((p) => p.nhsNumber),
+    ...unknownNumbers,
+    ...invalidNumbers,
+  ];
   const request = spec.request ?? {};
   const watch = new GatewayWatch();
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
@@ -162,6 +177,8 @@ function assemble(parts: Parts): World {
     patient,
     practice,
     otherPractices,
+    otherPatients,
+    practices: made,
     request,
     exclusive,
     control: worldControl,
@@ -169,9 +186,35 @@ function assemble(parts: Parts): World {
     settled,
     nhsNumbers,
     describe: () =>
-      describeWorld({ spec, exclusive, changes, patient, otherPractices, unknownNumbers, invalidNumbers }),
+      describeWorld({
+        spec,
+        exclusive,
+        changes,
+        patient,
+        otherPractices,
+        otherPatients,
+        unknownNumbers,
+        invalidNumbers,
+      }),
     tearDown: parts.undo,
   };
+}
+
+function worldPatient(created: PatientInfo, practice: WorldPractice): WorldPatient {
+  return {
+    nhsNumber: created.nhsNumber,
+    name: created.name,
+    system: practice.system,
+    traits: created.traits,
+    practice,
+    ...(created.previousOds === undefined ? {} : { previousPractice: { ods: created.previousOds } }),
+  };
+}
+
+function practiceOf(made: readonly WorldPractice[], ods: string): WorldPractice {
+  const practice = made.find((p) => p.ods === ods);
+  if (practice === undefined) throw new Error(`the world made no practice ${ods}`);
+  return practice;
 }
 
 interface Described {
@@ -180,6 +223,7 @@ interface Described {
   readonly changes: WorldChanges;
   readonly patient: WorldPatient;
   readonly otherPractices: readonly WorldPractice[];
+  readonly otherPatients: readonly WorldPatient[];
   readonly unknownNumbers: readonly string[];
   readonly invalidNumbers: readonly string[];
 }
@@ -201,6 +245,16 @@ function describeWorld(world: Described): Record<string, unknown> {
           otherPractices: otherPractices.map((p, i) => ({
             ...p,
             sharingEnabled: spec.otherPractices?.[i]?.sharingEnabled ?? true,
+          })),
+        }),
+    ...(world.otherPatients.length === 0
+      ? {}
+      : {
+          otherPatients: world.otherPatients.map((p) => ({
+            nhsNumber: p.nhsNumber,
+            name: p.name,
+            traits: p.traits,
+            practice: p.practice,
           })),
         }),
     ...(spec.request === undefined ? {} : { request: spec.request }),

@@ -30,6 +30,13 @@ export interface OtherPracticeSpec extends PracticeSettings {
   readonly system: ClinicalSystem;
 }
 
+/** A further patient, at a practice of their own with these settings. */
+export interface OtherPatientSpec {
+  readonly system: ClinicalSystem;
+  readonly traits?: readonly Trait[];
+  readonly practice?: PracticeSettings;
+}
+
 export interface WorldSpec {
   /**
    * The patient the scenario is about: registered at a practice of its own, created for this scenario. With
@@ -41,6 +48,12 @@ export interface WorldSpec {
   readonly practice?: PracticeSettings;
   /** More practices of the scenario's own (`world.otherPractices`, in this order), e.g. one to check is never asked. */
   readonly otherPractices?: readonly OtherPracticeSpec[];
+  /**
+   * More patients, each at a practice of its own (`world.otherPatients`, in this order): for scenarios about
+   * several patients at once (the right record under concurrent requests; one practice's trouble not delaying
+   * another's patients).
+   */
+  readonly otherPatients?: readonly OtherPatientSpec[];
   /**
    * Faults on the Spine directories from the start. PDS and SDS are the region's, shared by every scenario:
    * a world asking for one makes its scenario run alone (see `runsAlone`).

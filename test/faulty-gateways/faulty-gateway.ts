@@ -1,175 +1,144 @@
 /**
- * Faulty gateways, for proving that each scenario catches the fault it guards against. Each stands in
- * front of a correct gateway and breaks one rule, the way a real implementation might; the fault is the
- * only difference, so a scenario that fails against it fails for that reason.
+ * Faulty gateways, for proving that each scenario catches the fault it guards against. Each is the reference
+ * gateway with one realistic defect, the way a real implementation might have it; the defect is the only
+ * difference, so a scenario that fails against it fails for that reason.
+ *
+ * A faulty gateway is three parts, each optional in effect: its own reference gateway (with `config` changes to
+ * its environment: a budget too long, no retries...), a proxy in front of it north (`request`, `answer`,
+ * `before`: what it does to the consumer's request and to its answer), and a proxy behind it south (`south`:
+ * what it does to its own calls to PDS, SDS and the practices). The faults themselves are in ./faults/.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { request } from "undici";
-import { operationOutcome } from "../../gpconnect/outcomes.js";
+import { startGateway } from "../../gateway/app.js";
+import { readGatewayConfig } from "../../gateway/config.js";
+import { type SouthTamper, startSouthProxy } from "./south-proxy.js";
 
 export interface FaultyGateway {
   readonly url: string;
   close(): Promise<void>;
 }
 
-interface Forwarded {
+export interface Forwarded {
   headers: Record<string, string>;
   body: string;
+  /** The path and query the consumer asked for. */
+  url: string;
+  method: string;
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
+  /** Default application/fhir+json. */
+  contentType?: string;
 }
 
-interface Fault {
-  /** What the gateway does to the consumer's request before handling it correctly. */
-  readonly request?: (forwarded: Forwarded) => void;
-  /** What it does to the correct answer before giving it to the consumer. */
-  readonly answer?: (answer: Answer, original: Forwarded) => Answer;
-  /** Something it does first, on the side. */
-  readonly before?: (original: Forwarded, spine: { pds: string }) => Promise<void>;
+/** Where the simulated services are, for a fault that does something on the side. */
+export interface Spine {
+  readonly pds: string;
+  readonly sds: string;
+  readonly control: string;
 }
 
-const EMPTY_BUNDLE = JSON.stringify({ resourceType: "Bundle", type: "collection", entry: [] });
-
-export const FAULTS = {
-  /** Reads X-Consent but treats a refusal as consent. */
-  "ignores-refusal": {
-    request: (r) => {
-      if (r.headers["x-consent"] === "refused") r.headers["x-consent"] = "granted";
-    },
-  },
-  /** Treats every answer as a refusal: nobody sees any record. */
-  "refuses-everything": {
-    request: (r) => {
-      r.headers["x-consent"] = "refused";
-    },
-  },
-  /** Fetches the record first and only then acts on a refusal: the answer looks right, the journal does not. */
-  "fetches-before-asking": {
-    request: (r) => {
-      r.headers["x-consent"] = "granted";
-    },
-    answer: (answer, original) =>
-      original.headers["x-consent"] === "refused"
-        ? {
-            status: 403,
-            body: JSON.stringify(operationOutcome("NO_PATIENT_CONSENT", "Refused at the point of access.")),
-          }
-        : answer,
-  },
-  /** Turns every error into an empty record, so the clinician sees "nothing recorded" instead of a problem. */
-  "hides-errors-as-empty-record": {
-    answer: (answer) => (answer.status >= 400 ? { status: 200, body: EMPTY_BUNDLE } : answer),
-  },
-  /** Drops medication prescribed elsewhere, keeping only what the practice issued. */
-  "drops-outside-prescriptions": {
-    answer: (answer) => {
-      if (answer.status !== 200) return answer;
-      const bundle = JSON.parse(answer.body) as fhir.Bundle;
-      bundle.entry = (bundle.entry ?? []).filter(
-        (e) =>
-          e.resource?.resourceType !== "MedicationStatement" ||
-          !JSON.stringify(e.resource).includes("prescribed-by-another-organisation"),
-      );
-      return { status: 200, body: JSON.stringify(bundle) };
-    },
-  },
-  /** Strips the prescribing-agency extension, so outside medication looks like the practice's own. */
-  "strips-prescribing-agency": {
-    answer: (answer) => {
-      if (answer.status !== 200) return answer;
-      const bundle = JSON.parse(answer.body) as fhir.Bundle;
-      for (const entry of bundle.entry ?? []) {
-        const resource = entry.resource as fhir.MedicationStatement | undefined;
-        if (resource?.resourceType === "MedicationStatement" && resource.extension) {
-          resource.extension = resource.extension.filter((x) => !x.url.includes("PrescribingAgency"));
-        }
-      }
-      return { status: 200, body: JSON.stringify(bundle) };
-    },
-  },
-  /** Supplies a reason of its own when the clinician gave none, so the emergency override needs no reason. */
-  "invents-emergency-reason": {
-    request: (r) => {
-      if (r.headers["x-consent"] === "emergency" && !r.headers["x-consent-reason"]) {
-        r.headers["x-consent-reason"] = "emergency";
-      }
-    },
-  },
-  /** Does not know the emergency override and treats it as a refusal. */
-  "no-emergency-override": {
-    request: (r) => {
-      if (r.headers["x-consent"] === "emergency") r.headers["x-consent"] = "refused";
-    },
-  },
-  /** Forwards requests without the clinician: the practice sees only the gateway. */
-  "anonymous-to-practice": {
-    request: (r) => {
-      delete r.headers.authorization;
-    },
-  },
+export interface Fault {
+  /** The defect in one sentence, as a reviewer would describe it. */
+  readonly defect: string;
   /**
-   * Answers the right Spine error code under a code system of its own: it reads correctly to a person, but a
-   * consumer that keys on Spine-ErrorOrWarningCode-1 (as GP Connect requires) finds no code at all.
+   * The scenarios it must fail, each with the words of the failed check that names it: against this gateway,
+   * exactly these scenarios fail (a fault fails only the scenarios it concerns), each on a check matching.
    */
-  "codes-under-wrong-system": {
-    answer: (answer) =>
-      answer.status >= 400
-        ? {
-            status: answer.status,
-            body: answer.body.replaceAll(
-              "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1",
-              "https://gateway.example/CodeSystem/errors",
-            ),
-          }
-        : answer,
-  },
-  /** Looks the number up in PDS before checking it. */
-  "looks-up-before-validating": {
-    before: async (original, spine) => {
-      const nhsNumber = /"value"\s*:\s*"(\d+)"/.exec(original.body)?.[1] ?? "";
-      const lookup = await request(`${spine.pds}/Patient/${nhsNumber}`, {
-        headers: { "x-request-id": "3f1e9bd0-41c6-4d8c-9a8e-5c6f8d3a2b10" },
-      });
-      await lookup.body.dump();
-    },
-  },
-} satisfies Record<string, Fault>;
+  readonly catches: Readonly<Record<string, RegExp>>;
+  /** Changes to the environment of its own reference gateway (REQUEST_BUDGET_MS, SOUTH_RETRIES...). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** What it does to the consumer's request before handling it as the reference gateway would. */
+  readonly request?: (forwarded: Forwarded) => void;
+  /** What it does to the answer before giving it to the consumer. */
+  readonly answer?: (answer: Answer, original: Forwarded) => Answer | Promise<Answer>;
+  /** Something it does first, on the side. */
+  readonly before?: (original: Forwarded, spine: Spine) => Promise<void>;
+  /** What it does to its own calls south. */
+  readonly south?: SouthTamper;
+  /** Answers instead of the reference gateway, for what a correct gateway would never be asked to do. */
+  readonly instead?: (original: Forwarded, spine: Spine) => Promise<Answer | undefined>;
+}
 
-export type FaultName = keyof typeof FAULTS;
-
-export async function startFaultyGateway(
-  fault: FaultName,
-  correctGatewayUrl: string,
-  spine: { pds: string },
-): Promise<FaultyGateway> {
-  const behaviour: Fault = FAULTS[fault];
-  const app: FastifyInstance = Fastify();
+/** The faulty gateway for `fault`: its own reference gateway in `spine`'s region, behind and before proxies. */
+export async function startFaultyGateway(fault: Fault, spine: Spine): Promise<FaultyGateway> {
+  const south = fault.south === undefined ? undefined : await startSouthProxy(fault.south, spine);
+  const correct = await startGateway(
+    readGatewayConfig({
+      PDS_URL: south?.pds ?? spine.pds,
+      SDS_URL: south?.sds ?? spine.sds,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...fault.config,
+    }),
+  );
+  const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024 });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
-  app.post("/*", async (req, reply) => {
+  app.all("/*", async (req, reply) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === "string" && !["host", "content-length", "connection"].includes(name))
         headers[name] = value;
     }
-    const original: Forwarded = { headers: { ...headers }, body: String(req.body ?? "") };
-    const forwarded: Forwarded = { headers, body: original.body };
-    await behaviour.before?.(original, spine);
-    behaviour.request?.(forwarded);
-    const upstream = await request(new URL(req.url, correctGatewayUrl), {
-      method: "POST",
+    const original: Forwarded = {
+      headers: { ...headers },
+      body: String(req.body ?? ""),
+      url: req.url,
+      method: req.method,
+    };
+    const forwarded: Forwarded = { ...original, headers };
+    const instead = await fault.instead?.(original, spine);
+    if (instead !== undefined) return send(reply, instead);
+    // A side errand that fails (PDS down) does not stop the gateway's own work.
+    await fault.before?.(original, spine).catch(() => undefined);
+    fault.request?.(forwarded);
+    const upstream = await request(new URL(forwarded.url, correct.url), {
+      method: forwarded.method as "POST",
       headers: forwarded.headers,
-      body: forwarded.body,
+      ...(forwarded.method === "GET" || forwarded.method === "HEAD" ? {} : { body: forwarded.body }),
     });
-    const correct: Answer = { status: upstream.statusCode, body: await upstream.body.text() };
-    const answer = behaviour.answer ? behaviour.answer(correct, original) : correct;
-    return reply.code(answer.status).type("application/fhir+json").send(answer.body);
+    const correctAnswer: Answer = {
+      status: upstream.statusCode,
+      body: await upstream.body.text(),
+      contentType: String(upstream.headers["content-type"] ?? "application/fhir+json"),
+    };
+    return send(reply, fault.answer ? await fault.answer(correctAnswer, original) : correctAnswer);
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await correct.close();
+      await south?.close();
+    },
+  };
+}
+
+function send(reply: import("fastify").FastifyReply, answer: Answer) {
+  return reply
+    .code(answer.status)
+    .type(answer.contentType ?? "application/fhir+json")
+    .send(answer.body);
+}
+
+/** The answer's body as a Bundle, changed by `change`, when it is a 200 record; otherwise as it was. */
+export function changeRecord(answer: Answer, change: (bundle: fhir.Bundle) => void): Answer {
+  if (answer.status !== 200) return answer;
+  const bundle = JSON.parse(answer.body) as fhir.Bundle;
+  change(bundle);
+  return { ...answer, body: JSON.stringify(bundle) };
+}
+
+/** The resources of a Bundle of one type. */
+export function resourcesOf<T extends fhir.Resource>(bundle: fhir.Bundle, type: T["resourceType"]): T[] {
+  return (bundle.entry ?? [])
+    .map((entry) => entry.resource)
+    .filter((resource): resource is T => resource?.resourceType === type);
 }

@@ -1,0 +1,91 @@
+/** Expectations about what the gateway answered, whatever it was: its status, its error, what it leaks. */
+import type { GatewayAnswer } from "../north/consumer.js";
+import { outcomeExplanation } from "../oracle/bundle.js";
+import { LEAK_KINDS, type LeakKind, leaksIn, type PatientDetails } from "../oracle/leaks.js";
+import { codesUnderOtherSystems, spineErrorCode } from "../oracle/operation-outcome.js";
+import { Checks } from "./checks.js";
+import { codeNote, statusVerdict } from "./words.js";
+
+export class AnswerExpectations extends Checks {
+  /** The gateway answered with this HTTP status. */
+  status(answer: GatewayAnswer, expected: number): boolean {
+    return this.check(...statusVerdict(answer, expected));
+  }
+
+  /** The gateway refused, with the GP Connect error code given (403), leaking nothing. */
+  refused(answer: GatewayAnswer, code: string): void {
+    this.error(answer, 403, code);
+  }
+
+  /** The gateway answered an OperationOutcome with this status and Spine error code, leaking nothing. */
+  error(answer: GatewayAnswer, status: number, code: string): void {
+    this.status(answer, status);
+    const seen = spineErrorCode(answer.body);
+    const misplaced = codesUnderOtherSystems(answer.body);
+    this.check(
+      `error code ${code}`,
+      seen === code,
+      seen !== undefined
+        ? `the error code is ${seen}`
+        : misplaced.length > 0
+          ? `the answer carries no Spine error code (Spine-ErrorOrWarningCode-1), only ${misplaced.join("; ")}`
+          : "the answer carries no OperationOutcome with a Spine error code",
+    );
+    this.errorLeaksNothing(answer);
+  }
+
+  /**
+   * The answer carries no stack trace, file path, internal address (the services behind the gateway, any
+   * loopback host:port) or detail of the patient (name, date of birth, address; the NHS number the consumer
+   * sent may be echoed). One check per kind of leak.
+   */
+  leaksNothing(answer: GatewayAnswer, patient: PatientDetails | undefined = this.options.patient): boolean {
+    const found = leaksIn(answer.text, {
+      ...(this.options.internalUrls ? { internalUrls: this.options.internalUrls } : {}),
+      ...(patient ? { patient } : {}),
+    });
+    let clean = true;
+    for (const kind of Object.keys(LEAK_KINDS) as LeakKind[]) {
+      const seen = found[kind];
+      clean =
+        this.check(
+          `the answer leaks ${LEAK_KINDS[kind]}`,
+          seen === undefined,
+          seen === undefined ? "none found in the body" : `the body carries "${seen}"`,
+        ) && clean;
+    }
+    return clean;
+  }
+
+  /**
+   * The gateway reported a failure it could not get past (5xx with an OperationOutcome explaining it),
+   * within the time budget, rather than hanging or pretending.
+   */
+  unavailable(answer: GatewayAnswer, budgetMs: number): void {
+    const elapsed = Math.round(answer.elapsedMs);
+    this.check(
+      `answered within ${budgetMs} ms`,
+      answer.status !== 0 && answer.elapsedMs <= budgetMs,
+      answer.status === 0 ? `no HTTP answer: ${answer.error}` : `answered in ${elapsed} ms`,
+    );
+    this.check(
+      "a server-side error status (5xx)",
+      answer.status >= 500 && answer.status <= 599,
+      `the gateway answered ${answer.status}${codeNote(answer)}`,
+    );
+    const diagnostics = outcomeExplanation(answer.body);
+    this.check(
+      "an OperationOutcome that says what went wrong",
+      diagnostics !== undefined && diagnostics.trim().length > 0,
+      diagnostics === undefined
+        ? "no OperationOutcome with diagnostics or details text"
+        : `it says: "${diagnostics}"`,
+    );
+    this.errorLeaksNothing(answer);
+  }
+
+  /** An error answer (an HTTP answer outside 2xx) is checked for leaks; a success or no answer is not. */
+  protected errorLeaksNothing(answer: GatewayAnswer): void {
+    if (answer.status !== 0 && (answer.status < 200 || answer.status > 299)) this.leaksNothing(answer);
+  }
+}
