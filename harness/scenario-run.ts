@@ -126,7 +126,7 @@ function expectationsFor(
       spine.sds,
       ...world.practices.map((practice) => practice.endpoint),
     ],
-    patient: { name: world.patient.name },
+    patient: { name: world.patient.name, birthDate: world.patient.birthDate, address: world.patient.address },
     acceptedParameters: gateway.profile.parameters,
   });
 }

@@ -204,6 +204,8 @@ function worldPatient(created: PatientInfo, practice: WorldPractice): WorldPatie
   return {
     nhsNumber: created.nhsNumber,
     name: created.name,
+    birthDate: created.birthDate,
+    address: created.address,
     system: practice.system,
     traits: created.traits,
     practice,

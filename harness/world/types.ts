@@ -80,6 +80,10 @@ export interface WorldPractice {
 export interface WorldPatient {
   readonly nhsNumber: string;
   readonly name: string;
+  /** YYYY-MM-DD, as PDS and the practice hold it. */
+  readonly birthDate: string;
+  /** The home address's lines and postcode, as PDS holds them. */
+  readonly address: readonly string[];
   readonly system: ClinicalSystem;
   readonly traits: readonly Trait[];
   readonly practice: WorldPractice;

@@ -85,13 +85,19 @@ export const TRAIT_LIST: JsonSchema = {
 const PATIENT: JsonSchema = {
   $id: "Patient",
   type: "object",
-  required: ["nhsNumber", "ods", "system", "traits", "name"],
+  required: ["nhsNumber", "ods", "system", "traits", "name", "birthDate", "address"],
   properties: {
     nhsNumber: { type: "string" },
     ods: { type: "string" },
     system: SYSTEM,
     traits: TRAIT_LIST,
     name: { type: "string" },
+    birthDate: { type: "string", format: "date" },
+    address: {
+      type: "array",
+      items: { type: "string" },
+      description: "The home address as PDS holds it: its lines and postcode",
+    },
     previousOds: {
       type: "string",
       description:

@@ -427,6 +427,8 @@ function patientInfo(population: Population): (patient: SyntheticPatient) => Pat
     system: population.practice(patient.practiceOds)?.system ?? "emis",
     traits: [...patient.traits],
     name: [...patient.name.given, patient.name.family].join(" "),
+    birthDate: patient.birthDate,
+    address: [...patient.address.line, patient.address.postalCode],
     ...(patient.previousPractice === undefined ? {} : { previousOds: patient.previousPractice.ods }),
   });
 }

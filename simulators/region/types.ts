@@ -43,6 +43,10 @@ export interface PatientInfo {
   system: ClinicalSystem;
   traits: Trait[];
   name: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
+  /** The home address as PDS holds it: its lines and postcode. */
+  address: string[];
   /** Traits `moved-practice` and `record-in-transit`: the ODS code of the practice the patient left. */
   previousOds?: string;
 }

@@ -14,6 +14,8 @@ const SNOMED = "http://snomed.info/sct";
 export const HAND_MADE_PATIENT: WorldPatient = {
   nhsNumber: "9990000018",
   name: "Siobhán O'Brien-Smythe",
+  birthDate: "1961-04-09",
+  address: ["14 Quarry Lane", "LS6 2XX"],
   system: "emis",
   traits: [],
   practice: {
