@@ -47,8 +47,19 @@ export function junitXml(result: RunResult): string {
   return `${root.end({ prettyPrint: true })}\n`;
 }
 
+/**
+ * One line per check: "ok", "FAIL", or "n/a" for a check that could not be made here (its detail says why);
+ * a failed precondition says that the scenario's remaining checks were not made.
+ */
 function checksText(s: ScenarioResult): string {
-  return s.checks.map((c) => `${c.passed ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`).join("\n");
+  return s.checks
+    .map((c) => {
+      const mark = c.notRun ? "n/a " : c.passed ? "ok  " : "FAIL";
+      const stopped =
+        !c.passed && c.precondition ? " (a precondition: the checks after it were not made)" : "";
+      return `${mark} ${c.name}: ${c.detail}${stopped}`;
+    })
+    .join("\n");
 }
 
 function seconds(ms: number): string {

@@ -118,3 +118,20 @@ describe("the run's exit status", () => {
     expect(exitStatusOf({ complete: false, verdict: "fail", totals: { ...totals, error: 1 } })).toBe(130);
   });
 });
+
+describe("junit.xml's account of the checks", () => {
+  it("says which failed check stopped the scenario and which checks could not be made", () => {
+    const failed: ScenarioResult = {
+      ...scenarioResult("CONSENT-09", "fail"),
+      checks: [
+        { name: "the record is valid FHIR STU3", passed: true, detail: "NOT RUN: no schema", notRun: true },
+        { name: "HTTP status 200", passed: false, detail: "the gateway answered 500", precondition: true },
+      ],
+    };
+    const xml = junitXml(runResult([failed]));
+    expect(xml).toContain("n/a  the record is valid FHIR STU3: NOT RUN: no schema");
+    expect(xml).toContain(
+      "FAIL HTTP status 200: the gateway answered 500 (a precondition: the checks after it were not made)",
+    );
+  });
+});
