@@ -3,7 +3,7 @@
  * commissioners' archives read it long after the run.
  */
 
-export const RUN_RESULT_SCHEMA_VERSION = 1;
+export const RUN_RESULT_SCHEMA_VERSION = 2;
 
 export type ResultCode = "pass" | "fail" | "skip" | "omit" | "error";
 export type Level = "MUST" | "SHOULD" | "MAY";
@@ -73,6 +73,8 @@ export interface ScenarioResult {
   /** Why it did not pass (or why it was skipped / omitted). */
   readonly message?: string;
   readonly checks: readonly CheckResult[];
+  /** When it began (ISO time). */
+  readonly startedAt: string;
   readonly durationMs: number;
   readonly evidence: {
     readonly world: Record<string, unknown>;
@@ -124,9 +126,30 @@ export interface RunResult {
     readonly selected: number;
     readonly catalogueSize: number;
   };
+  /**
+   * The catalogue the scenarios came from: its size, and a version that changes whenever a scenario is added,
+   * removed or changed (a digest of each scenario's id, level and steps), so two runs can be compared only when
+   * they ran the same checks.
+   */
+  readonly catalogue: { readonly version: string; readonly size: number };
+  /** Where the harness ran: a latency figure means little without it. */
+  readonly machine: {
+    readonly platform: string;
+    readonly release: string;
+    readonly arch: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly node: string;
+  };
   readonly totals: Readonly<Record<ResultCode, number>>;
   readonly scenarios: readonly ScenarioResult[];
+  /** Scenarios selected but never started, because the run was interrupted (empty when complete). */
+  readonly notRun: readonly ScenarioSummary[];
 }
+
+/** A scenario as the catalogue describes it, without a result. */
+export type ScenarioSummary = Pick<ScenarioResult, "id" | "title" | "pack" | "level" | "hazard">;
 
 /** The verdict passes only when every MUST scenario passed (omitted ones — capability not declared — aside). */
 export function verdictOf(

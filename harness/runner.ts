@@ -4,8 +4,10 @@
  */
 
 import { ControlClient, startRegion } from "../simulators/index.js";
+import { catalogueVersion } from "./catalogue-version.js";
 import { CliError, cliError } from "./cli/errors.js";
 import { type GatewayTarget, startGateway } from "./gateway-target.js";
+import { machineOfRun } from "./machine.js";
 import type { LoadedManifest } from "./manifest/load.js";
 import { redact } from "./north/redaction.js";
 import { warmStu3Validator } from "./oracle/stu3-schema.js";
@@ -36,6 +38,8 @@ export interface RunOptions extends ScenarioBudgets {
   readonly scenarios: readonly Scenario[];
   /** What was asked for (`--scenario`; empty: everything) and how big the catalogue is, for the report. */
   readonly selection?: { readonly asked: readonly string[]; readonly catalogueSize: number };
+  /** The whole catalogue the selection came from (default: the scenarios run), for its version. */
+  readonly catalogue?: readonly Scenario[];
   /** Scenarios run at once. */
   readonly concurrency: number;
   /** Stop starting scenarios when aborted; the result is then marked incomplete. */
@@ -107,8 +111,16 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
           selected: options.scenarios.length,
           catalogueSize: options.selection?.catalogueSize ?? options.scenarios.length,
         },
+        catalogue: {
+          version: catalogueVersion(options.catalogue ?? options.scenarios),
+          size: (options.catalogue ?? options.scenarios).length,
+        },
+        machine: machineOfRun(),
         totals: totalsOf(results),
         scenarios: results,
+        notRun: options.scenarios
+          .filter((s) => !results.some((r) => r.id === s.id))
+          .map(({ id, title, pack, level, hazard }) => ({ id, title, pack, level, hazard })),
       },
       secrets,
     );

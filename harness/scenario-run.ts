@@ -54,6 +54,7 @@ export async function runScenario(
     result: outcome.result,
     ...(outcome.message === undefined ? {} : { message: outcome.message }),
     checks: expect?.checks ?? [],
+    startedAt: since,
     durationMs: Math.round(performance.now() - started),
     evidence: { world, north, south },
   });
@@ -84,6 +85,7 @@ export async function runScenario(
       onExchange: (exchange) =>
         north.push({
           ...exchange,
+          elapsedMs: forPeople(exchange.elapsedMs),
           startedAt: exchange.startedAt ?? new Date(Date.now() - exchange.elapsedMs).toISOString(),
         }),
     });
@@ -279,8 +281,13 @@ function southExchangeOf(e: JournalEntry): SouthExchange {
     headers: e.headers,
     ...(e.body === undefined ? {} : { body: e.body }),
     ...(token.ok ? { jwtClaims: { ...token.claims } } : {}),
-    latencyMs: e.latencyMs,
+    latencyMs: forPeople(e.latencyMs),
   };
+}
+
+/** A time in milliseconds to a tenth: what a reader can use (not 265.86756000000014). */
+function forPeople(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 /** A capability in words, with the manifest field that declares it. */

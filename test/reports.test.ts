@@ -21,6 +21,7 @@ function scenarioResult(
     result,
     ...(result === "pass" ? {} : { message: `${id} went ${result}` }),
     checks: [{ name: "HTTP status 403", passed: result === "pass", detail: "the gateway answered 200" }],
+    startedAt: "2026-11-25T10:00:00.100Z",
     durationMs: 12,
     evidence: { world: {}, north: [], south: [] },
   };
@@ -29,7 +30,7 @@ function scenarioResult(
 function runResult(scenarios: ScenarioResult[], complete = true): RunResult {
   const { verdict, reason } = verdictOf(scenarios, complete);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: "gp-harness", version: "0.0.0" },
     complete,
     verdict,
@@ -47,8 +48,19 @@ function runResult(scenarios: ScenarioResult[], complete = true): RunResult {
       capabilities: [],
     },
     region: { control: "c", pds: "p", sds: "s", attached: false, seed: 1, referenceDate: "2026-01-01" },
+    catalogue: { version: "sha256:0123456789abcdef", size: 10 },
+    machine: {
+      platform: "linux",
+      release: "6.1.0",
+      arch: "x64",
+      cpus: 2,
+      cpuModel: "a test CPU",
+      memoryGiB: 24,
+      node: "v20.0.0",
+    },
     totals: totalsOf(scenarios),
     scenarios,
+    notRun: [],
   };
 }
 

@@ -133,6 +133,7 @@ async function run(flags: RunFlags): Promise<number> {
     ...(flags.referenceDate === undefined ? {} : { referenceDate: flags.referenceDate }),
     scenarios,
     selection: { asked: flags.scenario ?? [], catalogueSize: everything.length },
+    catalogue: everything,
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.timeout,
     scenarioTimeoutMs: Math.max(60_000, flags.timeout * 3),
