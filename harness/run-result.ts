@@ -63,12 +63,21 @@ export interface SouthExchange {
   readonly latencyMs: number;
 }
 
+/** A clause of a specification a scenario checks: a GP Connect, PDS or SDS page and section. */
+export interface SpecificationClause {
+  /** In words, e.g. "GP Connect 1.6.2 Access Record Structured: error handling". */
+  readonly title: string;
+  readonly url: string;
+}
+
 export interface ScenarioResult {
   readonly id: string;
   readonly title: string;
   readonly pack: Pack;
   readonly level: Level;
   readonly hazard: string;
+  /** The specification clauses it checks, so a reviewer can go from a result to its requirement. */
+  readonly specification?: readonly SpecificationClause[];
   readonly result: ResultCode;
   /** Why it did not pass (or why it was skipped / omitted). */
   readonly message?: string;

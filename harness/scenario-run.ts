@@ -51,6 +51,7 @@ export async function runScenario(
     pack: scenario.pack,
     level: scenario.level,
     hazard: scenario.hazard,
+    ...(scenario.specification === undefined ? {} : { specification: scenario.specification }),
     result: outcome.result,
     ...(outcome.message === undefined ? {} : { message: outcome.message }),
     checks: expect?.checks ?? [],

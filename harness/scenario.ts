@@ -5,12 +5,12 @@
 import type { Expect } from "./expectations.js";
 import type { Capability } from "./manifest/types.js";
 import type { GatewayConsumer } from "./north/consumer.js";
-import type { Level, Pack } from "./run-result.js";
+import type { Level, Pack, SpecificationClause } from "./run-result.js";
 import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
 /** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
 export type { Capability } from "./manifest/types.js";
-export { type Level, PACKS, type Pack } from "./run-result.js";
+export { type Level, PACKS, type Pack, type SpecificationClause } from "./run-result.js";
 export type { Fault } from "./world/types.js";
 export type {
   OtherPatientSpec,
@@ -46,6 +46,8 @@ export interface Scenario {
   readonly level: Level;
   /** The clinical hazard it guards against, in one sentence. */
   readonly hazard: string;
+  /** The specification clauses it checks (a GP Connect, PDS or SDS page and section), as links. */
+  readonly specification?: readonly SpecificationClause[];
   readonly requires?: readonly Capability[];
   readonly world: WorldSpec;
   /**
