@@ -7,8 +7,10 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { registerCompareCommand } from "./cli/compare-command.js";
 import { CliError } from "./cli/errors.js";
 import { registerGatewayCommand } from "./cli/gateway-command.js";
+import { registerReportCommand } from "./cli/report-command.js";
 import { registerRunCommand } from "./cli/run-command.js";
 import { registerScenariosCommand } from "./cli/scenarios-command.js";
 import { registerSimulateCommand } from "./cli/simulate-command.js";
@@ -21,7 +23,9 @@ stderr); 3 the harness itself broke; 130 interrupted (the report is written, mar
   gp-harness run                       the whole catalogue against the bundled reference gateway
   gp-harness simulate                  PDS, SDS and GP practices on ports 4300 up, to develop against
   gp-harness run --gateway URL --region http://127.0.0.1:4300/_control
-                                       your gateway, configured with simulate's PDS and SDS`;
+                                       your gateway, configured with simulate's PDS and SDS
+  gp-harness compare last-release/report.json harness-report/report.json
+                                       exit 1 when this run is worse than the last release's`;
 
 function program(): Command {
   const cli = new Command("gp-harness")
@@ -35,6 +39,8 @@ function program(): Command {
     .addHelpText("after", EXIT_STATUS_HELP);
   registerRunCommand(cli);
   registerScenariosCommand(cli);
+  registerReportCommand(cli);
+  registerCompareCommand(cli);
   registerSimulateCommand(cli);
   registerGatewayCommand(cli);
   return cli;

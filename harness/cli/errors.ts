@@ -7,7 +7,8 @@ export const CLI_ERRORS = {
   UNKNOWN_FLAG: (flag: string) => `unknown option ${flag}`,
   BAD_FLAG_VALUE: (flag: string, why: string) => `${flag}: ${why}`,
   MISSING_FLAG_VALUE: (flag: string) => `${flag} needs a value`,
-  UNKNOWN_COMMAND: (name: string) => `unknown command "${name}" (try: run, scenarios, simulate, gateway)`,
+  UNKNOWN_COMMAND: (name: string) =>
+    `unknown command "${name}" (try: run, scenarios, report, compare, simulate, gateway)`,
   GATEWAY_UNREACHABLE: (url: string, why: string) => `no gateway is answering at ${url}: ${why}`,
   GATEWAY_FAILED_TO_START: (why: string) => `the gateway did not start: ${why}`,
   REGION_UNREACHABLE: (url: string, why: string) => `cannot reach the simulated region at ${url}: ${why}`,
@@ -37,6 +38,11 @@ export const CLI_ERRORS = {
   GATEWAY_PORT_TAKEN: (port: number) =>
     `port ${port} (launch.port) is already in use by another program, so the gateway could not listen there: stop that program, or leave launch.port out to let the harness choose a free port`,
   DOCKER_UNREACHABLE: (why: string) => `no Docker engine is reachable: ${why}`,
+  RUN_RESULT_INVALID: (path: string, why: string) => `${path}: ${why}`,
+  UNKNOWN_FORMAT: (format: string, known: string) =>
+    `--format: no format is called "${format}"; the formats: ${known}`,
+  DIFFERENT_CATALOGUES: (base: string, next: string) =>
+    `the two runs ran different catalogues (${base} and ${next}): only runs of the same catalogue can be compared`,
   IMAGE_UNAVAILABLE: (image: string, why: string) =>
     `the image ${image} is not on this machine and cannot be pulled: ${why}`,
 } as const;
