@@ -147,3 +147,38 @@ describe("junit.xml's account of the checks", () => {
     );
   });
 });
+
+describe("junit.xml for CI", () => {
+  it("gives each pack its wall time, not the sum of scenarios that ran side by side", () => {
+    const at = (id: string, start: string, durationMs: number): ScenarioResult => ({
+      ...scenarioResult(id, "pass"),
+      startedAt: start,
+      durationMs,
+    });
+    const xml = junitXml(
+      runResult([
+        at("A-01", "2026-11-25T10:00:00.000Z", 2000),
+        at("A-02", "2026-11-25T10:00:00.500Z", 2000),
+        at("A-03", "2026-11-25T10:00:01.000Z", 2000),
+      ]),
+    );
+    expect(xml).toMatch(/<testsuite name="consent"[^>]*time="3.000"/);
+    expect(xml).toMatch(/<testcase [^>]*name="A-02 \[MUST\][^"]*" time="2.000"/);
+  });
+
+  it("lists the scenarios an interruption left unrun as skipped, and errs so the run never looks green", () => {
+    const run = {
+      ...runResult([scenarioResult("A-01", "pass")], false),
+      notRun: [
+        { id: "A-02", title: "Never ran", pack: "consent" as const, level: "MUST" as const, hazard: "h" },
+      ],
+    };
+    const xml = junitXml(run);
+    expect(xml).toMatch(/<testsuites [^>]*tests="2"[^>]*errors="1"[^>]*skipped="1"/);
+    expect(xml).toMatch(
+      /<testcase [^>]*name="A-02 \[MUST\] Never ran"[^>]*>\s*<skipped message="not run: interrupted"\/>/,
+    );
+    expect(xml).toMatch(/<testsuite name="consent"[^>]*errors="1"/);
+    expect(xml).toMatch(/<error message="the run was interrupted; 1 scenario\(s\) of this pack did not run"/);
+  });
+});
