@@ -42,8 +42,12 @@ export interface RunOptions extends ScenarioBudgets {
   readonly catalogue?: readonly Scenario[];
   /** Scenarios run at once. */
   readonly concurrency: number;
-  /** Stop starting scenarios when aborted; the result is then marked incomplete. */
+  /**
+   * An interruption: no scenario is started after it, those under way have their requests aborted and end
+   * unfinished (listed as not run), and the result is marked incomplete.
+   */
   readonly signal?: AbortSignal;
+  readonly onScenarioStarted?: (scenario: Scenario) => void;
   readonly onScenarioDone?: (result: ScenarioResult) => void;
 }
 
@@ -67,10 +71,11 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const secrets = target.secrets;
     const results: ScenarioResult[] = [];
     const run = async (scenario: Scenario) => {
-      const result = redact(
-        await runScenario(scenario, target, region.control, region.addresses, options),
-        secrets,
-      );
+      options.onScenarioStarted?.(scenario);
+      const finished = await runScenario(scenario, target, region.control, region.addresses, options);
+      // Interrupted before it finished: no result, listed as not run.
+      if (finished === undefined) return;
+      const result = redact(finished, secrets);
       results.push(result);
       options.onScenarioDone?.(result);
     };

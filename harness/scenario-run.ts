@@ -22,6 +22,8 @@ export interface ScenarioBudgets {
   readonly scenarioTimeoutMs: number;
   /** Wait before concluding that something did not happen south. */
   readonly settleMs: number;
+  /** An interrupted run: the scenario's requests in flight are aborted and it ends at once, unfinished. */
+  readonly signal?: AbortSignal;
 }
 
 interface Outcome {
@@ -29,14 +31,17 @@ interface Outcome {
   message?: string;
 }
 
-/** Runs one scenario against the gateway, spoken to as its manifest's profile says. */
+/**
+ * Runs one scenario against the gateway, spoken to as its manifest's profile says. Undefined when the run was
+ * interrupted before the scenario finished: its requests were aborted and its world undone, and it has no result.
+ */
 export async function runScenario(
   scenario: Scenario,
   gateway: GatewayTarget,
   control: ControlClient,
   spine: SpineAddresses,
   budgets: ScenarioBudgets,
-): Promise<ScenarioResult> {
+): Promise<ScenarioResult | undefined> {
   const started = performance.now();
   const since = new Date().toISOString();
   const north: NorthExchange[] = [];
@@ -82,6 +87,7 @@ export async function runScenario(
   try {
     consumer = await createConsumer(gateway.profile, {
       timeoutMs: budgets.requestTimeoutMs,
+      ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
       ...(gateway.adapter === undefined ? {} : { adapter: gateway.adapter }),
       onExchange: (exchange) =>
         north.push({
@@ -98,8 +104,15 @@ export async function runScenario(
     const south = await afterwards(failed, control, world, { since, north });
     return finish(failed, world.describe(), south);
   }
-  const outcome = await play(scenario, world, world.watch(consumer), expect, budgets.scenarioTimeoutMs);
+  const outcome = await play(scenario, world, world.watch(consumer), expect, {
+    ms: budgets.scenarioTimeoutMs,
+    ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
+  });
   await consumer.close();
+  if (outcome === "interrupted") {
+    await world.tearDown().catch(() => undefined);
+    return undefined;
+  }
   const description = world.describe();
   const south = await afterwards(outcome, control, world, { since, north });
   // Secrets never reach a report: the consumer's (from the environment, in URLs) and every Authorization.
@@ -140,8 +153,8 @@ async function play(
   world: World,
   gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">,
   expect: Expect,
-  budgetMs: number,
-): Promise<Outcome> {
+  budget: { readonly ms: number; readonly signal?: AbortSignal },
+): Promise<Outcome | "interrupted"> {
   try {
     await withTimeout(
       scenario.run({
@@ -153,11 +166,12 @@ async function play(
         world: world.control,
         expect,
       }),
-      budgetMs,
+      budget,
     );
     const failures = expect.failures();
     return failures === undefined ? { result: "pass" } : { result: "fail", message: failures };
   } catch (error) {
+    if (budget.signal?.aborted) return "interrupted";
     if (error instanceof ExpectationFailure) return { result: "fail", message: error.message };
     if (error instanceof ScenarioTimeout) {
       const failures = expect.failures();
@@ -307,14 +321,23 @@ function describeCapability(capability: Capability): string {
 
 class ScenarioTimeout extends Error {}
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** The scenario's work, ended early by its time budget or by the run's interruption. */
+async function withTimeout<T>(
+  work: Promise<T>,
+  { ms, signal }: { readonly ms: number; readonly signal?: AbortSignal },
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ScenarioTimeout(`the scenario did not finish within ${ms} ms`)), ms);
+    onAbort = () => reject(new Error("the run was interrupted"));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -250,7 +250,7 @@ describe("reports that cannot be written", () => {
 });
 
 describe("an interrupted run", () => {
-  it("finishes the scenario under way, writes a report marked incomplete, and exits 130", async () => {
+  it("stops the scenario under way, writes a report marked incomplete, and exits 130", async () => {
     const out = await mkdtemp(join(tmpdir(), "gp-harness-interrupted-"));
     const child = spawn(process.execPath, [CLI_PATH, "run", "--concurrency", "1", "--out", out], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -185,12 +185,13 @@ describe("the scenario catalogue through the adapter", () => {
     const scenarios = await loadCatalogue();
     // As the runner does: the scenarios that fault PDS or SDS run alone, after the others.
     const together = scenarios.filter((scenario) => !runsAlone(scenario));
-    const results = await Promise.all(
-      together.map((scenario) => runScenario(scenario, target, control, region.info(), budgets)),
-    );
-    for (const scenario of scenarios.filter(runsAlone)) {
-      results.push(await runScenario(scenario, target, control, region.info(), budgets));
-    }
+    const finished = async (scenario: (typeof scenarios)[number]) => {
+      const result = await runScenario(scenario, target, control, region.info(), budgets);
+      if (result === undefined) throw new Error(`${scenario.id} did not finish`);
+      return result;
+    };
+    const results = await Promise.all(together.map(finished));
+    for (const scenario of scenarios.filter(runsAlone)) results.push(await finished(scenario));
     results.sort(
       (a, b) => scenarios.findIndex((s) => s.id === a.id) - scenarios.findIndex((s) => s.id === b.id),
     );

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { compareRuns } from "../compare-runs.js";
 import { cliError } from "./errors.js";
+import { oneLine } from "./run-console.js";
 import { readRunResult } from "./run-result-file.js";
 
 export function registerCompareCommand(cli: Command): void {
@@ -23,7 +24,7 @@ export function registerCompareCommand(cli: Command): void {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       for (const r of comparison.regressions) {
         out(
-          `  WORSE  ${r.id.padEnd(14)} ${r.level.padEnd(6)} ${r.before ?? "not run"} → ${r.after ?? "not run"}: ${oneLine(r.evidence ?? r.title)}`,
+          `  WORSE  ${r.id.padEnd(14)} ${r.level.padEnd(6)} ${r.before ?? "not run"} → ${r.after ?? "not run"}: ${oneLine(r.evidence ?? r.title).slice(0, 300)}`,
         );
       }
       for (const i of comparison.improvements) {
@@ -36,10 +37,4 @@ export function registerCompareCommand(cli: Command): void {
       );
       process.exitCode = worse > 0 || comparison.incomplete !== undefined ? 1 : 0;
     });
-}
-
-/** A gateway's words on one terminal line, without control characters. */
-function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").slice(0, 300);
 }

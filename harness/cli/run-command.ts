@@ -1,6 +1,7 @@
 /**
  * `gp-harness run`: the scenarios against a gateway, a line per scenario as each finishes, then the reports.
- * Ctrl-C lets the scenarios under way finish and writes a report marked incomplete (exit 130).
+ * Ctrl-C (SIGINT) or SIGTERM aborts the scenarios under way and writes every report, marked incomplete, then
+ * exits 130 or 143; a second signal quits at once, leaving nothing running.
  */
 import { access, constants } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -15,13 +16,14 @@ import {
 } from "../manifest/load.js";
 import { nearestName } from "../manifest/suggest.js";
 import { redactText } from "../north/redaction.js";
-import type { RunResult, ScenarioResult } from "../run-result.js";
+import type { RunResult } from "../run-result.js";
 import { runConformance } from "../runner.js";
 import { PACKS, type Scenario } from "../scenario.js";
 import { TOOL_VERSION } from "../version.js";
 import { gatewayArg, isoDateArg, port, seedOption, tokenArg, urlArg, wholeNumber } from "./arguments.js";
 import { catalogue } from "./catalogue.js";
 import { cliError } from "./errors.js";
+import { RunConsole } from "./run-console.js";
 import { DEFAULT_SIMULATE_PORT } from "./simulate-command.js";
 
 interface RunFlags {
@@ -35,7 +37,11 @@ interface RunFlags {
   concurrency: number;
   timeout: number;
   scenario?: string[];
+  quiet?: boolean;
 }
+
+/** The exit status of a run ended by a signal: 128 + the signal's number, as shells report it. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export function registerRunCommand(cli: Command): void {
   cli
@@ -86,6 +92,7 @@ export function registerRunCommand(cli: Command): void {
         .argParser(wholeNumber(100, 600_000)),
     )
     .option("--scenario <ids...>", "run only these scenarios (ids or packs)")
+    .option("--quiet", "print only the summary (no line per scenario)")
     .action(async (options: RunFlags, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === "cli";
       if (options.region !== undefined && (given("seed") || options.referenceDate !== undefined)) {
@@ -107,11 +114,15 @@ async function run(flags: RunFlags): Promise<number> {
   const everything = await catalogue();
   const scenarios = selected(everything, flags.scenario);
   const gateway = await gatewayManifest(flags.gateway);
+  const screen = new RunConsole(process.stdout, { quiet: flags.quiet === true, reportDir: out });
   const interrupt = new AbortController();
-  const onSignal = () => {
-    if (interrupt.signal.aborted) process.exit(130);
-    process.stderr.write(
-      "gp-harness: interrupted — finishing the scenarios under way, then writing an incomplete report (Ctrl-C again to quit now)\n",
+  let stoppedBy: keyof typeof SIGNAL_EXIT | undefined;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
+    // A second signal: quit now (the exit hooks stop the gateway's processes and containers).
+    if (interrupt.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+    stoppedBy = signal;
+    screen.notice(
+      "gp-harness: interrupted — stopping the scenarios under way and writing an incomplete report (interrupt again to quit now)",
     );
     interrupt.abort();
   };
@@ -121,8 +132,9 @@ async function run(flags: RunFlags): Promise<number> {
   const regionPort =
     flags.port ??
     (gateway.manifest.launch.kind === "url" && flags.region === undefined ? DEFAULT_SIMULATE_PORT : 0);
-  process.stdout.write(
-    `gp-harness ${TOOL_VERSION}: ${scenarios.length} scenarios against ${describeGateway(flags.gateway, gateway)}\n`,
+  screen.header(
+    `gp-harness ${TOOL_VERSION}: ${scenarios.length} scenarios against ${describeGateway(flags.gateway, gateway)}`,
+    scenarios.length,
   );
   const result = await runConformance({
     gateway,
@@ -139,12 +151,13 @@ async function run(flags: RunFlags): Promise<number> {
     scenarioTimeoutMs: Math.max(60_000, flags.timeout * 3),
     settleMs: 250,
     signal: interrupt.signal,
-    onScenarioDone: printScenario,
+    onScenarioStarted: (scenario) => screen.started(scenario),
+    onScenarioDone: (scenario) => screen.finished(scenario),
   });
+  screen.summary(result, await writeReports(out, result));
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
-  await printSummary(result, await writeReports(out, result));
-  return exitStatusOf(result);
+  return !result.complete && stoppedBy !== undefined ? SIGNAL_EXIT[stoppedBy] : exitStatusOf(result);
 }
 
 /**
@@ -216,24 +229,4 @@ async function checkWritable(out: string): Promise<void> {
       }[code] ?? (error as Error).message;
     throw cliError("OUTPUT_NOT_WRITABLE", out, why);
   }
-}
-
-function printScenario(s: ScenarioResult): void {
-  const label = { pass: "PASS ", fail: "FAIL ", skip: "SKIP ", omit: "OMIT ", error: "ERROR" }[s.result];
-  process.stdout.write(
-    `  ${label} ${s.id.padEnd(14)} ${s.level.padEnd(6)} ${s.title} (${s.durationMs} ms)\n`,
-  );
-  if (s.result !== "pass" && s.message) process.stdout.write(`         ${s.message}\n`);
-}
-
-async function printSummary(result: RunResult, written: readonly string[]): Promise<void> {
-  const t = result.totals;
-  process.stdout.write(
-    `\n${t.pass} passed, ${t.fail} failed, ${t.skip} skipped, ${t.omit} omitted, ${t.error} errors in ${(result.durationMs / 1000).toFixed(1)} s\n`,
-  );
-  process.stdout.write(`verdict: ${result.verdict.toUpperCase()} — ${result.verdictReason}\n`);
-  process.stdout.write(
-    `region: seed ${result.region.seed}, reference date ${result.region.referenceDate}${result.region.attached ? ` (attached: ${result.region.control})` : ""}\n`,
-  );
-  process.stdout.write(`reports: ${written.join(", ")}\n`);
 }
