@@ -63,9 +63,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`gp-harness: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`gp-harness: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.stderr.write(`${internalErrorLine(error)}\n`);
     return 3;
   }
+}
+
+/**
+ * A bug of the harness's own, in one line: what broke and where (the first frame of our code), with a pointer
+ * to where to report it. GP_HARNESS_DEBUG=1 prints the whole stack instead.
+ */
+export function internalErrorLine(error: unknown): string {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  if (process.env.GP_HARNESS_DEBUG === "1")
+    return `gp-harness: internal error: ${failure.stack ?? failure.message}`;
+  const frame = (failure.stack ?? "")
+    .split("\n")
+    .map(
+      (line) =>
+        /\((?:file:\/\/)?([^()]*?\/(?:dist\/)?(?:harness|reports|scenarios|simulators|gateway|gpconnect)\/[^():]+:\d+):\d+\)$/.exec(
+          line.trim(),
+        )?.[1],
+    )
+    .find((found) => found !== undefined);
+  const where =
+    frame === undefined
+      ? ""
+      : ` (at ${frame.slice(frame.search(/(?<=\/)(?:dist\/)?(?:harness|reports|scenarios|simulators|gateway|gpconnect)\//))})`;
+  return `gp-harness: internal error: ${failure.message.split("\n")[0]}${where}; this is a bug of gp-harness (exit 3), GP_HARNESS_DEBUG=1 shows the whole stack`;
 }
 
 if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
