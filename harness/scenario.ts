@@ -11,6 +11,7 @@ import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./wor
 /** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
 export type { Capability } from "./manifest/types.js";
 export { type Level, PACKS, type Pack, type SpecificationClause } from "./run-result.js";
+export { SPEC } from "./specification.js";
 export type { Fault } from "./world/types.js";
 export type {
   OtherPatientSpec,
