@@ -34,8 +34,10 @@ export interface NorthExchange {
   readonly response?: {
     readonly status: number;
     readonly headers: Record<string, string>;
-    /** Parsed JSON when the body was JSON, otherwise the text (cut to a readable length). */
+    /** Parsed JSON when the body was JSON, otherwise the text; for a large answer its first part (see `omitted`). */
     readonly body?: unknown;
+    /** A large answer is kept as its first part: its whole size, its digest, and a note of what was left out. */
+    readonly omitted?: { readonly bytes: number; readonly sha256: string; readonly note: string };
   };
   /** Transport failure (connection refused, timeout...) instead of a response. */
   readonly error?: string;

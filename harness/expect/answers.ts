@@ -29,7 +29,9 @@ export class AnswerExpectations extends Checks {
         ? `the error code is ${seen}`
         : misplaced.length > 0
           ? `the answer carries no Spine error code (Spine-ErrorOrWarningCode-1), only ${misplaced.join("; ")}`
-          : "the answer carries no OperationOutcome with a Spine error code",
+          : answer.problem !== undefined
+            ? `the answer cannot be read: ${answer.problem}`
+            : "the answer carries no OperationOutcome with a Spine error code",
     );
     this.errorLeaksNothing(answer);
   }

@@ -31,6 +31,7 @@ export function codeNote(answer: GatewayAnswer): string {
 
 export function describeBody(answer: GatewayAnswer): string {
   if (answer.status === 0) return `missing: ${answer.error}`;
+  if (answer.problem !== undefined) return `unreadable: ${answer.problem}`;
   const type = (answer.body as { resourceType?: unknown } | undefined)?.resourceType;
   if (typeof type === "string") return `a ${type}${codeNote(answer)}`;
   return answer.text === "" ? "empty" : "not FHIR JSON";

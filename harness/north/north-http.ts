@@ -3,8 +3,16 @@
  * manifest's TLS settings), bounded by the request budget, recorded as evidence with its secrets removed, and
  * reduced to what a scenario reads — an answer, or a description of why there was none.
  */
+import { createHash } from "node:crypto";
 import { Agent, type Dispatcher, request } from "undici";
 import type { NorthExchange } from "../run-result.js";
+import {
+  type AnswerLimits,
+  DEFAULT_ANSWER_LIMITS,
+  formatBytes,
+  jsonProblem,
+  readBounded,
+} from "./answer-reading.js";
 import type { ResolvedTls } from "./profile.js";
 import { describeTlsFailure } from "./tls-failures.js";
 
@@ -17,6 +25,11 @@ export interface GatewayAnswer {
   readonly body: unknown;
   readonly text: string;
   readonly error?: string;
+  /**
+   * Why the answer cannot be read as it is, though it came (too large, not UTF-8, nested too deep, a member
+   * named twice...): its body is then undefined and `text` holds at most what was read.
+   */
+  readonly problem?: string;
   readonly elapsedMs: number;
 }
 
@@ -38,10 +51,14 @@ export interface NorthHttpOptions {
   readonly onExchange: (exchange: NorthExchange) => void;
   /** Removes secrets from an exchange before it leaves as evidence. */
   readonly redact: <T>(value: T) => T;
+  /** How much of an answer is read, and how deep it may be (default DEFAULT_ANSWER_LIMITS). */
+  readonly limits?: AnswerLimits;
 }
 
-/** Response bodies that are not JSON are kept in evidence up to this length. */
+/** Response bodies that are not JSON are kept in evidence up to this length (the rest noted, with a digest). */
 export const EVIDENCE_TEXT_LIMIT = 4_000;
+/** JSON bodies up to this size are kept whole in evidence; larger ones as their first part, noted. */
+export const EVIDENCE_JSON_LIMIT = 2 * 1024 * 1024;
 
 /** The longest a diagnostic connection after a TLS failure may take. */
 const TLS_PROBE_BUDGET_MS = 2_000;
@@ -82,20 +99,31 @@ export class NorthHttp {
         bodyTimeout: this.options.timeoutMs,
         signal,
       });
-      const text = await response.body.text();
+      const limits = this.options.limits ?? DEFAULT_ANSWER_LIMITS;
+      const declared = Number(response.headers["content-length"]);
+      const read = await readBounded(
+        response.body,
+        limits,
+        Number.isSafeInteger(declared) ? declared : undefined,
+      );
       const elapsedMs = performance.now() - started;
       const headers = flattenHeaders(response.headers);
-      const parsed = parseJson(text);
+      const looksLikeJson = /^\s*[[{]/.test(read.text);
+      const problem = read.problem ?? (looksLikeJson ? jsonProblem(read.text, limits.maxDepth) : undefined);
+      const parsed = problem === undefined ? parseJson(read.text) : undefined;
       this.record({
         request: evidence,
-        response: {
-          status: response.statusCode,
-          headers,
-          body: parsed ?? text.slice(0, EVIDENCE_TEXT_LIMIT),
-        },
+        response: { status: response.statusCode, headers, ...evidenceOf(read.text, read.bytes, parsed) },
         elapsedMs,
       });
-      return { status: response.statusCode, headers, body: parsed, text, elapsedMs };
+      return {
+        status: response.statusCode,
+        headers,
+        body: parsed,
+        text: read.text,
+        ...(problem === undefined ? {} : { problem }),
+        elapsedMs,
+      };
     } catch (cause) {
       const error = await this.describe(cause, north.url, timeout);
       const elapsedMs = performance.now() - started;
@@ -123,6 +151,28 @@ export class NorthHttp {
     });
     return tls ?? describeTransportError(cause);
   }
+}
+
+/**
+ * An answer's body as evidence: parsed JSON whole up to EVIDENCE_JSON_LIMIT, text up to EVIDENCE_TEXT_LIMIT;
+ * beyond that the first part, with its size and digest and a note of what was left out — never cut silently.
+ */
+function evidenceOf(
+  text: string,
+  bytes: number,
+  parsed: unknown,
+): Pick<NonNullable<NorthExchange["response"]>, "body" | "omitted"> {
+  if (parsed !== undefined && text.length <= EVIDENCE_JSON_LIMIT) return { body: parsed };
+  if (text.length <= EVIDENCE_TEXT_LIMIT && bytes <= Buffer.byteLength(text)) return { body: text };
+  const shown = parsed !== undefined ? Math.min(text.length, 64 * 1024) : EVIDENCE_TEXT_LIMIT;
+  return {
+    body: text.slice(0, shown),
+    omitted: {
+      bytes,
+      sha256: createHash("sha256").update(text).digest("hex"),
+      note: `the answer is ${formatBytes(bytes)}; the first ${formatBytes(Buffer.byteLength(text.slice(0, shown)))} are shown, the rest left out`,
+    },
+  };
 }
 
 function bodyText(body: unknown): string {
