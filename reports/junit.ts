@@ -39,7 +39,7 @@ export function junitXml(result: RunResult): string {
       ...(ran.length > 0 ? { timestamp: earliest(ran) } : {}),
     });
     const properties = suite.ele("properties");
-    properties.ele("property", { name: "gateway", value: result.gateway.url });
+    properties.ele("property", { name: "gateway", value: xmlText(result.gateway.url) });
     properties.ele("property", { name: "seed", value: String(result.seed) });
     properties.ele("property", { name: "catalogue", value: result.catalogue.version });
     for (const s of ran) scenarioCase(suite, pack, s);
@@ -67,17 +67,29 @@ function scenarioCase(suite: XMLBuilder, pack: string, s: ScenarioResult): void 
     name: caseName(s),
     time: seconds(s.durationMs),
   });
-  const message = s.message ?? "";
-  if (s.result === "fail")
-    testcase.ele("failure", { message, type: "ExpectationFailure" }).txt(checksText(s));
-  if (s.result === "error") testcase.ele("error", { message, type: "HarnessError" }).txt(checksText(s));
+  const message = xmlText(s.message ?? "");
+  const checks = xmlText(checksText(s));
+  if (s.result === "fail") testcase.ele("failure", { message, type: "ExpectationFailure" }).txt(checks);
+  if (s.result === "error") testcase.ele("error", { message, type: "HarnessError" }).txt(checks);
   if (s.result === "skip" || s.result === "omit")
     testcase.ele("skipped", { message: `${s.result}: ${message}` });
-  testcase.ele("system-out").txt(`Hazard: ${s.hazard}\n${checksText(s)}`);
+  testcase.ele("system-out").txt(xmlText(`Hazard: ${s.hazard}\n${checksText(s)}`));
 }
 
 function caseName(s: ScenarioSummary): string {
-  return `${s.id} [${s.level}] ${s.title}`;
+  return xmlText(`${s.id} [${s.level}] ${s.title}`);
+}
+
+/**
+ * Text as XML 1.0 can carry it: a gateway's words may hold control characters or half a character, which no
+ * XML parser accepts, so each is shown as its code (U+001B) rather than making the whole file unreadable.
+ */
+export function xmlText(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+    /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu,
+    (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`,
+  );
 }
 
 /** From the first scenario's start to the last one's end. */

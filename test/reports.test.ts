@@ -182,3 +182,24 @@ describe("junit.xml for CI", () => {
     expect(xml).toMatch(/<error message="the run was interrupted; 1 scenario\(s\) of this pack did not run"/);
   });
 });
+
+describe("junit.xml against a hostile gateway's words", () => {
+  it("stays well-formed XML whatever the gateway put in a message: control characters, half characters, markup", async () => {
+    const { SaxesParser } = await import("saxes");
+    const hostile: ScenarioResult = {
+      ...scenarioResult("SECURITY-09", "fail"),
+      message: "the gateway said \u0000\u001b[32m  PASS  everything\u001b[0m \ud800 ]]> </failure><x>",
+      checks: [{ name: "HTTP status 200", passed: false, detail: "\u0007bell </testsuite>" }],
+    };
+    const xml = junitXml(runResult([hostile]));
+    const parser = new SaxesParser();
+    const texts: string[] = [];
+    parser.on("text", (t) => texts.push(t));
+    parser.on("attribute", (a) => texts.push(a.value));
+    expect(() => parser.write(xml).close()).not.toThrow();
+    const seen = texts.join("");
+    expect(seen).toContain("U+0000U+001B[32m  PASS  everything");
+    expect(seen).toContain("U+D800 ]]> </failure><x>");
+    expect(seen).toContain("U+0007bell </testsuite>");
+  });
+});
