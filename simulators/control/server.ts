@@ -8,6 +8,7 @@
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Region } from "../region/types.js";
+import { applyServerLimits } from "../server-limits.js";
 import { accessGuard } from "./access.js";
 import {
   CONTROL_BODY_LIMIT_BYTES,
@@ -79,6 +80,7 @@ export function buildControlApp({ region, token }: ControlAppOptions): FastifyIn
     exposeHeadRoutes: false,
     ajv: { customOptions: CONTROL_AJV_OPTIONS },
   });
+  applyServerLimits(app.server);
   const routes: ControlRoute[] = [];
   registeredRoutes.set(app, routes);
   app.addHook("onRoute", (route) => {

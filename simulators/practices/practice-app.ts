@@ -17,6 +17,7 @@ import type { Journal } from "../journal/journal.js";
 import { noteJwtClaims, recordInJournal } from "../journal/recording.js";
 import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
+import { applyServerLimits } from "../server-limits.js";
 import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
 import { capabilityStatement } from "./capability-statement.js";
 import type { Checked, GpcFailure } from "./failure.js";
@@ -111,6 +112,7 @@ function frameworkFailure(error: FastifyError): GpcFailure {
 
 export function buildPracticeApp(options: PracticeAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
+  applyServerLimits(app.server);
   registerPractice(app, options);
   return app;
 }

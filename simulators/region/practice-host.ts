@@ -17,6 +17,7 @@ import type { Journal } from "../journal/journal.js";
 import { recordUnroutedRequest } from "../journal/recording.js";
 import type { Practice } from "../population/types.js";
 import { PRACTICE_BODY_LIMIT_BYTES } from "../practices/practice-app.js";
+import { applyServerLimits } from "../server-limits.js";
 
 /**
  * Registers one practice's provider (and anything else per practice, such as its faults) into its context.
@@ -54,6 +55,7 @@ export class PracticeHost {
     options: PracticeHostOptions = {},
   ): Promise<PracticeHost> {
     const app = Fastify({ bodyLimit: PRACTICE_BODY_LIMIT_BYTES, logger: false });
+    applyServerLimits(app.server);
     const { journal } = options;
     // Only requests whose method fastify does not route (PROPFIND, LOCK, ...) miss every practice's routes.
     app.setNotFoundHandler((request, reply) => {

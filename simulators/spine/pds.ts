@@ -9,6 +9,7 @@ import type { Journal } from "../journal/journal.js";
 import { recordInJournal } from "../journal/recording.js";
 import { isValidNhsNumber } from "../population/nhs-number.js";
 import type { Population, SyntheticPatient } from "../population/types.js";
+import { applyServerLimits } from "../server-limits.js";
 import type { R4Address, R4ContactPoint, R4OperationOutcome, R4Patient } from "./fhir-r4.js";
 import { PDS_ERRORS, type PdsErrorCode, pdsOperationOutcome } from "./pds-errors.js";
 import { answerFrameworkErrors, ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
@@ -40,6 +41,7 @@ export interface PdsPatientOptions {
 
 export function buildPdsApp({ population, journal }: PdsAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
+  applyServerLimits(app.server);
   recordInJournal(app, journal, { kind: "pds" }, (request) => nhsNumberParam(request));
   ignoreRequestBodies(app);
   answerFrameworkErrors(

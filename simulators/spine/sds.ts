@@ -15,6 +15,7 @@ import {
 import type { Journal } from "../journal/journal.js";
 import { recordInJournal } from "../journal/recording.js";
 import type { ClinicalSystem, Population } from "../population/types.js";
+import { applyServerLimits } from "../server-limits.js";
 import type { DirectoryConsumer } from "./consumers.js";
 import type { R4Device, R4Endpoint, R4Extension, R4SearchsetBundle } from "./fhir-r4.js";
 import { answerFrameworkErrors, ignoreRequestBodies, SPINE_BODY_LIMIT_BYTES } from "./request-bodies.js";
@@ -97,6 +98,7 @@ class InvalidQuery extends Error {}
 
 export function buildSdsApp(options: SdsAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: SPINE_BODY_LIMIT_BYTES });
+  applyServerLimits(app.server);
   recordInJournal(app, options.journal, { kind: "sds" });
   ignoreRequestBodies(app);
   answerFrameworkErrors(
