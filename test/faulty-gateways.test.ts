@@ -16,29 +16,48 @@ import { FAULTS } from "./faulty-gateways/faults/index.js";
 import { type Spine, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
 
 const catalogue = await loadCatalogue();
-let region: Region;
-let spine: Spine;
+/** Faulty gateways tried at once, each in a region of its own (PDS and SDS faults stay within a region). */
+const REGIONS = 3;
+const regions: Region[] = [];
+const idle: Region[] = [];
+const waiting: Array<(region: Region) => void> = [];
+
+/** A region of the pool for one faulty gateway's run, and back when it is done. */
+async function withRegion<T>(work: (region: Region) => Promise<T>): Promise<T> {
+  const region = idle.pop() ?? (await new Promise<Region>((grant) => waiting.push(grant)));
+  try {
+    return await work(region);
+  } finally {
+    const next = waiting.shift();
+    if (next) next(region);
+    else idle.push(region);
+  }
+}
+
+function spineOf(region: Region): Spine {
+  const info = region.info();
+  return { pds: info.pds, sds: info.sds, control: info.control };
+}
 
 /** The kinds of check seen failing against the faulty gateways, and made against the reference gateway. */
 const seenFailing = new Set<string>();
 const madeByReference = new Set<string>();
 
 beforeAll(async () => {
-  region = await startRegion({ seed: 11, port: 0 });
-  const info = region.info();
-  spine = { pds: info.pds, sds: info.sds, control: info.control };
+  for (let i = 0; i < REGIONS; i++) regions.push(await startRegion({ seed: 11 + i, port: 0 }));
+  idle.push(...regions);
 });
 
 afterAll(async () => {
-  await region?.close();
+  for (const region of regions) await region.close();
 });
 
-function runAgainst(gatewayUrl: string): Promise<RunResult> {
+function runAgainst(gatewayUrl: string, region: Region): Promise<RunResult> {
   return runConformance({
     gateway: defaultManifest(gatewayUrl),
     region: region.info().control,
     port: 0,
-    seed: 11,
+    seed: region.info().seed,
     scenarios: catalogue,
     concurrency: 4,
     requestTimeoutMs: 10_000,
@@ -78,25 +97,27 @@ describe("each faulty gateway is caught by exactly the scenarios named for it", 
     expect(catalogue.map((s) => s.id).filter((id) => !caught.has(id))).toEqual([]);
   });
 
-  it.each(faultNames)("%s", async (name) => {
+  it.concurrent.for(faultNames)("%s", async (name, { expect }) => {
     const fault = FAULTS[name]!;
-    const gateway = await startFaultyGateway(fault, spine);
-    try {
-      const result = await runAgainst(gateway.url);
-      for (const scenario of result.scenarios)
-        for (const check of scenario.checks) if (!check.passed) seenFailing.add(checkKind(check.name));
-      const failed = result.scenarios.filter((s) => s.result !== "pass");
-      // The whole failing set at once, so a difference reads as one list.
-      expect(Object.fromEntries(failed.map((s) => [s.id, `${s.result}: ${s.message ?? ""}`]))).toEqual(
-        Object.fromEntries(
-          Object.entries(fault.catches).map(([id, words]) => [id, expect.stringMatching(words)]),
-        ),
-      );
-      for (const scenario of failed) expect(scenario.result, scenario.id).toBe("fail");
-      expect(result.verdict).toBe("fail");
-    } finally {
-      await gateway.close();
-    }
+    await withRegion(async (region) => {
+      const gateway = await startFaultyGateway(fault, spineOf(region));
+      try {
+        const result = await runAgainst(gateway.url, region);
+        for (const scenario of result.scenarios)
+          for (const check of scenario.checks) if (!check.passed) seenFailing.add(checkKind(check.name));
+        const failed = result.scenarios.filter((s) => s.result !== "pass");
+        // The whole failing set at once, so a difference reads as one list.
+        expect(Object.fromEntries(failed.map((s) => [s.id, `${s.result}: ${s.message ?? ""}`]))).toEqual(
+          Object.fromEntries(
+            Object.entries(fault.catches).map(([id, words]) => [id, expect.stringMatching(words)]),
+          ),
+        );
+        for (const scenario of failed) expect(scenario.result, scenario.id).toBe("fail");
+        expect(result.verdict).toBe("fail");
+      } finally {
+        await gateway.close();
+      }
+    });
   });
 });
 
@@ -108,11 +129,12 @@ describe("the reference gateway, and the checks it makes", () => {
   });
 
   it("passes the whole catalogue in-process against an attached region", async () => {
+    const region = regions[0]!;
     const info = region.info();
     correct = await startGateway(
       readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
     );
-    const result = await runAgainst(correct.url);
+    const result = await runAgainst(correct.url, region);
     for (const scenario of result.scenarios)
       for (const check of scenario.checks) if (!check.notRun) madeByReference.add(checkKind(check.name));
     expect(result.scenarios.map((s) => [s.id, s.result, s.message ?? ""])).toEqual(
