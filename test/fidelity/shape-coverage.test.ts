@@ -1,0 +1,90 @@
+/**
+ * Shape coverage: of every element path the real records of a supplier carry (../shared/reference/
+ * gpconnect-records/), the share the simulated practices of that supplier also write, over a sample of
+ * patients with every trait. It may not fall below the figure recorded in shape-coverage.json, and every path
+ * still missing, and every path ours write that the real records never carry, is listed there with its reason:
+ * a path that appears or disappears without the list saying so fails, so the list stays the truth.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { shapePaths } from "../support/shape-paths.js";
+import { simulatedShapes } from "../support/simulated-shapes.js";
+
+const RECORDS = new URL("../../../shared/reference/gpconnect-records/", import.meta.url);
+const REAL: Record<"emis" | "tpp", readonly string[]> = {
+  emis: ["emis-assurance-PWTP2.json", "emis-assurance-PWTP5.json", "emis-assurance-PWTP7.json"],
+  tpp: ["tpp-integration-9692136744.json"],
+};
+
+interface SupplierShapes {
+  readonly coverage: { readonly covered: number; readonly of: number };
+  readonly missing: Readonly<Record<string, string>>;
+  readonly extra: Readonly<Record<string, string>>;
+}
+
+const listed = JSON.parse(readFileSync(new URL("./shape-coverage.json", import.meta.url), "utf8")) as Record<
+  "emis" | "tpp",
+  SupplierShapes
+>;
+
+function realShapes(files: readonly string[]): Set<string> {
+  const paths = new Set<string>();
+  for (const file of files) {
+    for (const path of shapePaths(JSON.parse(readFileSync(new URL(file, RECORDS), "utf8")))) paths.add(path);
+  }
+  return paths;
+}
+
+describe.each(["emis", "tpp"] as const)("the %s practices' shape coverage", (supplier) => {
+  const real = realShapes(REAL[supplier]);
+  const ours = simulatedShapes(supplier);
+  const covered = [...real].filter((path) => ours.has(path));
+  const list = listed[supplier];
+
+  it("is no lower than recorded", () => {
+    console.log(
+      `${supplier}: ${covered.length} of ${real.size} real paths (${((covered.length / real.size) * 100).toFixed(1)}%)`,
+    );
+    expect(covered.length / real.size).toBeGreaterThanOrEqual(list.coverage.covered / list.coverage.of);
+  });
+
+  it("lists every real path ours do not write, and no path ours now write", () => {
+    const missing = [...real].filter((path) => !ours.has(path)).sort();
+    expect(missing).toEqual(Object.keys(list.missing).sort());
+    for (const reason of Object.values(list.missing)) expect(reason.trim()).not.toBe("");
+  });
+
+  it("lists every path ours write that the real records never carry", () => {
+    const extra = [...ours].filter((path) => !real.has(path)).sort();
+    expect(extra).toEqual(Object.keys(list.extra).sort());
+  });
+});
+
+describe("a shape path", () => {
+  it("spells extension URLs and coding and identifier systems into the path, and not array positions", () => {
+    const bundle = {
+      resourceType: "Bundle",
+      entry: [
+        {
+          resource: {
+            resourceType: "Condition",
+            identifier: [{ system: "https://EMISWeb/A82038", value: "1" }],
+            extension: [{ url: "https://x/ActualProblem-1", valueReference: { reference: "Observation/1" } }],
+            code: {
+              coding: [
+                { system: "http://snomed.info/sct", code: "1" },
+                { system: "http://read.info/readv2", code: "2" },
+              ],
+            },
+          },
+        },
+      ],
+    } as unknown as fhir.Bundle;
+    expect([...shapePaths(bundle)].sort()).toEqual([
+      "Condition.code.coding[http://read.info/readv2].code",
+      "Condition.code.coding[http://snomed.info/sct].code",
+      "Condition.extension[https://x/ActualProblem-1].valueReference.reference",
+      "Condition.identifier[https://EMISWeb/{ODS}].value",
+    ]);
+  });
+});
