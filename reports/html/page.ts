@@ -28,6 +28,7 @@ const SCRIPT = `document.querySelectorAll("button[data-filter]").forEach(functio
   });
 });`;
 
+/** The policy, written into the page as it is (it holds no `"`, and its quotes must stay quotes). */
 function contentSecurityPolicy(): string {
   const scriptHash = createHash("sha256").update(SCRIPT, "utf8").digest("base64");
   return [
@@ -85,7 +86,7 @@ export function htmlReport(result: RunResult): string {
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
+<meta http-equiv="Content-Security-Policy" content="${new Html(contentSecurityPolicy())}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>

@@ -96,7 +96,7 @@ export function hostileScenario(id: string, bytes: number): ScenarioResult {
       {
         name: "the answer leaks no stack trace",
         passed: false,
-        detail: `found ${HOSTILE} | a pipe and a \`backtick\``,
+        detail: `found | a pipe, a \`backtick\` and ${HOSTILE}`,
       },
       { name: "the record is valid FHIR STU3", passed: false, detail: "NOT RUN: no schema", notRun: true },
     ],
@@ -186,4 +186,78 @@ export function bigRun(real: RunResult, count: number, recordBytes: number): Run
     return { ...from, id: `${from.id}-${i + 1}`, evidence: { ...from.evidence, north } };
   });
   return runResultOf(real, [hostileScenario("SECURITY-99", recordBytes), ...scenarios]);
+}
+
+/** A passing scenario with a small record exchange, made by hand. */
+export function passingScenario(id: string, overrides: Partial<ScenarioResult> = {}): ScenarioResult {
+  return {
+    id,
+    title: `Title of ${id}`,
+    pack: "core",
+    level: "MUST",
+    hazard: `The hazard ${id} guards against.`,
+    result: "pass",
+    checks: [{ name: "HTTP status 200", passed: true, detail: "the gateway answered 200" }],
+    startedAt: "2026-11-25T10:00:00.100Z",
+    durationMs: 42.5,
+    evidence: {
+      world: { patient: { nhsNumber: "9990000026" } },
+      north: [
+        {
+          request: {
+            method: "POST",
+            url: "http://127.0.0.1:9/x",
+            headers: { accept: "application/fhir+json" },
+          },
+          response: { status: 200, headers: {}, body: { resourceType: "Bundle", type: "collection" } },
+          elapsedMs: 20.1,
+        },
+      ],
+      south: [],
+    },
+    ...overrides,
+  };
+}
+
+/** A run result made by hand (no gateway), around the given scenarios. */
+export function handMadeRun(
+  scenarios: readonly ScenarioResult[],
+  notRun: readonly ScenarioSummary[] = [],
+): RunResult {
+  const base: RunResult = {
+    schemaVersion: 2,
+    tool: { name: "gp-harness", version: "0.1.0" },
+    complete: true,
+    verdict: "pass",
+    verdictReason: "",
+    seed: 3,
+    startedAt: "2026-11-25T10:00:00.000Z",
+    finishedAt: "2026-11-25T10:00:02.500Z",
+    durationMs: 2500,
+    selection: { asked: [], selected: 0, catalogueSize: 14 },
+    gateway: {
+      name: "Example Gateway",
+      version: "2.3.1",
+      url: "http://127.0.0.1:9",
+      launch: "command",
+      profile: "gpconnect-structured",
+      capabilities: ["point-of-access-consent"],
+      manifest: "/etc/example-gateway.json",
+    },
+    region: { control: "c", pds: "p", sds: "s", attached: false, seed: 3, referenceDate: "2026-11-25" },
+    catalogue: { version: "sha256:0123456789abcdef", size: 14 },
+    machine: {
+      platform: "linux",
+      release: "6.1.0",
+      arch: "x64",
+      cpus: 2,
+      cpuModel: "a test CPU",
+      memoryGiB: 24,
+      node: "v20.0.0",
+    },
+    totals: totalsOf([]),
+    scenarios: [],
+    notRun: [],
+  };
+  return runResultOf(base, scenarios, notRun);
 }
