@@ -65,9 +65,12 @@ export function externalLink(url: string, text: string): Html {
   return html`<a href="${url}" rel="noreferrer noopener" target="_blank">${text}</a>`;
 }
 
-/** An element id for a scenario: its id, with anything but letters, digits, `-` and `_` made `_`. */
+/**
+ * A scenario's element id, so `report.html#CONSENT-02` opens at its evidence: its id, with anything but
+ * letters, digits, `-` and `_` made `_` (the page's own sections have lower-case ids, scenarios upper-case).
+ */
 export function anchorOf(id: string): string {
-  return `scenario-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  return id.replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
 /** A byte count as people read it: "812 B", "12.4 kB", "3.1 MB". */
