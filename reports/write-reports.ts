@@ -1,30 +1,48 @@
 /**
  * Writes every report for a run result. Each file is written to a temporary name and renamed into place,
- * so a reader (or a crash) never sees half a report.
+ * so a reader (or a crash) never sees half a report. Last comes `manifest.sha256`, the SHA-256 of each
+ * report in the format `sha256sum -c manifest.sha256` checks, so a filed report can be shown unaltered.
  */
+import { createHash } from "node:crypto";
 import { mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { RunResult } from "../harness/run-result.js";
+import { ctrfJson } from "./ctrf.js";
+import { htmlReport } from "./html/page.js";
 import { junitXml } from "./junit.js";
 import { reportJson } from "./report-json.js";
+import { summaryMarkdown } from "./summary-md.js";
 
 export const REPORT_WRITERS: ReadonlyArray<{ file: string; write: (result: RunResult) => string }> = [
   { file: "report.json", write: reportJson },
   { file: "junit.xml", write: junitXml },
+  { file: "ctrf.json", write: ctrfJson },
+  { file: "summary.md", write: summaryMarkdown },
+  { file: "report.html", write: htmlReport },
 ];
 
-/** Writes all reports into `dir` (created if needed); returns the paths written. */
+/** The checksums of the reports written beside it. */
+export const MANIFEST_FILE = "manifest.sha256";
+
+/** Writes all reports into `dir` (created if needed), then their manifest; returns the paths written. */
 export async function writeReports(dir: string, result: RunResult): Promise<string[]> {
   await ensureDirectory(dir);
   const written: string[] = [];
+  const sums: string[] = [];
   for (const { file, write } of REPORT_WRITERS) {
-    const path = join(dir, file);
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, write(result), "utf8");
-    await rename(temporary, path);
-    written.push(path);
+    const content = write(result);
+    written.push(await writeAtomically(join(dir, file), content));
+    sums.push(`${createHash("sha256").update(content, "utf8").digest("hex")}  ${file}\n`);
   }
+  written.push(await writeAtomically(join(dir, MANIFEST_FILE), sums.join("")));
   return written;
+}
+
+async function writeAtomically(path: string, content: string): Promise<string> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content, "utf8");
+  await rename(temporary, path);
+  return path;
 }
 
 /**
@@ -33,7 +51,7 @@ export async function writeReports(dir: string, result: RunResult): Promise<stri
  */
 export async function setAsidePreviousReports(dir: string): Promise<void> {
   const previous = join(dir, "previous");
-  for (const { file } of REPORT_WRITERS) {
+  for (const file of [...REPORT_WRITERS.map((w) => w.file), MANIFEST_FILE]) {
     const path = join(dir, file);
     const found = await stat(path).catch(() => undefined);
     if (found?.isFile() !== true) continue;

@@ -109,12 +109,26 @@ describe("junit.xml", () => {
 });
 
 describe("writing reports", () => {
-  it("writes report.json and junit.xml and leaves no temporary files", async () => {
+  it("writes every report and their manifest, and leaves no temporary files", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gp-harness-reports-"));
     const result = runResult([scenarioResult("A-01", "pass")]);
     const written = await writeReports(join(dir, "nested", "out"), result);
-    expect(written.map((p) => p.split("/").pop())).toEqual(["report.json", "junit.xml"]);
-    expect((await readdir(join(dir, "nested", "out"))).sort()).toEqual(["junit.xml", "report.json"]);
+    expect(written.map((p) => p.split("/").pop())).toEqual([
+      "report.json",
+      "junit.xml",
+      "ctrf.json",
+      "summary.md",
+      "report.html",
+      "manifest.sha256",
+    ]);
+    expect((await readdir(join(dir, "nested", "out"))).sort()).toEqual([
+      "ctrf.json",
+      "junit.xml",
+      "manifest.sha256",
+      "report.html",
+      "report.json",
+      "summary.md",
+    ]);
     expect(JSON.parse(await readFile(join(dir, "nested", "out", "report.json"), "utf8"))).toEqual(result);
   });
 });
