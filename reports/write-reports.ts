@@ -4,7 +4,7 @@
  * report in the format `sha256sum -c manifest.sha256` checks, so a filed report can be shown unaltered.
  */
 import { createHash } from "node:crypto";
-import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { RunResult } from "../harness/run-result.js";
 import { ctrfJson } from "./ctrf.js";
@@ -24,24 +24,51 @@ export const REPORT_WRITERS: ReadonlyArray<{ file: string; write: (result: RunRe
 /** The checksums of the reports written beside it. */
 export const MANIFEST_FILE = "manifest.sha256";
 
-/** Writes all reports into `dir` (created if needed), then their manifest; returns the paths written. */
+/** A report that could not be written, and why: the others are written all the same. */
+export class ReportsIncompleteError extends Error {
+  constructor(
+    readonly written: readonly string[],
+    readonly failed: ReadonlyArray<{ readonly file: string; readonly reason: string }>,
+  ) {
+    super(failed.map((f) => `${f.file} could not be written: ${f.reason}`).join("; "));
+  }
+}
+
+/**
+ * Writes all reports into `dir` (created if needed), then their manifest; returns the paths written. A writer
+ * that fails does not stop the others: they are written, and then a ReportsIncompleteError names what failed.
+ */
 export async function writeReports(dir: string, result: RunResult): Promise<string[]> {
   await ensureDirectory(dir);
   const written: string[] = [];
   const sums: string[] = [];
+  const failed: Array<{ file: string; reason: string }> = [];
   for (const { file, write } of REPORT_WRITERS) {
-    const content = write(result);
+    let content: string;
+    try {
+      content = write(result);
+    } catch (error) {
+      failed.push({ file, reason: (error as Error)?.message ?? String(error) });
+      continue;
+    }
     written.push(await writeAtomically(join(dir, file), content));
     sums.push(`${createHash("sha256").update(content, "utf8").digest("hex")}  ${file}\n`);
   }
   written.push(await writeAtomically(join(dir, MANIFEST_FILE), sums.join("")));
+  if (failed.length > 0) throw new ReportsIncompleteError(written, failed);
   return written;
 }
 
+/** Written to a temporary name and renamed into place; a failed write leaves no temporary file behind. */
 async function writeAtomically(path: string, content: string): Promise<string> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content, "utf8");
-  await rename(temporary, path);
+  try {
+    await writeFile(temporary, content, "utf8");
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
   return path;
 }
 

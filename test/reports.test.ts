@@ -217,3 +217,33 @@ describe("junit.xml against a hostile gateway's words", () => {
     expect(seen).toContain("U+0007bell </testsuite>");
   });
 });
+
+describe("one scenario's evidence that breaks a writer", () => {
+  it("costs only that writer: the other reports and the manifest are written, and the failure is named", async () => {
+    const { ReportsIncompleteError } = await import("../reports/write-reports.js");
+    const { htmlReport } = await import("../reports/html/page.js");
+    const broken: ScenarioResult = {
+      ...scenarioResult("CORE-09", "fail"),
+      // Nothing JSON can write: as if a bug put it there.
+      evidence: { world: { size: 10n } as unknown as Record<string, unknown>, north: [], south: [] },
+    };
+    const result = runResult([scenarioResult("CORE-01", "pass"), broken]);
+    const dir = await mkdtemp(join(tmpdir(), "gp-harness-broken-writer-"));
+    const failure = await writeReports(dir, result).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ReportsIncompleteError);
+    expect((failure as Error).message).toMatch(/^report\.json could not be written: .*BigInt/);
+    const files = (await readdir(dir)).sort();
+    expect(files).toEqual(
+      expect.arrayContaining(["junit.xml", "manifest.sha256", "report.html", "summary.md"]),
+    );
+    expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(await readFile(join(dir, "manifest.sha256"), "utf8")).not.toContain("report.json");
+    // The page shows the other scenario whole, and says this one's evidence could not be shown.
+    const page = htmlReport(result);
+    expect(page).toContain("This scenario's evidence could not be shown");
+    expect(page).toContain('id="CORE-01"');
+  });
+});

@@ -6,7 +6,12 @@
 import { access, constants } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { ensureDirectory, setAsidePreviousReports, writeReports } from "../../reports/write-reports.js";
+import {
+  ensureDirectory,
+  ReportsIncompleteError,
+  setAsidePreviousReports,
+  writeReports,
+} from "../../reports/write-reports.js";
 import {
   defaultManifest,
   type LoadedManifest,
@@ -154,7 +159,23 @@ async function run(flags: RunFlags): Promise<number> {
     onScenarioStarted: (scenario) => screen.started(scenario),
     onScenarioDone: (scenario) => screen.finished(scenario),
   });
-  screen.summary(result, await writeReports(out, result));
+  let written: readonly string[];
+  let unwritten: ReportsIncompleteError | undefined;
+  try {
+    written = await writeReports(out, result);
+  } catch (error) {
+    if (!(error instanceof ReportsIncompleteError)) throw error;
+    ({ written } = error);
+    unwritten = error;
+  }
+  screen.summary(result, written);
+  if (unwritten !== undefined) {
+    // A writer's bug: the other reports stand, and the exit status says the harness broke.
+    screen.notice(
+      `gp-harness: internal error: ${unwritten.message}; the other reports were written (exit 3)`,
+    );
+    return 3;
+  }
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   return !result.complete && stoppedBy !== undefined ? SIGNAL_EXIT[stoppedBy] : exitStatusOf(result);

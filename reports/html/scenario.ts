@@ -37,7 +37,22 @@ export function firstEvidence(s: ScenarioResult): string {
   return `${made} of ${s.checks.length} checks made, all passed`;
 }
 
+/**
+ * One scenario's section. Its evidence is the gateway's, and nothing it holds may stop the page being written:
+ * if showing it fails, the section says so and the other scenarios are shown as ever.
+ */
 export function scenarioSection(s: ScenarioResult): Html {
+  try {
+    return fullSection(s);
+  } catch (error) {
+    return html`<section class="scenario s-${String(s.result)}" id="${anchorOf(String(s.id))}" data-result="${String(s.result)}">
+<h3>${String(s.id)} ${String(s.title)}</h3>
+<p class="error-text">This scenario's evidence could not be shown (${(error as Error)?.message ?? String(error)}); report.json holds it whole.</p>
+</section>`;
+  }
+}
+
+function fullSection(s: ScenarioResult): Html {
   return html`<section class="scenario s-${s.result}" id="${anchorOf(s.id)}" data-result="${s.result}">
 <h3>${resultBadge(s.result)} <span class="sid">${s.id}</span> ${s.title}</h3>
 <dl class="facts">
