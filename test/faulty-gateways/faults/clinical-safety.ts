@@ -119,6 +119,7 @@ export const CLINICAL_SAFETY_FAULTS = {
       "SAFETY-04": /the Medications and medical devices list warns confidential-items: no warning/,
       "SAFETY-05": /the Medications and medical devices list warns data-awaiting-filing: no warning/,
       "SAFETY-06": /the Allergies and adverse reactions list warns data-in-transit: no warning/,
+      "SAFETY-14": /the Medications and medical devices list warns confidential-items: no warning/,
     },
   },
   "drops-confidential-warning": {
@@ -126,7 +127,30 @@ export const CLINICAL_SAFETY_FAULTS = {
       "Removes the confidential-items warning, judging that telling a clinician something was withheld discloses too much.",
     answer: (answer) =>
       changeRecord(answer, (bundle) => filterListWarnings(bundle, (code) => code !== "confidential-items")),
-    catches: { "SAFETY-04": /list warns confidential-items: no warning/ },
+    catches: {
+      "SAFETY-04": /list warns confidential-items: no warning/,
+      "SAFETY-14": /list warns confidential-items: warnings: data-awaiting-filing/,
+    },
+  },
+  "keeps-first-list-warning": {
+    defect:
+      "Reads a List's warning code as a single value (its 0..1 in the List guidance) and keeps only the first of several.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        for (const list of resourcesOf<fhir.List>(bundle, "List")) {
+          let seen = false;
+          list.extension = (list.extension ?? []).filter((x) => {
+            if (x.url !== EXTENSIONS.listWarningCode) return true;
+            const first = !seen;
+            seen = true;
+            return first;
+          });
+        }
+      }),
+    catches: {
+      "SAFETY-14":
+        /the Medications and medical devices list warns data-awaiting-filing: warnings: confidential-items$/,
+    },
   },
   "drops-in-transit-warning": {
     defect:
