@@ -97,13 +97,16 @@ export class ClinicalExpectations extends RecordExpectations {
     const { code, label } = listMeant(area);
     const lists = listsCoded(bundle, code);
     const empty = lists.filter((l) => !Array.isArray(l.entry) || l.entry.length === 0).length;
+    const held =
+      lists.length === 1
+        ? empty === 1
+          ? `an empty ${label}`
+          : `the ${label}, with entries`
+        : `${lists.length} Lists coded as the ${label} (${empty} empty)`;
     this.check(
       `the ${label} is left out, not shown as nothing recorded`,
       lists.length === 0,
-      lists.length === 0
-        ? `the record holds no ${label}`
-        : `the record holds ${lists.length === 1 ? `a ${label}` : `${lists.length} of them`}` +
-            (empty > 0 ? `, empty${lists.length === 1 ? "" : ` (${empty})`}` : ", with entries"),
+      lists.length === 0 ? `the record holds no ${label}` : `the record holds ${held}`,
     );
   }
 
