@@ -226,6 +226,22 @@ export const CLINICAL_SAFETY_FAULTS = {
         /the allergies List is empty, with emptyReason no-content-recorded: .*gives no emptyReason/,
     },
   },
+  "passes-first-areas-only": {
+    defect:
+      "Built when only allergies and medication were live: passes on those areas' Lists alone, so the problems List and its warnings never arrive.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        const known: string[] = [LIST_CODES.allergies.code, LIST_CODES.medications.code];
+        bundle.entry = (bundle.entry ?? []).filter((e) => {
+          const list = e.resource as fhir.List | undefined;
+          return (
+            list?.resourceType !== "List" ||
+            (list.code?.coding ?? []).some((c) => known.includes(c.code ?? ""))
+          );
+        });
+      }),
+    catches: { "SAFETY-04": /a List for includeProblems \(Problems\): 0 Lists coded/ },
+  },
   "strips-record-outcomes": {
     defect:
       "Keeps only clinical resources of a record, dropping the OperationOutcome that says an area was switched off.",
