@@ -6,7 +6,7 @@ export default scenario({
   pack: "clinical-safety",
   level: "MUST",
   hazard:
-    "A clinician treats the record of a patient who has died as the person in front of them, a sign of a mistaken identity gone unnoticed.",
+    "A deceased patient's record is shown as live, so a mistaken identity (the wrong NHS number for the person in front of the clinician) goes unnoticed.",
   world: { patient: { system: "emis", traits: ["deceased"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });
