@@ -96,6 +96,18 @@ describe("expect.noAllergiesRecorded", () => {
     ]);
   });
 
+  it("fails an empty reason under a code system of its own", () => {
+    const bundle = nothingRecordedRecord();
+    resourceOf<fhir.List>(bundle, "l1").emptyReason = {
+      coding: [{ system: "https://gateway.example/empty", code: "no-content-recorded" }],
+    };
+    const e = expectations();
+    e.noAllergiesRecorded(bundle);
+    expect(failed(e)).toEqual([
+      "the allergies List is empty, with emptyReason no-content-recorded: the allergies List is empty with emptyReason no-content-recorded under https://gateway.example/empty",
+    ]);
+  });
+
   it("fails a record without an allergies List, or with two", () => {
     const bundle = handMadeRecord();
     bundle.entry = bundle.entry!.filter((e) => e.resource?.id !== "l1");

@@ -3,9 +3,11 @@
  * 1.6 ("Allergies and adverse reactions", "List"): three different statements a clinician must never confuse —
  * allergies recorded; "no known allergies" asserted (the SNOMED CT concept 716186003 recorded as an
  * AllergyIntolerance in the active allergies List, or, as earlier guidance allowed, an empty List whose
- * emptyReason is `nilknown`); and nothing recorded (an empty List whose emptyReason is `no-content-recorded`).
+ * emptyReason is `nilknown`); and nothing recorded (an empty List whose emptyReason is `no-content-recorded`,
+ * which "SHALL be used if a query returns no results"). An emptyReason counts only under GP Connect's
+ * CareConnect-ListEmptyReasonCode-1 or FHIR's list-empty-reason system.
  */
-import { LIST_CODES } from "../../gpconnect/profiles.js";
+import { CODE_SYSTEMS, LIST_CODES } from "../../gpconnect/profiles.js";
 import { resourcesOfType } from "./bundle.js";
 import { listsCoded, SNOMED_SYSTEM } from "./structured-record-rules.js";
 
@@ -61,6 +63,17 @@ function listedAllergies(bundle: fhir.Bundle, list: fhir.List): (fhir.AllergyInt
   return entries.map((entry) => byReference.get(String(entry?.item?.reference ?? "")));
 }
 
+/** The code systems an emptyReason is read under: GP Connect's, and FHIR's own list-empty-reason. */
+const EMPTY_REASON_SYSTEMS = new Set([CODE_SYSTEMS.listEmptyReason, "http://hl7.org/fhir/list-empty-reason"]);
+
+/** The List's emptyReason code; a code under another system is named with it, so it matches nothing. */
+function emptyReasonOf(list: fhir.List): string | undefined {
+  const [coding] = codings(list.emptyReason);
+  if (coding === undefined || typeof coding.code !== "string") return undefined;
+  if (EMPTY_REASON_SYSTEMS.has(String(coding.system))) return coding.code;
+  return `${coding.code} under ${typeof coding.system === "string" ? coding.system : "no system"}`;
+}
+
 /** What the record's active allergies List states. */
 export function allergyStatement(bundle: fhir.Bundle): AllergyStatement {
   const lists = listsCoded(bundle, LIST_CODES.allergies.code);
@@ -69,8 +82,7 @@ export function allergyStatement(bundle: fhir.Bundle): AllergyStatement {
   const list = lists[0] as fhir.List;
   const items = listedAllergies(bundle, list);
   if (items.length === 0) {
-    const reason = codings(list.emptyReason)[0]?.code;
-    const emptyReason = typeof reason === "string" ? reason : undefined;
+    const emptyReason = emptyReasonOf(list);
     if (emptyReason !== undefined && NIL_KNOWN_REASONS.has(emptyReason.toLowerCase()))
       return { kind: "no-known-allergies", how: "empty-reason" };
     return { kind: "empty", emptyReason };
