@@ -54,7 +54,8 @@ export interface Scenario {
   /**
    * Runs alone, with no other scenario beside it: needed by a scenario that faults PDS or SDS while it runs
    * (`world.setFault("pds", ...)`), as those are shared by every scenario. A world with a `spine` fault runs
-   * alone without saying so.
+   * alone without saying so. Also for a scenario whose requests must be the only ones in flight (many patients
+   * asked for at once), so that what overlaps is its own burst.
    */
   readonly exclusive?: boolean;
   run(context: ScenarioContext): Promise<void>;

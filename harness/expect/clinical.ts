@@ -2,7 +2,19 @@
  * Expectations about what the clinician is shown in a record: the items a clinical decision rests on, and how
  * they are marked.
  */
+import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
+import {
+  type AllergyStatement,
+  allergyStatement,
+  describeAllergyStatement,
+  NOTHING_RECORDED_REASON,
+} from "../oracle/allergy-statement.js";
 import { listedMedications } from "../oracle/bundle.js";
+import { listMeant } from "../oracle/list-warnings.js";
+import { notSupportedWarnings } from "../oracle/not-supported.js";
+import { nameShown, sameName } from "../oracle/patient-name.js";
+import { listsCoded } from "../oracle/structured-record-rules.js";
+import type { WorldPatient } from "../world.js";
 import { RecordExpectations } from "./records.js";
 
 const PRESCRIBING_AGENCY_URL =
@@ -35,6 +47,78 @@ export class ClinicalExpectations extends RecordExpectations {
       agency === undefined
         ? "the MedicationStatement has no prescribing agency extension"
         : `prescribing agency: ${code ?? "no code"}${concept?.text ? ` (${concept.text})` : ""}`,
+    );
+  }
+
+  /** The allergies List states "no known allergies": a positive statement, not a list with nothing in it. */
+  noKnownAllergies(bundle: fhir.Bundle): AllergyStatement {
+    const statement = allergyStatement(bundle);
+    this.check(
+      "the allergies List states no known allergies",
+      statement.kind === "no-known-allergies",
+      describeAllergyStatement(statement),
+    );
+    return statement;
+  }
+
+  /**
+   * The allergies List is empty and says why (emptyReason no-content-recorded), and asserts nothing: a record
+   * where nothing was recorded is never shown as "no known allergies".
+   */
+  noAllergiesRecorded(bundle: fhir.Bundle): AllergyStatement {
+    const statement = allergyStatement(bundle);
+    const said = describeAllergyStatement(statement);
+    this.check(
+      `the allergies List is empty, with emptyReason ${NOTHING_RECORDED_REASON}`,
+      statement.kind === "empty" && statement.emptyReason === NOTHING_RECORDED_REASON,
+      said,
+    );
+    this.check(
+      "the allergies List does not state no known allergies",
+      statement.kind !== "no-known-allergies",
+      said,
+    );
+    return statement;
+  }
+
+  /**
+   * The record says the clinical area was not supported (a not-supported warning naming its parameter) and
+   * leaves it out, rather than showing it as a List with nothing recorded.
+   */
+  areaNotSupported(bundle: fhir.Bundle, area: ClinicalAreaParameter): void {
+    const warnings = notSupportedWarnings(bundle);
+    this.check(
+      `the record says ${area} is not supported`,
+      warnings.some((w) => w.parameter === area),
+      warnings.length === 0
+        ? "the record carries no not-supported warning (OperationOutcome, NOT_IMPLEMENTED)"
+        : `not-supported warnings name ${warnings.map((w) => w.parameter).join(", ")}`,
+    );
+    const { code, label } = listMeant(area);
+    const lists = listsCoded(bundle, code);
+    const empty = lists.filter((l) => !Array.isArray(l.entry) || l.entry.length === 0).length;
+    const held =
+      lists.length === 1
+        ? empty === 1
+          ? `an empty ${label}`
+          : `the ${label}, with entries`
+        : `${lists.length} Lists coded as the ${label} (${empty} empty)`;
+    this.check(
+      `the ${label} is left out, not shown as nothing recorded`,
+      lists.length === 0,
+      lists.length === 0 ? `the record holds no ${label}` : `the record holds ${held}`,
+    );
+  }
+
+  /** The record's Patient carries the patient's name exactly as the world holds it: no folding, no case change. */
+  nameUnchanged(bundle: fhir.Bundle, patient: WorldPatient): void {
+    const shown = nameShown(bundle);
+    this.check(
+      "the patient's name is shown as recorded",
+      shown !== undefined && sameName(shown, patient.name),
+      shown === undefined
+        ? `the record's Patient carries no name (the patient is "${patient.name}")`
+        : `the record shows "${shown}" (the patient is "${patient.name}")`,
     );
   }
 }

@@ -1,5 +1,81 @@
 /** Faulty gateways that change what the clinician is shown: dropped items, lost markings, lost warnings. */
-import { changeRecord, type Fault } from "../faulty-gateway.js";
+import { operationOutcome } from "../../../gpconnect/outcomes.js";
+import { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../../gpconnect/parameters.js";
+import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../../gpconnect/profiles.js";
+import { type Answer, changeRecord, type Fault, type Forwarded, resourcesOf } from "../faulty-gateway.js";
+
+const SNOMED = "http://snomed.info/sct";
+const NO_KNOWN_ALLERGY = "716186003";
+
+/** The Lists of a record, each with its warning codes filtered by `keep`. */
+function filterListWarnings(bundle: fhir.Bundle, keep: (code: string) => boolean): void {
+  for (const list of resourcesOf<fhir.List>(bundle, "List")) {
+    list.extension = (list.extension ?? []).filter(
+      (x) => x.url !== EXTENSIONS.listWarningCode || keep(x.valueCode ?? ""),
+    );
+    if (list.extension.length === 0) delete list.extension;
+  }
+}
+
+const isAllergiesList = (list: fhir.List) =>
+  (list.code?.coding ?? []).some((c) => c.system === SNOMED && c.code === LIST_CODES.allergies.code);
+
+/** The clinical areas a Parameters request asked for. */
+function areasAsked(body: string): ClinicalAreaParameter[] {
+  try {
+    const parameters = JSON.parse(body) as fhir.Parameters;
+    const names = new Set((parameters.parameter ?? []).map((p) => p.name));
+    return CLINICAL_AREA_PARAMETERS.filter((area) => names.has(area));
+  } catch {
+    return [];
+  }
+}
+
+const AREA_LIST_CODES: Record<ClinicalAreaParameter, { code: string; display: string }> = {
+  includeAllergies: LIST_CODES.allergies,
+  includeMedication: LIST_CODES.medications,
+  includeConsultations: LIST_CODES.consultations,
+  includeProblems: LIST_CODES.problems,
+  includeImmunisations: LIST_CODES.immunisations,
+  includeUncategorisedData: LIST_CODES.uncategorised,
+  includeInvestigations: LIST_CODES.investigations,
+  includeReferrals: LIST_CODES.referrals,
+  includeDiaryEntries: LIST_CODES.diaryEntries,
+};
+
+/** Letters a seven-bit system has no room for, mapped as such systems map them. */
+const ASCII_LETTERS: Record<string, string> = { ł: "l", Ł: "L", ø: "o", Ø: "O", ß: "ss", æ: "ae", Æ: "AE" };
+
+function asciiFolded(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[łŁøØßæÆ]/g, (c) => ASCII_LETTERS[c] ?? c)
+    .replace(/['’]/g, "")
+    .replace(/-/g, " ");
+}
+
+/** Every person's name of a record (patient and clinicians), changed by `change`. */
+function changeNames(bundle: fhir.Bundle, change: (text: string) => string): void {
+  for (const type of ["Patient", "Practitioner"] as const) {
+    for (const person of resourcesOf<fhir.Patient | fhir.Practitioner>(bundle, type)) {
+      for (const name of person.name ?? []) {
+        if (name.family !== undefined) name.family = change(name.family);
+        if (name.given !== undefined) name.given = name.given.map(change);
+      }
+    }
+  }
+}
+
+/** Patients PDS said are restricted, as the gateway that remembers it saw them (see below). */
+const restrictedPatients = new Set<string>();
+
+/** A shared table of answer slots, for the gateway that hands out answers through it (see below). */
+const ANSWER_SLOTS = 6;
+const slotTable: Answer[] = [];
+const slotHolders = new Map<number, number>();
+const slotOf = new WeakMap<Forwarded, number>();
+let sharedSlot = 0;
 
 export const CLINICAL_SAFETY_FAULTS = {
   "drops-outside-prescriptions": {
@@ -12,7 +88,10 @@ export const CLINICAL_SAFETY_FAULTS = {
             !JSON.stringify(e.resource).includes("prescribed-by-another-organisation"),
         );
       }),
-    catches: { "SAFETY-01": /a medication matching \/tramadol\/i is listed/ },
+    catches: {
+      "SAFETY-01": /a medication matching \/tramadol\/i is listed/,
+      "SAFETY-13": /a medication matching \/tramadol\/i is listed/,
+    },
   },
   "strips-prescribing-agency": {
     defect: "Strips the prescribing-agency extension, so outside medication looks like the practice's own.",
@@ -28,6 +107,265 @@ export const CLINICAL_SAFETY_FAULTS = {
     catches: {
       "SAFETY-01":
         /marked as prescribed by another organisation: the MedicationStatement has no prescribing agency/,
+      "SAFETY-13":
+        /marked as prescribed by another organisation: the MedicationStatement has no prescribing agency/,
     },
+  },
+  "drops-list-warnings": {
+    defect:
+      "Rebuilds each List from its entries alone, losing the warning codes: nobody is told the record is incomplete.",
+    answer: (answer) => changeRecord(answer, (bundle) => filterListWarnings(bundle, () => false)),
+    catches: {
+      "SAFETY-04": /the Medications and medical devices list warns confidential-items: no warning/,
+      "SAFETY-05": /the Medications and medical devices list warns data-awaiting-filing: no warning/,
+      "SAFETY-06": /the Allergies and adverse reactions list warns data-in-transit: no warning/,
+      "SAFETY-14": /the Medications and medical devices list warns confidential-items: no warning/,
+    },
+  },
+  "drops-confidential-warning": {
+    defect:
+      "Removes the confidential-items warning, judging that telling a clinician something was withheld discloses too much.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => filterListWarnings(bundle, (code) => code !== "confidential-items")),
+    catches: {
+      "SAFETY-04": /list warns confidential-items: no warning/,
+      "SAFETY-14": /list warns confidential-items: warnings: data-awaiting-filing/,
+    },
+  },
+  "keeps-first-list-warning": {
+    defect:
+      "Reads a List's warning code as a single value (its 0..1 in the List guidance) and keeps only the first of several.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        for (const list of resourcesOf<fhir.List>(bundle, "List")) {
+          let seen = false;
+          list.extension = (list.extension ?? []).filter((x) => {
+            if (x.url !== EXTENSIONS.listWarningCode) return true;
+            const first = !seen;
+            seen = true;
+            return first;
+          });
+        }
+      }),
+    catches: {
+      "SAFETY-14":
+        /the Medications and medical devices list warns data-awaiting-filing: warnings: confidential-items$/,
+    },
+  },
+  "drops-in-transit-warning": {
+    defect:
+      "Drops the data-in-transit warning as GP2GP housekeeping, so a new patient's thin record looks complete.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => filterListWarnings(bundle, (code) => code !== "data-in-transit")),
+    catches: { "SAFETY-06": /list warns data-in-transit: no warning/ },
+  },
+  "empty-allergies-as-nka": {
+    defect: 'Shows an allergies List with nothing in it as "No known allergies", the way its own screens do.',
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        for (const list of resourcesOf<fhir.List>(bundle, "List")) {
+          if (!isAllergiesList(list) || (list.entry ?? []).length > 0) continue;
+          const id = "nka-0f3c2b8e-5d1a-4f67-9a0e-3b2c1d4e5f60";
+          bundle.entry = [
+            ...(bundle.entry ?? []),
+            {
+              resource: {
+                resourceType: "AllergyIntolerance",
+                id,
+                meta: { profile: [PROFILES.allergyIntolerance] },
+                clinicalStatus: "active",
+                verificationStatus: "unconfirmed",
+                type: "allergy",
+                category: ["medication"],
+                code: { coding: [{ system: SNOMED, code: NO_KNOWN_ALLERGY, display: "No known allergy" }] },
+                patient: list.subject,
+              } as fhir.AllergyIntolerance,
+            },
+          ];
+          list.entry = [{ item: { reference: `AllergyIntolerance/${id}` } }];
+          delete list.emptyReason;
+          delete list.note;
+        }
+      }),
+    catches: {
+      "SAFETY-03": /the allergies List is empty, with emptyReason no-content-recorded: .*no known allergy/,
+    },
+  },
+  "drops-no-known-allergy-entry": {
+    defect:
+      'Filters "No known allergy" out of the allergies as not being an allergy, leaving a List that says nothing.',
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        const nka = new Set(
+          resourcesOf<fhir.AllergyIntolerance>(bundle, "AllergyIntolerance")
+            .filter((a) => (a.code?.coding ?? []).some((c) => c.code === NO_KNOWN_ALLERGY))
+            .map((a) => `AllergyIntolerance/${a.id}`),
+        );
+        bundle.entry = (bundle.entry ?? []).filter(
+          (e) => !nka.has(`${e.resource?.resourceType}/${e.resource?.id}`),
+        );
+        for (const list of resourcesOf<fhir.List>(bundle, "List")) {
+          if (list.entry) list.entry = list.entry.filter((e) => !nka.has(e.item.reference ?? ""));
+          if (list.entry?.length === 0) delete list.entry;
+        }
+      }),
+    catches: {
+      "SAFETY-02":
+        /the allergies List states no known allergies: the allergies List is empty and gives no emptyReason/,
+    },
+  },
+  "drops-empty-reason": {
+    defect:
+      "Passes an empty List on without its emptyReason, so an empty list no longer says why it is empty.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        for (const list of resourcesOf<fhir.List>(bundle, "List")) delete list.emptyReason;
+      }),
+    catches: {
+      "SAFETY-03":
+        /the allergies List is empty, with emptyReason no-content-recorded: .*gives no emptyReason/,
+    },
+  },
+  "passes-first-areas-only": {
+    defect:
+      "Built when only allergies and medication were live: passes on those areas' Lists alone, so the problems List and its warnings never arrive.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        const known: string[] = [LIST_CODES.allergies.code, LIST_CODES.medications.code];
+        bundle.entry = (bundle.entry ?? []).filter((e) => {
+          const list = e.resource as fhir.List | undefined;
+          return (
+            list?.resourceType !== "List" ||
+            (list.code?.coding ?? []).some((c) => known.includes(c.code ?? ""))
+          );
+        });
+      }),
+    catches: { "SAFETY-04": /a List for includeProblems \(Problems\): 0 Lists coded/ },
+  },
+  "strips-record-outcomes": {
+    defect:
+      "Keeps only clinical resources of a record, dropping the OperationOutcome that says an area was switched off.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        bundle.entry = (bundle.entry ?? []).filter((e) => e.resource?.resourceType !== "OperationOutcome");
+      }),
+    catches: {
+      "SAFETY-07": /the record says includeAllergies is not supported: the record carries no not-supported/,
+    },
+  },
+  "fills-missing-lists": {
+    defect:
+      "Gives every clinical area asked for a List, adding an empty one where the practice sent none: a switched-off area reads as nothing recorded.",
+    answer: (answer, original) =>
+      changeRecord(answer, (bundle) => {
+        const lists = resourcesOf<fhir.List>(bundle, "List");
+        const subject = lists[0]?.subject ?? { reference: "Patient/1" };
+        for (const area of areasAsked(original.body)) {
+          const { code, display } = AREA_LIST_CODES[area];
+          if (lists.some((l) => (l.code?.coding ?? []).some((c) => c.code === code))) continue;
+          bundle.entry = [
+            ...(bundle.entry ?? []),
+            {
+              resource: {
+                resourceType: "List",
+                meta: { profile: [PROFILES.list] },
+                status: "current",
+                mode: "snapshot",
+                title: display,
+                code: { coding: [{ system: SNOMED, code, display }] },
+                subject,
+                note: [{ text: "Information not available" }],
+                emptyReason: {
+                  coding: [
+                    {
+                      system: CODE_SYSTEMS.listEmptyReason,
+                      code: "no-content-recorded",
+                      display: "No Content Recorded",
+                    },
+                  ],
+                },
+              } as fhir.List,
+            },
+          ];
+        }
+      }),
+    catches: {
+      "SAFETY-07":
+        /the Allergies and adverse reactions list is left out, not shown as nothing recorded: .*empty/,
+    },
+  },
+  "practice-not-found-as-empty-record": {
+    defect:
+      "Once PDS has found the patient, takes the practice's PATIENT_NOT_FOUND to mean nothing is held there, and shows an empty record.",
+    south: {
+      practice: async (call, send) => {
+        const answer = await send(call);
+        if (answer.status !== 404 || !answer.body.includes("PATIENT_NOT_FOUND")) return answer;
+        const empty = {
+          resourceType: "Bundle",
+          meta: { profile: [PROFILES.bundle] },
+          type: "collection",
+          entry: [],
+        };
+        return { ...answer, status: 200, body: JSON.stringify(empty) };
+      },
+    },
+    catches: {
+      "SAFETY-08": /HTTP status 404: the gateway answered 200/,
+      "SAFETY-10": /HTTP status 404: the gateway answered 200/,
+    },
+  },
+  "discloses-restriction": {
+    defect:
+      "Tells the clinician that a patient's record is restricted, instead of answering as for anyone not found.",
+    south: {
+      pds: async (call, send) => {
+        const answer = await send(call);
+        const nhsNumber = /\/Patient\/(\d{10})/.exec(call.url)?.[1];
+        if (nhsNumber !== undefined && answer.status === 200 && /"code"\s*:\s*"R"/.test(answer.body))
+          restrictedPatients.add(nhsNumber);
+        return answer;
+      },
+    },
+    answer: (answer, original) => {
+      const nhsNumber = /"value"\s*:\s*"(\d{10})"/.exec(original.body)?.[1] ?? "";
+      if (answer.status !== 404 || !restrictedPatients.has(nhsNumber)) return answer;
+      const outcome = operationOutcome(
+        "ACCESS DENIED",
+        "The patient's record is restricted and cannot be shared",
+      );
+      return { status: 403, body: JSON.stringify(outcome) };
+    },
+    catches: { "SAFETY-09": /HTTP status 404: the gateway answered 403 \(ACCESS DENIED\)/ },
+  },
+  "ascii-folds-names": {
+    defect:
+      "Stores names in a seven-bit field: diacritics folded, apostrophes dropped, hyphens made spaces (Siân O'Brien as Sian OBrien).",
+    answer: (answer) => changeRecord(answer, (bundle) => changeNames(bundle, asciiFolded)),
+    catches: { "SAFETY-11": /the patient's name is shown as recorded: the record shows/ },
+  },
+  "upper-cases-names": {
+    defect: "Shows every name in capitals, as its legacy patient index stores them.",
+    answer: (answer) => changeRecord(answer, (bundle) => changeNames(bundle, (text) => text.toUpperCase())),
+    catches: { "SAFETY-11": /the patient's name is shown as recorded: the record shows/ },
+  },
+  "mixes-concurrent-records": {
+    defect: `Hands answers out through a table of ${ANSWER_SLOTS} shared slots: when more requests are in flight, two share a slot and one is given the other's record.`,
+    before: async (original) => {
+      let slot = [...Array(ANSWER_SLOTS).keys()].find((s) => (slotHolders.get(s) ?? 0) === 0);
+      if (slot === undefined) slot = sharedSlot++ % ANSWER_SLOTS;
+      slotHolders.set(slot, (slotHolders.get(slot) ?? 0) + 1);
+      slotOf.set(original, slot);
+    },
+    answer: async (answer, original) => {
+      const slot = slotOf.get(original);
+      if (slot === undefined) return answer;
+      slotTable[slot] = answer;
+      // While another request holds the slot, its answer lands there before this one is read back.
+      if ((slotHolders.get(slot) ?? 0) > 1) await new Promise((resolve) => setTimeout(resolve, 150));
+      slotHolders.set(slot, (slotHolders.get(slot) ?? 1) - 1);
+      return slotTable[slot] ?? answer;
+    },
+    catches: { "SAFETY-12": /the record is the patient's: no Patient in the bundle carries NHS number/ },
   },
 } satisfies Record<string, Fault>;

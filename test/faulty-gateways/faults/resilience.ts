@@ -18,6 +18,9 @@ export const RESILIENCE_FAULTS = {
       "RESILIENCE-01": /a server-side error status \(5xx\): the gateway answered 200/,
       "RESILIENCE-02": /a server-side error status \(5xx\): the gateway answered 200/,
       "RESILIENCE-03": /a server-side error status \(5xx\): the gateway answered 200/,
+      "SAFETY-08": /HTTP status 404: the gateway answered 200/,
+      "SAFETY-09": /HTTP status 404: the gateway answered 200/,
+      "SAFETY-10": /HTTP status 404: the gateway answered 200/,
     },
   },
 } satisfies Record<string, Fault>;

@@ -30,6 +30,9 @@ export const SECURITY_FAULTS = {
       "CONSENT-06": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
       "CORE-01": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
       "CORE-02": /error code INVALID_NHS_NUMBER: .*only INVALID_NHS_NUMBER under/,
+      "SAFETY-08": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
+      "SAFETY-09": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
+      "SAFETY-10": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
     },
   },
 } satisfies Record<string, Fault>;
