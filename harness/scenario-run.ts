@@ -6,6 +6,7 @@
 import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget, SpineAddresses } from "./gateway-target.js";
+import { DEFAULT_ANSWER_LIMITS } from "./north/answer-reading.js";
 import { createConsumer, type GatewayConsumer } from "./north/consumer.js";
 import { HARNESS_CONSUMER } from "./north/identity.js";
 import { redact } from "./north/redaction.js";
@@ -24,6 +25,8 @@ export interface ScenarioBudgets {
   readonly settleMs: number;
   /** An interrupted run: the scenario's requests in flight are aborted and it ends at once, unfinished. */
   readonly signal?: AbortSignal;
+  /** The most bytes of one answer read (default DEFAULT_ANSWER_LIMITS.maxBytes, 16 MiB). */
+  readonly maxAnswerBytes?: number;
 }
 
 interface Outcome {
@@ -88,6 +91,9 @@ export async function runScenario(
     consumer = await createConsumer(gateway.profile, {
       timeoutMs: budgets.requestTimeoutMs,
       ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
+      ...(budgets.maxAnswerBytes === undefined
+        ? {}
+        : { limits: { ...DEFAULT_ANSWER_LIMITS, maxBytes: budgets.maxAnswerBytes } }),
       ...(gateway.adapter === undefined ? {} : { adapter: gateway.adapter }),
       onExchange: (exchange) =>
         north.push({

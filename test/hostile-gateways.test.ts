@@ -82,7 +82,7 @@ interface HostileRun {
 }
 
 /** `gp-harness run` against the gateway, measuring its wall time and peak resident memory. */
-async function runAgainst(url: string): Promise<HostileRun> {
+async function runAgainst(url: string, extra: readonly string[] = []): Promise<HostileRun> {
   const out = await mkdtemp(join(tmpdir(), "gp-harness-hostile-"));
   const started = performance.now();
   const child = spawn(
@@ -100,6 +100,7 @@ async function runAgainst(url: string): Promise<HostileRun> {
       String(REQUEST_TIMEOUT_MS),
       "--out",
       out,
+      ...extra,
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
   );
@@ -168,6 +169,14 @@ describe("a hostile gateway", { timeout: RUN_BUDGET_MS * 2 }, () => {
       stream(res, 200 * 1024 * 1024, 0x5b);
     });
     expectHeld(await runAgainst(url), /larger than 16 MiB/);
+  });
+
+  it("answering more than --max-answer allows: stopped at the bound the user set", async () => {
+    const url = await httpGateway((_req, res) => {
+      res.writeHead(200, { "content-type": "application/fhir+json", "content-length": 5 * 1024 * 1024 });
+      stream(res, 5 * 1024 * 1024, 0x20);
+    });
+    expectHeld(await runAgainst(url, ["--max-answer", "2"]), /larger than 2 MiB/);
   });
 
   it("answering JSON nested 100,000 levels deep: refused before anything walks it", async () => {

@@ -43,6 +43,7 @@ interface RunFlags {
   timeout: number;
   scenario?: string[];
   quiet?: boolean;
+  maxAnswer: number;
 }
 
 /** The exit status of a run ended by a signal: 128 + the signal's number, as shells report it. */
@@ -98,6 +99,14 @@ export function registerRunCommand(cli: Command): void {
     )
     .option("--scenario <ids...>", "run only these scenarios (ids or packs)")
     .option("--quiet", "print only the summary (no line per scenario)")
+    .addOption(
+      new Option(
+        "--max-answer <MiB>",
+        "the most of one gateway answer read; a larger answer is a named failure, not read",
+      )
+        .default(16)
+        .argParser(wholeNumber(1, 1024)),
+    )
     .action(async (options: RunFlags, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === "cli";
       if (options.region !== undefined && (given("seed") || options.referenceDate !== undefined)) {
@@ -155,6 +164,7 @@ async function run(flags: RunFlags): Promise<number> {
     requestTimeoutMs: flags.timeout,
     scenarioTimeoutMs: Math.max(60_000, flags.timeout * 3),
     settleMs: 250,
+    maxAnswerBytes: flags.maxAnswer * 1024 * 1024,
     signal: interrupt.signal,
     onScenarioStarted: (scenario) => screen.started(scenario),
     onScenarioDone: (scenario) => screen.finished(scenario),

@@ -8,6 +8,7 @@
 import type { NorthExchange } from "../run-result.js";
 import { adapterError, type ConsumerAdapter, loadAdapter } from "./adapter.js";
 import { adapterGetRecord } from "./adapter-consumer.js";
+import type { AnswerLimits } from "./answer-reading.js";
 import { auditTrailReader } from "./audit-trail.js";
 import type { RecordRequestOptions, RecordSubject } from "./consumer-types.js";
 import { gatewayAddress } from "./gateway-address.js";
@@ -46,6 +47,8 @@ export interface ConsumerOptions {
   readonly adapter?: ConsumerAdapter;
   /** Where `${env:NAME}` is read from (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** How much of an answer is read, and how deep it may be nested (default DEFAULT_ANSWER_LIMITS). */
+  readonly limits?: AnswerLimits;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function createConsumer(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onExchange: options.onExchange,
     redact: (value) => redact(value, secrets),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   const parts = { profile, address, http, env, secrets };
   const getRecord = adapter === undefined ? structuredGetRecord(parts) : adapterGetRecord(parts, adapter);
