@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-02",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician cannot tell a patient who was asked and has no allergies from one who was never asked, and re-asks or assumes.",
+  specification: [SPEC.allergiesGuidance, SPEC.allergiesInRecord],
   requires: ["includeAllergies"],
   world: { patient: { system: "emis", traits: ["no-known-allergies"] } },
   async run({ patient, gateway, expect }) {

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-03",
@@ -8,6 +8,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A patient whose allergies were never asked about is shown as having none, and is given the penicillin they react to.",
+  specification: [SPEC.allergiesGuidance, SPEC.lists],
   requires: ["includeAllergies"],
   world: { patient: { system: "tpp", traits: ["no-allergies-recorded"] } },
   async run({ patient, gateway, expect }) {

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-04",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician reads a list with sensitive items silently missing as complete, and prescribes against a medicine they cannot see.",
+  specification: [SPEC.confidentialItems, SPEC.lists],
   requires: ["includeMedication", "includeProblems"],
   world: {
     patient: { system: "emis", traits: ["sensitive-items"] },

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-05",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A hospital discharge letter not yet filed at the practice is invisible, and the clinician trusts a medication list that lacks it.",
+  specification: [SPEC.lists],
   requires: ["includeMedication"],
   world: { patient: { system: "tpp", traits: ["awaiting-filing"] } },
   async run({ patient, gateway, expect }) {

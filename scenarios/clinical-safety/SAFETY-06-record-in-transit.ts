@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-06",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A newly registered patient's record looks complete while their history is still on its way, so a long-standing allergy is missed.",
+  specification: [SPEC.lists],
   requires: ["includeAllergies", "includeMedication"],
   world: { patient: { system: "emis", traits: ["record-in-transit"] } },
   async run({ patient, gateway, expect }) {

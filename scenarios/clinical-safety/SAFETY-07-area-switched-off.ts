@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-07",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "Allergies switched off at the practice after a safety incident are shown as an empty list, and read as no allergies.",
+  specification: [SPEC.clinicalAreaConfig, SPEC.recordResponse],
   requires: ["includeAllergies", "includeMedication"],
   world: {
     patient: { system: "tpp", traits: ["outpatient-medication"] },

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-09",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A patient hiding from an abuser has their record, or the fact that it is restricted, disclosed to whoever asks.",
+  specification: [SPEC.recordErrors, SPEC.identityErrors, SPEC.pds],
   world: { patient: { system: "tpp", traits: ["sensitive-patient"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-10",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician is shown a stale record from a practice the patient no longer belongs to, and trusts its medication list.",
+  specification: [SPEC.recordErrors, SPEC.identityErrors],
   world: { patient: { system: "tpp", traits: ["inactive-registration"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

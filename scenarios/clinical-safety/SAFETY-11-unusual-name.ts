@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-11",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A mangled name (O'Brien as OBrien, Siân as Sian) makes the clinician doubt the record is this patient's, or match the wrong one.",
+  specification: [SPEC.recordResponse, SPEC.pds],
   world: { patient: { system: "emis", traits: ["unusual-name"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-12",
@@ -8,6 +8,7 @@ export default scenario({
   hazard:
     "At a busy moment one patient's record is shown for another, and treatment follows the wrong history.",
   // Alone, so that the requests in flight together are this scenario's own burst and nobody else's.
+  specification: [SPEC.recordResponse],
   exclusive: true,
   world: {
     patient: { system: "emis" },

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-13",
@@ -8,6 +8,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician prescribes an opioid unaware the patient already takes tramadol from a hospital pain clinic, because their practice runs EMIS.",
+  specification: [SPEC.medicationStatement, SPEC.medicationsInRecord],
   requires: ["includeMedication"],
   world: { patient: { system: "emis", traits: ["outpatient-medication"] } },
   async run({ patient, gateway, expect }) {

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SAFETY-14",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician told that sensitive items were withheld is not told that a hospital letter awaits filing, and trusts the rest as complete.",
+  specification: [SPEC.lists],
   requires: ["includeMedication"],
   world: { patient: { system: "tpp", traits: ["sensitive-items", "awaiting-filing"] } },
   async run({ patient, gateway, expect }) {
