@@ -74,4 +74,18 @@ describe("journal", () => {
     expect(second?.headers["ssp-traceid"]).toBe(same["Ssp-TraceID"]);
     expect(seeded.journal.list({ after }).map((e) => e.seq)).toEqual(entries.map((e) => e.seq));
   });
+
+  it("keeps a large body's first 8 KiB and its length, so a storm of large bodies cannot grow the journal past its bound", async () => {
+    const after = seeded.journal.lastSeq;
+    const parameters = structuredRecordRequest({ nhsNumber: "9990000018", includeAllergies: true }) as {
+      parameter: unknown[];
+    };
+    const large = JSON.stringify({ ...parameters, meta: { tag: [{ display: "x".repeat(30_000) }] } });
+    await post(seeded.emis, large, headersFor(seeded.emis));
+    const [entry] = seeded.journal.list({ after });
+    expect(typeof entry?.body).toBe("string");
+    expect(String(entry?.body)).toMatch(
+      /^\{"resourceType":"Parameters".{8000,8200}… \(\d+ characters; the rest not kept\)$/s,
+    );
+  });
 });

@@ -122,11 +122,26 @@ function write(state: InFlight, status: number): void {
     headers: keptHeaders(request.headers, recorder),
     jwtClaims: state.jwtClaims,
     nhsNumber,
-    body: request.body,
+    body: keptBody(request.body),
     status,
     latencyMs: Math.round(latencyMs * 1000) / 1000,
     fault: state.fault,
   });
+}
+
+/**
+ * The most of one request's body the journal keeps (as text): far more than any GP Connect, PDS or SDS request
+ * carries, and small enough that a storm of large bodies cannot grow the journal past its bound in bytes
+ * (capacity × this).
+ */
+export const JOURNAL_BODY_LIMIT = 8 * 1024;
+
+/** The body as parsed, or, beyond the limit, its first part and how long it was. */
+function keptBody(body: unknown): unknown {
+  if (body === undefined || body === null) return body;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  if (text === undefined || text.length <= JOURNAL_BODY_LIMIT) return body;
+  return `${text.slice(0, JOURNAL_BODY_LIMIT)}… (${text.length} characters; the rest not kept)`;
 }
 
 /** Hung, reset and truncated requests never finish an answer: they are recorded when their connection ends. */
