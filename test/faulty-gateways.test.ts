@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
-import { defaultManifest } from "../harness/manifest/load.js";
+import { defaultManifest, type LoadedManifest } from "../harness/manifest/load.js";
 import type { RunResult } from "../harness/run-result.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
@@ -33,9 +33,19 @@ afterAll(async () => {
   await region?.close();
 });
 
+/** The default profile, with the audit trail where the reference gateway (and so every faulty one) keeps it. */
+function manifestFor(gatewayUrl: string): LoadedManifest {
+  const loaded = defaultManifest(gatewayUrl);
+  const capabilities = {
+    ...loaded.manifest.capabilities,
+    audit: { url: "${gateway}/_audit?nhsNumber=${nhsNumber}" },
+  };
+  return { ...loaded, manifest: { ...loaded.manifest, capabilities } };
+}
+
 function runAgainst(gatewayUrl: string): Promise<RunResult> {
   return runConformance({
-    gateway: defaultManifest(gatewayUrl),
+    gateway: manifestFor(gatewayUrl),
     region: region.info().control,
     port: 0,
     seed: 11,

@@ -428,5 +428,8 @@ function patientInfo(population: Population): (patient: SyntheticPatient) => Pat
     traits: [...patient.traits],
     name: [...patient.name.given, patient.name.family].join(" "),
     ...(patient.previousPractice === undefined ? {} : { previousOds: patient.previousPractice.ods }),
+    ...(patient.supersededNhsNumbers === undefined
+      ? {}
+      : { supersededNhsNumbers: [...patient.supersededNhsNumbers] }),
   });
 }

@@ -45,6 +45,8 @@ export interface PatientInfo {
   name: string;
   /** Traits `moved-practice` and `record-in-transit`: the ODS code of the practice the patient left. */
   previousOds?: string;
+  /** Trait `superseded-number` (and some generated patients): older NHS numbers PDS resolves to this patient. */
+  supersededNhsNumbers?: string[];
 }
 
 export interface RegionInfo {
