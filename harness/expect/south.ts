@@ -77,14 +77,17 @@ export class SouthExpectations extends ClinicalExpectations {
     );
   }
 
-  /** No record request naming the patient reached this practice (one shared with others: only the patient's count). */
+  /**
+   * No record request naming the patient reached the practice they left (`patient.previousPractice`, one of the
+   * region's, shared with other scenarios: only requests naming the patient count).
+   */
   async noRecordRequestFor(patient: WorldPatient, practice: { readonly ods: string }): Promise<void> {
     await this.settled();
     const forPatient = (await this.recordRequestsAt(practice)).filter((e) =>
       nhsNumbersAskedFor(e.body).includes(patient.nhsNumber),
     );
     this.check(
-      `no record request for the patient reached ${practice.ods}`,
+      `no record request for the patient reached the practice they left (${practice.ods})`,
       forPatient.length === 0,
       forPatient.length === 0
         ? "its journal holds no record request for the patient"

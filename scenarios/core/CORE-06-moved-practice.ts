@@ -10,8 +10,8 @@ export default scenario({
   world: { patient: { system: "emis", traits: ["moved-practice"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });
-    expect.record(answer, patient);
-    await expect.recordRequestedFrom(patient.practice, patient);
     await expect.noRecordRequestFor(patient, patient.previousPractice!);
+    await expect.recordRequestedFrom(patient.practice, patient);
+    expect.record(answer, patient);
   },
 });

@@ -11,7 +11,7 @@ export default scenario({
   async run({ patient, gateway, expect }) {
     const [oldNumber] = patient.supersededNhsNumbers ?? [];
     const answer = await gateway.getRecord(patient, { consent: "granted", nhsNumber: oldNumber! });
-    expect.record(answer, patient);
     await expect.recordRequestedFrom(patient.practice, patient);
+    expect.record(answer, patient);
   },
 });

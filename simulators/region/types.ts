@@ -99,6 +99,11 @@ export interface Region {
    * sample patient or one of a practice's generated list.
    */
   removePatient(nhsNumber: string): void;
+  /**
+   * The patient PDS finds under this NHS number (a superseded number finds the patient who now has another),
+   * generated or added. RegionError UNKNOWN_PATIENT when nobody has it.
+   */
+  patient(nhsNumber: string): PatientInfo;
   /** Registers a consumer organisation (ODS code and ASID) in SDS, as an accredited system. */
   addConsumer(consumer: ConsumerCreation): DirectoryConsumer;
   /**
