@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
-import { defaultManifest, type LoadedManifest } from "../harness/manifest/load.js";
 import type { RunResult } from "../harness/run-result.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/index.js";
 import { FAULTS } from "./faulty-gateways/faults/index.js";
 import { type Spine, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
+import { defaultManifestWithAudit } from "./support/audit-manifest.js";
 
 const catalogue = await loadCatalogue();
 let region: Region;
@@ -33,19 +33,9 @@ afterAll(async () => {
   await region?.close();
 });
 
-/** The default profile, with the audit trail where the reference gateway (and so every faulty one) keeps it. */
-function manifestFor(gatewayUrl: string): LoadedManifest {
-  const loaded = defaultManifest(gatewayUrl);
-  const capabilities = {
-    ...loaded.manifest.capabilities,
-    audit: { url: "${gateway}/_audit?nhsNumber=${nhsNumber}" },
-  };
-  return { ...loaded, manifest: { ...loaded.manifest, capabilities } };
-}
-
 function runAgainst(gatewayUrl: string): Promise<RunResult> {
   return runConformance({
-    gateway: manifestFor(gatewayUrl),
+    gateway: defaultManifestWithAudit(gatewayUrl),
     region: region.info().control,
     port: 0,
     seed: 11,

@@ -41,7 +41,8 @@ export const CONSENT_FAULTS = {
       "SECURITY-01": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CORE-04": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CORE-05": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
-      "CORE-06": /the record was requested from the practice .*: the practice's journal holds no record request/,
+      "CORE-06":
+        /the record was requested from the practice .*: the practice's journal holds no record request/,
       "CORE-07":
         /the record was requested from the practice .*: the practice's journal holds no record request/,
       "CORE-08": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
