@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician who asked only about allergies is shown the whole record, disclosing far more than the purpose needs.",
+  requires: ["includeAllergies"],
   world: { patient: { system: "tpp" }, request: { areas: ["includeAllergies"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,7 @@
-import { EVERY_CLINICAL_AREA, scenario } from "../../harness/scenario.js";
+import { scenario } from "../../harness/scenario.js";
+
+/** A long-term patient's observations are the bulk of a large record: over a thousand, in one List. */
+const AREAS = ["includeAllergies", "includeMedication", "includeUncategorisedData"] as const;
 
 export default scenario({
   id: "CORE-08",
@@ -6,12 +9,12 @@ export default scenario({
   pack: "core",
   level: "MUST",
   hazard:
-    "A long-term patient's record is cut short, and a clinician reads the missing medication and problems as never recorded.",
-  world: { patient: { system: "emis", traits: ["large-record"] }, request: { areas: EVERY_CLINICAL_AREA } },
+    "A long-term patient's record is cut short, and a clinician reads the missing results and medication as never recorded.",
+  world: { patient: { system: "emis", traits: ["large-record"] }, request: { areas: AREAS } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });
-    const record = expect.record(answer, patient, { areas: EVERY_CLINICAL_AREA });
+    const record = expect.record(answer, patient, { areas: AREAS });
     await expect.recordRequestedFrom(patient.practice, patient);
-    await expect.wholeRecord(record, patient, { areas: EVERY_CLINICAL_AREA });
+    await expect.wholeRecord(record, patient, { areas: AREAS });
   },
 });
