@@ -28,6 +28,7 @@ import { type PracticeAnswer, PracticeClient } from "./practice-client.js";
 import { southPolicy } from "./south-http.js";
 import { SpineClient } from "./spine-client.js";
 import {
+  forPatient,
   isValidNhsNumber,
   readStructuredRecordRequest,
   type StructuredRecordRequest,
@@ -125,11 +126,16 @@ async function retrieve(
     );
   }
   const policy = southPolicy(parts.config);
-  const ods = await parts.spine.registeredPractice(north.nhsNumber, traceId, policy);
-  const route = await parts.spine.providerRoute(ods, traceId, policy);
+  const registered = await parts.spine.registration(north.nhsNumber, traceId, policy);
+  const route = await parts.spine.providerRoute(registered.ods, traceId, policy);
+  // A superseded number: the practice knows the patient by the number PDS answered with.
+  const parameters =
+    registered.nhsNumber === north.nhsNumber
+      ? north.parameters
+      : forPatient(north.parameters, registered.nhsNumber);
   return parts.practices.getStructuredRecord({
     route,
-    parameters: north.parameters,
+    parameters,
     traceId,
     consumerClaims,
     policy,

@@ -15,6 +15,7 @@ import type { GatewayConfig } from "./config.js";
 import { isJsonObject, type JsonObject, objectsOf, parseJson } from "./json-values.js";
 import { gpcError, southBadAnswer } from "./outcomes.js";
 import { callSouth, type RetryPolicy, southPolicy } from "./south-http.js";
+import { isValidNhsNumber } from "./structured-request.js";
 
 /** Spine answers are small; anything bigger is a fault, not a patient. */
 const MAX_SPINE_ANSWER_BYTES = 1024 * 1024;
@@ -33,6 +34,13 @@ export interface ProviderRoute {
   readonly endpoint: string;
 }
 
+/** Where a patient is registered, as PDS answers: the practice, and the number the patient now has. */
+export interface Registration {
+  readonly ods: string;
+  /** The current NHS number: differs from the one asked for when that one was superseded. */
+  readonly nhsNumber: string;
+}
+
 export class SpineClient {
   constructor(
     private readonly config: GatewayConfig,
@@ -45,6 +53,18 @@ export class SpineClient {
     correlationId: string,
     policy = this.freshPolicy(),
   ): Promise<string> {
+    return (await this.registration(nhsNumber, correlationId, policy)).ods;
+  }
+
+  /**
+   * The patient's registration, from PDS: their registered practice, and their current NHS number (PDS answers
+   * a superseded number with the patient's record under the current one, its `id`).
+   */
+  async registration(
+    nhsNumber: string,
+    correlationId: string,
+    policy = this.freshPolicy(),
+  ): Promise<Registration> {
     const call = {
       service: "PDS",
       url: `${this.config.pdsUrl}/Patient/${nhsNumber}`,
@@ -78,7 +98,11 @@ export class SpineClient {
       throw gpcError("PATIENT_NOT_FOUND", `PDS names no registered practice for NHS number ${nhsNumber}`);
     }
     if (!ODS_CODE.test(ods)) throw southBadAnswer(`PDS named a registered practice with an invalid ODS code`);
-    return ods;
+    const current = patient.id;
+    if (typeof current !== "string" || !isValidNhsNumber(current)) {
+      throw southBadAnswer("PDS answered the patient lookup with a Patient whose id is not an NHS number");
+    }
+    return { ods, nhsNumber: current };
   }
 
   /** The practice's provider ASID (SDS Device) and GP Connect address (SDS Endpoint), looked up together. */

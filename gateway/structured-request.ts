@@ -66,3 +66,15 @@ export function isValidNhsNumber(value: string): boolean {
   const checkDigit = check === 11 ? 0 : check;
   return checkDigit !== 10 && checkDigit === Number(value[9]);
 }
+
+/** The Parameters asking for `nhsNumber` instead: the consumer's, with the patient's identifier replaced. */
+export function forPatient(parameters: Parameters, nhsNumber: string): Parameters {
+  return {
+    ...parameters,
+    parameter: (parameters.parameter ?? []).map((parameter) =>
+      parameter.name === PATIENT_NHS_NUMBER_PARAMETER
+        ? { ...parameter, valueIdentifier: { ...parameter.valueIdentifier, value: nhsNumber } }
+        : parameter,
+    ),
+  };
+}

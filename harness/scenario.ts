@@ -8,6 +8,8 @@ import type { GatewayConsumer } from "./north/consumer.js";
 import type { Level, Pack, SpecificationClause } from "./run-result.js";
 import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./world.js";
 
+/** The nine clinical areas of Access Record Structured, in the specification's order (for `world.request.areas`). */
+export { CLINICAL_AREA_PARAMETERS as EVERY_CLINICAL_AREA } from "../gpconnect/parameters.js";
 /** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
 export type { Capability } from "./manifest/types.js";
 export { type Level, PACKS, type Pack, type SpecificationClause } from "./run-result.js";

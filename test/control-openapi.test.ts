@@ -228,6 +228,15 @@ describe("the answers, against the document", () => {
     }
     const added = await expectDocumented("post", "/patients", "/patients", { ods, traits: [] });
     const nhsNumber = (added.body as { nhsNumber: string }).nhsNumber;
+    const superseded = await expectDocumented("post", "/patients", "/patients", {
+      ods,
+      traits: ["superseded-number", "moved-practice"],
+    });
+    const [oldNumber] = (superseded.body as { supersededNhsNumbers: string[] }).supersededNhsNumbers;
+    const found = await expectDocumented("get", "/patients/{nhsNumber}", `/patients/${oldNumber}`);
+    expect(found.body).toEqual(superseded.body);
+    await expectDocumented("get", "/patients/{nhsNumber}", `/patients/${nhsNumber}`);
+    expect((await expectDocumented("get", "/patients/{nhsNumber}", "/patients/9999999999")).status).toBe(404);
     const seeded = region.info();
     for (const [path, status] of [
       [`/patients/${nhsNumber}`, 204],

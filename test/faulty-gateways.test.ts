@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
-import { defaultManifest } from "../harness/manifest/load.js";
 import type { RunResult } from "../harness/run-result.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/index.js";
 import { FAULTS } from "./faulty-gateways/faults/index.js";
 import { type Spine, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
+import { defaultManifestWithAudit } from "./support/audit-manifest.js";
 
 const catalogue = await loadCatalogue();
 /** Faulty gateways tried at once, each in a region of its own (PDS and SDS faults stay within a region). */
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 function runAgainst(gatewayUrl: string, region: Region): Promise<RunResult> {
   return runConformance({
-    gateway: defaultManifest(gatewayUrl),
+    gateway: defaultManifestWithAudit(gatewayUrl),
     region: region.info().control,
     port: 0,
     seed: region.info().seed,

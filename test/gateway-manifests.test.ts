@@ -125,7 +125,11 @@ describe("a gateway behind https, mutual TLS and a bearer token from the environ
           ...(clientCertificate ? { cert: certificates.clientCert, key: certificates.clientKey } : {}),
         },
       },
-      capabilities: { pointOfAccessConsent: { in: "headers" }, emergencyOverride: true },
+      capabilities: {
+        pointOfAccessConsent: { in: "headers" },
+        emergencyOverride: true,
+        audit: { url: "${gateway}/_audit?nhsNumber=${nhsNumber}" },
+      },
     };
     const path = join(dir, `secure-${clientCertificate ? "mtls" : "no-client-cert"}.json`);
     await writeFile(path, JSON.stringify(manifest, null, 2));

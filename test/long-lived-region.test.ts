@@ -12,12 +12,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
-import { defaultManifest } from "../harness/manifest/load.js";
 import type { RunResult } from "../harness/run-result.js";
 import { runConformance } from "../harness/runner.js";
 import type { Scenario } from "../harness/scenario.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { ControlClient, type RegionInfo } from "../simulators/index.js";
+import { defaultManifestWithAudit } from "./support/audit-manifest.js";
 import { CLI_PATH } from "./support/cli.js";
 
 const RUNS = 110;
@@ -106,7 +106,7 @@ function runAgainst(
   controlUrl: string,
 ): Promise<RunResult> {
   return runConformance({
-    gateway: defaultManifest(gatewayUrl),
+    gateway: defaultManifestWithAudit(gatewayUrl),
     region: controlUrl,
     port: 0,
     seed: 1,

@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { startGateway } from "../gateway/app.js";
 import { readGatewayConfig } from "../gateway/config.js";
-import { defaultManifest } from "../harness/manifest/load.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { startRegion } from "../simulators/index.js";
+import { defaultManifestWithAudit } from "./support/audit-manifest.js";
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => 1_000 + i * 7_919);
 
@@ -24,7 +24,7 @@ describe("the reference gateway over 20 seeds in a row", () => {
       );
       try {
         const result = await runConformance({
-          gateway: defaultManifest(gateway.url),
+          gateway: defaultManifestWithAudit(gateway.url),
           region: info.control,
           port: 0,
           seed,

@@ -97,14 +97,15 @@ export function buildRestGateway(config: GatewayConfig): FastifyInstance {
     const asked = readRecordRequest(request.body);
     const traceId = randomUUID();
     try {
-      const ods = await spine.registeredPractice(asked.nhsNumber, traceId);
-      const route = await spine.providerRoute(ods, traceId);
+      // The practice knows the patient by the number PDS answers with, whatever number was asked (superseded).
+      const registered = await spine.registration(asked.nhsNumber, traceId);
+      const route = await spine.providerRoute(registered.ods, traceId);
       const parameters: Parameters = {
         resourceType: "Parameters",
         parameter: [
           {
             name: "patientNHSNumber",
-            valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: asked.nhsNumber },
+            valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: registered.nhsNumber },
           },
           ...asked.sections.map((section) => SECTIONS[section]!),
         ],

@@ -7,7 +7,6 @@ import type { ControlClient, JournalEntry, JournalTargetKind } from "../../simul
 import type { PatientDetails } from "../oracle/leaks.js";
 import { STRUCTURED_RECORD_OPERATION_PATH } from "../oracle/structured-request.js";
 import type { CheckResult } from "../run-result.js";
-import type { WorldPractice } from "../world.js";
 
 /** Thrown by a failed precondition: the scenario stops and fails with this message. */
 export class ExpectationFailure extends Error {}
@@ -60,7 +59,7 @@ export class Checks {
   }
 
   /** Structured-record requests (POST .../Patient/$gpc.getstructuredrecord) the practice received. */
-  protected async recordRequestsAt(practice: WorldPractice): Promise<JournalEntry[]> {
+  protected async recordRequestsAt(practice: { readonly ods: string }): Promise<JournalEntry[]> {
     return (await this.journal("practice", practice.ods)).filter(
       (e) => e.method === "POST" && STRUCTURED_RECORD_OPERATION_PATH.test(e.path),
     );

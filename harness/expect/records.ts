@@ -6,7 +6,7 @@ import { accepts, DEFAULT_AREAS } from "../north/record-request.js";
 import { asBundle, namesPatient } from "../oracle/bundle.js";
 import { evaluateFhirPath } from "../oracle/fhirpath.js";
 import { type ListName, listMeant, listWarnings } from "../oracle/list-warnings.js";
-import { structuredRecordRules } from "../oracle/structured-record-rules.js";
+import { structuredRecordRules, unrequestedAreas } from "../oracle/structured-record-rules.js";
 import { validateStu3Bundle } from "../oracle/stu3-schema.js";
 import type { WorldPatient } from "../world.js";
 import { AnswerExpectations } from "./answers.js";
@@ -104,6 +104,20 @@ export class RecordExpectations extends AnswerExpectations {
       `the ${label} carries no ${warning ?? "warning"}`,
       lists.length > 0 && unwanted.length === 0,
       describeWarnings(lists),
+    );
+  }
+
+  /** The record holds nothing of the clinical areas not asked for: no List of theirs, no resource only they hold. */
+  onlyAreas(bundle: fhir.Bundle, areas: readonly ClinicalAreaParameter[]): boolean {
+    const extra = unrequestedAreas(bundle, areas);
+    return this.check(
+      "the record holds only the clinical areas asked for",
+      extra.length === 0,
+      extra.length === 0
+        ? `nothing beyond ${areas.join(", ")}`
+        : extra
+            .map(({ area, found }) => `${area} was not asked for, yet the record holds ${found}`)
+            .join("; "),
     );
   }
 }

@@ -76,4 +76,37 @@ export class SouthExpectations extends ClinicalExpectations {
         : `PDS received ${lookups.length} request${lookups.length === 1 ? "" : "s"} for ${nhsNumber}`,
     );
   }
+
+  /**
+   * No record request naming the patient reached the practice they left (`patient.previousPractice`, one of the
+   * region's, shared with other scenarios: only requests naming the patient count).
+   */
+  async noRecordRequestFor(patient: WorldPatient, practice: { readonly ods: string }): Promise<void> {
+    await this.settled();
+    const forPatient = (await this.recordRequestsAt(practice)).filter((e) =>
+      nhsNumbersAskedFor(e.body).includes(patient.nhsNumber),
+    );
+    this.check(
+      `no record request for the patient reached the practice they left (${practice.ods})`,
+      forPatient.length === 0,
+      forPatient.length === 0
+        ? "its journal holds no record request for the patient"
+        : `it received ${plural(forPatient.length, "record request")} for the patient, answered ${forPatient.map((r) => r.status).join(", ")}`,
+    );
+  }
+
+  /** The practice was asked for the patient's record exactly once: a refusal it gave was not asked again. */
+  async recordRequestedOnce(practice: WorldPractice, patient: WorldPatient): Promise<void> {
+    await this.settled();
+    const forPatient = (await this.recordRequestsAt(practice)).filter((e) =>
+      nhsNumbersAskedFor(e.body).includes(patient.nhsNumber),
+    );
+    this.check(
+      `the practice (${practice.ods}) was asked for the record exactly once`,
+      forPatient.length === 1,
+      forPatient.length === 0
+        ? "the practice's journal holds no record request for the patient"
+        : `${plural(forPatient.length, "record request")}, answered ${forPatient.map((r) => r.status).join(", ")}`,
+    );
+  }
 }

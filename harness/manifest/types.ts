@@ -115,7 +115,7 @@ export interface CapabilitiesSpec {
   readonly emergencyOverride?: boolean;
   /** The clinical areas its answers can hold (default: those its accepted parameters can ask for). */
   readonly clinicalAreas?: readonly ClinicalAreaParameter[];
-  /** Its audit trail: a GET of this URL answers the entries about one patient. */
+  /** Its audit trail: a GET of this URL answers the entries about one patient, in the shape harness/oracle/audit-trail.ts reads. */
   readonly audit?: { readonly url: string };
 }
 

@@ -65,3 +65,14 @@ export function outcomeExplanation(body: unknown): string | undefined {
   const candidates = [issue.diagnostics, details.text, isObject(coding) ? coding.display : undefined];
   return candidates.find((text): text is string => typeof text === "string");
 }
+
+/** How many resources of each type the Bundle holds, skipping entries that are not resources. */
+export function resourceCounts(bundle: fhir.Bundle): Map<string, number> {
+  const counts = new Map<string, number>();
+  const entries: unknown = bundle.entry;
+  for (const entry of Array.isArray(entries) ? entries : []) {
+    const type = isObject(entry) && isObject(entry.resource) ? entry.resource.resourceType : undefined;
+    if (typeof type === "string") counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -95,3 +95,46 @@ export function structuredRecordRules(bundle: fhir.Bundle, request: RecordReques
   }
   return verdicts;
 }
+
+/**
+ * The resource types that belong to one clinical area alone (GP Connect 1.6's resource list per area): finding
+ * one in a record means that area was returned. Observation is left out (uncategorised data and investigations
+ * share it), and so is everything the record carries whatever was asked (Patient, Organization, Practitioner).
+ */
+export const AREA_RESOURCE_TYPES: Record<ClinicalAreaParameter, readonly string[]> = {
+  includeAllergies: ["AllergyIntolerance"],
+  includeMedication: ["MedicationStatement", "MedicationRequest", "Medication"],
+  includeConsultations: ["Encounter"],
+  includeProblems: ["Condition"],
+  includeImmunisations: ["Immunization"],
+  includeUncategorisedData: [],
+  includeInvestigations: ["DiagnosticReport", "Specimen"],
+  includeReferrals: ["ReferralRequest"],
+  includeDiaryEntries: ["ProcedureRequest"],
+};
+
+/**
+ * Problems and consultations bring the items linked to them, from any area: when either is asked for, only the
+ * Lists of other areas tell that they were returned.
+ */
+const LINKING_AREAS: readonly ClinicalAreaParameter[] = ["includeProblems", "includeConsultations"];
+
+/** What the record holds of each area not asked for: its List, or resources only that area holds. */
+export function unrequestedAreas(
+  bundle: fhir.Bundle,
+  asked: readonly ClinicalAreaParameter[],
+): { readonly area: ClinicalAreaParameter; readonly found: string }[] {
+  const linking = asked.some((area) => LINKING_AREAS.includes(area));
+  const found: { area: ClinicalAreaParameter; found: string }[] = [];
+  for (const area of Object.keys(AREA_LISTS) as ClinicalAreaParameter[]) {
+    if (asked.includes(area)) continue;
+    const what: string[] = [];
+    if (listsCoded(bundle, AREA_LISTS[area].code).length > 0) what.push(`its List`);
+    for (const type of linking ? [] : AREA_RESOURCE_TYPES[area]) {
+      const count = resourcesOfType(bundle, type).length;
+      if (count > 0) what.push(`${count} ${type}`);
+    }
+    if (what.length > 0) found.push({ area, found: what.join(", ") });
+  }
+  return found;
+}

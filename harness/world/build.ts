@@ -138,6 +138,7 @@ function assemble(parts: Parts): World {
   const invalidNumbers: string[] = [];
   const nhsNumbers = () => [
     patient.nhsNumber,
+    ...(patient.supersededNhsNumbers ?? []),
     ...otherPatients.map((p) => p.nhsNumber),
     ...unknownNumbers,
     ...invalidNumbers,
@@ -210,6 +211,9 @@ function worldPatient(created: PatientInfo, practice: WorldPractice): WorldPatie
     traits: created.traits,
     practice,
     ...(created.previousOds === undefined ? {} : { previousPractice: { ods: created.previousOds } }),
+    ...(created.supersededNhsNumbers === undefined
+      ? {}
+      : { supersededNhsNumbers: created.supersededNhsNumbers }),
   };
 }
 

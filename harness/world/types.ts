@@ -92,6 +92,8 @@ export interface WorldPatient {
    * scenarios, so the world never changes it; a scenario only checks it was not asked for the record.
    */
   readonly previousPractice?: { readonly ods: string };
+  /** Trait `superseded-number`: older NHS numbers of the patient, which PDS answers with the current one. */
+  readonly supersededNhsNumbers?: readonly string[];
 }
 
 /** Where a fault goes: one of the scenario's own practices, PDS or SDS. */

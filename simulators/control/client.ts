@@ -99,6 +99,11 @@ export class ControlClient {
     await this.call("DELETE", `/patients/${encodeURIComponent(nhsNumber)}`);
   }
 
+  /** The patient PDS finds under this NHS number (a superseded one finds its current owner); 404 when nobody. */
+  patient(nhsNumber: string): Promise<PatientInfo> {
+    return this.call<PatientInfo>("GET", `/patients/${encodeURIComponent(nhsNumber)}`);
+  }
+
   addConsumer(consumer: ConsumerCreation): Promise<DirectoryConsumer> {
     return this.call<DirectoryConsumer>("POST", "/consumers", consumer);
   }

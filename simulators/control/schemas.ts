@@ -103,6 +103,12 @@ const PATIENT: JsonSchema = {
       description:
         "Traits moved-practice and record-in-transit: the ODS code of the practice the patient left",
     },
+    supersededNhsNumbers: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Trait superseded-number (and some generated patients): older NHS numbers PDS resolves to this patient",
+    },
   },
 };
 

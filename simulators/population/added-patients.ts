@@ -30,6 +30,8 @@ export class AddedPatients {
    * record, which is generated again from it when that practice is asked.
    */
   private readonly inTransitSeeds = new Map<string, PatientSeed>();
+  /** Trait `superseded-number`: each older number's serial, and the serial of the patient who now has another. */
+  private readonly supersededOwners = new Map<number, number>();
 
   constructor(
     private readonly seed: number,
@@ -59,6 +61,8 @@ export class AddedPatients {
     const previousPractice =
       moveTrait === undefined ? undefined : this.previousPracticeFor(practice, index, moveTrait);
     const serial = this.nextSerial();
+    // The older number is given like any other, so it is never a number someone else still has.
+    const oldSerial = unique.includes("superseded-number") ? this.nextSerial(serial) : undefined;
     const patientSeed: PatientSeed = {
       seed: this.seed,
       referenceDate: this.referenceDate,
@@ -67,11 +71,13 @@ export class AddedPatients {
       nhsNumber: this.serials.numberForSerial(serial),
       traits: unique,
       ...(previousPractice === undefined ? {} : { previousPractice }),
+      ...(oldSerial === undefined ? {} : { supersededNhsNumbers: [this.serials.numberForSerial(oldSerial)] }),
     };
     const created = generatePatient(patientSeed);
     if (created.recordInTransit === true) this.inTransitSeeds.set(created.nhsNumber, patientSeed);
     this.addedTo.set(ods, (this.addedTo.get(ods) ?? 0) + 1);
     this.bySerial.set(serial, created);
+    if (oldSerial !== undefined) this.supersededOwners.set(oldSerial, serial);
     const ofPractice = this.byPractice.get(ods) ?? new Map<number, number>();
     ofPractice.set(index, serial);
     this.byPractice.set(ods, ofPractice);
@@ -89,6 +95,12 @@ export class AddedPatients {
     return this.bySerial.get(serial);
   }
 
+  /** The added patient who now has another number than this superseded one's serial (`superseded-number`). */
+  supersededOwner(serial: number): SyntheticPatient | undefined {
+    const owner = this.supersededOwners.get(serial);
+    return owner === undefined ? undefined : this.bySerial.get(owner);
+  }
+
   /** How a `record-in-transit` patient was made, to make their whole record again. */
   inTransitSeed(nhsNumber: string): PatientSeed | undefined {
     return this.inTransitSeeds.get(nhsNumber);
@@ -99,6 +111,7 @@ export class AddedPatients {
     const patient = this.bySerial.get(serial);
     if (patient === undefined) return undefined;
     this.bySerial.delete(serial);
+    for (const [old, owner] of this.supersededOwners) if (owner === serial) this.supersededOwners.delete(old);
     this.inTransitSeeds.delete(patient.nhsNumber);
     const ofPractice = this.byPractice.get(patient.practiceOds);
     ofPractice?.delete(patient.index);
@@ -117,7 +130,7 @@ export class AddedPatients {
    * A serial never given, just below the band, while it stays above the generated lists; otherwise the band's
    * serial given longest ago whose patient has gone.
    */
-  private nextSerial(): number {
+  private nextSerial(taken?: number): number {
     const fresh = this.serials.addedSerial(this.given);
     if (fresh >= this.practices.generatedSerials) {
       this.given++;
@@ -127,7 +140,7 @@ export class AddedPatients {
     for (let step = 0; step < this.given; step++) {
       const serial = this.reuseCursor;
       this.reuseCursor = serial - 1 > top - this.given ? serial - 1 : top;
-      if (!this.bySerial.has(serial)) return serial;
+      if (!this.bySerial.has(serial) && !this.supersededOwners.has(serial) && serial !== taken) return serial;
     }
     // Throws, naming the sizes that would fit.
     this.serials.ensureRoom(this.practices.generatedSerials + this.given + 1);

@@ -222,7 +222,7 @@ function findByNhsNumber(
     const owner = serials.supersededOwner(serial);
     return owner < practices.generatedSerials ? generated.atSerial(owner) : undefined;
   }
-  return added.atSerial(serial);
+  return added.atSerial(serial) ?? added.supersededOwner(serial);
 }
 
 /** Whether findByNhsNumber would find someone, without generating them. */
@@ -231,7 +231,7 @@ function isNhsNumberInUse({ serials, practices, added }: PopulationParts, nhsNum
   if (serial === undefined) return false;
   if (serial < practices.generatedSerials) return practices.atSerial(serial) !== undefined;
   if (serials.isSuperseded(serial)) return practices.atSerial(serials.supersededOwner(serial)) !== undefined;
-  return added.atSerial(serial) !== undefined;
+  return added.atSerial(serial) !== undefined || added.supersededOwner(serial) !== undefined;
 }
 
 function findRecordAt(parts: PopulationParts, ods: string, nhsNumber: string): SyntheticPatient | undefined {

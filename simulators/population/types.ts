@@ -17,6 +17,7 @@ export const TRAITS = [
   "sensitive-patient",
   "inactive-registration",
   "record-in-transit",
+  "superseded-number",
 ] as const;
 export type Trait = (typeof TRAITS)[number];
 

@@ -192,6 +192,15 @@ class SimulatedRegion implements Region {
     forgetCachedRecords(this.population, { nhsNumbers: [patient.nhsNumber] });
   }
 
+  patient(nhsNumber: string): PatientInfo {
+    this.assertOpen();
+    const found = typeof nhsNumber === "string" ? this.population.findByNhsNumber(nhsNumber) : undefined;
+    if (found === undefined) {
+      throw new RegionError("UNKNOWN_PATIENT", `no patient in the region has NHS number "${nhsNumber}"`);
+    }
+    return patientInfo(this.population)(found);
+  }
+
   addConsumer(creation: ConsumerCreation): DirectoryConsumer {
     this.assertOpen();
     const consumer = checkedConsumer(creation);
@@ -430,5 +439,8 @@ function patientInfo(population: Population): (patient: SyntheticPatient) => Pat
     birthDate: patient.birthDate,
     address: [...patient.address.line, patient.address.postalCode],
     ...(patient.previousPractice === undefined ? {} : { previousOds: patient.previousPractice.ods }),
+    ...(patient.supersededNhsNumbers === undefined
+      ? {}
+      : { supersededNhsNumbers: [...patient.supersededNhsNumbers] }),
   });
 }

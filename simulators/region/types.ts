@@ -49,6 +49,8 @@ export interface PatientInfo {
   address: string[];
   /** Traits `moved-practice` and `record-in-transit`: the ODS code of the practice the patient left. */
   previousOds?: string;
+  /** Trait `superseded-number` (and some generated patients): older NHS numbers PDS resolves to this patient. */
+  supersededNhsNumbers?: string[];
 }
 
 export interface RegionInfo {
@@ -101,6 +103,11 @@ export interface Region {
    * sample patient or one of a practice's generated list.
    */
   removePatient(nhsNumber: string): void;
+  /**
+   * The patient PDS finds under this NHS number (a superseded number finds the patient who now has another),
+   * generated or added. RegionError UNKNOWN_PATIENT when nobody has it.
+   */
+  patient(nhsNumber: string): PatientInfo;
   /** Registers a consumer organisation (ODS code and ASID) in SDS, as an accredited system. */
   addConsumer(consumer: ConsumerCreation): DirectoryConsumer;
   /**

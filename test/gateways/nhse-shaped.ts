@@ -71,14 +71,15 @@ export function buildNhseShapedGateway(config: GatewayConfig): FastifyInstance {
     const traceId = requiredHeader(request, "ssp-traceid", "Ssp-TraceID");
     requiredHeader(request, "ods-from", "Ods-from");
     const nhsNumber = patientNhsNumber(request.body);
-    const ods = await spine.registeredPractice(nhsNumber, traceId);
-    const route = await spine.providerRoute(ods, traceId);
+    // The practice knows the patient by the number PDS answers with (a superseded number's current one).
+    const registered = await spine.registration(nhsNumber, traceId);
+    const route = await spine.providerRoute(registered.ods, traceId);
     const parameters: Parameters = {
       resourceType: "Parameters",
       parameter: [
         {
           name: PATIENT_NHS_NUMBER_PARAMETER,
-          valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
+          valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: registered.nhsNumber },
         },
       ],
     };

@@ -101,6 +101,24 @@ const ADD_CONSUMER: FastifySchema = {
   },
 };
 
+const GET_PATIENT: FastifySchema = {
+  operationId: "getPatient",
+  summary: "The patient PDS finds under an NHS number, generated or added",
+  description:
+    "A superseded NHS number finds the patient who now has another (listed in supersededNhsNumbers).",
+  tags: ["population"],
+  params: {
+    type: "object",
+    required: ["nhsNumber"],
+    properties: { nhsNumber: { type: "string", description: "An NHS number, current or superseded" } },
+  },
+  response: {
+    200: answer("Patient", "The patient"),
+    404: errorAnswer("No patient in the region has this NHS number"),
+    ...ACCESS_ERRORS,
+  },
+};
+
 const NOT_REMOVABLE_PRACTICE = errorAnswer(
   "The practice is one of the region's seeded population (started with it): only practices added at run time can be removed",
 );
@@ -156,6 +174,12 @@ export async function populationRoutes(
   control.post<{ Body: PatientBody }>("/patients", { schema: ADD_PATIENT }, async (request, reply) => {
     return reply.code(201).send(region.addPatient(request.body.ods, request.body.traits ?? []));
   });
+
+  control.get<{ Params: { nhsNumber: string } }>(
+    "/patients/:nhsNumber",
+    { schema: GET_PATIENT },
+    async (request) => region.patient(request.params.nhsNumber),
+  );
 
   control.post<{ Body: ConsumerCreation }>("/consumers", { schema: ADD_CONSUMER }, async (request, reply) => {
     return reply.code(201).send(region.addConsumer(request.body));

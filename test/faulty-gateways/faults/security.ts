@@ -33,6 +33,11 @@ export const SECURITY_FAULTS = {
       "SAFETY-08": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
       "SAFETY-09": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
       "SAFETY-10": /error code PATIENT_NOT_FOUND: .*only PATIENT_NOT_FOUND under/,
+      "CONSENT-07": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "CONSENT-08": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
+      "CONSENT-09": /error code NO_ORGANISATION_CONSENT: .*only NO_ORGANISATION_CONSENT under/,
+      "CONSENT-10": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
+      "CONSENT-12": /error code ACCESS DENIED: .*only ACCESS DENIED under/,
     },
   },
 } satisfies Record<string, Fault>;
