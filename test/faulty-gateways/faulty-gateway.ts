@@ -49,6 +49,11 @@ export interface Fault {
    * exactly these scenarios fail (a fault fails only the scenarios it concerns), each on a check matching.
    */
   readonly catches: Readonly<Record<string, RegExp>>;
+  /**
+   * Scenarios it fails only for some synthetic patients (the one a scenario is given depends on what the
+   * region made before it), each with the words its failure must have when it does fail.
+   */
+  readonly mayCatch?: Readonly<Record<string, RegExp>>;
   /** Changes to the environment of its own reference gateway (REQUEST_BUDGET_MS, SOUTH_RETRIES...). */
   readonly config?: Readonly<Record<string, string>>;
   /** What it does to the consumer's request before handling it as the reference gateway would. */

@@ -119,6 +119,8 @@ export const CORE_FAULTS = {
     catches: {
       "CORE-06":
         /no record request for the patient reached the practice they left .*: it received 1 record request/,
+      // A record in transit is a moved patient's too: the practice they left no longer has them registered.
+      "SAFETY-06": /HTTP status 200: the gateway answered 404 \(PATIENT_NOT_FOUND\)/,
     },
   },
   "asks-for-every-area": {
@@ -148,6 +150,7 @@ export const CORE_FAULTS = {
     catches: {
       "CORE-04": /a List for includeConsultations \(List of consultations\): 0 Lists/,
       "CORE-08": /a List for includeUncategorisedData \(Miscellaneous record\): 0 Lists/,
+      "SAFETY-04": /a List for includeProblems \(Problems\): 0 Lists/,
     },
   },
   "truncates-large-records": {
