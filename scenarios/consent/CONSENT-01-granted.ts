@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-01",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "A clinician treating a consenting patient cannot see their allergies and medication.",
+  specification: [SPEC.recordRequest, SPEC.recordResponse],
   requires: ["point-of-access-consent"],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {

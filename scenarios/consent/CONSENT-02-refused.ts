@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-02",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "A patient who says no has their record read anyway.",
+  specification: [SPEC.securityErrors],
   requires: ["point-of-access-consent"],
   world: { patient: { system: "tpp", traits: ["outpatient-medication"] } },
   async run({ patient, gateway, expect }) {

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-03",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "A patient who told their practice not to share their record has it shown to another service.",
+  specification: [SPEC.recordErrors, SPEC.securityErrors],
   world: { patient: { system: "emis", traits: ["dissent"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

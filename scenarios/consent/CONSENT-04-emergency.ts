@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-04",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "An unconscious patient who cannot be asked is treated without their allergies and medication.",
+  specification: [SPEC.recordRequest],
   requires: ["point-of-access-consent", "emergency-override"],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, expect }) {

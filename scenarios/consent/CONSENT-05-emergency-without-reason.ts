@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-05",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "The emergency override becomes a silent way round the patient's consent, with nothing to audit.",
+  specification: [SPEC.resourceErrors],
   requires: ["point-of-access-consent", "emergency-override"],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {

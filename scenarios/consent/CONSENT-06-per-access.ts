@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-06",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A patient who agreed once and says no the next time has their record read on the strength of the first answer.",
+  specification: [SPEC.securityErrors],
   requires: ["point-of-access-consent"],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {

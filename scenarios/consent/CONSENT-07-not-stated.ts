@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-07",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "consent",
   level: "MUST",
   hazard: "A record is read for a patient nobody asked, because silence was taken for consent.",
+  specification: [SPEC.resourceErrors],
   requires: ["point-of-access-consent"],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {

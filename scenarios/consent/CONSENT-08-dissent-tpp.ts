@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-08",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A patient who turned sharing off at their SystmOne practice is reported as a system failure, so the clinician retries or asks for it another way.",
+  specification: [SPEC.recordErrors, SPEC.securityErrors],
   world: { patient: { system: "tpp", traits: ["dissent"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

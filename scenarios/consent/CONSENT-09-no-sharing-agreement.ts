@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-09",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A practice that has not agreed to share is asked again and again, or its refusal is shown as a fault to be retried.",
+  specification: [SPEC.securityErrors, SPEC.errorHandling],
   world: { patient: { system: "emis" }, practice: { withoutAgreement: "every-consumer" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

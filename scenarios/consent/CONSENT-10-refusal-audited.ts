@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-10",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A patient's refusal leaves no trace, so a later complaint that their record was read cannot be answered.",
+  specification: [SPEC.securityErrors, SPEC.auditAndProvenance],
   requires: ["point-of-access-consent", "audit-trail"],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, expect }) {

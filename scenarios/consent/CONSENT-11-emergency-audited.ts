@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 const REASON = "Patient unconscious on arrival; cannot be asked.";
 
@@ -9,6 +9,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A record read without consent under the emergency override cannot be justified or challenged afterwards.",
+  specification: [SPEC.auditAndProvenance],
   requires: ["point-of-access-consent", "emergency-override", "audit-trail"],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CONSENT-12",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A practice that does not share records is shown as an empty record, and a clinician concludes the patient has no allergies or medication.",
+  specification: [SPEC.securityErrors, SPEC.errorHandling],
   world: { patient: { system: "tpp" }, practice: { sharingEnabled: false } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

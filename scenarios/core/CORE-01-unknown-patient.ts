@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CORE-01",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "core",
   level: "MUST",
   hazard: "A clinician is shown someone else's record, or a misleading empty one, for a number nobody holds.",
+  specification: [SPEC.recordErrors, SPEC.identityErrors, SPEC.pds],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, world, expect }) {
     const nhsNumber = await world.unknownNhsNumber();

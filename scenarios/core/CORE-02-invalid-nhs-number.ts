@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CORE-02",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "core",
   level: "MUST",
   hazard: "A mistyped NHS number is looked up and matched to the wrong person.",
+  specification: [SPEC.recordErrors, SPEC.identityErrors],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, world, expect }) {
     const nhsNumber = world.invalidNhsNumber(patient);

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CORE-03",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "Patients registered at SystmOne practices have no record shown, because the gateway only speaks EMIS.",
+  specification: [SPEC.recordRequest, SPEC.recordResponse],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CORE-05",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician who asked only about allergies is shown the whole record, disclosing far more than the purpose needs.",
+  specification: [SPEC.recordResponse, SPEC.allergiesInRecord],
   requires: ["includeAllergies"],
   world: { patient: { system: "tpp" }, request: { areas: ["includeAllergies"] } },
   async run({ patient, gateway, expect }) {

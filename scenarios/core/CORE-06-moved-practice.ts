@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CORE-06",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician is shown the record the patient's old practice stopped keeping, missing everything since they moved.",
+  specification: [SPEC.pds, SPEC.sds, SPEC.recordRequest],
   world: { patient: { system: "emis", traits: ["moved-practice"] } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "CORE-07",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician who types the old NHS number from a letter is told the patient has no record, or is shown someone else's.",
+  specification: [SPEC.pds, SPEC.recordRequest],
   world: { patient: { system: "tpp", traits: ["superseded-number"] } },
   async run({ patient, gateway, expect }) {
     const [oldNumber] = patient.supersededNhsNumbers ?? [];

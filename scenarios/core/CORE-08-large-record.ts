@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** A long-term patient's observations are the bulk of a large record: over a thousand, in one List. */
 const AREAS = ["includeAllergies", "includeMedication", "includeUncategorisedData"] as const;
@@ -10,6 +10,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A long-term patient's record is cut short, and a clinician reads the missing results and medication as never recorded.",
+  specification: [SPEC.recordResponse, SPEC.bundle],
   world: { patient: { system: "emis", traits: ["large-record"] }, request: { areas: AREAS } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });
