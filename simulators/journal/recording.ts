@@ -134,7 +134,7 @@ function write(state: InFlight, status: number): void {
  * carries, and small enough that a storm of large bodies cannot grow the journal past its bound in bytes
  * (capacity × this).
  */
-export const JOURNAL_BODY_LIMIT = 8 * 1024;
+export const JOURNAL_BODY_LIMIT = 4 * 1024;
 
 /** The body as parsed, or, beyond the limit, its first part and how long it was. */
 function keptBody(body: unknown): unknown {
