@@ -91,10 +91,11 @@ async function addPractice(
   made: WorldPractice[],
 ): Promise<WorldPractice> {
   const sharing = settings?.sharingEnabled;
-  const practice = await control.addPractice(
-    system,
-    sharing === undefined ? {} : { sharingEnabled: sharing },
-  );
+  const endpoint = settings?.endpointInSds;
+  const practice = await control.addPractice(system, {
+    ...(sharing === undefined ? {} : { sharingEnabled: sharing }),
+    ...(endpoint === undefined ? {} : { endpointInSds: endpoint }),
+  });
   made.push(practice);
   return practice;
 }
@@ -172,6 +173,7 @@ function assemble(parts: Parts): World {
       return invalid;
     },
     settled,
+    wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
   return {
     patient,
@@ -232,7 +234,11 @@ interface Described {
 function describeWorld(world: Described): Record<string, unknown> {
   const { spec, patient, otherPractices, changes } = world;
   return {
-    practice: { ...patient.practice, sharingEnabled: spec.practice?.sharingEnabled ?? true },
+    practice: {
+      ...patient.practice,
+      sharingEnabled: spec.practice?.sharingEnabled ?? true,
+      ...(spec.practice?.endpointInSds === false ? { endpointInSds: false } : {}),
+    },
     patient: {
       nhsNumber: patient.nhsNumber,
       name: patient.name,
