@@ -171,6 +171,9 @@ describe("the example REST gateway through its adapter", () => {
   });
 });
 
+/** The scenarios that send requests no adapter can make. */
+const RAW_REQUEST_SCENARIOS = ["SECURITY-05", "SECURITY-06", "SECURITY-07"];
+
 describe("the scenario catalogue through the adapter", () => {
   it("passes every scenario against the example REST gateway, judged as any GP Connect gateway is", async () => {
     // The example's own manifest, pointed at the gateway this test started.
@@ -183,19 +186,29 @@ describe("the scenario catalogue through the adapter", () => {
     const target = await startGateway(loaded, region.info());
     const budgets = { requestTimeoutMs: 10_000, scenarioTimeoutMs: 30_000, settleMs: 250 };
     const scenarios = await loadCatalogue();
-    // As the runner does: the scenarios that fault PDS or SDS run alone, after the others.
+    // As the runner does: four at a time, then the scenarios that fault PDS or SDS alone, after the others.
     const together = scenarios.filter((scenario) => !runsAlone(scenario));
-    const results = await Promise.all(
-      together.map((scenario) => runScenario(scenario, target, control, region.info(), budgets)),
-    );
+    const results: Awaited<ReturnType<typeof runScenario>>[] = [];
+    const worker = async () => {
+      for (let next = together.shift(); next !== undefined; next = together.shift()) {
+        results.push(await runScenario(next, target, control, region.info(), budgets));
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
     for (const scenario of scenarios.filter(runsAlone)) {
       results.push(await runScenario(scenario, target, control, region.info(), budgets));
     }
     results.sort(
       (a, b) => scenarios.findIndex((s) => s.id === a.id) - scenarios.findIndex((s) => s.id === b.id),
     );
+    // Scenarios that send a raw GP Connect request (a wrong content type, an unknown path, no credentials)
+    // mean nothing to an adapter: they are skipped, saying why.
+    const skipped =
+      "skip: the gateway is spoken to through a consumer adapter, which cannot send a raw GP Connect request";
     expect(results.map((r) => `${r.id} ${r.result}${r.message ? `: ${r.message}` : ""}`)).toEqual(
-      scenarios.map((scenario) => `${scenario.id} pass`),
+      scenarios.map((scenario) =>
+        RAW_REQUEST_SCENARIOS.includes(scenario.id) ? `${scenario.id} ${skipped}` : `${scenario.id} pass`,
+      ),
     );
     // The evidence is the gateway's own API, with nothing secret in it.
     const north = results.flatMap((r) => r.evidence.north);
