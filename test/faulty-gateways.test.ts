@@ -78,26 +78,30 @@ describe("each faulty gateway is caught by exactly the scenarios named for it", 
     expect(catalogue.map((s) => s.id).filter((id) => !caught.has(id))).toEqual([]);
   });
 
-  it.each(faultNames)("%s", async (name) => {
-    const fault = FAULTS[name]!;
-    const gateway = await startFaultyGateway(fault, spine);
-    try {
-      const result = await runAgainst(gateway.url);
-      for (const scenario of result.scenarios)
-        for (const check of scenario.checks) if (!check.passed) seenFailing.add(checkKind(check.name));
-      const failed = result.scenarios.filter((s) => s.result !== "pass");
-      // The whole failing set at once, so a difference reads as one list.
-      expect(Object.fromEntries(failed.map((s) => [s.id, `${s.result}: ${s.message ?? ""}`]))).toEqual(
-        Object.fromEntries(
-          Object.entries(fault.catches).map(([id, words]) => [id, expect.stringMatching(words)]),
-        ),
-      );
-      for (const scenario of failed) expect(scenario.result, scenario.id).toBe("fail");
-      expect(result.verdict).toBe("fail");
-    } finally {
-      await gateway.close();
-    }
-  });
+  it.each(faultNames)(
+    "%s",
+    async (name) => {
+      const fault = FAULTS[name]!;
+      const gateway = await startFaultyGateway(fault, spine);
+      try {
+        const result = await runAgainst(gateway.url);
+        for (const scenario of result.scenarios)
+          for (const check of scenario.checks) if (!check.passed) seenFailing.add(checkKind(check.name));
+        const failed = result.scenarios.filter((s) => s.result !== "pass");
+        // The whole failing set at once, so a difference reads as one list.
+        expect(Object.fromEntries(failed.map((s) => [s.id, `${s.result}: ${s.message ?? ""}`]))).toEqual(
+          Object.fromEntries(
+            Object.entries(fault.catches).map(([id, words]) => [id, expect.stringMatching(words)]),
+          ),
+        );
+        for (const scenario of failed) expect(scenario.result, scenario.id).toBe("fail");
+        expect(result.verdict).toBe("fail");
+      } finally {
+        await gateway.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe("the reference gateway, and the checks it makes", () => {

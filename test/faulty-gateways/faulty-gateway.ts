@@ -115,7 +115,11 @@ export async function startFaultyGateway(fault: Fault, spine: Spine): Promise<Fa
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await app.close();
-      await correct.close();
+      // A request still under way when closing began (one the harness gave up on) would otherwise keep its
+      // connection, and the close, waiting for the keep-alive timeout.
+      const closing = correct.close();
+      correct.app.server.closeAllConnections();
+      await closing;
       await south?.close();
     },
   };

@@ -12,6 +12,10 @@ export const CORE_FAULTS = {
       });
       await lookup.body.dump();
     },
-    catches: { "CORE-02": /PDS was not asked about the number: PDS received 1 request/ },
+    catches: {
+      "CORE-02": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-05": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-07": /PDS was not asked about the number: PDS received 1 request/,
+    },
   },
 } satisfies Record<string, Fault>;
