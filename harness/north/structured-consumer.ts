@@ -43,7 +43,7 @@ export function structuredSend(parts: ConsumerParts): SendRaw {
     const built = recordRequest(parts, patient, { consent: "granted" }, credentials);
     const headers = { ...built.headers };
     if (raw.contentType !== undefined) headers["content-type"] = raw.contentType;
-    const body = typeof raw.body === "object" ? JSON.stringify(built.body) : raw.body;
+    const body = typeof raw.body === "object" ? built.body : raw.body;
     if (body === undefined) delete headers["content-type"];
     return parts.http.exchange({ method: raw.method, url, headers, ...(body === undefined ? {} : { body }) });
   };

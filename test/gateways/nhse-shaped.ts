@@ -70,6 +70,8 @@ export function buildNhseShapedGateway(config: GatewayConfig): FastifyInstance {
   app.post(NHSE_OPERATION_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
     const traceId = requiredHeader(request, "ssp-traceid", "Ssp-TraceID");
     requiredHeader(request, "ods-from", "Ods-from");
+    // Who is asking is settled before anything is looked up: a request without a token goes no further.
+    const consumerClaims = readConsumerClaims(request.headers.authorization);
     const nhsNumber = patientNhsNumber(request.body);
     const ods = await spine.registeredPractice(nhsNumber, traceId);
     const route = await spine.providerRoute(ods, traceId);
@@ -86,7 +88,7 @@ export function buildNhseShapedGateway(config: GatewayConfig): FastifyInstance {
       route,
       parameters,
       traceId,
-      consumerClaims: readConsumerClaims(request.headers.authorization),
+      consumerClaims,
     });
     return reply.code(answer.status).type(FHIR_JSON).send(answer.body);
   });
