@@ -20,9 +20,14 @@ import { gpcError } from "./outcomes.js";
 export const GATEWAY_ISSUER = "https://reference-gateway.gp-harness.invalid";
 const GATEWAY_PRODUCT = "gp-harness reference gateway";
 
-/** The consumer's claims; an absent token is no claims, a present but unreadable one is a 400. */
+/**
+ * The consumer's claims. GP Connect requires the JWT on every request and answers a missing or unreadable one
+ * with 400 BAD_REQUEST: a request that does not say who is asking is refused before anything is looked up.
+ */
 export function readConsumerClaims(authorization: string | undefined): JsonObject {
-  if (authorization === undefined || authorization.trim() === "") return {};
+  if (authorization === undefined || authorization.trim() === "") {
+    throw gpcError("BAD_REQUEST", "The request carries no GP Connect JWT (Authorization: Bearer <JWT>)");
+  }
   const match = /^Bearer\s+([^\s]+)$/i.exec(authorization.trim());
   const parts = match?.[1]?.split(".");
   if (parts === undefined || parts.length !== 3 || parts[1] === undefined) {

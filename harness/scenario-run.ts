@@ -7,7 +7,7 @@ import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget, SpineAddresses } from "./gateway-target.js";
 import { DEFAULT_ANSWER_LIMITS } from "./north/answer-reading.js";
-import { createConsumer, type GatewayConsumer } from "./north/consumer.js";
+import { createConsumer, type GatewayConsumer, RequestNotPossible } from "./north/consumer.js";
 import { HARNESS_CONSUMER } from "./north/identity.js";
 import { redact } from "./north/redaction.js";
 import { readBearerToken } from "./oracle/gpconnect-jwt.js";
@@ -157,7 +157,7 @@ function expectationsFor(
 async function play(
   scenario: Scenario,
   world: World,
-  gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">,
+  gateway: Pick<GatewayConsumer, "getRecord" | "send" | "auditTrail">,
   expect: Expect,
   budget: { readonly ms: number; readonly signal?: AbortSignal },
 ): Promise<Outcome | "interrupted"> {
@@ -183,7 +183,9 @@ async function play(
       const failures = expect.failures();
       return { result: "fail", message: failures ? `${error.message}; ${failures}` : error.message };
     }
-    if (error instanceof ScenarioSkipped) return { result: "skip", message: error.message };
+    if (error instanceof ScenarioSkipped || error instanceof RequestNotPossible) {
+      return { result: "skip", message: error.message };
+    }
     return {
       result: "error",
       message: `the harness broke while running the scenario: ${(error as Error)?.message ?? String(error)}`,

@@ -35,7 +35,7 @@ export interface ScenarioContext {
   /** The further patients the world asked for (`world.otherPatients`), in its order, each at a practice of their own. */
   readonly otherPatients: readonly WorldPatient[];
   /** The gateway under test, spoken to as a clinician's system would. */
-  readonly gateway: Pick<GatewayConsumer, "getRecord" | "auditTrail">;
+  readonly gateway: Pick<GatewayConsumer, "getRecord" | "send" | "auditTrail">;
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */
   readonly world: WorldControl;
   readonly expect: Expect;

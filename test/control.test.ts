@@ -115,7 +115,7 @@ describe("control bad input: a JSON error, never a 500", () => {
 
   it("an unknown field, a wrong type or no body at all is a 400 naming the field", async () => {
     expect((await call("POST", "/practices", JSON.stringify({ system: "emis", colour: "blue" }))).error).toBe(
-      '"colour" is not a field of this request (its fields: system, sharingEnabled)',
+      '"colour" is not a field of this request (its fields: system, sharingEnabled, endpointInSds)',
     );
     expect(
       (await call("POST", "/practices", JSON.stringify({ system: "tpp", sharingEnabled: "no" }))).error,

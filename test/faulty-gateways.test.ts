@@ -97,7 +97,7 @@ describe("each faulty gateway is caught by exactly the scenarios named for it", 
     expect(catalogue.map((s) => s.id).filter((id) => !caught.has(id))).toEqual([]);
   });
 
-  it.concurrent.for(faultNames)("%s", async (name, { expect }) => {
+  it.concurrent.for(faultNames)("%s", { timeout: 150_000 }, async (name, { expect }) => {
     const fault = FAULTS[name]!;
     await withRegion(async (region) => {
       const gateway = await startFaultyGateway(fault, spineOf(region));

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayConfigError, readGatewayConfig } from "../gateway/config.js";
+import { consumerJwt } from "../harness/north/identity.js";
 import type { GatewayStubs } from "./support/gateway-stubs.js";
 import { parametersFor, REGISTERED, startStubsWithPatients } from "./support/stubbed-gateway.js";
 
@@ -115,7 +116,11 @@ describe("gateway/main.ts as a process", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const answer = await request(`${url}/Patient/$gpc.getstructuredrecord`, {
       method: "POST",
-      headers: { "content-type": "application/fhir+json", "x-consent": "granted" },
+      headers: {
+        "content-type": "application/fhir+json",
+        "x-consent": "granted",
+        authorization: `Bearer ${consumerJwt(url)}`,
+      },
       body: JSON.stringify(parametersFor(REGISTERED)),
     });
     expect(answer.statusCode).toBe(200);

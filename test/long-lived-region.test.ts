@@ -150,7 +150,11 @@ describe("a region left running", () => {
   });
 
   it(`passes ${RUNS} consecutive runs of the catalogue and ends holding what it started with`, async () => {
-    const scenarios = await loadCatalogue();
+    // A run lasts as long as its slowest scenario: those that wait on a slow or hung practice on purpose are
+    // about time, not about what the region keeps, and would make the hundred runs take many minutes.
+    const scenarios = (await loadCatalogue()).filter(
+      (scenario) => !["hang", "slow"].includes(scenario.world.practice?.fault?.kind ?? ""),
+    );
     const control = new ControlClient(region.info.control);
     const practicesAtStart = (await control.region()).practices.length;
     const atStart = await region.usage();

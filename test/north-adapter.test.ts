@@ -174,6 +174,8 @@ describe("the example REST gateway through its adapter", () => {
 
 /** How many scenarios run side by side, as the runner's default concurrency. */
 const SIDE_BY_SIDE = 4;
+/** The scenarios that send requests no adapter can make. */
+const RAW_REQUEST_SCENARIOS = ["SECURITY-05", "SECURITY-06", "SECURITY-07"];
 
 describe("the scenario catalogue through the adapter", () => {
   it("passes every scenario against the example REST gateway, judged as any GP Connect gateway is", async () => {
@@ -207,11 +209,23 @@ describe("the scenario catalogue through the adapter", () => {
     results.sort(
       (a, b) => scenarios.findIndex((s) => s.id === a.id) - scenarios.findIndex((s) => s.id === b.id),
     );
-    // The example keeps no audit trail: the scenarios reading one are omitted, never passed.
+    // The example keeps no audit trail: the scenarios reading one are omitted, never passed. Scenarios that
+    // send a raw GP Connect request (a wrong content type, an unknown path, no credentials) mean nothing to an
+    // adapter: they are skipped, saying why.
     const omitted = (scenario: (typeof scenarios)[number]) => scenario.requires?.includes("audit-trail");
+    const skipped =
+      "skip: the gateway is spoken to through a consumer adapter, which cannot send a raw GP Connect request";
     expect(
       results.map((r) => `${r.id} ${r.result}${r.message && r.result !== "omit" ? `: ${r.message}` : ""}`),
-    ).toEqual(scenarios.map((scenario) => `${scenario.id} ${omitted(scenario) ? "omit" : "pass"}`));
+    ).toEqual(
+      scenarios.map((scenario) =>
+        omitted(scenario)
+          ? `${scenario.id} omit`
+          : RAW_REQUEST_SCENARIOS.includes(scenario.id)
+            ? `${scenario.id} ${skipped}`
+            : `${scenario.id} pass`,
+      ),
+    );
     // The evidence is the gateway's own API, with nothing secret in it.
     const north = results.flatMap((r) => r.evidence.north);
     expect(north.every((exchange) => exchange.request.url === `${gateway.url}/api/v1/records`)).toBe(true);

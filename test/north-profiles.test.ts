@@ -10,7 +10,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlaceholderError } from "../harness/manifest/placeholders.js";
-import { createConsumer, type GatewayConsumer } from "../harness/north/consumer.js";
+import { createConsumer, type GatewayConsumer, RequestNotPossible } from "../harness/north/consumer.js";
 import { HARNESS_CONSUMER } from "../harness/north/identity.js";
 import { gpConnectProfile, type NorthProfile } from "../harness/north/profile.js";
 import type { NorthExchange } from "../harness/run-result.js";
@@ -245,6 +245,52 @@ describe("the profile's shape, as a gateway receives it", () => {
     expect(answer.text).toHaveLength(10_000);
     expect(answer.body).toBeUndefined();
     expect(evidence[0]?.response?.body).toBe("x".repeat(4_000));
+  });
+});
+
+describe("raw requests (gateway.send)", () => {
+  const patient = { nhsNumber: "9000000009" };
+
+  it("sends the profile's request with the content type asked for, kept as evidence", async () => {
+    const { consumer, evidence } = await consumerOf(gpConnectProfile(recorder.url));
+    await consumer.send({ method: "POST", contentType: "text/plain", body: { recordOf: patient } });
+    const received = recorder.received.at(-1);
+    expect(received?.headers["content-type"]).toBe("text/plain");
+    expect(received?.headers.authorization).toMatch(/^Bearer /);
+    expect(received?.headers["x-consent"]).toBe("granted");
+    expect(JSON.stringify(received?.body)).toContain(patient.nhsNumber);
+    expect(evidence.at(-1)?.request.headers["content-type"]).toBe("text/plain");
+  });
+
+  it("leaves out every credential the manifest declares when told to, and nothing else", async () => {
+    const { consumer } = await consumerOf(
+      gpConnectProfile(recorder.url.replace("http://", "http://user:secret@"), {
+        headers: { "X-Api-Key": "${env:NORTH_API_KEY}", "X-Jwt": "${jwt}", "X-Trace": "${traceId}" },
+      }),
+      { NORTH_API_KEY: "key-0123456789" },
+    );
+    await consumer.send({ method: "POST", body: { recordOf: patient }, credentials: false });
+    const headers = recorder.received.at(-1)?.headers ?? {};
+    expect([headers.authorization, headers["x-api-key"], headers["x-jwt"]]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(headers["x-trace"]).toBe(headers["ssp-traceid"]);
+    expect(headers["content-type"]).toBe("application/fhir+json");
+  });
+
+  it("asks for a path of its own without a body, and an adapter cannot send one at all", async () => {
+    const { consumer } = await consumerOf(gpConnectProfile(recorder.url));
+    await consumer.send({ method: "GET", path: "/no/such/path" });
+    expect(recorder.received.at(-1)?.url).toBe("/no/such/path");
+    expect(recorder.received.at(-1)?.headers["content-type"]).toBeUndefined();
+    const adapter = await createConsumer(gpConnectProfile(recorder.url, { kind: "adapter" }), {
+      timeoutMs: 1_000,
+      onExchange: () => {},
+      adapter: { getRecord: async () => ({ status: 200, body: {} }) } as never,
+    });
+    await expect(adapter.send({ method: "GET", path: "/" })).rejects.toBeInstanceOf(RequestNotPossible);
   });
 });
 

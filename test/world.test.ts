@@ -333,6 +333,12 @@ function lateFetchingGateway(world: World, answerMs: number, lateMs: readonly nu
       for (const ms of lateMs) void after(ms).then(() => probe(`${world.practice.endpoint}/metadata`));
       return { status: 200, headers: {}, body: undefined, text: "", elapsedMs: answerMs } as never;
     },
+    async send(request) {
+      asked.push(request);
+      await after(answerMs);
+      for (const ms of lateMs) void after(ms).then(() => probe(`${world.practice.endpoint}/metadata`));
+      return { status: 404, headers: {}, body: undefined, text: "", elapsedMs: answerMs } as never;
+    },
     auditTrail: async () => undefined,
   };
   return { gateway: world.watch(gateway), asked };
@@ -348,6 +354,15 @@ describe("settled: when a check that nothing reached the south side may conclude
     void gateway.getRecord(world.patient, { consent: "refused" });
     await world.settled();
     // A fixed wait from the request would have concluded before either late fetch.
+    expect(await practiceRequests(world)).toBe(2);
+    await world.tearDown();
+  });
+
+  it("waits for a raw request's answer still out too, then for its late fetches", async () => {
+    const world = await buildWorld(control, { patient: { system: "emis" } }, { settleMs: 300 });
+    const { gateway } = lateFetchingGateway(world, 100, [100, 200]);
+    void gateway.send({ method: "POST", contentType: "text/plain", body: { recordOf: world.patient } });
+    await world.settled();
     expect(await practiceRequests(world)).toBe(2);
     await world.tearDown();
   });

@@ -4,7 +4,7 @@ import { outcomeExplanation } from "../oracle/bundle.js";
 import { LEAK_KINDS, type LeakKind, leaksIn, type PatientDetails } from "../oracle/leaks.js";
 import { codesUnderOtherSystems, spineErrorCode } from "../oracle/operation-outcome.js";
 import { Checks } from "./checks.js";
-import { codeNote, statusVerdict } from "./words.js";
+import { codeNote, describeBody, statusVerdict } from "./words.js";
 
 export class AnswerExpectations extends Checks {
   /** The gateway answered with this HTTP status. */
@@ -64,12 +64,7 @@ export class AnswerExpectations extends Checks {
    * within the time budget, rather than hanging or pretending.
    */
   unavailable(answer: GatewayAnswer, budgetMs: number): void {
-    const elapsed = Math.round(answer.elapsedMs);
-    this.check(
-      `answered within ${budgetMs} ms`,
-      answer.status !== 0 && answer.elapsedMs <= budgetMs,
-      answer.status === 0 ? `no HTTP answer: ${answer.error}` : `answered in ${elapsed} ms`,
-    );
+    this.answeredWithin(answer, budgetMs);
     this.check(
       "a server-side error status (5xx)",
       answer.status >= 500 && answer.status <= 599,
@@ -84,6 +79,58 @@ export class AnswerExpectations extends Checks {
         : `it says: "${diagnostics}"`,
     );
     this.errorLeaksNothing(answer);
+  }
+
+  /** The gateway answered (any HTTP answer) within the time given, measured from when the request was sent. */
+  answeredWithin(answer: GatewayAnswer, budgetMs: number): boolean {
+    return this.check(
+      `answered within ${budgetMs} ms`,
+      answer.status !== 0 && answer.elapsedMs <= budgetMs,
+      answer.status === 0
+        ? `no HTTP answer: ${answer.error}`
+        : `answered in ${Math.round(answer.elapsedMs)} ms`,
+    );
+  }
+
+  /**
+   * The gateway refused the request with this status and an OperationOutcome saying why (not a crash page,
+   * not an HTML page), leaking nothing.
+   */
+  outcome(answer: GatewayAnswer, status: number): void {
+    this.status(answer, status);
+    this.isOutcome(answer);
+    this.errorLeaksNothing(answer);
+  }
+
+  /**
+   * The gateway refused the request as the consumer's mistake (a 4xx, whichever) with an OperationOutcome
+   * saying why, leaking nothing.
+   */
+  clientError(answer: GatewayAnswer): void {
+    this.check(
+      "a client error status (4xx)",
+      answer.status >= 400 && answer.status <= 499,
+      answer.status === 0
+        ? `no HTTP answer: ${answer.error}`
+        : `the gateway answered ${answer.status}${codeNote(answer)}`,
+    );
+    this.isOutcome(answer);
+    this.errorLeaksNothing(answer);
+  }
+
+  /** The answer is a FHIR OperationOutcome with at least one issue. */
+  protected isOutcome(answer: GatewayAnswer): boolean {
+    const body = answer.body as { resourceType?: unknown; issue?: unknown } | undefined;
+    const passed =
+      body?.resourceType === "OperationOutcome" && Array.isArray(body.issue) && body.issue.length > 0;
+    const type = answer.headers["content-type"];
+    return this.check(
+      "an OperationOutcome",
+      passed,
+      passed
+        ? `an OperationOutcome with ${(body.issue as unknown[]).length} issue(s)`
+        : `the body is ${describeBody(answer)}${type ? ` (${type})` : ""}`,
+    );
   }
 
   /** An error answer (an HTTP answer outside 2xx) is checked for leaks; a success or no answer is not. */

@@ -1,12 +1,18 @@
 /** Expectations about what the gateway did south: what it asked PDS and the practices, and with whose identity. */
-import { SDS_USER_ID_SYSTEM } from "../../gpconnect/identifiers.js";
+import { ODS_ORGANISATION_SYSTEM, SDS_USER_ID_SYSTEM } from "../../gpconnect/identifiers.js";
+import { REASON_FOR_REQUEST } from "../../gpconnect/jwt.js";
 import type { JournalEntry } from "../../simulators/index.js";
-import { HARNESS_CLINICIAN } from "../north/identity.js";
+import { HARNESS_CLINICIAN, HARNESS_CONSUMER } from "../north/identity.js";
 import { readBearerToken } from "../oracle/gpconnect-jwt.js";
 import { nhsNumbersAskedFor, requestNames } from "../oracle/structured-request.js";
 import type { WorldPatient, WorldPractice } from "../world.js";
 import { ClinicalExpectations } from "./clinical.js";
 import { plural } from "./words.js";
+
+/** A SMART-on-FHIR read scope as GP Connect uses them: `patient/*.read`, `organization/*.read`. */
+const READ_SCOPE = /^(?:patient|organization)\/[A-Za-z*]+\.read$/;
+/** A confidentiality scope a GP Connect token may add (`conf/N`). */
+const CONFIDENTIALITY_SCOPE = /^conf\/[A-Z]$/;
 
 export class SouthExpectations extends ClinicalExpectations {
   /** The practice was never asked for the patient's record. */
@@ -60,6 +66,66 @@ export class SouthExpectations extends ClinicalExpectations {
         : practitioner === undefined
           ? "the practice's JWT has no requesting_practitioner"
           : `the practice's JWT names SDS user id ${sdsUserId ?? "none"} (the clinician is ${HARNESS_CLINICIAN.sdsUserId})`,
+    );
+  }
+
+  /**
+   * The practice received no more than `max` record requests in the whole scenario, once the world is
+   * settled: a gateway's retries are bounded, so a struggling practice is not hammered.
+   */
+  async recordRequestsAtMost(practice: WorldPractice, max: number): Promise<void> {
+    await this.settled();
+    const requests = await this.recordRequestsAt(practice);
+    this.check(
+      `the practice received at most ${plural(max, "record request")}`,
+      requests.length <= max,
+      `the practice (${practice.ods}) received ${plural(requests.length, "record request")}` +
+        (requests.length === 0 ? "" : `, answered ${requests.map((r) => r.status).join(", ")}`),
+    );
+  }
+
+  /**
+   * The record request that reached the practice named the consumer's organisation (its ODS code in the JWT's
+   * requesting_organization), not the gateway's: the practice's audit and its sharing agreements are about the
+   * organisation whose clinician asked.
+   */
+  organisationForwarded(practiceRequest: JournalEntry): void {
+    const token = readBearerToken(practiceRequest.headers.authorization);
+    const organisation = (token.ok ? token.claims.requesting_organization : undefined) as
+      | { identifier?: Array<{ system?: string; value?: string }> }
+      | undefined;
+    const ids = Array.isArray(organisation?.identifier) ? organisation.identifier : [];
+    const ods = ids.find((id) => id?.system === ODS_ORGANISATION_SYSTEM)?.value;
+    this.check(
+      "the organisation's identity reached the practice",
+      ods === HARNESS_CONSUMER.ods,
+      !token.ok
+        ? `the practice's request carried no readable JWT: ${token.problem}`
+        : organisation === undefined
+          ? "the practice's JWT has no requesting_organization"
+          : `the practice's JWT names ODS code ${ods ?? "none"} (the consumer's organisation is ${HARNESS_CONSUMER.ods})`,
+    );
+  }
+
+  /**
+   * The record request that reached the practice says it is for direct care (reason_for_request "directcare")
+   * and asks only to read (every scope in requested_scope a read scope, beside an optional confidentiality
+   * scope), as GP Connect requires of a structured-record request.
+   */
+  readsForDirectCare(practiceRequest: JournalEntry): void {
+    const token = readBearerToken(practiceRequest.headers.authorization);
+    const reason = token.ok ? token.claims.reason_for_request : undefined;
+    const scope = token.ok ? token.claims.requested_scope : undefined;
+    const scopes = typeof scope === "string" ? scope.trim().split(/\s+/) : [];
+    const reads = scopes.filter((s) => READ_SCOPE.test(s));
+    const readOnly =
+      reads.length > 0 && scopes.every((s) => READ_SCOPE.test(s) || CONFIDENTIALITY_SCOPE.test(s));
+    this.check(
+      "the practice's JWT asks to read, for direct care",
+      reason === REASON_FOR_REQUEST && readOnly,
+      !token.ok
+        ? `the practice's request carried no readable JWT: ${token.problem}`
+        : `reason_for_request ${JSON.stringify(reason)}, requested_scope ${JSON.stringify(scope)}`,
     );
   }
 

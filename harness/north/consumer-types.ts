@@ -25,6 +25,39 @@ export interface RecordSubject {
 
 export type GetRecord = (patient: RecordSubject, options: RecordRequestOptions) => Promise<GatewayAnswer>;
 
+/**
+ * A request that is not a normal record request, for scenarios about what a gateway does with one (a wrong
+ * content type, an unknown path, no credentials). Sent with the profile's headers and credentials unless told
+ * otherwise, and kept as evidence like every exchange.
+ */
+export interface RawRequest {
+  readonly method: string;
+  /** The path under the gateway's base URL; default: the profile's operation path. */
+  readonly path?: string;
+  /** Replaces the profile's Content-Type. */
+  readonly contentType?: string;
+  /**
+   * Text, sent as it is; or `{ recordOf: patient }`: the structured-record request `getRecord` would send for
+   * the patient, consent granted. Default: no body.
+   */
+  readonly body?: string | { readonly recordOf: RecordSubject };
+  /**
+   * `false`: without the credentials the manifest declares — the Authorization header (the JWT, or Basic from
+   * credentials in the base URL) and every header template that uses `${jwt}` or `${env:...}`.
+   */
+  readonly credentials?: false;
+}
+
+export type SendRaw = (request: RawRequest) => Promise<GatewayAnswer>;
+
+/**
+ * Thrown when the consumer cannot make a request of this kind: a consumer adapter speaks the gateway's own
+ * API, so a raw GP Connect request means nothing to it. The scenario is reported as skipped.
+ */
+export class RequestNotPossible extends Error {
+  override readonly name = "RequestNotPossible";
+}
+
 /** One consumer's working parts. */
 export interface ConsumerParts {
   readonly profile: NorthProfile;

@@ -10,21 +10,38 @@ import { adapterError, type ConsumerAdapter, loadAdapter } from "./adapter.js";
 import { adapterGetRecord } from "./adapter-consumer.js";
 import type { AnswerLimits } from "./answer-reading.js";
 import { auditTrailReader } from "./audit-trail.js";
-import type { RecordRequestOptions, RecordSubject } from "./consumer-types.js";
+import {
+  type RawRequest,
+  type RecordRequestOptions,
+  type RecordSubject,
+  RequestNotPossible,
+  type SendRaw,
+} from "./consumer-types.js";
 import { gatewayAddress } from "./gateway-address.js";
 import { type GatewayAnswer, NorthHttp } from "./north-http.js";
 import type { NorthProfile } from "./profile.js";
 import { applyHeaderTemplates } from "./record-request.js";
 import { redact } from "./redaction.js";
-import { structuredGetRecord } from "./structured-consumer.js";
+import { structuredGetRecord, structuredSend } from "./structured-consumer.js";
 
-export type { RecordRequestOptions, RecordSubject } from "./consumer-types.js";
+export {
+  type RawRequest,
+  type RecordRequestOptions,
+  type RecordSubject,
+  RequestNotPossible,
+} from "./consumer-types.js";
 export { EVIDENCE_TEXT_LIMIT, type GatewayAnswer } from "./north-http.js";
 
 /** The gateway under test, spoken to as a clinician's system would. */
 export interface GatewayConsumer {
   /** Asks the gateway for the patient's structured record, stating the patient's consent. */
   getRecord(patient: RecordSubject, options: RecordRequestOptions): Promise<GatewayAnswer>;
+  /**
+   * Sends a request that is not a normal record request (a wrong content type, an unknown path, no
+   * credentials), shaped by the profile unless told otherwise. A consumer adapter cannot: it throws
+   * RequestNotPossible, and the scenario is skipped.
+   */
+  send(request: RawRequest): Promise<GatewayAnswer>;
   /**
    * Reads the gateway's audit trail about the patient, where its manifest says (`capabilities.audit.url`);
    * undefined when it declares none.
@@ -79,12 +96,20 @@ export async function createConsumer(
   });
   const parts = { profile, address, http, env, secrets };
   const getRecord = adapter === undefined ? structuredGetRecord(parts) : adapterGetRecord(parts, adapter);
+  const send: SendRaw = adapter === undefined ? structuredSend(parts) : cannotSendRaw;
   return {
     getRecord,
+    send,
     auditTrail: auditTrailReader(parts),
     secrets: () => [...secrets],
     close: () => http.close(),
   };
+}
+
+async function cannotSendRaw(): Promise<GatewayAnswer> {
+  throw new RequestNotPossible(
+    "the gateway is spoken to through a consumer adapter, which cannot send a raw GP Connect request",
+  );
 }
 
 function adapterOf(profile: NorthProfile): Promise<ConsumerAdapter> {

@@ -91,10 +91,11 @@ async function addPractice(
   made: WorldPractice[],
 ): Promise<WorldPractice> {
   const sharing = settings?.sharingEnabled;
-  const practice = await control.addPractice(
-    system,
-    sharing === undefined ? {} : { sharingEnabled: sharing },
-  );
+  const endpoint = settings?.endpointInSds;
+  const practice = await control.addPractice(system, {
+    ...(sharing === undefined ? {} : { sharingEnabled: sharing }),
+    ...(endpoint === undefined ? {} : { endpointInSds: endpoint }),
+  });
   made.push(practice);
   return practice;
 }
@@ -173,6 +174,7 @@ function assemble(parts: Parts): World {
       return invalid;
     },
     settled,
+    wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
   return {
     patient,
@@ -238,7 +240,11 @@ interface Described {
 function describeWorld(world: Described): Record<string, unknown> {
   const { spec, patient, otherPractices, changes } = world;
   return {
-    practice: { ...patient.practice, sharingEnabled: spec.practice?.sharingEnabled ?? true },
+    practice: {
+      ...patient.practice,
+      sharingEnabled: spec.practice?.sharingEnabled ?? true,
+      ...(spec.practice?.endpointInSds === false ? { endpointInSds: false } : {}),
+    },
     patient: {
       nhsNumber: patient.nhsNumber,
       name: patient.name,

@@ -14,7 +14,7 @@ import type { ControlClient, JournalEntry } from "../../simulators/index.js";
 import type { GatewayConsumer } from "../north/consumer.js";
 import type { WorldRequest } from "./types.js";
 
-export type WatchedGateway = Pick<GatewayConsumer, "getRecord" | "auditTrail">;
+export type WatchedGateway = Pick<GatewayConsumer, "getRecord" | "send" | "auditTrail">;
 
 /** What is the world's on the south side, read when settling (an unknown number asked for later counts). */
 export interface SettleScope {
@@ -45,6 +45,7 @@ export class GatewayWatch {
           gateway.getRecord(patient, { ...options, ...(areas === undefined ? {} : { areas }) }),
         );
       },
+      send: (request) => this.track(gateway.send(request)),
       auditTrail: (patient) => gateway.auditTrail(patient),
     };
   }

@@ -13,6 +13,11 @@ export type { Fault, FaultKind } from "../../simulators/index.js";
 export interface PracticeSettings {
   /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
   readonly sharingEnabled?: boolean;
+  /**
+   * Whether SDS lists the practice's GP Connect endpoint (default true); false: SDS's Endpoint search finds
+   * nothing for it, as for a practice not yet live on GP Connect.
+   */
+  readonly endpointInSds?: boolean;
   /** What is wrong with the practice from the start (any fault kind of the region). */
   readonly fault?: Fault;
   /** Clinical areas switched off at the practice: left out of records, named in a not-supported warning. */
@@ -125,6 +130,8 @@ export interface WorldControl {
    * answered, then the south journal quiet about the world (see `settled` in harness/world/settle.ts).
    */
   settled(): Promise<void>;
+  /** Lets this much time pass: e.g. so a slow request is under way before the next is sent. */
+  wait(ms: number): Promise<void>;
 }
 
 /** How the world is built beside its spec: by the scenario run. */

@@ -65,14 +65,15 @@ export function checkedSystem(system: unknown): ClinicalSystem {
 }
 
 export function checkedPracticeCreation(creation: PracticeCreation): PracticeCreation {
-  const sharingEnabled = creation.sharingEnabled;
-  if (sharingEnabled !== undefined && typeof sharingEnabled !== "boolean") {
-    throw new RegionError(
-      "INVALID_REQUEST",
-      `sharingEnabled must be true or false, got ${JSON.stringify(sharingEnabled)}`,
-    );
+  const checked: PracticeCreation = {};
+  for (const name of ["sharingEnabled", "endpointInSds"] as const) {
+    const value = creation[name];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new RegionError("INVALID_REQUEST", `${name} must be true or false, got ${JSON.stringify(value)}`);
+    }
+    if (value !== undefined) checked[name] = value;
   }
-  return sharingEnabled === undefined ? {} : { sharingEnabled };
+  return checked;
 }
 
 export function checkedTraits(traits: readonly Trait[]): readonly Trait[] {

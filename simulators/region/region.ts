@@ -81,6 +81,8 @@ class SimulatedRegion implements Region {
   private readonly practicePortSlots = new Map<string, number>();
   private readonly unknownNumbers: UnknownNhsNumbers;
   private readonly settings = new PracticeSettings();
+  /** Practices added with `endpointInSds: false`: SDS lists no GP Connect endpoint for them. */
+  private readonly withoutSdsEndpoint = new Set<string>();
   private readonly pds: ServiceListener;
   private readonly sds: ServiceListener;
   private readonly control: ServiceListener;
@@ -102,7 +104,8 @@ class SimulatedRegion implements Region {
         population: this.population,
         journal: this.journal,
         consumers: () => this.consumers,
-        practiceEndpoint: (ods) => this.practiceEndpoint(ods),
+        practiceEndpoint: (ods) =>
+          this.withoutSdsEndpoint.has(ods) ? undefined : this.practiceEndpoint(ods),
       });
       this.injector.install(app, { target: "sds", service: "sds" });
       return app;
@@ -147,9 +150,9 @@ class SimulatedRegion implements Region {
 
   async addPractice(system: ClinicalSystem, creation: PracticeCreation = {}): Promise<PracticeInfo> {
     this.assertOpen();
-    const practice = populationChange(() =>
-      this.population.addPractice(checkedSystem(system), checkedPracticeCreation(creation)),
-    );
+    const { endpointInSds, ...options } = checkedPracticeCreation(creation);
+    const practice = populationChange(() => this.population.addPractice(checkedSystem(system), options));
+    if (endpointInSds === false) this.withoutSdsEndpoint.add(practice.ods);
     const [listener] = await this.hostPractices([practice]);
     // Closed while its app booted: the region's ports are all closed, and this one must not open.
     this.assertOpen();
@@ -350,6 +353,7 @@ class SimulatedRegion implements Region {
   private async releasePractice(ods: string, patients: readonly SyntheticPatient[]): Promise<void> {
     this.injector.clear(ods);
     this.settings.forget(ods);
+    this.withoutSdsEndpoint.delete(ods);
     const listener = this.practiceListeners.get(ods);
     this.practiceListeners.delete(ods);
     this.practicePortSlots.delete(ods);

@@ -76,6 +76,11 @@ export type FaultTarget = "pds" | "sds" | (string & {});
 export interface PracticeCreation {
   /** Whether the practice has enabled GP Connect sharing (default true); false answers ACCESS DENIED. */
   sharingEnabled?: boolean;
+  /**
+   * Whether SDS lists the practice's GP Connect endpoint (default true); false: its Endpoint search finds
+   * nothing, as for a practice not yet live on GP Connect (the practice itself still answers).
+   */
+  endpointInSds?: boolean;
 }
 
 export interface ConsumerCreation {

@@ -80,7 +80,9 @@ export async function startFaultyGateway(fault: Fault, spine: Spine): Promise<Fa
       ...fault.config,
     }),
   );
-  const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024 });
+  // Closing ends every connection, so a request the harness gave up on (a gateway waiting on a hung practice)
+  // does not hold the close until its keep-alive timeout.
+  const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, forceCloseConnections: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.all("/*", async (req, reply) => {

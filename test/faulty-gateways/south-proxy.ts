@@ -2,7 +2,8 @@
  * A proxy between a faulty gateway and the simulated services: PDS under /pds, SDS under /sds, and every
  * practice under /practice/{port} (SDS's Endpoint addresses are rewritten to point there, keeping their paths,
  * so a practice still finds its own endpoint in the JWT's aud). Each service's calls pass through the fault's
- * hook, which may change the call, the answer, or how many calls are made.
+ * hook, which may change the call, the answer, or how many calls are made. A call that fails without an answer
+ * (connection refused or reset, an answer cut off) is passed on as one: the gateway's connection is dropped.
  */
 import Fastify from "fastify";
 import { request } from "undici";
@@ -13,6 +14,8 @@ export interface SouthCall {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Aborted when the gateway gives up on the call (its connection to the proxy closes first). */
+  readonly signal?: AbortSignal;
 }
 
 export interface SouthAnswer {
@@ -42,6 +45,7 @@ const send: Send = async (call) => {
     method: call.method as "GET",
     headers: call.headers,
     ...(call.method === "GET" ? {} : { body: call.body }),
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
   });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.headers)) {
@@ -67,9 +71,26 @@ export async function startSouthProxy(
     }
     const routed = route(req.url, spine);
     if (routed === undefined) return reply.code(404).send("not proxied");
-    const call: SouthCall = { method: req.method, url: routed.url, headers, body: String(req.body ?? "") };
+    const gaveUp = new AbortController();
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) gaveUp.abort();
+    });
+    const call: SouthCall = {
+      method: req.method,
+      url: routed.url,
+      headers,
+      body: String(req.body ?? ""),
+      signal: gaveUp.signal,
+    };
     const hook = tamper[routed.service] ?? ((c, s) => s(c));
-    const answer = await hook(call, send);
+    let answer: SouthAnswer;
+    try {
+      answer = await hook(call, send);
+    } catch {
+      // No answer to pass on: the gateway sees its connection fail, as it would have without the proxy.
+      req.raw.socket.destroy();
+      return reply;
+    }
     const body = routed.service === "sds" ? pointEndpointsAt(answer.body, self) : answer.body;
     return reply.code(answer.status).headers(answer.headers).send(body);
   });

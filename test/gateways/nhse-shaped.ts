@@ -70,6 +70,8 @@ export function buildNhseShapedGateway(config: GatewayConfig): FastifyInstance {
   app.post(NHSE_OPERATION_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
     const traceId = requiredHeader(request, "ssp-traceid", "Ssp-TraceID");
     requiredHeader(request, "ods-from", "Ods-from");
+    // Who is asking is settled before anything is looked up: a request without a token goes no further.
+    const consumerClaims = readConsumerClaims(request.headers.authorization);
     const nhsNumber = patientNhsNumber(request.body);
     // The practice knows the patient by the number PDS answers with (a superseded number's current one).
     const registered = await spine.registration(nhsNumber, traceId);
@@ -87,7 +89,7 @@ export function buildNhseShapedGateway(config: GatewayConfig): FastifyInstance {
       route,
       parameters,
       traceId,
-      consumerClaims: readConsumerClaims(request.headers.authorization),
+      consumerClaims,
     });
     return reply.code(answer.status).type(FHIR_JSON).send(answer.body);
   });

@@ -25,6 +25,7 @@ import {
 interface PracticeBody {
   readonly system: ClinicalSystem;
   readonly sharingEnabled?: boolean;
+  readonly endpointInSds?: boolean;
 }
 
 interface PatientBody {
@@ -49,6 +50,11 @@ const ADD_PRACTICE: FastifySchema = {
       sharingEnabled: {
         type: "boolean",
         description: "Whether the practice shares records over GP Connect (default true)",
+      },
+      endpointInSds: {
+        type: "boolean",
+        description:
+          "Whether SDS lists the practice's GP Connect endpoint (default true); false: its Endpoint search finds nothing",
       },
     },
   },
@@ -166,8 +172,11 @@ export async function populationRoutes(
   { region }: { region: Region },
 ): Promise<void> {
   control.post<{ Body: PracticeBody }>("/practices", { schema: ADD_PRACTICE }, async (request, reply) => {
-    const { system, sharingEnabled } = request.body;
-    const creation = sharingEnabled === undefined ? {} : { sharingEnabled };
+    const { system, sharingEnabled, endpointInSds } = request.body;
+    const creation = {
+      ...(sharingEnabled === undefined ? {} : { sharingEnabled }),
+      ...(endpointInSds === undefined ? {} : { endpointInSds }),
+    };
     return reply.code(201).send(await region.addPractice(system, creation));
   });
 

@@ -56,7 +56,11 @@ export const CORE_FAULTS = {
       });
       await lookup.body.dump();
     },
-    catches: { "CORE-02": /PDS was not asked about the number: PDS received 1 request/ },
+    catches: {
+      "CORE-02": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-05": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-07": /PDS was not asked about the number: PDS received 1 request/,
+    },
   },
   "forwards-typed-number": {
     defect:

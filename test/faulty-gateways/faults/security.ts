@@ -1,13 +1,129 @@
 /** Faulty gateways that lose whose request it is, or say more than they should. */
-import type { Fault } from "../faulty-gateway.js";
+import { ODS_ORGANISATION_SYSTEM } from "../../../gpconnect/identifiers.js";
+import { operationOutcome } from "../../../gpconnect/outcomes.js";
+import type { Answer, Fault } from "../faulty-gateway.js";
+import type { SouthHook } from "../south-proxy.js";
+
+type Claims = Record<string, unknown>;
+
+/** The claims of an unsigned GP Connect JWT in an Authorization header, or undefined. */
+function claimsOf(authorization: string | undefined): Claims | undefined {
+  const payload = /^Bearer [^.]*\.([^.]*)\./.exec(authorization ?? "")?.[1];
+  if (payload === undefined) return undefined;
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Claims;
+}
+
+/** The Authorization header with its token's claims changed by `change`. */
+function withClaims(authorization: string | undefined, change: (claims: Claims) => void): string | undefined {
+  const claims = claimsOf(authorization);
+  if (authorization === undefined || claims === undefined) return authorization;
+  change(claims);
+  const [header] = authorization.slice("Bearer ".length).split(".");
+  return `Bearer ${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
+}
+
+/** An error answer's first diagnostics, changed by `change`; any other answer as it was. */
+function withDiagnostics(answer: Answer, change: (diagnostics: string) => string): Answer {
+  if (answer.status < 500) return answer;
+  const outcome = JSON.parse(answer.body) as fhir.OperationOutcome;
+  const issue = outcome.issue?.[0];
+  if (issue) issue.diagnostics = change(issue.diagnostics ?? "");
+  return { ...answer, body: JSON.stringify(outcome) };
+}
+
+const traceOf = (headers: Record<string, string>) => headers["ssp-traceid"] ?? "";
+
+/** The patient's name from PDS, by the trace id of the request that looked it up. */
+const namesSeen = new Map<string, string>();
+const notePatientName: SouthHook = async (call, send) => {
+  const answer = await send(call);
+  if (answer.status === 200) {
+    const patient = JSON.parse(answer.body) as { name?: Array<{ given?: string[]; family?: string }> };
+    const name = patient.name?.[0];
+    if (name)
+      namesSeen.set(call.headers["x-correlation-id"] ?? "", [...(name.given ?? []), name.family].join(" "));
+  }
+  return answer;
+};
+
+/** The last address each request's calls went to, by trace id. */
+const lastCalled = new Map<string, string>();
+const noteAddress =
+  (trace: (headers: Record<string, string>) => string): SouthHook =>
+  (call, send) => {
+    lastCalled.set(trace(call.headers), call.url);
+    return send(call);
+  };
+
+/** A token the gateway falls back on when the consumer sends none: its own, naming no clinician. */
+const SERVICE_TOKEN = `Bearer ${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(
+  JSON.stringify({
+    iss: "https://gateway.example/service",
+    sub: "gateway-service",
+    reason_for_request: "directcare",
+    requested_scope: "patient/*.read",
+    requesting_organization: {
+      resourceType: "Organization",
+      identifier: [{ system: ODS_ORGANISATION_SYSTEM, value: "Y99002" }],
+      name: "Gateway service account",
+    },
+  }),
+).toString("base64url")}.`;
+
+const FIVE_XX_LEAKS = (kind: string) => new RegExp(`the answer leaks no ${kind}: the body carries`);
 
 export const SECURITY_FAULTS = {
   "anonymous-to-practice": {
     defect: "Forwards requests without the clinician: the practice sees only the gateway.",
     request: (r) => {
-      delete r.headers.authorization;
+      const authorization = withClaims(r.headers.authorization, (claims) => {
+        delete claims.requesting_practitioner;
+      });
+      if (authorization !== undefined) r.headers.authorization = authorization;
     },
     catches: { "SECURITY-01": /the clinician's identity reached the practice: .*names SDS user id UNK/ },
+  },
+  "names-itself-as-organisation": {
+    defect:
+      "Names itself as the requesting organisation: the practice's audit and sharing agreements see the gateway, not the consumer.",
+    request: (r) => {
+      const authorization = withClaims(r.headers.authorization, (claims) => {
+        delete claims.requesting_organization;
+      });
+      if (authorization !== undefined) r.headers.authorization = authorization;
+    },
+    catches: {
+      "SECURITY-02":
+        /the organisation's identity reached the practice: the practice's JWT names ODS code Y99002/,
+    },
+  },
+  "secondary-uses-token": {
+    defect:
+      'Issues practice tokens from a template made for reporting: reason_for_request "secondaryuses", which GP Connect providers refuse.',
+    south: {
+      practice: (call, send) => {
+        const authorization = withClaims(call.headers.authorization, (claims) => {
+          claims.reason_for_request = "secondaryuses";
+        });
+        return send({ ...call, headers: { ...call.headers, authorization: authorization ?? "" } });
+      },
+    },
+    // The practice refuses every such token, so every scenario that expects a record fails on it.
+    catches: {
+      "CONSENT-01": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CONSENT-04": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CONSENT-06": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CORE-03": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "RESILIENCE-05": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "RESILIENCE-11": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "RESILIENCE-12": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "RESILIENCE-13": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "SAFETY-01": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "SECURITY-01": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "SECURITY-02": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CONSENT-03": /HTTP status 403: the gateway answered 400 \(BAD_REQUEST\)/,
+      "SECURITY-03": /the practice's JWT asks to read, for direct care: reason_for_request "secondaryuses"/,
+    },
   },
   "codes-under-wrong-system": {
     defect:
@@ -38,6 +154,111 @@ export const SECURITY_FAULTS = {
       "CONSENT-09": /error code NO_ORGANISATION_CONSENT: .*only NO_ORGANISATION_CONSENT under/,
       "CONSENT-10": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
       "CONSENT-12": /error code ACCESS DENIED: .*only ACCESS DENIED under/,
+      "RESILIENCE-10": /error code ORGANISATION_NOT_FOUND: .*only ORGANISATION_NOT_FOUND under/,
     },
+  },
+  "practice-missing-as-patient-unknown": {
+    defect:
+      "Reports a practice SDS has no endpoint for as PATIENT_NOT_FOUND, so the clinician concludes the patient is not known.",
+    answer: (answer) =>
+      answer.body.includes("ORGANISATION_NOT_FOUND")
+        ? { ...answer, body: JSON.stringify(operationOutcome("PATIENT_NOT_FOUND", "Patient not found")) }
+        : answer,
+    catches: { "RESILIENCE-10": /error code ORGANISATION_NOT_FOUND: the error code is PATIENT_NOT_FOUND/ },
+  },
+  "stack-trace-in-errors": {
+    defect: "Adds the stack trace of the failure to its 5xx answers, for whoever asked to read.",
+    answer: (answer) =>
+      withDiagnostics(
+        answer,
+        (diagnostics) =>
+          `${diagnostics}\n    at PracticeClient.getStructuredRecord (/app/dist/gateway/practice-client.js:71:13)\n    at async retrieve (/app/dist/gateway/app.js:131:10)`,
+      ),
+    catches: {
+      "RESILIENCE-01": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-02": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-03": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-04": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-06": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-07": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-08": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-09": FIVE_XX_LEAKS("stack trace"),
+      "RESILIENCE-13": FIVE_XX_LEAKS("stack trace"),
+      "SECURITY-04": FIVE_XX_LEAKS("stack trace"),
+    },
+  },
+  "names-upstream-address-in-errors": {
+    defect: "Names the address it failed to reach (PDS, SDS or the practice) in its 5xx answers.",
+    south: {
+      pds: noteAddress((headers) => headers["x-correlation-id"] ?? ""),
+      sds: noteAddress((headers) => headers["x-correlation-id"] ?? ""),
+      practice: noteAddress(traceOf),
+    },
+    answer: (answer, original) =>
+      withDiagnostics(
+        answer,
+        (diagnostics) =>
+          `${diagnostics} (calling ${lastCalled.get(traceOf(original.headers)) ?? "upstream"})`,
+      ),
+    catches: {
+      "RESILIENCE-01": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-02": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-03": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-04": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-06": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-07": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-08": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-09": FIVE_XX_LEAKS("internal address"),
+      "RESILIENCE-13": FIVE_XX_LEAKS("internal address"),
+      "SECURITY-04": FIVE_XX_LEAKS("internal address"),
+    },
+  },
+  "names-patient-in-errors": {
+    defect: "Names the patient it could not fetch a record for in its 5xx answers, from what PDS told it.",
+    south: { pds: notePatientName },
+    answer: (answer, original) => {
+      const name = namesSeen.get(traceOf(original.headers));
+      return name === undefined
+        ? answer
+        : withDiagnostics(answer, (diagnostics) => `${diagnostics} (the record of ${name})`);
+    },
+    catches: {
+      "RESILIENCE-01": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-02": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-04": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-06": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-07": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-08": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-09": FIVE_XX_LEAKS("patient details"),
+      "RESILIENCE-13": FIVE_XX_LEAKS("patient details"),
+      "SECURITY-04": FIVE_XX_LEAKS("patient details"),
+    },
+  },
+  "reads-any-content-type": {
+    defect: "Reads the body as a GP Connect request whatever its Content-Type says.",
+    request: (r) => {
+      if (!/json/i.test(r.headers["content-type"] ?? "")) r.headers["content-type"] = "application/fhir+json";
+    },
+    catches: { "SECURITY-05": /HTTP status 415: the gateway answered 200/ },
+  },
+  "html-error-pages": {
+    defect: "Answers a path it does not know with its web framework's HTML error page.",
+    answer: (answer, original) =>
+      answer.status === 404 && !/\$gpc\.getstructuredrecord$/i.test(original.url)
+        ? {
+            status: 404,
+            contentType: "text/html; charset=utf-8",
+            body: `<!DOCTYPE html>\n<html lang="en"><head><title>Error</title></head><body><pre>Cannot ${original.method} ${original.url}</pre></body></html>\n`,
+          }
+        : answer,
+    catches: { "SECURITY-06": /an OperationOutcome: the body is not FHIR JSON \(text\/html/ },
+  },
+  "service-token-without-jwt": {
+    defect:
+      "Falls back on a service token of its own when the consumer sends none, so a request from nobody is answered.",
+    request: (r) => {
+      if (r.headers.authorization === undefined) r.headers.authorization = SERVICE_TOKEN;
+    },
+    catches: { "SECURITY-07": /a client error status \(4xx\): the gateway answered 200/ },
   },
 } satisfies Record<string, Fault>;
