@@ -49,6 +49,18 @@ describe("the catalogue", () => {
     }
   });
 
+  it("holds at least 40 scenarios, each naming the specification clauses it checks, as links", () => {
+    expect(catalogue.length).toBeGreaterThanOrEqual(40);
+    const unnamed = catalogue.filter((s) => (s.specification ?? []).length === 0).map((s) => s.id);
+    expect(unnamed).toEqual([]);
+    for (const s of catalogue) {
+      for (const clause of s.specification ?? []) {
+        expect(clause.url, s.id).toMatch(/^https:\/\/\S+$/);
+        expect(clause.title.trim(), s.id).not.toBe("");
+      }
+    }
+  });
+
   it("is in report order: packs in order, then ids by number", () => {
     const keys = catalogue.map((s) => [PACKS.indexOf(s.pack), Number(s.id.split("-").pop())]);
     const sorted = [...keys].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);

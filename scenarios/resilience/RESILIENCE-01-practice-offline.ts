@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Long enough for any sane retry, short enough that a clinician is still waiting. */
 const BUDGET_MS = 10_000;
@@ -9,6 +9,7 @@ export default scenario({
   pack: "resilience",
   level: "MUST",
   hazard: "A clinician waits on a spinner, or is shown an empty record, when the practice system is down.",
+  specification: [SPEC.errorHandling, SPEC.nonFunctional],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, world, expect }) {
     await world.takeOffline(patient.practice);

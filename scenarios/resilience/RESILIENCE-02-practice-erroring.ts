@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Long enough for any sane retry, short enough that a clinician is still waiting. */
 const BUDGET_MS = 10_000;
@@ -9,6 +9,7 @@ export default scenario({
   pack: "resilience",
   level: "MUST",
   hazard: "A clinician reads a practice's failure as a record with nothing in it, and prescribes on that.",
+  specification: [SPEC.errorHandling],
   world: {
     patient: { system: "emis" },
     practice: { fault: { kind: "error", status: 500 } },

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "RESILIENCE-05",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A gateway that gives up too soon tells a clinician the record is unavailable when a few seconds more would have shown it.",
+  specification: [SPEC.nonFunctional, SPEC.recordResponse],
   world: {
     patient: { system: "tpp" },
     practice: { fault: { kind: "slow", delayMs: 3_000 } },

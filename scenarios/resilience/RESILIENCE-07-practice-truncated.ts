@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Long enough for any sane retry, short enough that a clinician is still waiting. */
 const BUDGET_MS = 10_000;
@@ -10,6 +10,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician is shown the first part of a record as if it were all of it, without the medication that came last.",
+  specification: [SPEC.errorHandling],
   world: {
     patient: { system: "tpp" },
     practice: { fault: { kind: "truncated" } },

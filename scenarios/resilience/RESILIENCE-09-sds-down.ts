@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Long enough for any sane retry, short enough that a clinician is still waiting. */
 const BUDGET_MS = 10_000;
@@ -10,6 +10,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "When the directory of practice systems is down, a clinician is shown an empty record instead of being told to look elsewhere.",
+  specification: [SPEC.sds, SPEC.errorHandling],
   world: {
     patient: { system: "emis" },
     spine: { sds: { kind: "offline" } },

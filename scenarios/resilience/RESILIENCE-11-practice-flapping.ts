@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Two requests, and one retry of the one that met the dropped connection. */
 const MOST_RECORD_REQUESTS = 3;
@@ -10,6 +10,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A passing network fault denies a clinician a record one retry would have got, or a storm of retries pushes a struggling practice over.",
+  specification: [SPEC.nonFunctional, SPEC.errorHandling],
   world: {
     patient: { system: "emis" },
     practice: { fault: { kind: "flapping", every: 2, fault: { kind: "reset" } } },

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** How slow the patient's practice is: within any gateway's budget, far beyond an ordinary answer. */
 const SLOW_PRACTICE_MS = 4_000;
@@ -12,6 +12,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A single struggling practice makes every clinician using the gateway wait, whoever their patient is registered with.",
+  specification: [SPEC.nonFunctional],
   world: {
     patient: { system: "emis" },
     practice: { fault: { kind: "slow", delayMs: SLOW_PRACTICE_MS } },

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Long enough for any sane retry, short enough that a clinician is still waiting. */
 const BUDGET_MS = 10_000;
@@ -10,6 +10,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A clinician is shown an earlier copy of the record as if it were current, missing what the practice has recorded since.",
+  specification: [SPEC.errorHandling, SPEC.recordResponse],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, world, expect }) {
     const before = await gateway.getRecord(patient, { consent: "granted" });

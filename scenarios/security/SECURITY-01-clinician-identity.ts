@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SECURITY-01",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "security",
   level: "MUST",
   hazard: "The practice cannot tell which clinician read the record, so misuse goes unnoticed.",
+  specification: [SPEC.auditAndProvenance],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SECURITY-02",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "The practice cannot tell which organisation read the record, and its sharing agreements are checked against the gateway instead.",
+  specification: [SPEC.auditAndProvenance],
   world: { patient: { system: "tpp" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

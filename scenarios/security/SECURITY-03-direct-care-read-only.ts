@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SECURITY-03",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A gateway claims a purpose or a permission the clinician never had, so the practice's audit misstates why the record was read.",
+  specification: [SPEC.auditAndProvenance],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.getRecord(patient, { consent: "granted" });

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 /** Long enough for any sane retry, short enough that a clinician is still waiting. */
 const BUDGET_MS = 10_000;
@@ -16,6 +16,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "An error answer hands whoever asked a map of the systems behind the gateway: stack traces, file paths and internal addresses.",
+  specification: [SPEC.errorHandling, SPEC.securityGuidance],
   world: {
     patient: { system: "emis" },
     practice: { fault: { kind: "error", status: 500, diagnostics: PRACTICE_INSIDES } },

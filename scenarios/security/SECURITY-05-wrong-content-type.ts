@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SECURITY-05",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A gateway that reads whatever it is sent, however labelled, acts on requests no GP Connect consumer would make.",
+  specification: [SPEC.fhirApiGuidance, SPEC.resourceErrors],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.send({

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SECURITY-06",
@@ -7,6 +7,7 @@ export default scenario({
   level: "MUST",
   hazard:
     "A consumer system shows a clinician a web server's error page, or the gateway's framework and version, instead of a FHIR error it can handle.",
+  specification: [SPEC.fhirApiGuidance, SPEC.errorHandling],
   world: { patient: { system: "tpp" } },
   async run({ gateway, expect }) {
     const answer = await gateway.send({ method: "GET", path: "/Patient/$gpc.no-such-operation" });

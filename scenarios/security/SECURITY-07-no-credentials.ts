@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "SECURITY-07",
@@ -6,6 +6,7 @@ export default scenario({
   pack: "security",
   level: "MUST",
   hazard: "Anyone who can reach the gateway reads a patient's record without saying who they are.",
+  specification: [SPEC.securityGuidance, SPEC.auditAndProvenance],
   world: { patient: { system: "emis" } },
   async run({ patient, gateway, expect }) {
     const answer = await gateway.send({ method: "POST", body: { recordOf: patient }, credentials: false });
