@@ -7,7 +7,7 @@ import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM } from "../../../gpconnect/i
 import { CLINICAL_AREA_PARAMETERS } from "../../../gpconnect/parameters.js";
 import { ControlClient } from "../../../simulators/index.js";
 import { changeRecord, type Fault, resourcesOf } from "../faulty-gateway.js";
-import { RECORD_SCENARIOS } from "./record-scenarios.js";
+import { everyRecordScenario } from "./record-scenarios.js";
 
 /** The NHS number a Parameters body asks about (the first identifier value in it). */
 const askedNumber = (body: string) => /"value"\s*:\s*"(\d{10})"/.exec(body)?.[1];
@@ -24,7 +24,7 @@ function changeParameters(body: string, change: (parameters: fhir.Parameters) =>
 }
 
 /** Every record-returning scenario failing on one check's words. */
-const everyRecord = (words: RegExp) => Object.fromEntries(RECORD_SCENARIOS.map((id) => [id, words]));
+const everyRecord = everyRecordScenario;
 
 /** What PDS answered each current number for, when it was asked under an older one: current → typed. */
 const typedNumbers = new Map<string, string>();

@@ -7,3 +7,8 @@ import { loadCatalogue } from "../../../scenarios/index.js";
 export const RECORD_SCENARIOS: readonly string[] = (await loadCatalogue())
   .filter((scenario) => /\bexpect\.record\(/.test(scenario.run.toString()))
   .map((scenario) => scenario.id);
+
+/** Each record scenario, failing with these words. */
+export function everyRecordScenario(words: RegExp): Record<string, RegExp> {
+  return Object.fromEntries(RECORD_SCENARIOS.map((id) => [id, words]));
+}

@@ -160,6 +160,7 @@ export const RESILIENCE_FAULTS = {
     },
     catches: {
       "RESILIENCE-11": /the practice received at most 3 record requests: the practice \(\w+\) received 6/,
+      "CONSENT-09": /the practice \(\w+\) was asked for the record exactly once: 3 record requests/,
     },
   },
   "answers-in-arrival-order": {

@@ -3,6 +3,7 @@ import { ODS_ORGANISATION_SYSTEM } from "../../../gpconnect/identifiers.js";
 import { operationOutcome } from "../../../gpconnect/outcomes.js";
 import type { Answer, Fault } from "../faulty-gateway.js";
 import type { SouthHook } from "../south-proxy.js";
+import { everyRecordScenario } from "./record-scenarios.js";
 
 type Claims = Record<string, unknown>;
 
@@ -109,19 +110,15 @@ export const SECURITY_FAULTS = {
       },
     },
     // The practice refuses every such token, so every scenario that expects a record fails on it.
+    // The practice refuses a token for secondary uses: every scenario that reaches a practice fails.
     catches: {
-      "CONSENT-01": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "CONSENT-04": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "CONSENT-06": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "CORE-03": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "RESILIENCE-05": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "RESILIENCE-11": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "RESILIENCE-12": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "RESILIENCE-13": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "SAFETY-01": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "SECURITY-01": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
-      "SECURITY-02": /HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/,
+      ...everyRecordScenario(/HTTP status 200: the gateway answered 400 \(BAD_REQUEST\)/),
       "CONSENT-03": /HTTP status 403: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CONSENT-08": /HTTP status 403: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CONSENT-09": /HTTP status 403: the gateway answered 400 \(BAD_REQUEST\)/,
+      "CONSENT-12": /HTTP status 403: the gateway answered 400 \(BAD_REQUEST\)/,
+      "SAFETY-08": /HTTP status 404: the gateway answered 400 \(BAD_REQUEST\)/,
+      "SAFETY-10": /HTTP status 404: the gateway answered 400 \(BAD_REQUEST\)/,
       "SECURITY-03": /the practice's JWT asks to read, for direct care: reason_for_request "secondaryuses"/,
     },
   },
