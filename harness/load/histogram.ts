@@ -4,17 +4,10 @@
  */
 import { build, type Histogram } from "hdr-histogram-js";
 
+import type { LatencyPercentiles } from "../run-result.js";
+
 /** Percentiles of a latency distribution, in milliseconds (to a microsecond). */
-export interface LatencySummary {
-  readonly count: number;
-  readonly min: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
-}
+export type LatencySummary = LatencyPercentiles;
 
 export const EMPTY_SUMMARY: LatencySummary = {
   count: 0,
