@@ -61,7 +61,7 @@ function checkKind(name: string): string {
 
 const faultNames = Object.keys(FAULTS);
 
-describe("each faulty gateway is caught by exactly the scenarios named for it", () => {
+describe("each faulty gateway is caught by exactly the scenarios named for it", { timeout: 120_000 }, () => {
   it("there are at least 25 faulty gateways, each naming a scenario of the catalogue", () => {
     expect(faultNames.length).toBeGreaterThanOrEqual(25);
     const ids = new Set(catalogue.map((s) => s.id));
@@ -93,7 +93,8 @@ describe("each faulty gateway is caught by exactly the scenarios named for it", 
         ),
       );
       for (const scenario of failed) expect(scenario.result, scenario.id).toBe("fail");
-      expect(result.verdict).toBe("fail");
+      // The verdict counts MUST scenarios only: a fault caught by SHOULD scenarios alone leaves it passing.
+      expect(result.verdict).toBe(failed.some((s) => s.level === "MUST") ? "fail" : "pass");
     } finally {
       await gateway.close();
     }

@@ -1,4 +1,4 @@
 /** Expectations about the gateway's own audit trail, read where its manifest says (`capabilities.audit.url`). */
-import { SouthExpectations } from "./south.js";
+import { LoadExpectations } from "./load.js";
 
-export class AuditExpectations extends SouthExpectations {}
+export class AuditExpectations extends LoadExpectations {}

@@ -54,11 +54,22 @@ export interface ScenarioLoad {
 
 type GetRecord = (patient: RecordSubject, options: RecordRequestOptions) => Promise<GatewayAnswer>;
 
+/** A consumer of the gateway for the load, made when the first load runs. */
+export interface LoadConsumer {
+  readonly getRecord: GetRecord;
+  close(): Promise<void>;
+}
+
 /** Why a consent answer is given in an emergency (the consent model requires one). */
 const EMERGENCY_REASON = "Patient unconscious on arrival; record needed for immediate care";
 
+/**
+ * The k6 profile of a load step. The pool of requests in flight defaults to ten seconds of arrivals at the
+ * peak rate: only a gateway stuck for longer than that makes the load drop requests.
+ */
 export function profileOf(spec: LoadSpec): ArrivalProfile {
-  const pool = spec.maxVUs === undefined ? {} : { maxVUs: spec.maxVUs };
+  const peak = Math.max(spec.rate, ...(spec.stages ?? []).map((stage) => stage.target));
+  const pool = { maxVUs: spec.maxVUs ?? Math.max(10, Math.ceil(peak * 10)) };
   return spec.stages === undefined
     ? { executor: "constant-arrival-rate", rate: spec.rate, duration: spec.duration, ...pool }
     : { executor: "ramping-arrival-rate", startRate: spec.rate, stages: spec.stages, ...pool };
@@ -94,11 +105,22 @@ interface LoadPatient {
 
 export class LoadStep implements ScenarioLoad {
   readonly figures: LoadFigures[] = [];
+  private consumer: Promise<LoadConsumer> | undefined;
 
   constructor(
     private readonly control: ControlClient,
-    private readonly getRecord: GetRecord,
+    private readonly open: () => Promise<LoadConsumer>,
   ) {}
+
+  /** Closes the load's consumer, if a load ran. */
+  async close(): Promise<void> {
+    await (await this.consumer?.catch(() => undefined))?.close();
+  }
+
+  private getRecord(patient: RecordSubject, options: RecordRequestOptions): Promise<GatewayAnswer> {
+    this.consumer ??= this.open();
+    return this.consumer.then((consumer) => consumer.getRecord(patient, options));
+  }
 
   async run(spec: LoadSpec): Promise<LoadFigures> {
     const profile = profileOf(spec);
@@ -165,14 +187,15 @@ export class LoadStep implements ScenarioLoad {
     ];
     if (systems.length === 0) throw new LoadProfileError("mix must have at least one practice");
     const practices: PracticeInfo[] = [];
-    for (const system of systems) {
+    for (const [position, system] of systems.entries()) {
       const practice = await this.control.addPractice(system);
       made.push(practice.ods);
       practices.push(practice);
       const latency = spec.practiceLatency ?? "realistic";
       if (latency === "realistic") {
         const { medianMs, p95Ms } = flavourOf(system).latency;
-        await this.control.setFault(practice.ods, { kind: "slow", medianMs, p95Ms });
+        // Seeded: the same load draws the same answer times, run after run.
+        await this.control.setFault(practice.ods, { kind: "slow", medianMs, p95Ms, seed: position + 1 });
       } else if (typeof latency === "number") {
         await this.control.setFault(practice.ods, { kind: "slow", delayMs: latency });
       }

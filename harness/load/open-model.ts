@@ -89,94 +89,115 @@ const SPIN_MS = 1.5;
 
 /** Runs the profile: resolves once every request sent is answered (or timed out). */
 export function runOpenModel(options: OpenModelOptions): Promise<OpenModelResult> {
-  const offsets = arrivalOffsets(options.profile);
-  const pool = poolSize(options.profile);
-  const lateMs = options.lateMs ?? 5;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const latency = new LatencyRecorder();
-  const service = new LatencyRecorder();
-  const lag = new LatencyRecorder();
-  const seconds = new SecondsTable();
-  const requests: RequestRecord[] = [];
-  const counts = { scheduled: offsets.length, sent: 0, succeeded: 0, failed: 0, dropped: 0, late: 0 };
-  const epoch = performance.timeOrigin;
-  let inFlight = 0;
-  let next = 0;
-  let scheduleDone = false;
-  const started = performance.now() + 1;
+  return new Promise((resolve) => new OpenModelRun(options, resolve).start());
+}
 
-  return new Promise((resolve) => {
-    const finishIfDone = () => {
-      if (!scheduleDone || inFlight > 0) return;
-      resolve({
-        latency: latency.summary(),
-        serviceTime: service.summary(),
-        schedulingLag: lag.summary(),
-        counts: { ...counts },
-        errorRate: counts.sent === 0 ? 0 : counts.failed / counts.sent,
-        pool,
-        durationMs: performance.now() - started,
-        seconds: seconds.rows(),
-        ...(options.keepRequests ? { requests: requests.sort((a, b) => a.index - b.index) } : {}),
+/** One run of the open model: the schedule, the pool, and what was recorded. */
+class OpenModelRun {
+  private readonly offsets: number[];
+  private readonly pool: number;
+  private readonly latency = new LatencyRecorder();
+  private readonly service = new LatencyRecorder();
+  private readonly lag = new LatencyRecorder();
+  private readonly seconds = new SecondsTable();
+  private readonly requests: RequestRecord[] = [];
+  private readonly counts;
+  private inFlight = 0;
+  private next = 0;
+  private scheduleDone = false;
+  private started = 0;
+
+  constructor(
+    private readonly options: OpenModelOptions,
+    private readonly resolve: (result: OpenModelResult) => void,
+  ) {
+    this.offsets = arrivalOffsets(options.profile);
+    this.pool = poolSize(options.profile);
+    this.counts = { scheduled: this.offsets.length, sent: 0, succeeded: 0, failed: 0, dropped: 0, late: 0 };
+  }
+
+  start(): void {
+    this.started = performance.now() + 1;
+    setTimeout(() => this.tick(), 0);
+  }
+
+  /** Sends every arrival now due, then waits for the next: a timer while it is far, setImmediate when near. */
+  private tick(): void {
+    const { offsets, started } = this;
+    if (this.options.signal?.aborted) this.next = offsets.length;
+    while (this.next < offsets.length && started + offsets[this.next]! <= performance.now()) {
+      this.dispatch(this.next, started + offsets[this.next]!, performance.now());
+      this.next += 1;
+    }
+    if (this.next >= offsets.length) {
+      this.scheduleDone = true;
+      this.finishIfDone();
+      return;
+    }
+    const wait = started + offsets[this.next]! - performance.now();
+    if (wait > SPIN_MS) setTimeout(() => this.tick(), wait - SPIN_MS);
+    else setImmediate(() => this.tick());
+  }
+
+  private dispatch(index: number, due: number, now: number): void {
+    this.lag.record(now - due);
+    if (now - due > (this.options.lateMs ?? 5)) this.counts.late += 1;
+    const second = Math.floor((due - this.started) / 1000);
+    if (this.inFlight >= this.pool) {
+      this.counts.dropped += 1;
+      this.seconds.drop(second);
+      return;
+    }
+    this.inFlight += 1;
+    this.counts.sent += 1;
+    let sent: Promise<RequestOutcome>;
+    try {
+      sent = this.options.send(index, AbortSignal.timeout(this.options.timeoutMs ?? 60_000));
+    } catch {
+      sent = Promise.resolve({ ok: false });
+    }
+    const settle = (outcome: RequestOutcome) => this.settle(index, due, now, second, outcome);
+    sent.then(settle, () => settle({ ok: false }));
+  }
+
+  private settle(index: number, due: number, sentAt: number, second: number, outcome: RequestOutcome): void {
+    const ended = performance.now();
+    this.latency.record(ended - due);
+    this.service.record(ended - sentAt);
+    if (outcome.ok) this.counts.succeeded += 1;
+    else this.counts.failed += 1;
+    this.seconds.answer(second, ended - due, outcome.ok);
+    if (this.options.keepRequests) {
+      const epoch = performance.timeOrigin;
+      this.requests.push({
+        index,
+        intendedAt: epoch + due,
+        sentAt: epoch + sentAt,
+        endedAt: epoch + ended,
+        latencyMs: ended - due,
+        ok: outcome.ok,
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
       });
-    };
-    const dispatch = (index: number, due: number, now: number) => {
-      lag.record(now - due);
-      if (now - due > lateMs) counts.late += 1;
-      const second = Math.floor((due - started) / 1000);
-      if (inFlight >= pool) {
-        counts.dropped += 1;
-        seconds.drop(second);
-        return;
-      }
-      inFlight += 1;
-      counts.sent += 1;
-      const settle = (outcome: RequestOutcome) => {
-        const ended = performance.now();
-        latency.record(ended - due);
-        service.record(ended - now);
-        if (outcome.ok) counts.succeeded += 1;
-        else counts.failed += 1;
-        seconds.answer(second, ended - due, outcome.ok);
-        if (options.keepRequests)
-          requests.push({
-            index,
-            intendedAt: epoch + due,
-            sentAt: epoch + now,
-            endedAt: epoch + ended,
-            latencyMs: ended - due,
-            ok: outcome.ok,
-            ...(outcome.status === undefined ? {} : { status: outcome.status }),
-          });
-        inFlight -= 1;
-        finishIfDone();
-      };
-      let sent: Promise<RequestOutcome>;
-      try {
-        sent = options.send(index, AbortSignal.timeout(timeoutMs));
-      } catch {
-        sent = Promise.resolve({ ok: false });
-      }
-      sent.then(settle, () => settle({ ok: false }));
-    };
-    const tick = () => {
-      const now = performance.now();
-      if (options.signal?.aborted) next = offsets.length;
-      while (next < offsets.length && started + offsets[next]! <= now) {
-        dispatch(next, started + offsets[next]!, performance.now());
-        next += 1;
-      }
-      if (next >= offsets.length) {
-        scheduleDone = true;
-        finishIfDone();
-        return;
-      }
-      const wait = started + offsets[next]! - performance.now();
-      if (wait > SPIN_MS) setTimeout(tick, wait - SPIN_MS);
-      else setImmediate(tick);
-    };
-    setTimeout(tick, 0);
-  });
+    }
+    this.inFlight -= 1;
+    this.finishIfDone();
+  }
+
+  private finishIfDone(): void {
+    if (!this.scheduleDone || this.inFlight > 0) return;
+    const { counts } = this;
+    this.resolve({
+      latency: this.latency.summary(),
+      serviceTime: this.service.summary(),
+      schedulingLag: this.lag.summary(),
+      counts: { ...counts },
+      errorRate: counts.sent === 0 ? 0 : counts.failed / counts.sent,
+      pool: this.pool,
+      durationMs: performance.now() - this.started,
+      seconds: this.seconds.rows(),
+      ...(this.options.keepRequests ? { requests: this.requests.sort((a, b) => a.index - b.index) } : {}),
+    });
+  }
 }
 
 /** Per-second counts and latencies, by intended send time. */

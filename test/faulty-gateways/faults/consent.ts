@@ -11,6 +11,7 @@ export const CONSENT_FAULTS = {
     catches: {
       "CONSENT-02": /HTTP status 403: the gateway answered 200/,
       "CONSENT-06": /HTTP status 403: the gateway answered 200/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
   "refuses-everything": {
@@ -30,6 +31,9 @@ export const CONSENT_FAULTS = {
       "RESILIENCE-01": /a server-side error status \(5xx\): the gateway answered 403/,
       "RESILIENCE-02": /a server-side error status \(5xx\): the gateway answered 403/,
       "RESILIENCE-03": /a server-side error status \(5xx\): the gateway answered 403/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
+      "PERFORMANCE-03": /the error rate met rate<0\.01: [1-9]\d* of 20 requests failed/,
+      "PERFORMANCE-04": /the error rate met rate<0\.01: [1-9]\d* of 20 requests failed/,
     },
   },
   "fetches-before-asking": {
@@ -67,6 +71,7 @@ export const CONSENT_FAULTS = {
     catches: {
       "CONSENT-04": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-05": /HTTP status 400: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
 } satisfies Record<string, Fault>;

@@ -18,6 +18,7 @@ export const RESILIENCE_FAULTS = {
       "RESILIENCE-01": /a server-side error status \(5xx\): the gateway answered 200/,
       "RESILIENCE-02": /a server-side error status \(5xx\): the gateway answered 200/,
       "RESILIENCE-03": /a server-side error status \(5xx\): the gateway answered 200/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
 } satisfies Record<string, Fault>;
