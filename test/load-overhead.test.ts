@@ -62,6 +62,8 @@ it("refused consent in the mix is answered 403 and counted a success; the practi
       mix: { emis: 1, tpp: 1, consent: { granted: 2, refused: 1, emergency: 1 } },
     });
     expect(figures.mix).toMatchObject({ granted: 10, refused: 5, emergency: 5 });
+    // The practices and patients made for the load are gone again.
+    expect(running.region.info().practices).toHaveLength(2);
     expect(figures.counts.failed).toBe(0);
     expect(figures.hops.practice.count).toBe(15);
   } finally {
