@@ -50,6 +50,41 @@ function jwtParts(audience: string): { header: string; claims: Record<string, un
   return { header: header!, claims };
 }
 
+/** The script's functions: a trace id, a JWT stamped now, and the request of one iteration. */
+const SCRIPT_FUNCTIONS = `function traceId(): string {
+  const hex = (n: number) =>
+    Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+  return \`\${hex(8)}-\${hex(4)}-4\${hex(3)}-a\${hex(3)}-\${hex(12)}\`;
+}
+
+/** An unsigned GP Connect JWT (as the harness sends), stamped now. */
+function jwt(): string {
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = { ...JWT_CLAIMS, iat, exp: iat + JWT_LIFETIME_SECONDS };
+  return \`\${JWT_HEADER}.\${encoding.b64encode(JSON.stringify(claims), "rawurl")}.\`;
+}
+
+export function getRecord(): void {
+  const iteration = exec.scenario.iterationInTest;
+  const patient = PATIENTS[iteration % PATIENTS.length]!;
+  const consent = CONSENT[iteration % CONSENT.length]!;
+  const refused = consent === "refused";
+  const response = http.post(GATEWAY + OPERATION, PARAMETERS.replace("${NHS_NUMBER_SLOT}", patient.nhsNumber), {
+    headers: {
+      ...HEADERS,
+      "ssp-traceid": traceId(),
+      authorization: \`Bearer \${jwt()}\`,
+      ...CONSENT_HEADERS[consent],
+    },
+    responseCallback: refused ? ANSWERED_403 : ANSWERED_200,
+    tags: { consent, system: patient.system },
+  });
+  check(response, {
+    "answered as the consent asks": (r) => r.status === (refused ? 403 : 200),
+  });
+}
+`;
+
 export function k6Script(spec: K6Export): string {
   const thresholds = k6Thresholds(spec.thresholds);
   const scenario = { ...spec.profile, timeUnit: spec.profile.timeUnit ?? "1s", exec: "getRecord" };
@@ -107,37 +142,6 @@ export const options: Options = {
   thresholds: ${json(thresholds).replaceAll("\n", "\n  ")},
 };
 
-function traceId(): string {
-  const hex = (n: number) =>
-    Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join("");
-  return \`\${hex(8)}-\${hex(4)}-4\${hex(3)}-a\${hex(3)}-\${hex(12)}\`;
-}
-
-/** An unsigned GP Connect JWT (as the harness sends), stamped now. */
-function jwt(): string {
-  const iat = Math.floor(Date.now() / 1000);
-  const claims = { ...JWT_CLAIMS, iat, exp: iat + JWT_LIFETIME_SECONDS };
-  return \`\${JWT_HEADER}.\${encoding.b64encode(JSON.stringify(claims), "rawurl")}.\`;
-}
-
-export function getRecord(): void {
-  const iteration = exec.scenario.iterationInTest;
-  const patient = PATIENTS[iteration % PATIENTS.length]!;
-  const consent = CONSENT[iteration % CONSENT.length]!;
-  const refused = consent === "refused";
-  const response = http.post(GATEWAY + OPERATION, PARAMETERS.replace("${NHS_NUMBER_SLOT}", patient.nhsNumber), {
-    headers: {
-      ...HEADERS,
-      "ssp-traceid": traceId(),
-      authorization: \`Bearer \${jwt()}\`,
-      ...CONSENT_HEADERS[consent],
-    },
-    responseCallback: refused ? ANSWERED_403 : ANSWERED_200,
-    tags: { consent, system: patient.system },
-  });
-  check(response, {
-    "answered as the consent asks": (r) => r.status === (refused ? 403 : 200),
-  });
-}
+${SCRIPT_FUNCTIONS}
 `;
 }
