@@ -6,6 +6,7 @@
  */
 import { run as catalogueRun } from "./catalogue-run.js";
 import { type Figure, figureTable, targetMet } from "./figures.js";
+import { run as loadEngine } from "./load-engine.js";
 import { machineLine } from "./machine.js";
 import { run as recordGeneration } from "./record-generation.js";
 import { run as regionStartup } from "./region-startup.js";
@@ -19,6 +20,7 @@ const benchmarks = {
   "record generation": recordGeneration,
   serving,
   "catalogue run": catalogueRun,
+  "load engine": loadEngine,
 };
 // One benchmark failing (say, no Java for WireMock) still leaves the others' figures.
 for (const [name, benchmark] of Object.entries(benchmarks)) {

@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { registerCompareCommand } from "./cli/compare-command.js";
 import { CliError } from "./cli/errors.js";
 import { registerGatewayCommand } from "./cli/gateway-command.js";
+import { registerK6Command } from "./cli/k6-command.js";
 import { registerReportCommand } from "./cli/report-command.js";
 import { registerRunCommand } from "./cli/run-command.js";
 import { registerScenariosCommand } from "./cli/scenarios-command.js";
@@ -43,6 +44,7 @@ function program(): Command {
   registerCompareCommand(cli);
   registerSimulateCommand(cli);
   registerGatewayCommand(cli);
+  registerK6Command(cli);
   return cli;
 }
 

@@ -92,6 +92,8 @@ export interface ScenarioResult {
     readonly north: readonly NorthExchange[];
     readonly south: readonly SouthExchange[];
   };
+  /** The load the scenario ran (performance pack): one entry per `load.run`, in order. */
+  readonly latency?: readonly LoadFigures[];
 }
 
 export interface RunResult {
@@ -185,4 +187,97 @@ export function totalsOf(scenarios: readonly ScenarioResult[]): Record<ResultCod
   const totals: Record<ResultCode, number> = { pass: 0, fail: 0, skip: 0, omit: 0, error: 0 };
   for (const s of scenarios) totals[s.result] += 1;
   return totals;
+}
+
+/** Percentiles of a latency distribution, in milliseconds (from an HDR histogram). */
+export interface LatencyPercentiles {
+  readonly count: number;
+  readonly min: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** One second of a load run, by intended send time: a point of the "over time" chart. */
+export interface LoadSecondFigures {
+  readonly second: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly dropped: number;
+  readonly meanMs: number;
+  readonly maxMs: number;
+}
+
+/** A call the gateway made south for one request, in milliseconds from the request's send. */
+export interface HopFigure {
+  readonly target: "pds" | "sds" | "practice";
+  readonly ods?: string;
+  readonly startMs: number;
+  readonly ms: number;
+  readonly status: number;
+}
+
+/** One of the slowest requests, with where its time went (the overhead waterfall). */
+export interface WaterfallFigure {
+  readonly nhsNumber: string;
+  /** From the intended send time to the answer. */
+  readonly latencyMs: number;
+  /** From the actual send to the answer. */
+  readonly endToEndMs: number;
+  /** The gateway's own time: end-to-end less its waits on PDS, SDS and the practice. */
+  readonly overheadMs: number;
+  readonly status?: number;
+  readonly hops: readonly HopFigure[];
+}
+
+/** What one load run measured: open model, latency from each request's intended send time. */
+export interface LoadFigures {
+  /** What the load was, in words (e.g. "steady load across the region"). */
+  readonly label: string;
+  /** The k6 executor and its settings, as the scenario asked. */
+  readonly profile: {
+    readonly executor: "constant-arrival-rate" | "ramping-arrival-rate";
+    readonly ratePerSecond: number;
+    readonly durationMs: number;
+    readonly pool: number;
+  };
+  /** The patients' practices and the consent answers given, by count of requests. */
+  readonly mix: {
+    readonly emis: number;
+    readonly tpp: number;
+    readonly granted: number;
+    readonly refused: number;
+    readonly emergency: number;
+    /** Whether practices answered with their supplier's answer-time distribution. */
+    readonly realisticLatency: boolean;
+  };
+  readonly counts: {
+    readonly scheduled: number;
+    readonly sent: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly dropped: number;
+    readonly late: number;
+  };
+  /** failed / sent. */
+  readonly errorRate: number;
+  /** Intended send to answer. */
+  readonly latency: LatencyPercentiles;
+  /** Send to answer. */
+  readonly endToEnd: LatencyPercentiles;
+  /** The gateway's own time per request. */
+  readonly overhead: LatencyPercentiles;
+  /** Each kind of south call's time. */
+  readonly hops: {
+    readonly pds: LatencyPercentiles;
+    readonly sds: LatencyPercentiles;
+    readonly practice: LatencyPercentiles;
+  };
+  /** The load engine's own lag (due time to send): a busy machine shows here, not in the latencies. */
+  readonly schedulingLag: LatencyPercentiles;
+  readonly seconds: readonly LoadSecondFigures[];
+  readonly slowest: readonly WaterfallFigure[];
 }

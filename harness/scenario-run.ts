@@ -6,6 +6,7 @@
 import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget, SpineAddresses } from "./gateway-target.js";
+import { LoadStep } from "./load/load-step.js";
 import { DEFAULT_ANSWER_LIMITS } from "./north/answer-reading.js";
 import { createConsumer, type GatewayConsumer, RequestNotPossible } from "./north/consumer.js";
 import { HARNESS_CONSUMER } from "./north/identity.js";
@@ -49,6 +50,7 @@ export async function runScenario(
   const since = new Date().toISOString();
   const north: NorthExchange[] = [];
   let expect: Expect | undefined;
+  const load = loadStepFor(control, gateway, budgets);
   const finish = (
     outcome: Outcome,
     world: Record<string, unknown>,
@@ -66,21 +68,15 @@ export async function runScenario(
     startedAt: since,
     durationMs: Math.round(performance.now() - started),
     evidence: { world, north, south },
+    ...(load.figures.length === 0 ? {} : { latency: load.figures }),
   });
 
   const missing = (scenario.requires ?? []).filter((c) => !gateway.profile.capabilities.has(c));
-  if (missing.length > 0) {
-    const message = `the gateway does not declare ${missing.map(describeCapability).join(", nor ")}`;
-    return finish({ result: "omit", message }, {}, []);
-  }
+  const declaresNot = `the gateway does not declare ${missing.map(describeCapability).join(", nor ")}`;
+  if (missing.length > 0) return finish({ result: "omit", message: declaresNot }, {}, []);
   let world: World;
   try {
-    world = await buildWorld(control, scenario.world, {
-      exclusive: runsAlone(scenario),
-      since,
-      settleMs: budgets.settleMs,
-      maxSettleMs: Math.min(budgets.settleMs * 10, budgets.scenarioTimeoutMs / 2),
-    });
+    world = await buildWorld(control, scenario.world, worldOptions(scenario, since, budgets));
   } catch (error) {
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
@@ -113,8 +109,9 @@ export async function runScenario(
   const outcome = await play(scenario, world, world.watch(consumer), expect, {
     ms: budgets.scenarioTimeoutMs,
     ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
+    load,
   });
-  await consumer.close();
+  await Promise.all([consumer.close(), load.close()]);
   if (outcome === "interrupted") {
     await world.tearDown().catch(() => undefined);
     return undefined;
@@ -123,6 +120,28 @@ export async function runScenario(
   const south = await afterwards(outcome, control, world, { since, north });
   // Secrets never reach a report: the consumer's (from the environment, in URLs) and every Authorization.
   return redact(finish(outcome, description, south), consumer.secrets());
+}
+
+/** How the scenario's world is built: alone or not, and how long it waits for the south side to settle. */
+function worldOptions(scenario: Scenario, since: string, budgets: ScenarioBudgets) {
+  return {
+    exclusive: runsAlone(scenario),
+    since,
+    settleMs: budgets.settleMs,
+    maxSettleMs: Math.min(budgets.settleMs * 10, budgets.scenarioTimeoutMs / 2),
+  };
+}
+
+/** The scenario's load step; its requests are not evidence, so its consumer keeps no exchanges. */
+function loadStepFor(control: ControlClient, gateway: GatewayTarget, budgets: ScenarioBudgets): LoadStep {
+  return new LoadStep(control, () =>
+    createConsumer(gateway.profile, {
+      timeoutMs: budgets.requestTimeoutMs,
+      ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
+      ...(gateway.adapter === undefined ? {} : { adapter: gateway.adapter }),
+      onExchange: () => undefined,
+    }),
+  );
 }
 
 /** The scenario's expectations, knowing its world: what to wait on, and what must never leak. */
@@ -159,7 +178,7 @@ async function play(
   world: World,
   gateway: Pick<GatewayConsumer, "getRecord" | "send" | "auditTrail">,
   expect: Expect,
-  budget: { readonly ms: number; readonly signal?: AbortSignal },
+  budget: { readonly ms: number; readonly signal?: AbortSignal; readonly load: LoadStep },
 ): Promise<Outcome | "interrupted"> {
   try {
     await withTimeout(
@@ -171,6 +190,7 @@ async function play(
         gateway,
         world: world.control,
         expect,
+        load: budget.load,
       }),
       budget,
     );

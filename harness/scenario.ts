@@ -3,6 +3,7 @@
  * id, title, level, hazard, world, then a short `run` of named steps and expectations.
  */
 import type { Expect } from "./expectations.js";
+import type { ScenarioLoad } from "./load/load-step.js";
 import type { Capability } from "./manifest/types.js";
 import type { GatewayConsumer } from "./north/consumer.js";
 import type { Level, Pack, SpecificationClause } from "./run-result.js";
@@ -10,8 +11,10 @@ import type { WorldControl, WorldPatient, WorldPractice, WorldSpec } from "./wor
 
 /** The nine clinical areas of Access Record Structured, in the specification's order (for `world.request.areas`). */
 export { CLINICAL_AREA_PARAMETERS as EVERY_CLINICAL_AREA } from "../gpconnect/parameters.js";
+export type { LoadMix, LoadSpec, ScenarioLoad } from "./load/load-step.js";
 /** What a gateway may declare it can do (its manifest's capabilities); a scenario needing one undeclared is omitted. */
 export type { Capability } from "./manifest/types.js";
+export type { LoadFigures } from "./run-result.js";
 export { type Level, PACKS, type Pack, type SpecificationClause } from "./run-result.js";
 export { SPEC } from "./specification.js";
 export type { Fault } from "./world/types.js";
@@ -39,6 +42,8 @@ export interface ScenarioContext {
   /** Changes to the simulated world during the scenario (faults, unknown patients...). */
   readonly world: WorldControl;
   readonly expect: Expect;
+  /** Load at a stated arrival rate (open model), for the performance pack: `load.run({ rate, duration, mix })`. */
+  readonly load: ScenarioLoad;
 }
 
 export interface Scenario {

@@ -12,7 +12,7 @@ import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/index.js";
 import { FAULTS } from "./faulty-gateways/faults/index.js";
-import { type Spine, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
+import { type Fault, type Spine, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
 import { defaultManifestWithAudit } from "./support/audit-manifest.js";
 
 const catalogue = await loadCatalogue();
@@ -52,13 +52,22 @@ afterAll(async () => {
   for (const region of regions) await region.close();
 });
 
-function runAgainst(gatewayUrl: string, region: Region): Promise<RunResult> {
+/**
+ * The performance pack's loads take seconds each: it runs against the reference gateway and against the faulty
+ * gateways that name one of its scenarios, and the rest of the catalogue against every faulty gateway.
+ */
+function aimedAtPerformance(fault: Fault): boolean {
+  return Object.keys({ ...fault.catches, ...fault.mayCatch }).some((id) => id.startsWith("PERFORMANCE-"));
+}
+
+function runAgainst(gatewayUrl: string, region: Region, scenarios = catalogue): Promise<RunResult> {
   return runConformance({
     gateway: defaultManifestWithAudit(gatewayUrl),
     region: region.info().control,
     port: 0,
     seed: region.info().seed,
-    scenarios: catalogue,
+    scenarios,
+    catalogue,
     concurrency: 4,
     requestTimeoutMs: 10_000,
     scenarioTimeoutMs: 30_000,
@@ -102,7 +111,11 @@ describe("each faulty gateway is caught by exactly the scenarios named for it", 
     await withRegion(async (region) => {
       const gateway = await startFaultyGateway(fault, spineOf(region));
       try {
-        const result = await runAgainst(gateway.url, region);
+        const result = await runAgainst(
+          gateway.url,
+          region,
+          aimedAtPerformance(fault) ? catalogue : catalogue.filter((s) => s.pack !== "performance"),
+        );
         for (const scenario of result.scenarios)
           for (const check of scenario.checks) if (!check.passed) seenFailing.add(checkKind(check.name));
         const failed = result.scenarios.filter((s) => s.result !== "pass");
@@ -120,7 +133,8 @@ describe("each faulty gateway is caught by exactly the scenarios named for it", 
           ),
         );
         for (const scenario of failed) expect(scenario.result, scenario.id).toBe("fail");
-        expect(result.verdict).toBe("fail");
+        // The verdict counts MUST scenarios only: a fault caught by SHOULD scenarios alone leaves it passing.
+        expect(result.verdict).toBe(failed.some((s) => s.level === "MUST") ? "fail" : "pass");
       } finally {
         await gateway.close();
       }

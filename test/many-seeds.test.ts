@@ -14,7 +14,8 @@ const SEEDS = Array.from({ length: 20 }, (_, i) => 1_000 + i * 7_919);
 
 describe("the reference gateway over 20 seeds in a row", () => {
   it("passes every MUST scenario for each seed", { timeout: 300_000 }, async () => {
-    const catalogue = await loadCatalogue();
+    // Only MUST scenarios are judged here, so only they run (the performance pack's loads take seconds each).
+    const catalogue = (await loadCatalogue()).filter((s) => s.level === "MUST");
     const failures: string[] = [];
     for (const seed of SEEDS) {
       const region = await startRegion({ seed, port: 0 });

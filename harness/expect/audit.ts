@@ -5,7 +5,7 @@
 import type { GatewayAnswer } from "../north/consumer.js";
 import { type AuditTrailEntry, describeEntry, readAuditTrail } from "../oracle/audit-trail.js";
 import type { WorldPatient } from "../world.js";
-import { PracticeRecordExpectations } from "./practice-record.js";
+import { LoadExpectations } from "./load.js";
 
 /** A decision the trail must hold: what the consumer stated, and what came of it. */
 export type AuditedDecision =
@@ -18,7 +18,7 @@ const AUDITED = {
   emergency: { words: "the emergency access", result: "record-returned" },
 } as const;
 
-export class AuditExpectations extends PracticeRecordExpectations {
+export class AuditExpectations extends LoadExpectations {
   /**
    * The gateway's audit trail about the patient (`gateway.auditTrail(patient)`) records the decision and what
    * came of it: a refusal as refused, an emergency access as a record returned, with the reason stated.

@@ -25,6 +25,7 @@ export const CONSENT_FAULTS = {
       "CONSENT-02": /HTTP status 403: the gateway answered 200/,
       "CONSENT-06": /HTTP status 403: the gateway answered 200/,
       "CONSENT-10": /HTTP status 403: the gateway answered 200/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
   "refuses-everything": {
@@ -82,6 +83,9 @@ export const CONSENT_FAULTS = {
       "SECURITY-03":
         /the record was requested from the practice .*: the practice's journal holds no record request/,
       "SECURITY-04": /a server-side error status \(5xx\): the gateway answered 403/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
+      "PERFORMANCE-03": /the error rate met rate<0\.01: [1-9]\d* of 20 requests failed/,
+      "PERFORMANCE-04": /the error rate met rate<0\.01: [1-9]\d* of 20 requests failed/,
     },
   },
   "fetches-before-asking": {
@@ -210,6 +214,7 @@ export const CONSENT_FAULTS = {
     catches: {
       "CONSENT-10": /the audit trail can be read: the audit URL answered 401/,
       "CONSENT-11": /the audit trail can be read: the audit URL answered 401/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
 } satisfies Record<string, Fault>;

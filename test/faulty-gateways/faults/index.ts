@@ -6,6 +6,7 @@ import type { Fault } from "../faulty-gateway.js";
 import { CLINICAL_SAFETY_FAULTS } from "./clinical-safety.js";
 import { CONSENT_FAULTS } from "./consent.js";
 import { CORE_FAULTS } from "./core.js";
+import { PERFORMANCE_FAULTS } from "./performance.js";
 import { RESILIENCE_FAULTS } from "./resilience.js";
 import { SECURITY_FAULTS } from "./security.js";
 
@@ -15,6 +16,7 @@ const GROUPS: ReadonlyArray<Readonly<Record<string, Fault>>> = [
   CLINICAL_SAFETY_FAULTS,
   RESILIENCE_FAULTS,
   SECURITY_FAULTS,
+  PERFORMANCE_FAULTS,
 ];
 
 export const FAULTS: Readonly<Record<string, Fault>> = (() => {
