@@ -84,20 +84,7 @@ export async function runScenario(
   expect = expectationsFor(world, { control, spine, budgets, since, gateway });
   let consumer: GatewayConsumer;
   try {
-    consumer = await createConsumer(gateway.profile, {
-      timeoutMs: budgets.requestTimeoutMs,
-      ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
-      ...(budgets.maxAnswerBytes === undefined
-        ? {}
-        : { limits: { ...DEFAULT_ANSWER_LIMITS, maxBytes: budgets.maxAnswerBytes } }),
-      ...(gateway.adapter === undefined ? {} : { adapter: gateway.adapter }),
-      onExchange: (exchange) =>
-        north.push({
-          ...exchange,
-          elapsedMs: forPeople(exchange.elapsedMs),
-          startedAt: exchange.startedAt ?? new Date(Date.now() - exchange.elapsedMs).toISOString(),
-        }),
-    });
+    consumer = await consumerFor(gateway, budgets, north);
   } catch (error) {
     const failed: Outcome = {
       result: "error",
@@ -120,6 +107,28 @@ export async function runScenario(
   const south = await afterwards(outcome, control, world, { since, north });
   // Secrets never reach a report: the consumer's (from the environment, in URLs) and every Authorization.
   return redact(finish(outcome, description, south), consumer.secrets());
+}
+
+/** The scenario's consumer: its budgets and bounds, every exchange kept as evidence in `north`. */
+function consumerFor(
+  gateway: GatewayTarget,
+  budgets: ScenarioBudgets,
+  north: NorthExchange[],
+): Promise<GatewayConsumer> {
+  return createConsumer(gateway.profile, {
+    timeoutMs: budgets.requestTimeoutMs,
+    ...(budgets.signal === undefined ? {} : { signal: budgets.signal }),
+    ...(budgets.maxAnswerBytes === undefined
+      ? {}
+      : { limits: { ...DEFAULT_ANSWER_LIMITS, maxBytes: budgets.maxAnswerBytes } }),
+    ...(gateway.adapter === undefined ? {} : { adapter: gateway.adapter }),
+    onExchange: (exchange) =>
+      north.push({
+        ...exchange,
+        elapsedMs: forPeople(exchange.elapsedMs),
+        startedAt: exchange.startedAt ?? new Date(Date.now() - exchange.elapsedMs).toISOString(),
+      }),
+  });
 }
 
 /** How the scenario's world is built: alone or not, and how long it waits for the south side to settle. */

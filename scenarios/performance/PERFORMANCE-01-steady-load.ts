@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "PERFORMANCE-01",
@@ -7,6 +7,7 @@ export default scenario({
   level: "SHOULD",
   hazard:
     "At the region's busy hour, out-of-hours clinicians wait on records while patients wait on them, because the gateway queues requests it should be serving side by side.",
+  specification: [SPEC.nonFunctional],
   world: { patient: { system: "emis" } },
   // Latency is measured with nothing else running beside it.
   exclusive: true,

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "PERFORMANCE-02",
@@ -7,6 +7,7 @@ export default scenario({
   level: "SHOULD",
   hazard:
     "Time the gateway adds of its own, on top of what PDS, SDS and the practice take, is paid by every clinician on every record, and hides behind the practices' own slowness.",
+  specification: [SPEC.nonFunctional],
   world: { patient: { system: "tpp" } },
   exclusive: true,
   async run({ load, expect }) {

@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "PERFORMANCE-03",
@@ -7,6 +7,7 @@ export default scenario({
   level: "SHOULD",
   hazard:
     "One practice's server going down takes the whole region's record sharing down with it, so every clinician loses records because of one site.",
+  specification: [SPEC.nonFunctional, SPEC.errorHandling],
   world: { patient: { system: "emis" }, practice: { fault: { kind: "offline" } } },
   exclusive: true,
   async run({ patient, load, expect }) {

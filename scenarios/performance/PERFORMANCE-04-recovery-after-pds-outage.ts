@@ -1,4 +1,4 @@
-import { scenario } from "../../harness/scenario.js";
+import { SPEC, scenario } from "../../harness/scenario.js";
 
 export default scenario({
   id: "PERFORMANCE-04",
@@ -7,6 +7,7 @@ export default scenario({
   level: "SHOULD",
   hazard:
     "After a national directory outage, the gateway goes on refusing records long after PDS has recovered, so clinicians go without them for no reason.",
+  specification: [SPEC.nonFunctional, SPEC.pds],
   world: { patient: { system: "tpp" } },
   // It takes PDS down, which every scenario shares.
   exclusive: true,
