@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { PACKS, type ResultCode, type RunResult, type ScenarioResult } from "../../harness/run-result.js";
+import { latencySection } from "./latency.js";
 import { Html, html, join } from "./markup.js";
 import {
   hazardSection,
@@ -52,14 +53,6 @@ export function reportOrder(scenarios: readonly ScenarioResult[]): ScenarioResul
   );
 }
 
-/**
- * Latency charts, drawn when a run measured load. The run result carries no load figures yet, so there is
- * nothing to draw: when it does, the charts (inline SVG, no library) belong here, fed from the run result only.
- */
-export function latencyCharts(_result: RunResult): Html {
-  return html``;
-}
-
 function filterBar(scenarios: readonly ScenarioResult[]): Html {
   const buttons = resultCounts(scenarios)
     .filter(([, n]) => n > 0)
@@ -96,14 +89,14 @@ export function htmlReport(result: RunResult): string {
 <header id="top">
 <h1>GP record-sharing gateway conformance report</h1>
 <p class="subtitle">${result.gateway.name}${result.gateway.version === undefined ? "" : ` ${result.gateway.version}`} · run ${result.startedAt} · ${result.tool.name} ${result.tool.version}</p>
-<nav><a href="#verdict">Verdict</a> · <a href="#tested">What was tested</a> · <a href="#matrix">Packs and levels</a> · <a href="#hazards">Hazard log</a> · <a href="#scenarios">Scenarios</a>${result.notRun.length === 0 ? "" : html` · <a href="#not-run">Not run</a>`}</nav>
+<nav><a href="#verdict">Verdict</a> · <a href="#tested">What was tested</a> · <a href="#matrix">Packs and levels</a> · <a href="#hazards">Hazard log</a>${result.scenarios.some((s) => (s.latency ?? []).length > 0) ? html` · <a href="#latency">Latency</a>` : ""} · <a href="#scenarios">Scenarios</a>${result.notRun.length === 0 ? "" : html` · <a href="#not-run">Not run</a>`}</nav>
 </header>
 <main>
 ${verdictSection(result)}
 ${testedSection(result)}
 ${matrixSection(result)}
 ${hazardSection(result)}
-${latencyCharts(result)}
+${latencySection(result)}
 ${notRunSection(result.notRun)}
 ${scenariosSection(result)}
 </main>
