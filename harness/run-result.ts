@@ -123,6 +123,13 @@ export interface RunResult {
     readonly manifest?: string;
     /** The last lines it printed, when the harness started it. */
     readonly logs?: readonly string[];
+    /** What it says of itself, when it serves a CapabilityStatement at `{base}/metadata`. */
+    readonly capabilityStatement?: {
+      readonly softwareName?: string;
+      readonly softwareVersion?: string;
+      readonly fhirVersion?: string;
+      readonly publisher?: string;
+    };
   };
   readonly region: {
     readonly control: string;

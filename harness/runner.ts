@@ -9,6 +9,7 @@ import { CliError, cliError } from "./cli/errors.js";
 import { type GatewayTarget, startGateway } from "./gateway-target.js";
 import { machineOfRun } from "./machine.js";
 import type { LoadedManifest } from "./manifest/load.js";
+import { gatewayCapabilityStatement } from "./north/capability-statement.js";
 import { redact } from "./north/redaction.js";
 import { warmStu3Validator } from "./oracle/stu3-schema.js";
 import {
@@ -66,6 +67,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   let gateway: GatewayTarget | undefined;
   try {
     gateway = await startGateway(options.gateway, region.addresses, options.signal);
+    const selfDescription = await gatewayCapabilityStatement(gateway.profile);
     const target = gateway;
     warmStu3Validator();
     const secrets = target.secrets;
@@ -104,7 +106,10 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
-        gateway: gatewayOfResult(target),
+        gateway: {
+          ...gatewayOfResult(target),
+          ...(selfDescription === undefined ? {} : { capabilityStatement: selfDescription }),
+        },
         region: {
           ...region.addresses,
           attached: region.attached,

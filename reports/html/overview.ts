@@ -59,6 +59,7 @@ export function testedSection(result: RunResult): Html {
 <table class="facts-table"><tbody>
 ${row("Gateway", `${g.name}${g.version === undefined ? "" : ` ${g.version}`}`)}
 ${row("Gateway address", html`<code>${g.url}</code>`)}
+${g.capabilityStatement === undefined ? "" : row("It says of itself", selfDescription(g.capabilityStatement))}
 ${row("How it was reached", g.launch)}
 ${row("Consumer profile", g.profile)}
 ${row("Declared capabilities", capabilities)}
@@ -142,4 +143,16 @@ export function notRunSection(notRun: readonly ScenarioSummary[]): Html {
 /** How many scenarios have each result, for the filter's buttons. */
 export function resultCounts(scenarios: readonly ScenarioResult[]): ReadonlyArray<[ResultCode, number]> {
   return RESULT_ORDER.map((r) => [r, scenarios.filter((s) => s.result === r).length] as [ResultCode, number]);
+}
+
+/** The gateway's CapabilityStatement, in words. */
+function selfDescription(c: NonNullable<RunResult["gateway"]["capabilityStatement"]>): string {
+  const software = [c.softwareName, c.softwareVersion].filter((part) => part !== undefined).join(" ");
+  return [
+    software === "" ? undefined : software,
+    c.fhirVersion === undefined ? undefined : `FHIR ${c.fhirVersion}`,
+    c.publisher === undefined ? undefined : `published by ${c.publisher}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ");
 }
