@@ -125,6 +125,7 @@ export const CONSENT_FAULTS = {
       "CONSENT-04": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-05": /HTTP status 400: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-11": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
   "missing-consent-as-granted": {
@@ -214,7 +215,6 @@ export const CONSENT_FAULTS = {
     catches: {
       "CONSENT-10": /the audit trail can be read: the audit URL answered 401/,
       "CONSENT-11": /the audit trail can be read: the audit URL answered 401/,
-      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
 } satisfies Record<string, Fault>;
