@@ -2,6 +2,7 @@
 import { operationOutcome } from "../../../gpconnect/outcomes.js";
 import { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../../gpconnect/parameters.js";
 import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../../gpconnect/profiles.js";
+import { AREA_LISTS } from "../../../harness/oracle/structured-record-rules.js";
 import { type Answer, changeRecord, type Fault, type Forwarded, resourcesOf } from "../faulty-gateway.js";
 
 const SNOMED = "http://snomed.info/sct";
@@ -31,17 +32,8 @@ function areasAsked(body: string): ClinicalAreaParameter[] {
   }
 }
 
-const AREA_LIST_CODES: Record<ClinicalAreaParameter, { code: string; display: string }> = {
-  includeAllergies: LIST_CODES.allergies,
-  includeMedication: LIST_CODES.medications,
-  includeConsultations: LIST_CODES.consultations,
-  includeProblems: LIST_CODES.problems,
-  includeImmunisations: LIST_CODES.immunisations,
-  includeUncategorisedData: LIST_CODES.uncategorised,
-  includeInvestigations: LIST_CODES.investigations,
-  includeReferrals: LIST_CODES.referrals,
-  includeDiaryEntries: LIST_CODES.diaryEntries,
-};
+/** The list each clinical area is answered with, as GP Connect codes it. */
+const AREA_LIST_CODES = AREA_LISTS;
 
 /** Letters a seven-bit system has no room for, mapped as such systems map them. */
 const ASCII_LETTERS: Record<string, string> = { ł: "l", Ł: "L", ø: "o", Ø: "O", ß: "ss", æ: "ae", Æ: "AE" };
