@@ -32,9 +32,6 @@ function areasAsked(body: string): ClinicalAreaParameter[] {
   }
 }
 
-/** The list each clinical area is answered with, as GP Connect codes it. */
-const AREA_LIST_CODES = AREA_LISTS;
-
 /** Letters a seven-bit system has no room for, mapped as such systems map them. */
 const ASCII_LETTERS: Record<string, string> = { ł: "l", Ł: "L", ø: "o", Ø: "O", ß: "ss", æ: "ae", Æ: "AE" };
 
@@ -262,7 +259,7 @@ export const CLINICAL_SAFETY_FAULTS = {
         const lists = resourcesOf<fhir.List>(bundle, "List");
         const subject = lists[0]?.subject ?? { reference: "Patient/1" };
         for (const area of areasAsked(original.body)) {
-          const { code, display } = AREA_LIST_CODES[area];
+          const { code, display } = AREA_LISTS[area];
           if (lists.some((l) => (l.code?.coding ?? []).some((c) => c.code === code))) continue;
           bundle.entry = [
             ...(bundle.entry ?? []),
