@@ -3,40 +3,18 @@
  * gpconnect-records/), the share the simulated practices of that supplier also write, over a sample of
  * patients with every trait. It may not fall below the figure recorded in shape-coverage.json, and every path
  * still missing, and every path ours write that the real records never carry, is listed there with its reason:
- * a path that appears or disappears without the list saying so fails, so the list stays the truth.
+ * a path that appears or disappears without the list saying so fails, so the list stays the truth. `npm run
+ * shapes` writes the list again, keeping the reasons already given.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readShapeCoverage, realShapes } from "../support/shape-coverage-file.js";
 import { shapePaths } from "../support/shape-paths.js";
 import { simulatedShapes } from "../support/simulated-shapes.js";
 
-const RECORDS = new URL("../../../shared/reference/gpconnect-records/", import.meta.url);
-const REAL: Record<"emis" | "tpp", readonly string[]> = {
-  emis: ["emis-assurance-PWTP2.json", "emis-assurance-PWTP5.json", "emis-assurance-PWTP7.json"],
-  tpp: ["tpp-integration-9692136744.json"],
-};
-
-interface SupplierShapes {
-  readonly coverage: { readonly covered: number; readonly of: number };
-  readonly missing: Readonly<Record<string, string>>;
-  readonly extra: Readonly<Record<string, string>>;
-}
-
-const listed = JSON.parse(readFileSync(new URL("./shape-coverage.json", import.meta.url), "utf8")) as Record<
-  "emis" | "tpp",
-  SupplierShapes
->;
-
-function realShapes(files: readonly string[]): Set<string> {
-  const paths = new Set<string>();
-  for (const file of files) {
-    for (const path of shapePaths(JSON.parse(readFileSync(new URL(file, RECORDS), "utf8")))) paths.add(path);
-  }
-  return paths;
-}
+const listed = readShapeCoverage();
 
 describe.each(["emis", "tpp"] as const)("the %s practices' shape coverage", (supplier) => {
-  const real = realShapes(REAL[supplier]);
+  const real = realShapes(supplier);
   const ours = simulatedShapes(supplier);
   const covered = [...real].filter((path) => ours.has(path));
   const list = listed[supplier];
@@ -57,6 +35,7 @@ describe.each(["emis", "tpp"] as const)("the %s practices' shape coverage", (sup
   it("lists every path ours write that the real records never carry", () => {
     const extra = [...ours].filter((path) => !real.has(path)).sort();
     expect(extra).toEqual(Object.keys(list.extra).sort());
+    for (const reason of Object.values(list.extra)) expect(reason.trim()).not.toBe("");
   });
 });
 
