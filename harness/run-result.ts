@@ -21,6 +21,11 @@ export interface CheckResult {
   readonly precondition?: boolean;
   /** The check could not be made (its detail says why): neither a pass nor a fail of the gateway. */
   readonly notRun?: boolean;
+  /**
+   * A threshold the user set (`--threshold`, the manifest's `thresholds`) rather than the scenario's own
+   * budget: when it fails, the verdict fails, whatever the scenario's level.
+   */
+  readonly setBy?: "--threshold" | "the manifest";
 }
 
 /** An exchange with the gateway (north), as evidence. */
@@ -171,23 +176,38 @@ export interface RunResult {
 /** A scenario as the catalogue describes it, without a result. */
 export type ScenarioSummary = Pick<ScenarioResult, "id" | "title" | "pack" | "level" | "hazard">;
 
-/** The verdict passes only when every MUST scenario passed (omitted ones — capability not declared — aside). */
+/**
+ * The verdict passes only when every MUST scenario passed (omitted ones — capability not declared — aside) and
+ * every threshold the user set held.
+ */
 export function verdictOf(
   scenarios: readonly ScenarioResult[],
   complete: boolean,
 ): { verdict: "pass" | "fail"; reason: string } {
   const blocking = scenarios.filter((s) => s.level === "MUST" && s.result !== "pass" && s.result !== "omit");
   if (!complete) return { verdict: "fail", reason: "the run was interrupted before every scenario finished" };
-  if (blocking.length === 0) {
+  const broken = scenarios.flatMap((s) =>
+    s.checks.filter((c) => c.setBy !== undefined && !c.passed).map((c) => `${s.id} ${c.name}`),
+  );
+  if (blocking.length === 0 && broken.length === 0) {
     const musts = scenarios.filter((s) => s.level === "MUST" && s.result === "pass").length;
     return { verdict: "pass", reason: `all ${musts} MUST scenarios passed` };
   }
-  return {
-    verdict: "fail",
-    reason: `${blocking.length} MUST scenario${blocking.length === 1 ? "" : "s"} did not pass: ${blocking
-      .map((s) => `${s.id} (${s.result})`)
-      .join(", ")}`,
-  };
+  const reasons = [
+    ...(blocking.length === 0
+      ? []
+      : [
+          `${blocking.length} MUST scenario${blocking.length === 1 ? "" : "s"} did not pass: ${blocking
+            .map((s) => `${s.id} (${s.result})`)
+            .join(", ")}`,
+        ]),
+    ...(broken.length === 0
+      ? []
+      : [
+          `${broken.length} threshold${broken.length === 1 ? "" : "s"} set for this run did not hold: ${broken.join(", ")}`,
+        ]),
+  ];
+  return { verdict: "fail", reason: reasons.join("; ") };
 }
 
 export function totalsOf(scenarios: readonly ScenarioResult[]): Record<ResultCode, number> {

@@ -7,6 +7,7 @@ import type { ControlClient, JournalEntry } from "../simulators/index.js";
 import { Expect, ExpectationFailure, ScenarioSkipped } from "./expectations.js";
 import type { GatewayTarget, SpineAddresses } from "./gateway-target.js";
 import { LoadStep } from "./load/load-step.js";
+import { overrideFor, type ThresholdRule } from "./load/threshold-set.js";
 import { DEFAULT_ANSWER_LIMITS } from "./north/answer-reading.js";
 import { createConsumer, type GatewayConsumer, RequestNotPossible } from "./north/consumer.js";
 import { HARNESS_CONSUMER } from "./north/identity.js";
@@ -28,6 +29,8 @@ export interface ScenarioBudgets {
   readonly signal?: AbortSignal;
   /** The most bytes of one answer read (default DEFAULT_ANSWER_LIMITS.maxBytes, 16 MiB). */
   readonly maxAnswerBytes?: number;
+  /** The user's thresholds for the performance pack (`--threshold`, the manifest's `thresholds`). */
+  readonly thresholds?: readonly ThresholdRule[];
 }
 
 interface Outcome {
@@ -81,7 +84,7 @@ export async function runScenario(
     const message = `the harness could not set up the scenario's world: ${(error as Error).message}`;
     return finish({ result: "error", message }, {}, []);
   }
-  expect = expectationsFor(world, { control, spine, budgets, since, gateway });
+  expect = expectationsFor(world, { control, spine, budgets, since, gateway, scenario: scenario.id });
   let consumer: GatewayConsumer;
   try {
     consumer = await consumerFor(gateway, budgets, north);
@@ -162,9 +165,11 @@ function expectationsFor(
     budgets: ScenarioBudgets;
     since: string;
     gateway: GatewayTarget;
+    scenario: string;
   },
 ): Expect {
-  const { control, spine, budgets, since, gateway } = run;
+  const { control, spine, budgets, since, gateway, scenario } = run;
+  const rules = budgets.thresholds ?? [];
   return new Expect({
     control,
     settleMs: budgets.settleMs,
@@ -178,6 +183,7 @@ function expectationsFor(
     ],
     patient: { name: world.patient.name, birthDate: world.patient.birthDate, address: world.patient.address },
     acceptedParameters: gateway.profile.parameters,
+    thresholdOverride: (metric) => overrideFor(rules, scenario, metric),
   });
 }
 

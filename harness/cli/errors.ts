@@ -19,6 +19,7 @@ export const CLI_ERRORS = {
   REGION_FAILED_TO_START: (why: string) => `the simulated region did not start: ${why}`,
   PORT_IN_USE: (port: number) => `port ${port} is already in use`,
   OUTPUT_NOT_WRITABLE: (dir: string, why: string) => `cannot write reports to ${dir}: ${why}`,
+  THRESHOLD_INVALID: (why: string) => `a threshold cannot be used: ${why}`,
   NO_SCENARIOS: (filter: string) => `no scenario matches ${filter}`,
   UNKNOWN_SCENARIO: (names: string) =>
     `--scenario: no scenario or pack is called ${names} (gp-harness scenarios lists them)`,

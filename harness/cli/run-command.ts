@@ -12,6 +12,13 @@ import {
   setAsidePreviousReports,
   writeReports,
 } from "../../reports/write-reports.js";
+import { ThresholdError } from "../load/errors.js";
+import {
+  checkScopes,
+  parseThresholdFlag,
+  parseThresholdObject,
+  type ThresholdRule,
+} from "../load/threshold-set.js";
 import {
   defaultManifest,
   type LoadedManifest,
@@ -44,6 +51,7 @@ interface RunFlags {
   scenario?: string[];
   quiet?: boolean;
   maxAnswer: number;
+  threshold?: ThresholdRule[];
 }
 
 /** The exit status of a run ended by a signal: 128 + the signal's number, as shells report it. */
@@ -107,6 +115,12 @@ export function registerRunCommand(cli: Command): void {
         .default(16)
         .argParser(wholeNumber(1, 1024)),
     )
+    .addOption(
+      new Option(
+        "--threshold <threshold>",
+        "a performance threshold in k6's syntax, replacing the scenarios' budget for its metric: p(95)<800, rate<0.01, gateway_overhead:p(95)<200, http_req_duration{scenario:PERFORMANCE-01}:p(99)<1500 (repeatable)",
+      ).argParser(thresholdArg),
+    )
     .action(async (options: RunFlags, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === "cli";
       if (options.region !== undefined && (given("seed") || options.referenceDate !== undefined)) {
@@ -128,6 +142,7 @@ async function run(flags: RunFlags): Promise<number> {
   const everything = await catalogue();
   const scenarios = selected(everything, flags.scenario);
   const gateway = await gatewayManifest(flags.gateway);
+  const thresholds = userThresholds(gateway, flags.threshold ?? [], everything);
   const screen = new RunConsole(process.stdout, { quiet: flags.quiet === true, reportDir: out });
   const interrupt = new AbortController();
   let stoppedBy: keyof typeof SIGNAL_EXIT | undefined;
@@ -165,6 +180,7 @@ async function run(flags: RunFlags): Promise<number> {
     scenarioTimeoutMs: Math.max(60_000, flags.timeout * 3),
     settleMs: 250,
     maxAnswerBytes: flags.maxAnswer * 1024 * 1024,
+    thresholds,
     signal: interrupt.signal,
     onScenarioStarted: (scenario) => screen.started(scenario),
     onScenarioDone: (scenario) => screen.finished(scenario),
@@ -189,6 +205,34 @@ async function run(flags: RunFlags): Promise<number> {
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   return !result.complete && stoppedBy !== undefined ? SIGNAL_EXIT[stoppedBy] : exitStatusOf(result);
+}
+
+function thresholdArg(value: string, previous: ThresholdRule[] | undefined): ThresholdRule[] {
+  try {
+    return [...(previous ?? []), parseThresholdFlag(value)];
+  } catch (error) {
+    if (error instanceof ThresholdError) throw cliError("BAD_FLAG_VALUE", "--threshold", error.message);
+    throw error;
+  }
+}
+
+/** The manifest's thresholds, then the flags' (which take precedence); a scope naming no scenario is exit 2. */
+function userThresholds(
+  gateway: LoadedManifest,
+  flags: readonly ThresholdRule[],
+  everything: readonly Scenario[],
+): ThresholdRule[] {
+  try {
+    const rules = [...parseThresholdObject(gateway.manifest.thresholds ?? {}), ...flags];
+    checkScopes(
+      rules,
+      everything.filter((s) => s.pack === "performance").map((s) => s.id),
+    );
+    return rules;
+  } catch (error) {
+    if (error instanceof ThresholdError) throw cliError("THRESHOLD_INVALID", error.message);
+    throw error;
+  }
 }
 
 /**

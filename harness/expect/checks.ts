@@ -4,6 +4,7 @@
  * began. The expectations themselves are in the files beside this one, each a layer of `Expect`.
  */
 import type { ControlClient, JournalEntry, JournalTargetKind } from "../../simulators/index.js";
+import type { ThresholdMetricName, ThresholdOverride } from "../load/threshold-set.js";
 import type { PatientDetails } from "../oracle/leaks.js";
 import { STRUCTURED_RECORD_OPERATION_PATH } from "../oracle/structured-request.js";
 import type { CheckResult } from "../run-result.js";
@@ -40,6 +41,8 @@ export interface ExpectOptions {
    * asked, so its List is not expected.
    */
   readonly acceptedParameters?: "all" | readonly string[];
+  /** The user's thresholds (from `--threshold` or the manifest) replacing the scenario's budget for a metric. */
+  readonly thresholdOverride?: (metric: ThresholdMetricName) => ThresholdOverride | undefined;
   /** The FHIR STU3 JSON Schema file (default: GP_HARNESS_FHIR_SCHEMA, then ../shared/reference/). */
   readonly fhirSchema?: string;
 }
@@ -77,6 +80,18 @@ export class Checks {
   /** Records a check; a failed one is reported and the scenario carries on. */
   protected check(name: string, passed: boolean, detail: string, notRun = false): boolean {
     this.checks.push({ name, passed, detail, precondition: false, ...(notRun ? { notRun } : {}) });
+    return passed;
+  }
+
+  /** Records a check of a threshold the user set: its failure fails the verdict (run-result.ts, verdictOf). */
+  protected checkSetBy(setBy: CheckResult["setBy"], name: string, passed: boolean, detail: string): boolean {
+    this.checks.push({
+      name,
+      passed,
+      detail,
+      precondition: false,
+      ...(setBy === undefined ? {} : { setBy }),
+    });
     return passed;
   }
 

@@ -7,6 +7,8 @@ import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ThresholdError } from "../load/errors.js";
+import { parseThresholdObject } from "../load/threshold-set.js";
 import { expand, PlaceholderError, placeholdersIn } from "./placeholders.js";
 import type { GatewayManifest, ReadinessSpec } from "./types.js";
 import { isManifestShape, manifestProblems } from "./validate.js";
@@ -136,7 +138,17 @@ function meaningProblems(manifest: GatewayManifest, dir: string, env: NodeJS.Pro
   }
   northProblems(problems, manifest, dir, env);
   capabilityProblems(problems, manifest, env);
+  if (manifest.thresholds !== undefined) thresholdProblems(problems, manifest.thresholds);
   return problems;
+}
+
+function thresholdProblems(problems: string[], thresholds: unknown): void {
+  try {
+    parseThresholdObject(thresholds);
+  } catch (error) {
+    if (!(error instanceof ThresholdError)) throw error;
+    problems.push(error.message);
+  }
 }
 
 function readinessProblems(problems: string[], ready: ReadinessSpec, url: string | undefined): void {

@@ -24,6 +24,12 @@ export interface GatewayManifest {
   readonly environment?: Readonly<Record<string, string>>;
   readonly north?: NorthSpec;
   readonly capabilities?: CapabilitiesSpec;
+  /**
+   * The performance pack's thresholds for this gateway, as k6's `options.thresholds`:
+   * `{ "http_req_duration": ["p(95)<800"], "gateway_overhead{scenario:PERFORMANCE-02}": ["p(95)<200"] }`
+   * (harness/load/threshold-set.ts). They replace the scenarios' own budgets for those metrics.
+   */
+  readonly thresholds?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type LaunchSpec = UrlLaunch | CommandLaunch | ImageLaunch;
