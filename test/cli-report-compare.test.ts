@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run-result.js";
 import { runCli } from "./support/cli.js";
+import { loadFigures } from "./support/report-fixtures.js";
 
 let dir: string;
 let base: string;
@@ -75,6 +76,40 @@ describe("gp-harness compare", () => {
     const cut = await runCli(["compare", base, interrupted]);
     expect(cut.code).toBe(1);
     expect(cut.stdout).toContain("the new run was interrupted");
+  });
+
+  it("counts latency under load that got worse beyond --tolerance as a regression, load by load", async () => {
+    const withLoad = (name: string, base: number, errorRate = 1 / 30) =>
+      variant(name, (run) => {
+        const scenario = run.scenarios.find((s) => s.id === "CORE-01") as { latency?: unknown };
+        scenario.latency = [{ ...loadFigures("steady load", base), errorRate }];
+      });
+    const before = await withLoad("load-before.json", 200);
+    const slower = await withLoad("load-slower.json", 260);
+    const outcome = await runCli(["compare", before, slower]);
+    expect(outcome.code, outcome.stdout).toBe(1);
+    expect(outcome.stdout).toMatch(/SLOWER CORE-01\s+latency p95: 600 → 780 ms \(\+30%\) \[steady load\]/);
+    expect(outcome.stdout).toMatch(
+      /0 worse, 0 better, 3 unchanged; 5 latency figures slower beyond 20% over 1 load compared/,
+    );
+    const tolerant = await runCli(["compare", before, slower, "--tolerance", "35%"]);
+    expect(tolerant.code, tolerant.stdout).toBe(0);
+    expect(tolerant.stdout).toMatch(/0 latency figures slower beyond 35%/);
+    // Small figures move by more than 20% with noise alone: a change under --min-change is never a regression.
+    const tiny = await withLoad("load-tiny.json", 2);
+    const tinySlower = await withLoad("load-tiny-slower.json", 3);
+    expect((await runCli(["compare", tiny, tinySlower])).code).toBe(0);
+    expect((await runCli(["compare", tiny, tinySlower, "--min-change", "0"])).code).toBe(1);
+    const erring = await withLoad("load-erring.json", 200, 0.2);
+    const errors = await runCli(["compare", before, erring]);
+    expect(errors.code).toBe(1);
+    expect(errors.stdout).toMatch(/SLOWER CORE-01\s+error rate: 0.0333 → 0.2 \(\+500%\)/);
+    const back = await runCli(["compare", slower, before]);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/FASTER CORE-01\s+latency p95: 780 → 600 ms \(-23%\)/);
+    const bad = await runCli(["compare", before, slower, "--tolerance", "lots"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--tolerance.*must be a percentage such as 20%/);
   });
 
   it("refuses runs of different catalogues, and files that are not run results, in one line (exit 2)", async () => {

@@ -9,7 +9,13 @@ import type { ScenarioResult } from "../harness/run-result.js";
 import { bodyView, INLINE_LIMIT, PRETTY_LIMIT, PREVIEW_LENGTH } from "../reports/html/bodies.js";
 import { escapeHtml, externalLink } from "../reports/html/markup.js";
 import { htmlReport } from "../reports/html/page.js";
-import { handMadeRun, hostileScenario, largeBundle, passingScenario } from "./support/report-fixtures.js";
+import {
+  handMadeRun,
+  hostileScenario,
+  largeBundle,
+  loadFigures,
+  passingScenario,
+} from "./support/report-fixtures.js";
 
 const tags = (page: string, name: string) => page.match(new RegExp(`<${name}[\\s>]`, "gi"))?.length ?? 0;
 
@@ -193,51 +199,9 @@ describe("report.html and an answer the run kept only the first part of", () => 
 
 describe("report.html's latency charts", () => {
   it("draws, for each load a scenario measured, its distribution, the run over time and the slowest requests' waterfall", () => {
-    const p = (base: number) => ({
-      count: 30,
-      min: base,
-      mean: base * 1.5,
-      p50: base * 1.4,
-      p90: base * 2,
-      p95: base * 3,
-      p99: base * 4,
-      max: base * 5,
-    });
     const scenario: ScenarioResult = {
       ...passingScenario("PERFORMANCE-02"),
-      latency: [
-        {
-          label: "steady load <script>",
-          profile: { executor: "constant-arrival-rate", ratePerSecond: 10, durationMs: 3000, pool: 20 },
-          mix: { emis: 15, tpp: 15, granted: 24, refused: 3, emergency: 3, realisticLatency: true },
-          counts: { scheduled: 30, sent: 30, succeeded: 29, failed: 1, dropped: 0, late: 2 },
-          errorRate: 1 / 30,
-          latency: p(200),
-          endToEnd: p(190),
-          overhead: p(15),
-          hops: { pds: p(10), sds: p(8), practice: p(150) },
-          schedulingLag: p(0.1),
-          seconds: [
-            { second: 0, sent: 10, failed: 0, dropped: 0, meanMs: 210, maxMs: 400 },
-            { second: 1, sent: 10, failed: 1, dropped: 0, meanMs: 250, maxMs: 900 },
-            { second: 2, sent: 10, failed: 0, dropped: 0, meanMs: 200, maxMs: 380 },
-          ],
-          slowest: [
-            {
-              nhsNumber: "9990000018",
-              latencyMs: 900,
-              endToEndMs: 880,
-              overheadMs: 60,
-              status: 200,
-              hops: [
-                { target: "pds", startMs: 5, ms: 20, status: 200 },
-                { target: "sds", startMs: 30, ms: 15, status: 200 },
-                { target: "practice", ods: "A81001", startMs: 50, ms: 780, status: 200 },
-              ],
-            },
-          ],
-        },
-      ],
+      latency: [loadFigures("steady load <script>", 200)],
     };
     const page = htmlReport(handMadeRun([scenario]));
     expect(page).toContain('<section id="latency"><h2>Latency under load</h2>');

@@ -7,6 +7,8 @@ import { startGateway } from "../../gateway/app.js";
 import { readGatewayConfig } from "../../gateway/config.js";
 import { defaultManifest } from "../../harness/manifest/load.js";
 import {
+  type LatencyPercentiles,
+  type LoadFigures,
   type RunResult,
   type ScenarioResult,
   type ScenarioSummary,
@@ -260,4 +262,54 @@ export function handMadeRun(
     notRun: [],
   };
   return runResultOf(base, scenarios, notRun);
+}
+
+/** Percentiles of a made-up latency distribution around `base` ms. */
+function percentilesAround(base: number): LatencyPercentiles {
+  return {
+    count: 30,
+    min: base,
+    mean: base * 1.5,
+    p50: base * 1.4,
+    p90: base * 2,
+    p95: base * 3,
+    p99: base * 4,
+    max: base * 5,
+  };
+}
+
+/** One load's figures as a performance scenario records them, its latencies around `base` ms. */
+export function loadFigures(label: string, base: number): LoadFigures {
+  const p = percentilesAround;
+  return {
+    label,
+    profile: { executor: "constant-arrival-rate", ratePerSecond: 10, durationMs: 3000, pool: 20 },
+    mix: { emis: 15, tpp: 15, granted: 24, refused: 3, emergency: 3, realisticLatency: true },
+    counts: { scheduled: 30, sent: 30, succeeded: 29, failed: 1, dropped: 0, late: 2 },
+    errorRate: 1 / 30,
+    latency: p(base),
+    endToEnd: p(base * 0.95),
+    overhead: p(base * 0.075),
+    hops: { pds: p(10), sds: p(8), practice: p(150) },
+    schedulingLag: p(0.1),
+    seconds: [
+      { second: 0, sent: 10, failed: 0, dropped: 0, meanMs: 210, maxMs: 400 },
+      { second: 1, sent: 10, failed: 1, dropped: 0, meanMs: 250, maxMs: 900 },
+      { second: 2, sent: 10, failed: 0, dropped: 0, meanMs: 200, maxMs: 380 },
+    ],
+    slowest: [
+      {
+        nhsNumber: "9990000018",
+        latencyMs: 900,
+        endToEndMs: 880,
+        overheadMs: 60,
+        status: 200,
+        hops: [
+          { target: "pds", startMs: 5, ms: 20, status: 200 },
+          { target: "sds", startMs: 30, ms: 15, status: 200 },
+          { target: "practice", ods: "A81001", startMs: 50, ms: 780, status: 200 },
+        ],
+      },
+    ],
+  };
 }
