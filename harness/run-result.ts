@@ -228,6 +228,20 @@ export interface LatencyPercentiles {
   readonly max: number;
 }
 
+/** One stage of a ramping load (k6's ramping-arrival-rate stages), its requests by intended send time. */
+export interface LoadStageFigures {
+  /** "2/s → 10/s over 1 s", "10/s for 3 s". */
+  readonly label: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly dropped: number;
+  readonly latency: LatencyPercentiles;
+  readonly endToEnd: LatencyPercentiles;
+  readonly overhead: LatencyPercentiles;
+}
+
 /** One second of a load run, by intended send time: a point of the "over time" chart. */
 export interface LoadSecondFigures {
   readonly second: number;
@@ -267,6 +281,7 @@ export interface LoadFigures {
   /** The k6 executor and its settings, as the scenario asked. */
   readonly profile: {
     readonly executor: "constant-arrival-rate" | "ramping-arrival-rate";
+    /** The rate, or a ramping load's highest. */
     readonly ratePerSecond: number;
     readonly durationMs: number;
     readonly pool: number;
@@ -306,5 +321,7 @@ export interface LoadFigures {
   /** The load engine's own lag (due time to send): a busy machine shows here, not in the latencies. */
   readonly schedulingLag: LatencyPercentiles;
   readonly seconds: readonly LoadSecondFigures[];
+  /** A ramping load's figures stage by stage; absent for a constant rate (one stage: the whole load). */
+  readonly stages?: readonly LoadStageFigures[];
   readonly slowest: readonly WaterfallFigure[];
 }

@@ -44,6 +44,7 @@ function scenarioTest(s: ScenarioResult): Record<string, unknown> {
       ...(s.specification === undefined ? {} : { specification: s.specification }),
       ...(s.message === undefined ? {} : { reason: s.message }),
       checks: s.checks,
+      ...(s.latency === undefined ? {} : { latency: s.latency }),
     },
   };
 }

@@ -4,9 +4,11 @@
  * time is its pack's wall time. An interrupted run lists the scenarios that did not run as skipped ("not run:
  * interrupted") and adds an error to each suite they belong to, so it never reads as green.
  */
+
 import { create } from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { RunResult, ScenarioResult, ScenarioSummary } from "../harness/run-result.js";
+import { loadLines } from "./latency-text.js";
 
 export function junitXml(result: RunResult): string {
   const interrupted = result.notRun.length > 0 || !result.complete;
@@ -73,7 +75,9 @@ function scenarioCase(suite: XMLBuilder, pack: string, s: ScenarioResult): void 
   if (s.result === "error") testcase.ele("error", { message, type: "HarnessError" }).txt(checks);
   if (s.result === "skip" || s.result === "omit")
     testcase.ele("skipped", { message: `${s.result}: ${message}` });
-  testcase.ele("system-out").txt(xmlText(`Hazard: ${s.hazard}\n${checksText(s)}`));
+  const latency = (s.latency ?? []).flatMap(loadLines);
+  const load = latency.length === 0 ? "" : `\nLatency under load:\n${latency.join("\n")}`;
+  testcase.ele("system-out").txt(xmlText(`Hazard: ${s.hazard}\n${checksText(s)}${load}`));
 }
 
 function caseName(s: ScenarioSummary): string {

@@ -4,7 +4,9 @@
  * piece of text that came from the gateway is escaped, so it reads as text and cannot break the table,
  * start code, inject HTML or mention anyone.
  */
+
 import { PACKS, type ResultCode, type RunResult, type ScenarioResult } from "../harness/run-result.js";
+import { errorRateText, percentilesText } from "./latency-text.js";
 
 /** Longest evidence line; the rest is in report.html, and the line says how much was left out. */
 export const EVIDENCE_LENGTH = 240;
@@ -75,8 +77,31 @@ export function summaryMarkdown(result: RunResult): string {
     if (notPassed.length > MAX_ROWS)
       lines.push("", `…and ${notPassed.length - MAX_ROWS} more that did not pass: see report.html.`);
   }
+  lines.push(...latencyTable(result));
   if (result.notRun.length > 0)
     lines.push("", `Not run (interrupted): ${result.notRun.map((s) => escapeMarkdown(s.id)).join(", ")}.`);
   lines.push("", "The whole evidence is in report.html; report.json holds the run for machines.");
   return `${lines.join("\n")}\n`;
+}
+
+/** Each load a scenario measured, and each stage of a ramping one: requests, errors, latency, overhead. */
+function latencyTable(result: RunResult): string[] {
+  const rows = result.scenarios.flatMap((s) =>
+    (s.latency ?? []).flatMap((f) => [
+      `| ${escapeMarkdown(s.id)} | ${escapeMarkdown(f.label)} | ${f.counts.sent} | ${errorRateText(f.counts.failed, f.counts.sent)} | ${percentilesText(f.latency, ["p50", "p95", "p99"])} | ${percentilesText(f.overhead, ["p50", "p95"])} |`,
+      ...(f.stages ?? []).map(
+        (stage) =>
+          `| | ↳ ${escapeMarkdown(stage.label)} | ${stage.sent} | ${errorRateText(stage.failed, stage.sent)} | ${percentilesText(stage.latency, ["p50", "p95", "p99"])} | ${percentilesText(stage.overhead, ["p50", "p95"])} |`,
+      ),
+    ]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "",
+    "Latency under load (from each request's intended send time; the gateway's own overhead is its time less its waits on PDS, SDS and the practice):",
+    "",
+    "| Scenario | Load | Sent | Errors | Latency | Gateway overhead |",
+    "|---|---|---:|---:|---|---|",
+    ...rows,
+  ];
 }

@@ -52,6 +52,47 @@ it("the overhead excludes a slow practice's 400 ms; the end-to-end latency does 
   }
 });
 
+it("a ramping load's figures come stage by stage as well as whole; a constant load's as one", async () => {
+  const { step } = loadStep();
+  try {
+    const figures = await step.run({
+      label: "rising",
+      rate: 2,
+      stages: [
+        { target: 10, duration: "1s" },
+        { target: 10, duration: "1s" },
+      ],
+      practiceLatency: 400,
+      mix: { emis: 1, tpp: 1 },
+    });
+    expect(figures.profile).toMatchObject({
+      executor: "ramping-arrival-rate",
+      ratePerSecond: 10,
+      durationMs: 2000,
+    });
+    expect(figures.stages?.map((s) => s.label)).toEqual(["2/s → 10/s over 1 s", "10/s for 1 s"]);
+    const [ramp, hold] = figures.stages ?? [];
+    // 2/s rising to 10/s over a second is 6 arrivals; then 10 in the second at 10/s.
+    expect([ramp?.sent, hold?.sent]).toEqual([6, 10]);
+    expect((ramp?.sent ?? 0) + (hold?.sent ?? 0)).toBe(figures.counts.sent);
+    for (const stage of [ramp, hold]) {
+      expect(stage?.latency.p50).toBeGreaterThanOrEqual(400);
+      expect(stage?.overhead.p95).toBeLessThan(400);
+      expect(stage).toMatchObject({ failed: 0, dropped: 0 });
+    }
+    const constant = await step.run({
+      rate: 5,
+      duration: "1s",
+      practiceLatency: "none",
+      mix: { emis: 1, tpp: 0 },
+    });
+    expect(constant.stages).toBeUndefined();
+    expect(constant.label).toBe("5/s for 1s");
+  } finally {
+    await step.close();
+  }
+});
+
 it("refused consent in the mix is answered 403 and counted a success; the practice is never asked for it", async () => {
   const { step, consumer } = loadStep();
   try {

@@ -10,6 +10,8 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { ScenarioResult } from "../harness/run-result.js";
 import { ctrfJson } from "../reports/ctrf.js";
+import { htmlReport } from "../reports/html/page.js";
+import { junitXml } from "../reports/junit.js";
 import { EVIDENCE_LENGTH, escapeMarkdown, summaryMarkdown } from "../reports/summary-md.js";
 import {
   MANIFEST_FILE,
@@ -17,7 +19,7 @@ import {
   setAsidePreviousReports,
   writeReports,
 } from "../reports/write-reports.js";
-import { handMadeRun, hostileScenario, passingScenario } from "./support/report-fixtures.js";
+import { handMadeRun, hostileScenario, loadFigures, passingScenario } from "./support/report-fixtures.js";
 
 const run = promisify(execFile);
 
@@ -172,6 +174,43 @@ describe("summary.md", () => {
     const md = summaryMarkdown(mixed);
     expect(md).toMatch(/^## ⚠️ gp-harness: INCOMPLETE/);
     expect(md).toContain("Not run (interrupted): A-05.");
+  });
+});
+
+describe("latency under load in every report", () => {
+  const stage = (label: string, base: number) => ({
+    ...loadFigures(label, base),
+    fromMs: 0,
+    toMs: 1000,
+    sent: 6,
+    failed: 1,
+    dropped: 0,
+  });
+  const ramping = {
+    ...loadFigures("rising to the busy hour", 100),
+    stages: [stage("2/s → 10/s over 1 s", 80), stage("10/s for 3 s", 120)],
+  };
+  const result = handMadeRun([{ ...passingScenario("PERFORMANCE-01"), latency: [ramping] }]);
+
+  it("summary.md has a row for each load and each of its stages", () => {
+    const summary = summaryMarkdown(result);
+    expect(summary).toContain(
+      "| PERFORMANCE-01 | rising to the busy hour | 30 | 3.33% | p50 140, p95 300, p99 400 ms | p50 10.5, p95 22.5 ms |",
+    );
+    expect(summary).toContain(
+      "| | ↳ 10/s for 3 s | 6 | 16.67% | p50 168, p95 360, p99 480 ms | p50 12.6, p95 27 ms |",
+    );
+  });
+
+  it("junit.xml's output, ctrf.json's extra and report.html carry the same figures", () => {
+    expect(junitXml(result)).toContain(
+      "stage 2/s → 10/s over 1 s: 6 sent, 1 failed (16.67%), 0 dropped; latency p50 112, p95 240, p99 320 ms",
+    );
+    const ctrf = JSON.parse(ctrfJson(result)) as { results: { tests: { extra: { latency?: unknown[] } }[] } };
+    expect(ctrf.results.tests[0]?.extra.latency).toEqual([ramping]);
+    const page = htmlReport(result);
+    expect(page).toContain("<caption>By stage</caption>");
+    expect(page).toContain("<td>10/s for 3 s</td><td>6</td><td>1</td><td>0</td><td>168 ms</td>");
   });
 });
 

@@ -13,7 +13,14 @@ import type { WorldPatient } from "../world.js";
 import { LoadProfileError } from "./errors.js";
 import { runOpenModel } from "./open-model.js";
 import { attributeRequests, type LoadRequestSent, overheadFigures } from "./overhead.js";
-import { type ArrivalProfile, arrivalOffsets, parseDuration, type RampingStage } from "./profile.js";
+import {
+  type ArrivalProfile,
+  arrivalOffsets,
+  peakRatePerSecond,
+  profileDurationMs,
+  type RampingStage,
+} from "./profile.js";
+import { stageFigures } from "./stages.js";
 
 export type ConsentShare = "granted" | "refused" | "emergency";
 
@@ -33,8 +40,8 @@ export interface LoadSpec {
   readonly label?: string;
   /** Arrivals per second (constant-arrival-rate). */
   readonly rate: number;
-  /** k6 duration: "3s", "1m". */
-  readonly duration: string;
+  /** k6 duration of a constant rate: "3s", "1m" (a ramping load's is its stages'). */
+  readonly duration?: string;
   /** Instead of a constant rate: ramping-arrival-rate stages, starting from `rate`. */
   readonly stages?: readonly RampingStage[];
   /** Most requests in flight at once (k6 maxVUs); arrivals finding it full are dropped. */
@@ -71,8 +78,19 @@ export function profileOf(spec: LoadSpec): ArrivalProfile {
   const peak = Math.max(spec.rate, ...(spec.stages ?? []).map((stage) => stage.target));
   const pool = { maxVUs: spec.maxVUs ?? Math.max(10, Math.ceil(peak * 10)) };
   return spec.stages === undefined
-    ? { executor: "constant-arrival-rate", rate: spec.rate, duration: spec.duration, ...pool }
+    ? { executor: "constant-arrival-rate", rate: spec.rate, duration: durationOf(spec), ...pool }
     : { executor: "ramping-arrival-rate", startRate: spec.rate, stages: spec.stages, ...pool };
+}
+
+function durationOf(spec: LoadSpec): string {
+  if (spec.duration === undefined) throw new LoadProfileError("duration is missing: a constant rate needs one");
+  return spec.duration;
+}
+
+function labelOf(spec: LoadSpec): string {
+  return spec.stages === undefined
+    ? `${spec.rate}/s for ${spec.duration}`
+    : `from ${spec.rate}/s through ${spec.stages.map((s) => `${s.target}/s over ${s.duration}`).join(", ")}`;
 }
 
 /** The consent answer of each request in turn, keeping every answer's count closest to its share. */
@@ -155,13 +173,15 @@ export class LoadStep implements ScenarioLoad {
         sent.push({ record, nhsNumber: patient.nhsNumber, ods: patient.ods });
       }
       const journal = await this.control.journal({ since });
-      const overhead = overheadFigures(attributeRequests(sent, journal));
+      const attributed = attributeRequests(sent, journal);
+      const overhead = overheadFigures(attributed);
+      const stages = stageFigures(profile, attributed);
       const figures: LoadFigures = {
-        label: spec.label ?? `${spec.rate}/s for ${spec.duration}`,
+        label: spec.label ?? labelOf(spec),
         profile: {
           executor: profile.executor,
-          ratePerSecond: spec.rate,
-          durationMs: spec.stages === undefined ? parseDuration(spec.duration) : result.durationMs,
+          ratePerSecond: peakRatePerSecond(profile),
+          durationMs: profileDurationMs(profile),
           pool: result.pool,
         },
         mix: mixOf(patients, consent, spec),
@@ -171,6 +191,7 @@ export class LoadStep implements ScenarioLoad {
         ...overhead,
         schedulingLag: result.schedulingLag,
         seconds: result.seconds,
+        ...(stages === undefined ? {} : { stages }),
       };
       this.figures.push(figures);
       return figures;

@@ -84,6 +84,23 @@ function segmentsOf(profile: ArrivalProfile): Segment[] {
   return segments;
 }
 
+/** Each stage of a profile: where it begins and ends (ms from the start) and its rates per second. */
+export interface ProfileStage {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly fromRate: number;
+  readonly toRate: number;
+}
+
+export function profileStages(profile: ArrivalProfile): ProfileStage[] {
+  return segmentsOf(profile).map((s) => ({
+    fromMs: s.fromMs,
+    toMs: s.fromMs + s.ms,
+    fromRate: s.startPerMs * 1000,
+    toRate: s.endPerMs * 1000,
+  }));
+}
+
 /** How long the profile's arrivals go on, in milliseconds. */
 export function profileDurationMs(profile: ArrivalProfile): number {
   return segmentsOf(profile).reduce((sum, s) => sum + s.ms, 0);

@@ -27,11 +27,22 @@ ${loads.map(({ id, figures }) => loadView(id, figures))}
 function loadView(id: string, f: LoadFigures): Html {
   const c = f.counts;
   return html`<div class="load"><h3><a href="#${id}">${id}</a>: ${f.label}</h3>
-<p>${f.profile.executor}, ${f.profile.ratePerSecond}/s for ${seconds(f.profile.durationMs)}, at most ${f.profile.pool} in flight; ${c.sent} sent of ${c.scheduled} scheduled (${c.late} late, ${c.dropped} dropped), ${c.failed} failed (error rate ${(f.errorRate * 100).toFixed(2)}%); practices EMIS ${f.mix.emis}, TPP ${f.mix.tpp}; consent granted ${f.mix.granted}, refused ${f.mix.refused}, emergency ${f.mix.emergency}.</p>
+<p>${f.profile.executor}, ${f.profile.executor === "ramping-arrival-rate" ? "up to " : ""}${f.profile.ratePerSecond}/s for ${seconds(f.profile.durationMs)}, at most ${f.profile.pool} in flight; ${c.sent} sent of ${c.scheduled} scheduled (${c.late} late, ${c.dropped} dropped), ${c.failed} failed (error rate ${(f.errorRate * 100).toFixed(2)}%); practices EMIS ${f.mix.emis}, TPP ${f.mix.tpp}; consent granted ${f.mix.granted}, refused ${f.mix.refused}, emergency ${f.mix.emergency}.</p>
+${stagesTable(f)}
 ${distribution(f)}
 ${overTime(f)}
 ${waterfall(f.slowest)}
 </div>`;
+}
+
+/** A ramping load's stages, one row each: how latency and overhead moved as the rate rose. */
+function stagesTable(f: LoadFigures): Html {
+  if (f.stages === undefined || f.stages.length === 0) return html``;
+  const rows = f.stages.map(
+    (s) =>
+      html`<tr><td>${s.label}</td><td>${s.sent}</td><td>${s.failed}</td><td>${s.dropped}</td><td>${ms(s.latency.p50)}</td><td>${ms(s.latency.p95)}</td><td>${ms(s.latency.p99)}</td><td>${ms(s.overhead.p50)}</td><td>${ms(s.overhead.p95)}</td></tr>`,
+  );
+  return html`<table class="stages"><caption>By stage</caption><thead><tr><th>stage</th><th>sent</th><th>failed</th><th>dropped</th><th>latency p50</th><th>p95</th><th>p99</th><th>overhead p50</th><th>p95</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Horizontal bars of each distribution's percentiles, on one scale. */

@@ -13,9 +13,13 @@ export default scenario({
   exclusive: true,
   async run({ load, expect }) {
     const figures = await load.run({
-      label: "steady load across EMIS and TPP practices",
-      rate: 10,
-      duration: "3s",
+      label: "rising to the busy hour, then holding it, across EMIS and TPP practices",
+      // From 2/s to 10/s over a second, then 10/s for three: the report shows each stage's figures.
+      rate: 2,
+      stages: [
+        { target: 10, duration: "1s" },
+        { target: 10, duration: "3s" },
+      ],
       // Room for twenty requests waiting on the gateway (two seconds of arrivals): more, and arrivals are dropped.
       maxVUs: 20,
       mix: { emis: 2, tpp: 2, consent: { granted: 8, refused: 1, emergency: 1 } },
