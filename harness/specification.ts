@@ -85,4 +85,9 @@ export const SPEC = {
     "Access Record Structured: the structured record Bundle",
     "accessrecord_structured_development_bundle.html",
   ),
+  fhirExtensibility: {
+    title:
+      "FHIR STU3: extensibility (extensions a system does not know are kept and may be ignored, not refused)",
+    url: "https://hl7.org/fhir/STU3/extensibility.html#exchange",
+  },
 } as const satisfies Record<string, SpecificationClause>;

@@ -83,7 +83,8 @@ export function profileOf(spec: LoadSpec): ArrivalProfile {
 }
 
 function durationOf(spec: LoadSpec): string {
-  if (spec.duration === undefined) throw new LoadProfileError("duration is missing: a constant rate needs one");
+  if (spec.duration === undefined)
+    throw new LoadProfileError("duration is missing: a constant rate needs one");
   return spec.duration;
 }
 

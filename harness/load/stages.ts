@@ -19,7 +19,9 @@ export function stageFigures(
     const last = i === all.length - 1;
     const inStage = offsets
       .map((offset, index) => ({ offset, index }))
-      .filter(({ offset }) => offset >= stage.fromMs && (offset < stage.toMs || (last && offset <= stage.toMs)));
+      .filter(
+        ({ offset }) => offset >= stage.fromMs && (offset < stage.toMs || (last && offset <= stage.toMs)),
+      );
     const answered = inStage.flatMap(({ index }) => sent.get(index) ?? []);
     return {
       label: stageLabel(stage.fromRate, stage.toRate, stage.toMs - stage.fromMs),
@@ -38,5 +40,7 @@ export function stageFigures(
 function stageLabel(fromRate: number, toRate: number, ms: number): string {
   const rate = (n: number) => `${Math.round(n * 100) / 100}/s`;
   const over = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-  return fromRate === toRate ? `${rate(toRate)} for ${over}` : `${rate(fromRate)} → ${rate(toRate)} over ${over}`;
+  return fromRate === toRate
+    ? `${rate(toRate)} for ${over}`
+    : `${rate(fromRate)} → ${rate(toRate)} over ${over}`;
 }

@@ -4,7 +4,7 @@
  */
 import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** The body as a Bundle when it is one (resourceType "Bundle"), else undefined. */

@@ -18,6 +18,7 @@ export const TRAITS = [
   "inactive-registration",
   "record-in-transit",
   "superseded-number",
+  "unusual-content",
 ] as const;
 export type Trait = (typeof TRAITS)[number];
 

@@ -4,7 +4,9 @@
  * practice and the clinicians they reference, shaped and ordered by the supplier flavour, each resource
  * once. Pure: the same input gives the same Bundle.
  */
+
 import { EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
+import { hasTrait } from "../population/types.js";
 import { allergiesArea } from "./allergies-area.js";
 import type { AreaResult } from "./area-result.js";
 import { type Render, reference, type StructuredRecordInput } from "./bundle-render.js";
@@ -21,6 +23,7 @@ import { referralsArea } from "./referrals-area.js";
 import { recordIds } from "./resource-ids.js";
 import type { StructuredRecordQuery } from "./structured-query.js";
 import { uncategorisedArea } from "./uncategorised-area.js";
+import { addUnusualContent } from "./unusual-content.js";
 
 /** The clinical areas, in the order their Lists are gathered (EMIS sends them in this order). */
 type AreaSection = Exclude<BundleSection, "lists" | "patient" | "directory">;
@@ -150,13 +153,15 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   const { lists, areaLists } = listsSent(areas);
   const sections = bundleSections(lists, patient, directory, areas);
   const blocks = bundleBlocks(input.flavour, sections, areaLists);
-  return {
+  const bundle: fhir.Bundle = {
     resourceType: "Bundle",
     id: ids.bundle,
     meta: { profile: [PROFILES.bundle] },
     type: "collection",
     entry: bundleEntries(blocks, chosenRenderings(input.flavour, sections, blocks)),
   };
+  if (hasTrait(input.patient.traits, "unusual-content")) addUnusualContent(bundle);
+  return bundle;
 }
 
 /** The clinical areas the query asks for, each rendered. */

@@ -46,6 +46,30 @@ function firstPageOfEachList(bundle: fhir.Bundle): void {
   );
 }
 
+/** The extensions a gateway built on a strict model of the profiles keeps: NHS England's and HL7's own. */
+const KNOWN_EXTENSION = /^https?:\/\/(fhir\.nhs\.uk|hl7\.org)\//;
+
+/** Drops, at every depth, each extension whose URL the gateway's model does not know. */
+function dropUnknownExtensions(value: unknown): void {
+  if (Array.isArray(value)) for (const item of value) dropUnknownExtensions(item);
+  else if (value !== null && typeof value === "object") {
+    const element = value as Record<string, unknown>;
+    if (Array.isArray(element.extension))
+      element.extension = element.extension.filter((e: { url?: string }) =>
+        KNOWN_EXTENSION.test(e?.url ?? ""),
+      );
+    for (const child of Object.values(element)) dropUnknownExtensions(child);
+  }
+}
+
+/** Cuts every note's text to a database column's 4,000 characters. */
+function cutNotes(bundle: fhir.Bundle): void {
+  for (const entry of bundle.entry ?? []) {
+    for (const note of (entry.resource as { note?: fhir.Annotation[] } | undefined)?.note ?? [])
+      if (typeof note.text === "string") note.text = note.text.slice(0, 4000);
+  }
+}
+
 export const CORE_FAULTS = {
   "looks-up-before-validating": {
     defect: "Looks the number up in PDS before checking it.",
@@ -161,6 +185,20 @@ export const CORE_FAULTS = {
     defect: `Passes on the first ${PAGE_SIZE} items of each List and drops the rest, as though one page were all.`,
     answer: (answer) => changeRecord(answer, firstPageOfEachList),
     catches: { "CORE-08": /the record holds everything the practice's record holds: .*missing/ },
+  },
+  "drops-unknown-extensions": {
+    defect:
+      "Maps the record through a model of the GP Connect profiles, dropping every extension it does not know.",
+    answer: (answer) => changeRecord(answer, (bundle) => dropUnknownExtensions(bundle.entry)),
+    catches: { "CORE-09": /the record passed through intact: .* changed without a word: \w+\/\S+ extension/ },
+  },
+  "cuts-long-notes": {
+    defect: "Stores notes in a 4,000-character column, cutting longer ones short.",
+    answer: (answer) => changeRecord(answer, cutNotes),
+    catches: {
+      "CORE-09":
+        /the record passed through intact: 1 resource of \d+ changed without a word: \w+\/\S+ note\[\d\]\.text: the practice's 12000 characters, the gateway's 4000 characters/,
+    },
   },
   "drops-lists": {
     defect: "Flattens the record: passes on the clinical items but drops the Lists that group them by area.",
