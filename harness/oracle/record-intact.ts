@@ -29,7 +29,26 @@ function resourcesOf(bundle: fhir.Bundle): fhir.Resource[] {
   );
 }
 
-const keyOf = (resource: fhir.Resource) => `${resource.resourceType}/${resource.id}`;
+/**
+ * How a resource is found in the other record: by type and id; one without an id (a clinical area's List) by
+ * type, first code, and its place among those alike.
+ */
+function keysOf(resources: readonly fhir.Resource[]): Map<string, fhir.Resource> {
+  const seen = new Map<string, number>();
+  const keys = new Map<string, fhir.Resource>();
+  for (const resource of resources) {
+    if (typeof resource.id === "string") {
+      keys.set(`${resource.resourceType}/${resource.id}`, resource);
+      continue;
+    }
+    const code = (resource as { code?: fhir.CodeableConcept }).code?.coding?.[0]?.code;
+    const alike = `${resource.resourceType}${code === undefined ? "" : ` coded ${code}`}`;
+    const n = (seen.get(alike) ?? 0) + 1;
+    seen.set(alike, n);
+    keys.set(n === 1 ? alike : `${alike} (${n})`, resource);
+  }
+  return keys;
+}
 
 /** Text of every OperationOutcome issue in the Bundle: where a gateway says what it could not show. */
 function declaredText(resources: readonly fhir.Resource[]): string {
@@ -42,13 +61,12 @@ function declaredText(resources: readonly fhir.Resource[]): string {
 
 export function recordIntact(practice: fhir.Bundle, gateway: fhir.Bundle): IntactReport {
   const theirs = resourcesOf(gateway);
-  const byKey = new Map(theirs.map((r) => [keyOf(r), r]));
+  const byKey = keysOf(theirs);
   const said = declaredText(theirs);
   const differences: RecordDifference[] = [];
   const declared: string[] = [];
-  const ours = resourcesOf(practice).filter((r) => r.id !== undefined);
-  for (const resource of ours) {
-    const key = keyOf(resource);
+  const ours = keysOf(resourcesOf(practice));
+  for (const [key, resource] of ours) {
     const found = byKey.get(key);
     const difference =
       found === undefined
@@ -58,7 +76,7 @@ export function recordIntact(practice: fhir.Bundle, gateway: fhir.Bundle): Intac
     if (said.includes(key)) declared.push(key);
     else differences.push(difference);
   }
-  return { compared: ours.length, differences, declared };
+  return { compared: ours.size, differences, declared };
 }
 
 function describe(value: unknown): string {

@@ -9,8 +9,18 @@ import { flavourOf } from "../../simulators/practices/index.js";
 import { structuredRecordBundle } from "../../simulators/practices/structured-bundle.js";
 import { shapePaths } from "./shape-paths.js";
 
-/** Traits whose patients a practice answers with an error, not a record. */
-const REFUSED_TRAITS = new Set(["dissent", "deceased", "sensitive-patient", "inactive-registration"]);
+/**
+ * Traits left out of the sample: those whose patients a practice answers with an error, not a record, and
+ * `unusual-content`, which writes what real records do not carry by design (extensions and code systems no
+ * supplier uses).
+ */
+const REFUSED_TRAITS = new Set([
+  "dissent",
+  "deceased",
+  "sensitive-patient",
+  "inactive-registration",
+  "unusual-content",
+]);
 
 export function simulatedShapes(system: ClinicalSystem, ordinaryPatients = 80): Set<string> {
   const population = createPopulation({ seed: 7, practices: 4, patientsPerPractice: ordinaryPatients });
