@@ -2,7 +2,7 @@
  * `gp-harness run` and the region it runs in: a region guarded by a control token, the region's own seed and
  * reference date in the report, and a run that can be reproduced later.
  */
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,9 @@ async function run(args: readonly string[], env: Record<string, string> = {}) {
   const out = await mkdtemp(join(tmpdir(), "gp-harness-region-run-"));
   const outcome = await runCli(["run", "--out", out, ...args], { env, timeoutMs: 60_000 });
   const report = await readFile(join(out, "report.json"), "utf8").then(JSON.parse, () => undefined);
-  return { ...outcome, report };
+  const files = await readdir(out);
+  const written = (await Promise.all(files.map((file) => readFile(join(out, file), "utf8")))).join("\n");
+  return { ...outcome, report, written };
 }
 
 const attached = () => [
@@ -43,11 +45,17 @@ describe("a region guarded by a control token", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/refused the control token/);
     expect(stderr).not.toMatch(/cannot reach/);
+    expect(stderr).not.toContain("not-the-token-1");
   });
 
   it("with the token from the environment: the run passes, and reports the region's own seed and date", async () => {
-    const { code, stdout, report } = await run(attached(), { GP_HARNESS_CONTROL_TOKEN: TOKEN });
+    const { code, stdout, stderr, report, written } = await run(attached(), {
+      GP_HARNESS_CONTROL_TOKEN: TOKEN,
+    });
     expect(code, stdout).toBe(0);
+    // The token is a secret: never printed, never in a report.
+    expect(written).toContain("CORE-01");
+    for (const text of [stdout, stderr, written]) expect(text).not.toContain(TOKEN);
     expect(report.seed).toBe(23);
     expect(report.region).toMatchObject({ attached: true, seed: 23, referenceDate: "2025-03-01" });
     expect(stdout).toMatch(/region: seed 23, reference date 2025-03-01 \(attached/);

@@ -88,6 +88,7 @@ describe("gp-harness simulate", () => {
     [["--port", "70000"], /--port.*whole number from 0 to 65535/],
     [["--seed", "-3"], /--seed.*whole number/],
     [["--control-token", "short"], /--control-token.*8 to 512 printable characters/],
+    [["--host", "0.0.0.0"], /host 0\.0\.0\.0 is not loopback: .*needs a control token/],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const { code, stdout, stderr } = await runCli(["simulate", "--port", "0", ...args], {
       timeoutMs: 20_000,

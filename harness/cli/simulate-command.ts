@@ -29,7 +29,11 @@ export function registerSimulateCommand(cli: Command): void {
         .default(DEFAULT_SIMULATE_PORT)
         .argParser(port),
     )
-    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--host <host>",
+      "address to listen on; anything but loopback needs --control-token, or the control API would be open to other machines",
+      "127.0.0.1",
+    )
     .addOption(new Option("--practices <n>", "how many practices").default(4).argParser(wholeNumber(1, 500)))
     .addOption(
       new Option("--patients-per-practice <n>", "patients on each practice's list")
@@ -97,12 +101,6 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   const info = region.info();
   if (flags.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else printRegion(info, flags);
-  if (flags.controlToken === undefined && !["127.0.0.1", "::1", "localhost"].includes(flags.host)) {
-    process.stderr.write(
-      `gp-harness: listening on ${flags.host}, but the control API answers loopback callers only; ` +
-        "set --control-token to drive it from elsewhere\n",
-    );
-  }
   await stopped;
   await region.close();
 }

@@ -33,6 +33,21 @@ export function checkedBasePort(port: number | undefined): number {
   return base;
 }
 
+/**
+ * The host the region listens on. Anything but loopback exposes the control API (faults, the journal, every
+ * patient) to other machines, so it needs a control token.
+ */
+export function checkedHost(host: string, controlToken: string | undefined): string {
+  const loopback = host === "localhost" || host === "::1" || host.startsWith("127.");
+  if (!loopback && controlToken === undefined) {
+    throw new RegionError(
+      "INVALID_OPTIONS",
+      `host ${host} is not loopback: a region reachable from other machines needs a control token (controlToken; --control-token), or its control API would be open to them`,
+    );
+  }
+  return host;
+}
+
 export function createCheckedPopulation(options: RegionOptions): Population {
   try {
     return createPopulation({

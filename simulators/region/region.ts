@@ -20,6 +20,7 @@ import {
   checkedAreas,
   checkedBasePort,
   checkedConsumer,
+  checkedHost,
   checkedOdsCodes,
   checkedPracticeCreation,
   checkedSystem,
@@ -89,7 +90,7 @@ class SimulatedRegion implements Region {
   private closed = false;
 
   constructor(private readonly options: RegionOptions) {
-    this.host = options.host ?? DEFAULT_HOST;
+    this.host = checkedHost(options.host ?? DEFAULT_HOST, options.controlToken);
     this.basePort = checkedBasePort(options.port);
     this.population = createCheckedPopulation(options);
     this.journal = createJournal(options.journalCapacity);
