@@ -187,7 +187,7 @@ describe("the reference gateway, and the checks it makes", () => {
       catalogue.map((s) => [s.id, "pass", ""]),
     );
     expect(result.verdict).toBe("pass");
-  });
+  }, 300_000);
 
   it("every kind of check the catalogue makes is seen failing against some faulty gateway", () => {
     expect(madeByReference.size).toBeGreaterThan(10);

@@ -207,14 +207,20 @@ export class ControlClient {
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Dispatcher.ResponseData;
-    try {
-      const { request } = await httpClient();
-      response = await request(url, {
+    const { request } = await httpClient();
+    const send = () =>
+      request(url, {
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+    try {
+      // A kept-alive connection the server closed as idle just as this request went out (a busy machine can
+      // fire the client's own idle timer late) fails before the server reads it: sent again, once.
+      response = await send().catch((error: unknown) =>
+        closedConnection(error) ? send() : Promise.reject(error),
+      );
     } catch (error) {
       throw unreachable(`${this.baseUrl}/_control`, `${method} ${path}`, this.timeoutMs, error);
     }
@@ -231,6 +237,11 @@ export class ControlClient {
       );
     }
   }
+}
+
+function closedConnection(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET";
 }
 
 function unreachable(url: string, call: string, timeoutMs: number, error: unknown): Error {

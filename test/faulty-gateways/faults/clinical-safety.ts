@@ -127,8 +127,9 @@ export const CLINICAL_SAFETY_FAULTS = {
     answer: (answer) =>
       changeRecord(answer, (bundle) => {
         for (const list of resourcesOf<fhir.List>(bundle, "List")) {
+          if (list.extension === undefined) continue;
           let seen = false;
-          list.extension = (list.extension ?? []).filter((x) => {
+          list.extension = list.extension.filter((x) => {
             if (x.url !== EXTENSIONS.listWarningCode) return true;
             const first = !seen;
             seen = true;
@@ -238,6 +239,7 @@ export const CLINICAL_SAFETY_FAULTS = {
       "SAFETY-04": /a List for includeProblems \(Problems\): 0 Lists coded/,
       "CORE-04": /a List for includeConsultations \(List of consultations\): 0 Lists/,
       "CORE-08": /a List for includeUncategorisedData \(Miscellaneous record\): 0 Lists/,
+      "CORE-09": /a List for includeConsultations \(List of consultations\): 0 Lists/,
     },
   },
   "strips-record-outcomes": {
@@ -341,11 +343,16 @@ export const CLINICAL_SAFETY_FAULTS = {
       "Stores names in a seven-bit field: diacritics folded, apostrophes dropped, hyphens made spaces (Siân O'Brien as Sian OBrien).",
     answer: (answer) => changeRecord(answer, (bundle) => changeNames(bundle, asciiFolded)),
     catches: { "SAFETY-11": /the patient's name is shown as recorded: the record shows/ },
+    // Only a record whose names carry diacritics, apostrophes or hyphens is changed.
+    mayCatch: { "CORE-09": /the record passed through intact: .* name\[0\]/ },
   },
   "upper-cases-names": {
     defect: "Shows every name in capitals, as its legacy patient index stores them.",
     answer: (answer) => changeRecord(answer, (bundle) => changeNames(bundle, (text) => text.toUpperCase())),
-    catches: { "SAFETY-11": /the patient's name is shown as recorded: the record shows/ },
+    catches: {
+      "SAFETY-11": /the patient's name is shown as recorded: the record shows/,
+      "CORE-09": /the record passed through intact: .*Patient\/\S+ name\[0\]\.family/,
+    },
   },
   "mixes-concurrent-records": {
     defect: `Hands answers out through a table of ${ANSWER_SLOTS} shared slots: when more requests are in flight, two share a slot and one is given the other's record.`,

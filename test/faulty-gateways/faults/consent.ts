@@ -25,7 +25,7 @@ export const CONSENT_FAULTS = {
       "CONSENT-02": /HTTP status 403: the gateway answered 200/,
       "CONSENT-06": /HTTP status 403: the gateway answered 200/,
       "CONSENT-10": /HTTP status 403: the gateway answered 200/,
-      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 36 requests failed/,
     },
   },
   "refuses-everything": {
@@ -55,6 +55,7 @@ export const CONSENT_FAULTS = {
       "SECURITY-01": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CORE-04": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CORE-05": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
+      "CORE-09": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CORE-06":
         /the record was requested from the practice .*: the practice's journal holds no record request/,
       "CORE-07":
@@ -83,7 +84,7 @@ export const CONSENT_FAULTS = {
       "SECURITY-03":
         /the record was requested from the practice .*: the practice's journal holds no record request/,
       "SECURITY-04": /a server-side error status \(5xx\): the gateway answered 403/,
-      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 36 requests failed/,
       "PERFORMANCE-03": /the error rate met rate<0\.01: [1-9]\d* of 20 requests failed/,
       "PERFORMANCE-04": /the error rate met rate<0\.01: [1-9]\d* of 20 requests failed/,
     },
@@ -125,7 +126,7 @@ export const CONSENT_FAULTS = {
       "CONSENT-04": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-05": /HTTP status 400: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-11": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
-      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 36 requests failed/,
     },
   },
   "missing-consent-as-granted": {

@@ -178,6 +178,7 @@ export const CORE_FAULTS = {
     catches: {
       "CORE-04": /a List for includeConsultations \(List of consultations\): 0 Lists/,
       "CORE-08": /a List for includeUncategorisedData \(Miscellaneous record\): 0 Lists/,
+      "CORE-09": /a List for includeConsultations \(List of consultations\): 0 Lists/,
       "SAFETY-04": /a List for includeProblems \(Problems\): 0 Lists/,
     },
   },

@@ -89,7 +89,7 @@ export const RESILIENCE_FAULTS = {
       "SECURITY-05": /HTTP status 415: the gateway answered 200/,
       "SECURITY-06": /HTTP status 404: the gateway answered 200/,
       "SECURITY-07": /a client error status \(4xx\): the gateway answered 200/,
-      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
+      "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 36 requests failed/,
     },
   },
   "waits-on-a-hung-practice": {
