@@ -1,11 +1,23 @@
 /**
  * Medicines: prescriptions (acute, or repeat with an issue per supply period) by the practice, a hospital or
- * an outpatient clinic, and the medicine a long-term condition brings.
+ * an outpatient clinic, and the medicine a long-term condition brings. A repeat is authorised for a number of
+ * issues and re-authorised when they run out: each authorisation is a medication of its own, the earlier
+ * ones stopped as "Re-Authorised" and each renewal naming the one it renews (GP Connect's priorPrescription).
  */
 import { addDays, fromDayNumber, maxDate, minDate, toDayNumber } from "./calendar.js";
 import type { DrugTerm, ProblemTerm } from "./clinical-terms.js";
+import { patientInstructionFor } from "./prescribing-terms.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
-import type { Medication, Prescriber, Problem } from "./types.js";
+import type { Medication, Prescriber, PrescriptionType, Problem } from "./types.js";
+
+/** Earlier authorisations of a repeat a record still shows, before the current one. */
+const EARLIER_AUTHORISATIONS_SHOWN = 1;
+/** Share of the practice's repeats that are repeat dispensing (a batch the pharmacy dispenses in turn). */
+const REPEAT_DISPENSING_SHARE = 0.15;
+export const RE_AUTHORISED = "Re-Authorised";
+
+export const isRepeat = (type: PrescriptionType): boolean =>
+  type === "repeat" || type === "repeat-dispensing";
 
 /** Issue dates of a repeat, one per supply period, from `from` to `to`. */
 function issueDates(b: RecordBuilder, from: string, to: string, supplyDays: number): string[] {
@@ -19,26 +31,29 @@ function issueDates(b: RecordBuilder, from: string, to: string, supplyDays: numb
   return issues;
 }
 
+export interface MedicationOptions {
+  type: PrescriptionType;
+  prescriber?: Prescriber;
+  status?: Medication["status"];
+  ended?: string;
+  treats?: string;
+  sensitive?: boolean;
+  awaitingFiling?: boolean;
+  issued?: boolean;
+  /** Why a stopped medication was stopped, on the day it ended. */
+  stopReason?: string;
+}
+
 export function addMedication(
   b: RecordBuilder,
   drug: DrugTerm,
   started: string,
-  options: {
-    type: "acute" | "repeat";
-    prescriber?: Prescriber;
-    status?: Medication["status"];
-    ended?: string;
-    treats?: string;
-    sensitive?: boolean;
-    awaitingFiling?: boolean;
-    issued?: boolean;
-  },
+  options: MedicationOptions,
 ): Medication {
   const prescriber = options.prescriber ?? { kind: "practice" };
-  const status = options.status ?? "active";
   let issues: string[] = [];
   if (prescriber.kind === "practice" && options.issued !== false) {
-    if (options.type === "acute") issues = [started];
+    if (!isRepeat(options.type)) issues = [started];
     else {
       const lastIssue = options.ended ?? b.end;
       // A normal record carries the last year of issues; a large one the whole course.
@@ -46,24 +61,106 @@ export function addMedication(
       issues = issueDates(b, first, lastIssue, drug.supplyDays);
     }
   }
-  // Built field by field (optional ones only when present), in the record's key order.
+  if (prescriber.kind === "practice" && isRepeat(options.type) && options.issued !== false)
+    return authorisedCourse(b, drug, started, options, issues);
+  const status = options.status ?? "active";
+  const stopReason =
+    status === "stopped" && options.stopReason !== undefined && options.ended !== undefined
+      ? { date: options.ended, text: options.stopReason }
+      : undefined;
+  const { stopReason: _reason, ...rest } = options;
+  return pushMedication(b, drug, started, { ...rest, prescriber, status, issues, stopReason });
+}
+
+/**
+ * A practice's repeat as its authorisations: one per `repeatsAllowed` issues, the last (current) one with the
+ * course's own status, those before it stopped as re-authorised; the record shows the last few.
+ */
+function authorisedCourse(
+  b: RecordBuilder,
+  drug: DrugTerm,
+  started: string,
+  options: MedicationOptions,
+  issues: readonly string[],
+): Medication {
+  const rx = b.prescribing;
+  const type: PrescriptionType =
+    options.type === "repeat" && rx.chance(REPEAT_DISPENSING_SHARE) ? "repeat-dispensing" : options.type;
+  const allowed = drug.supplyDays >= 56 ? rx.pick([2, 3, 6]) : rx.pick([3, 6, 12]);
+  const length = allowed * drug.supplyDays;
+  const startDay = toDayNumber(started);
+  const lastDay = toDayNumber(options.ended ?? b.end);
+  const spans = Math.max(0, Math.floor((lastDay - startDay) / length));
+  let prior: string | undefined;
+  let medication: Medication | undefined;
+  for (let k = Math.max(0, spans - EARLIER_AUTHORISATIONS_SHOWN); k <= spans; k++) {
+    const fromDay = startDay + k * length;
+    const current = k === spans;
+    const from = fromDayNumber(fromDay);
+    const renewed = fromDayNumber(fromDay + length);
+    const own = issues.filter((d) => d >= from && (current || d < renewed));
+    const status = current ? (options.status ?? "active") : "stopped";
+    const ended = current ? options.ended : renewed;
+    const repeatsIssued = current
+      ? Math.min(allowed, Math.floor((lastDay - fromDay) / drug.supplyDays) + 1)
+      : allowed;
+    const stopReason =
+      status !== "stopped" || ended === undefined
+        ? undefined
+        : { date: ended, text: current ? (options.stopReason ?? "No longer required") : RE_AUTHORISED };
+    const { stopReason: _reason, ...rest } = options;
+    medication = pushMedication(b, drug, from, {
+      ...rest,
+      type,
+      prescriber: { kind: "practice" },
+      status,
+      ended,
+      issues: own,
+      stopReason,
+      authorisation: { repeatsAllowed: allowed, repeatsIssued, expires: renewed },
+      prior,
+    });
+    prior = medication.id;
+  }
+  return medication as Medication;
+}
+
+/** One medication entry, built field by field (optional ones only when present), in the record's key order. */
+function pushMedication(
+  b: RecordBuilder,
+  drug: DrugTerm,
+  started: string,
+  entry: Omit<MedicationOptions, "stopReason"> & {
+    prescriber: Prescriber;
+    status: Medication["status"];
+    issues: string[];
+    stopReason: Medication["statusReason"];
+    authorisation?: Medication["authorisation"];
+    prior?: string;
+  },
+): Medication {
   const fields: Partial<Mutable<Medication>> = {
     id: entryId("M", b.medications.length + 1),
     product: drug.product,
     dosage: drug.dosage,
     quantity: drug.quantity,
     supplyDays: drug.supplyDays,
-    type: options.type,
-    prescriber,
+    type: entry.type,
+    prescriber: entry.prescriber,
     started,
-    status,
-    issues,
+    status: entry.status,
+    issues: entry.issues,
   };
-  if (options.treats !== undefined) fields.treats = options.treats;
+  if (entry.treats !== undefined) fields.treats = entry.treats;
   fields.recordedBy = b.clinician();
-  if (options.ended !== undefined) fields.ended = options.ended;
-  if (options.sensitive === true) fields.sensitive = true;
-  if (options.awaitingFiling === true) fields.awaitingFiling = true;
+  if (entry.ended !== undefined) fields.ended = entry.ended;
+  if (entry.sensitive === true) fields.sensitive = true;
+  if (entry.awaitingFiling === true) fields.awaitingFiling = true;
+  if (entry.authorisation !== undefined) fields.authorisation = entry.authorisation;
+  if (entry.stopReason !== undefined) fields.statusReason = entry.stopReason;
+  if (entry.prior !== undefined) fields.priorPrescription = entry.prior;
+  const instruction = patientInstructionFor(drug.product.code);
+  if (instruction !== undefined) fields.patientInstruction = instruction;
   const medication = fields as Medication;
   b.medications.push(medication);
   return medication;
@@ -101,6 +198,9 @@ export function conditionMedication(b: RecordBuilder, term: ProblemTerm, problem
 /** A dead patient's medicines: those still active were stopped on the day of death. */
 export function stoppedAtDeath(medications: readonly Medication[], died: string): Medication[] {
   return medications.map(
-    (m): Medication => (m.status === "active" ? { ...m, status: "stopped", ended: died } : m),
+    (m): Medication =>
+      m.status === "active"
+        ? { ...m, status: "stopped", ended: died, statusReason: { date: died, text: "Patient died" } }
+        : m,
   );
 }

@@ -18,6 +18,7 @@ export const TRAITS = [
   "inactive-registration",
   "record-in-transit",
   "superseded-number",
+  "stopped-medication",
 ] as const;
 export type Trait = (typeof TRAITS)[number];
 
@@ -110,7 +111,7 @@ export interface Medication {
   readonly quantity: { readonly value: number; readonly unit: string };
   /** Days one issue lasts (the expected supply duration). */
   readonly supplyDays: number;
-  readonly type: "acute" | "repeat";
+  readonly type: PrescriptionType;
   readonly prescriber: Prescriber;
   readonly started: string;
   readonly status: "active" | "completed" | "stopped";
@@ -125,7 +126,22 @@ export interface Medication {
   readonly sensitive?: boolean;
   /** On a hospital letter not yet filed into the record: withheld, and the list warns `data-awaiting-filing`. */
   readonly awaitingFiling?: boolean;
+  /** A repeat's authorisation: how many issues it allows, how many were made, and when it expires. */
+  readonly authorisation?: {
+    readonly repeatsAllowed: number;
+    readonly repeatsIssued: number;
+    readonly expires: string;
+  };
+  /** Why and when a stopped medication was stopped (GP Connect's MedicationStatusReason). */
+  readonly statusReason?: { readonly date: string; readonly text: string };
+  /** The medication (by id) whose authorisation this one renews: a repeat re-authorised. */
+  readonly priorPrescription?: string;
+  /** What the prescriber wrote for the patient beside the dosage. */
+  readonly patientInstruction?: string;
 }
+
+/** GP Connect's prescription types (CareConnect-PrescriptionType-1). */
+export type PrescriptionType = "acute" | "repeat" | "repeat-dispensing" | "delayed-prescribing";
 
 export interface Immunisation {
   readonly id: string;
