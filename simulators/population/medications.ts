@@ -15,6 +15,9 @@ const EARLIER_AUTHORISATIONS_SHOWN = 1;
 /** Share of the practice's repeats that are repeat dispensing (a batch the pharmacy dispenses in turn). */
 const REPEAT_DISPENSING_SHARE = 0.15;
 export const RE_AUTHORISED = "Re-Authorised";
+/** Issues an authorisation allows: a few months' or a year's supply, fewer where one supply lasts longer. */
+const REPEATS_ALLOWED = [3, 6, 12] as const;
+const LONG_SUPPLY_REPEATS = [2, 3, 6] as const;
 
 export const isRepeat = (type: PrescriptionType): boolean =>
   type === "repeat" || type === "repeat-dispensing";
@@ -68,8 +71,16 @@ export function addMedication(
     status === "stopped" && options.stopReason !== undefined && options.ended !== undefined
       ? { date: options.ended, text: options.stopReason }
       : undefined;
-  const { stopReason: _reason, ...rest } = options;
-  return pushMedication(b, drug, started, { ...rest, prescriber, status, issues, stopReason });
+  return pushMedication(b, drug, started, options, {
+    type: options.type,
+    prescriber,
+    status,
+    ended: options.ended,
+    issues,
+    stopReason,
+    authorisation: undefined,
+    prior: undefined,
+  });
 }
 
 /**
@@ -86,7 +97,7 @@ function authorisedCourse(
   const rx = b.prescribing;
   const type: PrescriptionType =
     options.type === "repeat" && rx.chance(REPEAT_DISPENSING_SHARE) ? "repeat-dispensing" : options.type;
-  const allowed = drug.supplyDays >= 56 ? rx.pick([2, 3, 6]) : rx.pick([3, 6, 12]);
+  const allowed = rx.pick(drug.supplyDays >= 56 ? LONG_SUPPLY_REPEATS : REPEATS_ALLOWED);
   const length = allowed * drug.supplyDays;
   const startDay = toDayNumber(started);
   const lastDay = toDayNumber(options.ended ?? b.end);
@@ -108,11 +119,9 @@ function authorisedCourse(
       status !== "stopped" || ended === undefined
         ? undefined
         : { date: ended, text: current ? (options.stopReason ?? "No longer required") : RE_AUTHORISED };
-    const { stopReason: _reason, ...rest } = options;
-    medication = pushMedication(b, drug, from, {
-      ...rest,
+    medication = pushMedication(b, drug, from, options, {
       type,
-      prescriber: { kind: "practice" },
+      prescriber: PRACTICE,
       status,
       ended,
       issues: own,
@@ -125,19 +134,27 @@ function authorisedCourse(
   return medication as Medication;
 }
 
+const PRACTICE: Prescriber = { kind: "practice" };
+
+/** What an entry takes beyond the options: one shape, so building entries stays on the fast path. */
+interface EntryDetail {
+  readonly type: PrescriptionType;
+  readonly prescriber: Prescriber;
+  readonly status: Medication["status"];
+  readonly ended: string | undefined;
+  readonly issues: string[];
+  readonly stopReason: Medication["statusReason"];
+  readonly authorisation: Medication["authorisation"];
+  readonly prior: string | undefined;
+}
+
 /** One medication entry, built field by field (optional ones only when present), in the record's key order. */
 function pushMedication(
   b: RecordBuilder,
   drug: DrugTerm,
   started: string,
-  entry: Omit<MedicationOptions, "stopReason"> & {
-    prescriber: Prescriber;
-    status: Medication["status"];
-    issues: string[];
-    stopReason: Medication["statusReason"];
-    authorisation?: Medication["authorisation"];
-    prior?: string;
-  },
+  options: MedicationOptions,
+  entry: EntryDetail,
 ): Medication {
   const fields: Partial<Mutable<Medication>> = {
     id: entryId("M", b.medications.length + 1),
@@ -151,11 +168,11 @@ function pushMedication(
     status: entry.status,
     issues: entry.issues,
   };
-  if (entry.treats !== undefined) fields.treats = entry.treats;
+  if (options.treats !== undefined) fields.treats = options.treats;
   fields.recordedBy = b.clinician();
   if (entry.ended !== undefined) fields.ended = entry.ended;
-  if (entry.sensitive === true) fields.sensitive = true;
-  if (entry.awaitingFiling === true) fields.awaitingFiling = true;
+  if (options.sensitive === true) fields.sensitive = true;
+  if (options.awaitingFiling === true) fields.awaitingFiling = true;
   if (entry.authorisation !== undefined) fields.authorisation = entry.authorisation;
   if (entry.stopReason !== undefined) fields.statusReason = entry.stopReason;
   if (entry.prior !== undefined) fields.priorPrescription = entry.prior;
