@@ -136,6 +136,15 @@ function authorisedCourse(
 
 const PRACTICE: Prescriber = { kind: "practice" };
 
+/** The notes a prescriber leaves on a prescription the record only holds, or one not to be collected at once. */
+function prescriberNote(entry: EntryDetail): string | undefined {
+  if (entry.prescriber.kind !== "practice")
+    return "Issued by hospital - please do not issue from GP practice";
+  if (entry.type === "delayed-prescribing")
+    return "Delayed prescription: to be collected only if symptoms have not improved in 3 days";
+  return undefined;
+}
+
 /** What an entry takes beyond the options: one shape, so building entries stays on the fast path. */
 interface EntryDetail {
   readonly type: PrescriptionType;
@@ -178,6 +187,8 @@ function pushMedication(
   if (entry.prior !== undefined) fields.priorPrescription = entry.prior;
   const instruction = patientInstructionFor(drug.product.code);
   if (instruction !== undefined) fields.patientInstruction = instruction;
+  const note = prescriberNote(entry);
+  if (note !== undefined) fields.prescriberNote = note;
   const medication = fields as Medication;
   b.medications.push(medication);
   return medication;

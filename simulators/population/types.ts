@@ -138,6 +138,8 @@ export interface Medication {
   readonly priorPrescription?: string;
   /** What the prescriber wrote for the patient beside the dosage. */
   readonly patientInstruction?: string;
+  /** The prescriber's own note on the prescription (for the practice and the pharmacy, not the patient). */
+  readonly prescriberNote?: string;
 }
 
 /** GP Connect's prescription types (CareConnect-PrescriptionType-1). */

@@ -93,6 +93,11 @@ export interface MedicationDetail {
   readonly patientInstruction: boolean;
   /** TPP writes the quantity's unit as MedicationQuantityText; EMIS as Quantity.unit. */
   readonly quantityAsText: boolean;
+  /**
+   * TPP carries the prescriber's notes: on the plan as they are, on the statement as "Prescriber Notes: ...";
+   * EMIS's records carry none.
+   */
+  readonly prescriberNotes: boolean;
 }
 
 export const EMIS_WEB: SupplierFlavour = {
@@ -131,6 +136,7 @@ export const EMIS_WEB: SupplierFlavour = {
     priorPrescription: true,
     patientInstruction: false,
     quantityAsText: false,
+    prescriberNotes: false,
   },
 };
 
@@ -170,6 +176,7 @@ export const TPP_SYSTMONE: SupplierFlavour = {
     priorPrescription: false,
     patientInstruction: true,
     quantityAsText: true,
+    prescriberNotes: true,
   },
 };
 

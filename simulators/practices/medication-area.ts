@@ -200,6 +200,11 @@ export function medicationSummary(render: Render, medication: Medication): fhir.
       expectedSupplyDuration: supplyDuration(medication),
     },
   };
+  const note = flavour.medicationDetail.prescriberNotes ? medication.prescriberNote : undefined;
+  if (note !== undefined) {
+    statement.note = [{ text: `Prescriber Notes: ${note}` }];
+    plan.note = [{ text: note }];
+  }
   if (medication.priorPrescription !== undefined && flavour.medicationDetail.priorPrescription)
     plan.priorPrescription = reference(
       "MedicationRequest",
