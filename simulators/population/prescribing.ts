@@ -11,7 +11,6 @@ import { addMedication, isRepeat } from "./medications.js";
 import {
   ACUTE_COURSES,
   ACUTE_COURSES_A_YEAR,
-  type AcuteCourse,
   FEMALE_UNDER_65_EXTRA,
   LONG_TERM_MEDICINES,
   type LongTermMedicine,
@@ -26,6 +25,8 @@ import type { Medication } from "./types.js";
 const MAX_ACUTE_COURSES = 12;
 /** Years of short courses a normal record shows. */
 const ACUTE_YEARS_SHOWN = 10;
+/** Share of records with a long-term medicine taken for a while and stopped, beside those replaced. */
+const STOPPED_EARLIER_SHARE = 0.25;
 /** Share of current repeats that replaced an earlier medicine, stopped. */
 const SWITCHED_SHARE = 0.3;
 
@@ -49,7 +50,8 @@ const REPLACED: ReadonlyMap<string, { readonly earlier: DrugTerm; readonly reaso
 ]);
 
 export function everydayPrescribing(b: RecordBuilder, recordStart: string): void {
-  const current = b.medications.filter(isCurrentRepeat).length;
+  let current = 0;
+  for (const m of b.medications) if (isCurrentRepeat(m)) current++;
   const target = currentMedicinesTarget(b, current);
   if (target > current) topUp(b, target - current);
   replacedMedicines(b);
@@ -90,21 +92,77 @@ function conditionMedicineShare(age: number): number {
   return 1 - none;
 }
 
-const opensTo = (b: RecordBuilder, m: { fromAge: number; toAge?: number; femaleOnly?: boolean }) =>
-  b.age >= m.fromAge &&
-  (m.toAge === undefined || b.age <= m.toAge) &&
-  (!m.femaleOnly || b.gender === "female");
+interface Eligibility {
+  readonly fromAge: number;
+  readonly toAge?: number;
+  readonly femaleOnly?: boolean;
+  readonly weight: number;
+}
+
+const opensAt = (age: number, female: boolean, m: Eligibility): boolean =>
+  age >= m.fromAge && (m.toAge === undefined || age <= m.toAge) && (!m.femaleOnly || female);
+
+/**
+ * One item drawn by weight among those open at this age and sex and not yet taken, with one draw as
+ * Random.weighted makes it, and without building a list (it runs for every course of every record).
+ */
+function pickOne<T extends Eligibility>(
+  rx: Random,
+  items: readonly T[],
+  age: number,
+  female: boolean,
+  taken?: ReadonlySet<T>,
+): T | undefined {
+  let total = 0;
+  for (const item of items) if (opensAt(age, female, item) && !taken?.has(item)) total += item.weight;
+  if (total === 0) return undefined;
+  let target = rx.next() * total;
+  let last: T | undefined;
+  for (const item of items) {
+    if (!opensAt(age, female, item) || taken?.has(item)) continue;
+    last = item;
+    target -= item.weight;
+    if (target < 0) return item;
+  }
+  return last;
+}
 
 /** Long-term medicines the record does not hold yet, each with the problem it treats, started over the years. */
 function topUp(b: RecordBuilder, count: number): void {
-  const held = new Set(b.medications.map((m) => m.product.code));
-  const open = LONG_TERM_MEDICINES.filter((m) => opensTo(b, m) && !held.has(m.drug.product.code));
-  for (const medicine of pickWeighted(b.prescribing, open, count)) {
+  const taken = new Set<LongTermMedicine>();
+  for (const medicine of LONG_TERM_MEDICINES)
+    if (b.medications.some((m) => m.product.code === medicine.drug.product.code)) taken.add(medicine);
+  const female = b.gender === "female";
+  for (let i = 0; i < count; i++) {
+    const medicine = pickOne(b.prescribing, LONG_TERM_MEDICINES, b.age, female, taken);
+    if (medicine === undefined) return;
+    taken.add(medicine);
     const earliest = toDayNumber(addDays(b.born, Math.round(medicine.fromAge * 365.25)));
     const started = fromDayNumber(b.withinDays(Math.max(earliest, b.endDay - 10 * 365), b.endDay - 14));
     const treats = indicationProblem(b, medicine, started);
     addMedication(b, medicine.drug, started, { type: "repeat", ...(treats ? { treats } : {}) });
   }
+  if (b.prescribing.chance(STOPPED_EARLIER_SHARE)) stoppedEarlier(b, taken);
+}
+
+/** A long-term medicine taken for a while and stopped, for one of the reasons practices record. */
+function stoppedEarlier(b: RecordBuilder, taken: ReadonlySet<LongTermMedicine>): void {
+  const rx = b.prescribing;
+  const medicine = pickOne(rx, LONG_TERM_MEDICINES, b.age, b.gender === "female", taken);
+  if (medicine === undefined) return;
+  const earliest = toDayNumber(addDays(b.born, Math.round(medicine.fromAge * 365.25)));
+  const startedDay = b.withinDays(Math.max(earliest, b.endDay - 10 * 365), b.endDay - 120);
+  const endedDay = Math.min(b.endDay - 7, startedDay + rx.int(90, 720));
+  if (endedDay <= startedDay) return;
+  const started = fromDayNumber(startedDay);
+  const treats = indicationProblem(b, medicine, started);
+  addMedication(b, medicine.drug, started, {
+    type: "repeat",
+    status: "stopped",
+    ended: fromDayNumber(endedDay),
+    stopReason: rx.pick(STOP_REASONS),
+    ...(treats ? { treats } : {}),
+  });
 }
 
 /**
@@ -122,22 +180,6 @@ function indicationProblem(
     (p) => p.code.code === indication.code && p.status === "active" && p.onset <= started,
   );
   return held?.id;
-}
-
-/** `count` distinct items, each drawn by weight among those left. */
-function pickWeighted<T extends { readonly weight: number }>(
-  rx: Random,
-  items: readonly T[],
-  count: number,
-): T[] {
-  const left = [...items];
-  const chosen: T[] = [];
-  while (chosen.length < count && left.length > 0) {
-    const at = rx.weighted(left.map((item, i) => [i, item.weight] as const));
-    chosen.push(left[at] as T);
-    left.splice(at, 1);
-  }
-  return chosen;
 }
 
 /** Some current repeats replaced an earlier medicine for the same problem: the earlier one, stopped and why. */
@@ -185,8 +227,7 @@ function everydayCourses(b: RecordBuilder, recordStart: string): void {
   for (let i = 0; i < count; i++) {
     const day = b.withinDays(firstDay, b.endDay);
     const ageThen = Math.floor((day - b.bornDay) / 365.25);
-    const open = ACUTE_COURSES.filter((c) => opensTo({ age: ageThen, gender: b.gender } as RecordBuilder, c));
-    const [course] = pickWeighted<AcuteCourse>(rx, open, 1);
+    const course = pickOne(rx, ACUTE_COURSES, ageThen, b.gender === "female");
     if (course === undefined) continue;
     const started = fromDayNumber(day);
     const delayed = course.delayed !== undefined && rx.chance(course.delayed);
