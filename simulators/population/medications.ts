@@ -64,8 +64,10 @@ export function addMedication(
       issues = issueDates(b, first, lastIssue, drug.supplyDays);
     }
   }
+  // The one draw of the record's main stream an entry makes, as it always has: the author.
+  const recordedBy = b.clinician();
   if (prescriber.kind === "practice" && isRepeat(options.type) && options.issued !== false)
-    return authorisedCourse(b, drug, started, options, issues);
+    return authorisedCourse(b, drug, started, options, issues, recordedBy);
   const status = options.status ?? "active";
   const stopReason =
     status === "stopped" && options.stopReason !== undefined && options.ended !== undefined
@@ -80,6 +82,7 @@ export function addMedication(
     stopReason,
     authorisation: undefined,
     prior: undefined,
+    recordedBy,
   });
 }
 
@@ -93,6 +96,7 @@ function authorisedCourse(
   started: string,
   options: MedicationOptions,
   issues: readonly string[],
+  recordedBy: string,
 ): Medication {
   const rx = b.prescribing;
   const type: PrescriptionType =
@@ -128,6 +132,8 @@ function authorisedCourse(
       stopReason,
       authorisation: { repeatsAllowed: allowed, repeatsIssued, expires: renewed },
       prior,
+      // Earlier authorisations by any of the practice's prescribers, drawn from the prescribing stream.
+      recordedBy: current ? recordedBy : rx.pick(b.practice.clinicians).id,
     });
     prior = medication.id;
   }
@@ -155,6 +161,7 @@ interface EntryDetail {
   readonly stopReason: Medication["statusReason"];
   readonly authorisation: Medication["authorisation"];
   readonly prior: string | undefined;
+  readonly recordedBy: string;
 }
 
 /** One medication entry, built field by field (optional ones only when present), in the record's key order. */
@@ -178,7 +185,7 @@ function pushMedication(
     issues: entry.issues,
   };
   if (options.treats !== undefined) fields.treats = options.treats;
-  fields.recordedBy = b.clinician();
+  fields.recordedBy = entry.recordedBy;
   if (entry.ended !== undefined) fields.ended = entry.ended;
   if (options.sensitive === true) fields.sensitive = true;
   if (options.awaitingFiling === true) fields.awaitingFiling = true;
