@@ -123,3 +123,9 @@ export const GENERAL_PRACTICE_SETTING = {
 
 export const GET_STRUCTURED_RECORD_OPERATION =
   "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1";
+
+/** The medication extensions beyond a statement's and a plan's own (GP Connect 1.6 medication guidance). */
+export const MEDICATION_EXTENSIONS = {
+  statusReason: `${STRUCTURE}/Extension-CareConnect-GPC-MedicationStatusReason-1`,
+  quantityText: `${STRUCTURE}/Extension-CareConnect-GPC-MedicationQuantityText-1`,
+} as const;

@@ -231,3 +231,82 @@ describe("expect.nameUnchanged", () => {
     expect(failed(e)).toEqual([]);
   });
 });
+
+const WARFARIN = { code: "42217611000001104", name: /warfarin/i };
+
+/** A record holding one warfarin course as GP Connect 1.6 lays it out: its statement, plan and Medication. */
+function warfarinRecord(
+  statementStatus: string,
+  planStatus: string,
+  basedOn = "MedicationRequest/mp1",
+): fhir.Bundle {
+  const bundle = handMadeRecord();
+  const medication: fhir.Medication = {
+    resourceType: "Medication",
+    id: "med1",
+    code: { coding: [{ system: SNOMED, code: WARFARIN.code, display: "Warfarin 3mg tablets" }] },
+  };
+  const plan = {
+    resourceType: "MedicationRequest",
+    id: "mp1",
+    extension: [
+      {
+        url: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationStatusReason-1",
+        extension: [
+          { url: "statusReason", valueCodeableConcept: { text: "Clinical grounds" } },
+          { url: "statusChangeDate", valueDateTime: "2026-10-01" },
+        ],
+      },
+    ],
+    status: planStatus,
+    intent: "plan",
+    medicationReference: { reference: "Medication/med1" },
+    subject: { reference: "Patient/p1" },
+  } as fhir.MedicationRequest;
+  const statement = {
+    resourceType: "MedicationStatement",
+    id: "ms1",
+    basedOn: [{ reference: basedOn }],
+    status: statementStatus,
+    medicationReference: { reference: "Medication/med1" },
+    subject: { reference: "Patient/p1" },
+    taken: "unk",
+  } as fhir.MedicationStatement;
+  bundle.entry!.push({ resource: statement }, { resource: plan }, { resource: medication });
+  return bundle;
+}
+
+describe("expect.medicationNotCurrent", () => {
+  it("passes a stopped or completed course whose plan agrees, and says the reason it read", () => {
+    for (const status of ["stopped", "completed"]) {
+      const e = expectations();
+      e.medicationNotCurrent(warfarinRecord(status, status), WARFARIN);
+      expect(failed(e)).toEqual([]);
+    }
+    const e = expectations();
+    e.medicationNotCurrent(warfarinRecord("stopped", "stopped"), WARFARIN);
+    expect(e.checks.at(-1)?.detail).toBe("statement stopped, plan stopped (Clinical grounds)");
+  });
+
+  it("fails a course shown active on its statement or on its plan", () => {
+    const e = expectations();
+    e.medicationNotCurrent(warfarinRecord("active", "stopped"), WARFARIN);
+    e.medicationNotCurrent(warfarinRecord("stopped", "active"), WARFARIN);
+    expect(failed(e)).toEqual([
+      "the stopped medication is not shown as current: statement active, plan stopped (Clinical grounds)",
+      "the stopped medication is not shown as current: statement stopped, plan active (Clinical grounds)",
+    ]);
+  });
+
+  it("judges the statement alone when it names no plan the record holds", () => {
+    const e = expectations();
+    e.medicationNotCurrent(warfarinRecord("active", "stopped", "MedicationRequest/elsewhere"), WARFARIN);
+    expect(failed(e)).toEqual(["the stopped medication is not shown as current: statement active, no plan"]);
+  });
+
+  it("stops when the record holds no statement of the medication", () => {
+    const e = expectations();
+    expect(() => e.medicationNotCurrent(handMadeRecord(), WARFARIN)).toThrow();
+    expect(failed(e)).toEqual(["a medication matching /warfarin/i is listed: no MedicationStatement of it"]);
+  });
+});

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CTV3_SYSTEM, PROBLEMS, READ_V2_SYSTEM } from "../simulators/population/clinical-terms.js";
 import { isSyntheticNhsNumber } from "../simulators/population/nhs-number.js";
 import { createPopulation } from "../simulators/population/population.js";
+import { ACUTE_COURSES, LONG_TERM_MEDICINES } from "../simulators/population/prescribing-terms.js";
 import { ANALYTES } from "../simulators/population/record-terms.js";
 import { type SyntheticPatient, TRAITS, type Trait } from "../simulators/population/types.js";
 
@@ -37,6 +38,8 @@ function datesOf(patient: SyntheticPatient): [string, string][] {
 }
 
 /** The coherence rules a clinician would check first; returns what is wrong. */
+const EVERYDAY_PRODUCTS = new Set([...LONG_TERM_MEDICINES, ...ACUTE_COURSES].map((m) => m.drug.product.code));
+
 function incoherence(patient: SyntheticPatient, referenceDate: string): string[] {
   const end = patient.deceasedDate ?? referenceDate;
   const wrong: string[] = [];
@@ -51,7 +54,9 @@ function incoherence(patient: SyntheticPatient, referenceDate: string): string[]
   for (const m of patient.medications.filter((x) => x.awaitingFiling !== true)) {
     const problem = m.treats === undefined ? undefined : problems.get(m.treats);
     if (problem === undefined) {
-      wrong.push(`medication ${m.product.display} treats no problem`);
+      // Everyday prescribing (short courses, medicines of conditions the record does not hold) links to none.
+      if (m.treats !== undefined || !EVERYDAY_PRODUCTS.has(m.product.code))
+        wrong.push(`medication ${m.product.display} treats no problem`);
       continue;
     }
     const term = PROBLEMS.find((t) => t.snomed.code === problem.code.code);

@@ -11,6 +11,7 @@ import {
 } from "../oracle/allergy-statement.js";
 import { listedMedications } from "../oracle/bundle.js";
 import { listMeant } from "../oracle/list-warnings.js";
+import { courseIsOver, coursesOf, describeCourse } from "../oracle/medication-status.js";
 import { notSupportedWarnings } from "../oracle/not-supported.js";
 import { nameShown, sameName } from "../oracle/patient-name.js";
 import { listsCoded } from "../oracle/structured-record-rules.js";
@@ -47,6 +48,25 @@ export class ClinicalExpectations extends RecordExpectations {
       agency === undefined
         ? "the MedicationStatement has no prescribing agency extension"
         : `prescribing agency: ${code ?? "no code"}${concept?.text ? ` (${concept.text})` : ""}`,
+    );
+  }
+
+  /**
+   * A medication the practice stopped is shown as stopped: every statement of it is completed or stopped, and
+   * its plan's status agrees, so nothing presents it as current.
+   */
+  medicationNotCurrent(bundle: fhir.Bundle, product: { code: string; name: RegExp }): void {
+    const courses = coursesOf(bundle, product);
+    this.precondition(
+      `a medication matching ${product.name} is listed`,
+      courses.length > 0,
+      courses.length === 0 ? "no MedicationStatement of it" : `${courses.length} statement(s) of it`,
+    );
+    const current = courses.filter((course) => !courseIsOver(course));
+    this.check(
+      "the stopped medication is not shown as current",
+      current.length === 0,
+      courses.map(describeCourse).join("; "),
     );
   }
 

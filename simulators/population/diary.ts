@@ -84,7 +84,8 @@ function medicationReviewRecall(b: RecordBuilder): void {
   const endDay = b.endDay;
   let firstRepeat = Number.POSITIVE_INFINITY;
   for (const m of b.medications) {
-    if (m.type === "repeat" && m.status === "active" && m.prescriber.kind === "practice")
+    const repeat = m.type === "repeat" || m.type === "repeat-dispensing";
+    if (repeat && m.status === "active" && m.prescriber.kind === "practice")
       firstRepeat = Math.min(firstRepeat, toDayNumber(m.started));
   }
   if (firstRepeat === Number.POSITIVE_INFINITY) return;

@@ -121,13 +121,13 @@ function medicationsUpTo(
   return medications
     .filter((m) => upTo(m.started) && !m.awaitingFiling)
     .map((m): Medication => {
-      const { ended, ...rest } = m;
+      const { ended, statusReason, ...rest } = m;
       const stillActive = ended === undefined || ended > until;
       return {
         ...rest,
         recordedBy: author(m.recordedBy),
         issues: m.issues.filter(upTo),
-        ...(stillActive ? { status: "active" } : { ended }),
+        ...(stillActive ? { status: "active" } : { ended, ...(statusReason ? { statusReason } : {}) }),
         ...(m.treats !== undefined && heldProblems.has(m.treats) ? {} : { treats: undefined }),
       };
     })

@@ -18,6 +18,7 @@ import { declinedVaccinations, immunisationDissent, vaccinations } from "./immun
 import { stoppedAtDeath } from "./medications.js";
 import { practiceLeft } from "./moved-practice.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
+import { everydayPrescribing } from "./prescribing.js";
 import { chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
@@ -36,6 +37,7 @@ import {
 import { lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
+const PRESCRIBING_STREAM = 0x50524553;
 
 /**
  * Most long-term conditions a record holds: one fewer with trait `outpatient-medication`, which brings its
@@ -86,7 +88,9 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   const recordStart = previousPractice?.since ?? registeredSince;
   const usualGp: Clinician = random.pick(practice.clinicians);
 
-  const b = new RecordBuilder(random, practice, born, gender, end, hasTrait(traits, "large-record"));
+  const prescribing = new Random(seed, practice.ordinal, index, PRESCRIBING_STREAM);
+  const large = hasTrait(traits, "large-record");
+  const b = new RecordBuilder(random, practice, born, gender, end, large, prescribing);
   careOverTheYears(b, traits, recordStart);
   const allergies = allergyRecord(b, recordStart, traits);
   traitEntries(b, traits);
@@ -95,6 +99,8 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   if (inTransit) newPatientCheck(b, toDayNumber(registeredSince));
   diary(b, deceasedDate !== undefined);
   immunisationDissent(b);
+  // After every other area's draws: the medicines of everyday practice, by age and sex.
+  everydayPrescribing(b, recordStart);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {

@@ -75,6 +75,11 @@ export class RecordBuilder {
     /** The last day anything can be recorded: the reference date, or the date of death. */
     readonly end: string,
     readonly large: boolean,
+    /**
+     * A stream of its own for the details of prescribing (authorisations, courses, reasons), so that drawing
+     * them leaves the draws of every other area as they were.
+     */
+    readonly prescribing: Random = random,
   ) {
     this.bornDay = toDayNumber(born);
     this.endDay = toDayNumber(end);

@@ -6,6 +6,7 @@ import { addDays, addYears, maxDate, minDate } from "./calendar.js";
 import { CHRONIC_LOW_BACK_PAIN, TRAMADOL_50MG_CAPSULES } from "./clinical-terms.js";
 import { addInvestigation } from "./investigations.js";
 import { addMedication } from "./medications.js";
+import { DVT, WARFARIN_3MG } from "./prescribing-terms.js";
 import { addProblem } from "./problems.js";
 import type { RecordBuilder } from "./record-builder.js";
 import { TESTS } from "./record-terms.js";
@@ -18,6 +19,24 @@ export function traitEntries(b: RecordBuilder, traits: readonly Trait[]): void {
   if (hasTrait(traits, "outpatient-medication")) outpatientTramadol(b);
   if (hasTrait(traits, "sensitive-items")) sensitiveItems(b);
   if (hasTrait(traits, "awaiting-filing")) awaitingFiling(b);
+  if (hasTrait(traits, "stopped-medication")) stoppedAnticoagulant(b);
+}
+
+/**
+ * A living patient's stopped medicine: warfarin for a deep vein thrombosis, its course complete and stopped in
+ * the last weeks, with the reason; the record's own renewals of it stopped as re-authorised before that.
+ */
+function stoppedAnticoagulant(b: RecordBuilder): void {
+  const stopped = b.within(addDays(b.end, -60), addDays(b.end, -7));
+  const started = b.within(addDays(stopped, -400), addDays(stopped, -120));
+  const problem = addProblem(b, { snomed: DVT, significance: "major" }, started, "inactive");
+  addMedication(b, WARFARIN_3MG, started, {
+    type: "repeat",
+    status: "stopped",
+    ended: stopped,
+    treats: problem.id,
+    stopReason: "Clinical grounds (anticoagulation course complete)",
+  });
 }
 
 /** The tramadol case: prescribed by a hospital pain clinic after a referral, recorded but never issued here. */

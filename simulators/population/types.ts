@@ -19,6 +19,7 @@ export const TRAITS = [
   "record-in-transit",
   "superseded-number",
   "unusual-content",
+  "stopped-medication",
 ] as const;
 export type Trait = (typeof TRAITS)[number];
 
@@ -111,7 +112,7 @@ export interface Medication {
   readonly quantity: { readonly value: number; readonly unit: string };
   /** Days one issue lasts (the expected supply duration). */
   readonly supplyDays: number;
-  readonly type: "acute" | "repeat";
+  readonly type: PrescriptionType;
   readonly prescriber: Prescriber;
   readonly started: string;
   readonly status: "active" | "completed" | "stopped";
@@ -126,7 +127,24 @@ export interface Medication {
   readonly sensitive?: boolean;
   /** On a hospital letter not yet filed into the record: withheld, and the list warns `data-awaiting-filing`. */
   readonly awaitingFiling?: boolean;
+  /** A repeat's authorisation: how many issues it allows, how many were made, and when it expires. */
+  readonly authorisation?: {
+    readonly repeatsAllowed: number;
+    readonly repeatsIssued: number;
+    readonly expires: string;
+  };
+  /** Why and when a stopped medication was stopped (GP Connect's MedicationStatusReason). */
+  readonly statusReason?: { readonly date: string; readonly text: string };
+  /** The medication (by id) whose authorisation this one renews: a repeat re-authorised. */
+  readonly priorPrescription?: string;
+  /** What the prescriber wrote for the patient beside the dosage. */
+  readonly patientInstruction?: string;
+  /** The prescriber's own note on the prescription (for the practice and the pharmacy, not the patient). */
+  readonly prescriberNote?: string;
 }
+
+/** GP Connect's prescription types (CareConnect-PrescriptionType-1). */
+export type PrescriptionType = "acute" | "repeat" | "repeat-dispensing" | "delayed-prescribing";
 
 export interface Immunisation {
   readonly id: string;

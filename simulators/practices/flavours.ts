@@ -72,6 +72,32 @@ export interface SupplierFlavour {
   readonly sharingModel: string;
   /** Typical answer times of the real system, applied when a region runs with realistic latency. */
   readonly latency: LatencyProfile;
+  /** How the supplier writes a medication's authorisation, as its real records show. */
+  readonly medicationDetail: MedicationDetail;
+}
+
+/**
+ * What each supplier's real records carry of a medication's authorisation (../shared/reference/gpconnect-records:
+ * the EMIS assurance records and the TPP SystmOne integration capture). Neither writes structured dosage
+ * (doseQuantity, timing, asNeeded, maxDosePerPeriod): both send the dosage as text.
+ */
+export interface MedicationDetail {
+  /**
+   * TPP writes numberOfRepeatPrescriptionsAllowed (valuePositiveInt) and authorisationExpiryDate beside the
+   * issues made; EMIS writes numberOfRepeatPrescriptionsIssued (valueUnsignedInt) alone.
+   */
+  readonly repeatsAllowed: boolean;
+  /** EMIS links a re-authorised repeat's plan to the plan it renews (priorPrescription); TPP does not. */
+  readonly priorPrescription: boolean;
+  /** TPP carries the prescriber's words for the patient (dosage.patientInstruction); EMIS does not. */
+  readonly patientInstruction: boolean;
+  /** TPP writes the quantity's unit as MedicationQuantityText; EMIS as Quantity.unit. */
+  readonly quantityAsText: boolean;
+  /**
+   * TPP carries the prescriber's notes: on the plan as they are, on the statement as "Prescriber Notes: ...";
+   * EMIS's records carry none.
+   */
+  readonly prescriberNotes: boolean;
 }
 
 export const EMIS_WEB: SupplierFlavour = {
@@ -105,6 +131,13 @@ export const EMIS_WEB: SupplierFlavour = {
   stampsLastUpdated: false,
   sharingModel: "Practice data-sharing agreements and patient dissent (dissent code on the record)",
   latency: { medianMs: 350, p95Ms: 1200 },
+  medicationDetail: {
+    repeatsAllowed: false,
+    priorPrescription: true,
+    patientInstruction: false,
+    quantityAsText: false,
+    prescriberNotes: false,
+  },
 };
 
 export const TPP_SYSTMONE: SupplierFlavour = {
@@ -138,6 +171,13 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   stampsLastUpdated: true,
   sharingModel: "Enhanced Data Sharing Model: the patient's 'sharing out' consent",
   latency: { medianMs: 600, p95Ms: 2000 },
+  medicationDetail: {
+    repeatsAllowed: true,
+    priorPrescription: false,
+    patientInstruction: true,
+    quantityAsText: true,
+    prescriberNotes: true,
+  },
 };
 
 export function flavourOf(system: ClinicalSystem): SupplierFlavour {

@@ -3,7 +3,13 @@
  * and its Medication, with the issues as orders (MedicationRequest, intent order) when asked for, laid out
  * as the supplier lays them out. Other areas show a medication they link to through its summary.
  */
-import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import {
+  CODE_SYSTEMS,
+  EXTENSIONS,
+  LIST_CODES,
+  MEDICATION_EXTENSIONS,
+  PROFILES,
+} from "../../gpconnect/profiles.js";
 import { addDays } from "../population/calendar.js";
 import type { Medication } from "../population/types.js";
 import type { AreaResult } from "./area-result.js";
@@ -48,8 +54,15 @@ function prescribingAgency(medication: Medication): fhir.Extension {
   };
 }
 
+const PRESCRIPTION_TYPE_DISPLAY: Record<Medication["type"], string> = {
+  acute: "Acute",
+  repeat: "Repeat",
+  "repeat-dispensing": "Repeat dispensing",
+  "delayed-prescribing": "Delayed prescribing",
+};
+
 function prescriptionType(medication: Medication): fhir.Extension {
-  const display = medication.type === "repeat" ? "Repeat" : "Acute";
+  const display = PRESCRIPTION_TYPE_DISPLAY[medication.type];
   return {
     url: EXTENSIONS.prescriptionType,
     valueCodeableConcept: {
@@ -60,6 +73,54 @@ function prescriptionType(medication: Medication): fhir.Extension {
 
 function supplyDuration(medication: Medication): fhir.Duration {
   return { value: medication.supplyDays, unit: "day", system: CODE_SYSTEMS.ucum, code: "d" };
+}
+
+/**
+ * A repeat's authorisation: the issues made (both suppliers, valueUnsignedInt) and, where the supplier writes
+ * them (TPP), the issues allowed (valuePositiveInt) and when the authorisation expires.
+ */
+function repeatInformation(render: Render, medication: Medication): fhir.Extension[] {
+  const authorisation = medication.authorisation;
+  if (authorisation === undefined) return [];
+  const detail = render.input.flavour.medicationDetail;
+  const parts: fhir.Extension[] = [];
+  if (detail.repeatsAllowed)
+    parts.push({ url: "numberOfRepeatPrescriptionsAllowed", valuePositiveInt: authorisation.repeatsAllowed });
+  parts.push({ url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: authorisation.repeatsIssued });
+  if (detail.repeatsAllowed)
+    parts.push({ url: "authorisationExpiryDate", valueDateTime: authorisation.expires });
+  return [{ url: EXTENSIONS.repeatInformation, extension: parts }];
+}
+
+/** Why and when a stopped medication was stopped (MedicationStatusReason), on its plan. */
+function statusReason(medication: Medication): fhir.Extension[] {
+  const reason = medication.statusReason;
+  if (reason === undefined || medication.status !== "stopped") return [];
+  return [
+    {
+      url: MEDICATION_EXTENSIONS.statusReason,
+      extension: [
+        { url: "statusReason", valueCodeableConcept: { text: reason.text } },
+        { url: "statusChangeDate", valueDateTime: reason.date },
+      ],
+    },
+  ];
+}
+
+/** The dosage as text, with the prescriber's words for the patient where the supplier carries them. */
+function dosageOf(render: Render, medication: Medication): fhir.Dosage[] {
+  const instruction = medication.patientInstruction;
+  return instruction !== undefined && render.input.flavour.medicationDetail.patientInstruction
+    ? [{ text: medication.dosage, patientInstruction: instruction }]
+    : [{ text: medication.dosage }];
+}
+
+/** The quantity of one supply: its unit as Quantity.unit, or as the supplier's quantity text (TPP). */
+function quantity(render: Render, medication: Medication): fhir.Quantity {
+  const { value, unit } = medication.quantity;
+  return render.input.flavour.medicationDetail.quantityAsText
+    ? { extension: [{ url: MEDICATION_EXTENSIONS.quantityText, valueString: unit }], value }
+    : { value, unit };
 }
 
 /** The issues a query asks for: all of them, or those on or after medicationSearchFromDate. */
@@ -78,7 +139,8 @@ function issuesInScope(
  */
 function medicationInScope(medication: Medication, fromDate: string | undefined): boolean {
   if (fromDate === undefined || medication.prescriber.kind !== "practice") return true;
-  const end = medication.ended ?? (medication.type === "acute" ? medication.started : undefined);
+  const repeat = medication.type === "repeat" || medication.type === "repeat-dispensing";
+  const end = medication.ended ?? (repeat ? undefined : medication.started);
   return end === undefined || end >= fromDate;
 }
 
@@ -90,7 +152,7 @@ export function medicationSummary(render: Render, medication: Medication): fhir.
   const statementId = render.ids.medicationStatement(medication.id);
   const fromPractice = medication.prescriber.kind === "practice";
   const lastIssue = medication.issues.at(-1);
-  const dosage = [{ text: medication.dosage }];
+  const dosage = dosageOf(render, medication);
   const period = {
     start: medication.started,
     ...(medication.ended === undefined ? {} : { end: medication.ended }),
@@ -119,16 +181,8 @@ export function medicationSummary(render: Render, medication: Medication): fhir.
     meta: { profile: [PROFILES.medicationRequest] },
     extension: [
       prescriptionType(medication),
-      ...(medication.type === "repeat" && medication.issues.length > 0
-        ? [
-            {
-              url: EXTENSIONS.repeatInformation,
-              extension: [
-                { url: "numberOfRepeatPrescriptionsIssued", valueUnsignedInt: medication.issues.length },
-              ],
-            },
-          ]
-        : []),
+      ...repeatInformation(render, medication),
+      ...statusReason(medication),
     ],
     identifier: supplierIdentifier(render, planId),
     status: medication.status,
@@ -142,10 +196,20 @@ export function medicationSummary(render: Render, medication: Medication): fhir.
     dosageInstruction: dosage,
     dispenseRequest: {
       validityPeriod: period,
-      quantity: { value: medication.quantity.value, unit: medication.quantity.unit },
+      quantity: quantity(render, medication),
       expectedSupplyDuration: supplyDuration(medication),
     },
   };
+  const note = flavour.medicationDetail.prescriberNotes ? medication.prescriberNote : undefined;
+  if (note !== undefined) {
+    statement.note = [{ text: `Prescriber Notes: ${note}` }];
+    plan.note = [{ text: note }];
+  }
+  if (medication.priorPrescription !== undefined && flavour.medicationDetail.priorPrescription)
+    plan.priorPrescription = reference(
+      "MedicationRequest",
+      render.ids.medicationPlan(medication.priorPrescription),
+    );
   const product: fhir.Medication = {
     resourceType: "Medication",
     id: medicationId,
@@ -162,8 +226,8 @@ function issueOrders(
 ): fhir.MedicationRequest[] {
   const medicationId = render.ids.medication(medication.product.code);
   const planId = render.ids.medicationPlan(medication.id);
-  const dosage = [{ text: medication.dosage }];
-  const quantity = { value: medication.quantity.value, unit: medication.quantity.unit };
+  const dosage = dosageOf(render, medication);
+  const issued = quantity(render, medication);
   const recorder = author(render, medication.recordedBy);
   return issuesInScope(medication, fromDate).map(({ date, index }): fhir.MedicationRequest => {
     const orderId = render.ids.medicationOrder(medication.id, index);
@@ -184,7 +248,7 @@ function issueOrders(
       dosageInstruction: dosage,
       dispenseRequest: {
         validityPeriod: { start: date, end: addDays(date, medication.supplyDays) },
-        quantity,
+        quantity: issued,
         expectedSupplyDuration: supplyDuration(medication),
       },
     };

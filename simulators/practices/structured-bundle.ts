@@ -272,6 +272,7 @@ function bundleEntries(
     }
   }
   dropUnsentContexts(entry, emitted);
+  dropUnsentPriorPrescriptions(entry, emitted);
   return entry;
 }
 
@@ -285,5 +286,18 @@ function dropUnsentContexts(entry: readonly fhir.BundleEntry[], emitted: Readonl
     const diaryEntry = resource as fhir.ProcedureRequest;
     const context = diaryEntry.context?.reference;
     if (context !== undefined && !emitted.has(context)) delete diaryEntry.context;
+  }
+}
+
+/** A renewed repeat names the authorisation it renews only when that one is sent too (out of scope, withheld). */
+function dropUnsentPriorPrescriptions(
+  entry: readonly fhir.BundleEntry[],
+  emitted: ReadonlySet<string>,
+): void {
+  for (const { resource } of entry) {
+    if (resource?.resourceType !== "MedicationRequest") continue;
+    const plan = resource as fhir.MedicationRequest;
+    const prior = plan.priorPrescription?.reference;
+    if (prior !== undefined && !emitted.has(prior)) delete plan.priorPrescription;
   }
 }

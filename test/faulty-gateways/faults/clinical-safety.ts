@@ -1,7 +1,13 @@
 /** Faulty gateways that change what the clinician is shown: dropped items, lost markings, lost warnings. */
 import { operationOutcome } from "../../../gpconnect/outcomes.js";
 import { CLINICAL_AREA_PARAMETERS, type ClinicalAreaParameter } from "../../../gpconnect/parameters.js";
-import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../../gpconnect/profiles.js";
+import {
+  CODE_SYSTEMS,
+  EXTENSIONS,
+  LIST_CODES,
+  MEDICATION_EXTENSIONS,
+  PROFILES,
+} from "../../../gpconnect/profiles.js";
 import { AREA_LISTS } from "../../../harness/oracle/structured-record-rules.js";
 import { type Answer, changeRecord, type Fault, type Forwarded, resourcesOf } from "../faulty-gateway.js";
 
@@ -374,5 +380,22 @@ export const CLINICAL_SAFETY_FAULTS = {
       return slotTable[slot] ?? answer;
     },
     catches: { "SAFETY-12": /the record is the patient's: no Patient in the bundle carries NHS number/ },
+  },
+  "stopped-medication-shown-current": {
+    defect:
+      "Keeps only current medication in its own model: a stopped statement and its plan come out active, the reason for stopping dropped.",
+    answer: (answer) =>
+      changeRecord(answer, (bundle) => {
+        for (const type of ["MedicationStatement", "MedicationRequest"] as const) {
+          for (const item of resourcesOf<fhir.MedicationStatement | fhir.MedicationRequest>(bundle, type)) {
+            if (item.status !== "stopped") continue;
+            item.status = "active";
+            item.extension = (item.extension ?? []).filter(
+              (x) => x.url !== MEDICATION_EXTENSIONS.statusReason,
+            );
+          }
+        }
+      }),
+    catches: { "SAFETY-15": /the stopped medication is not shown as current: statement active, plan active/ },
   },
 } satisfies Record<string, Fault>;

@@ -49,6 +49,7 @@ export const CONSENT_FAULTS = {
       "SAFETY-12": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "SAFETY-13": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "SAFETY-14": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
+      "SAFETY-15": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "SAFETY-08": /HTTP status 404: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "SAFETY-09": /HTTP status 404: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "SAFETY-10": /HTTP status 404: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
