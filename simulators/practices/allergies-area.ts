@@ -7,6 +7,7 @@ import { NO_KNOWN_ALLERGY } from "../population/clinical-terms.js";
 import type { Allergy } from "../population/types.js";
 import type { AreaResult } from "./area-result.js";
 import { author, concept, list, type Render, reference, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 
 function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
   const id = render.ids.allergy(allergy.id);
@@ -20,7 +21,7 @@ function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolera
     type: "allergy",
     category: [allergy.category],
     criticality: allergy.severity === "severe" ? "high" : "low",
-    code: concept(allergy.code, allergy.legacyCode, render.input.flavour),
+    code: chosenConcept(allergy.code, allergy.legacyCode, render.input.flavour),
     patient: render.patientRef,
     assertedDate: allergy.recorded,
     recorder: author(render, allergy.recordedBy),

@@ -70,6 +70,36 @@ export interface SupplierFlavour {
   readonly stampsLastUpdated: boolean;
   /** How the supplier decides that a record must not be shared (reported, not simulated beyond dissent). */
   readonly sharingModel: string;
+  /**
+   * The clinician's chosen term on a SNOMED CT coding (Extension-coding-sctdescid): the extension's URL (EMIS
+   * writes the fhir.nhs.uk one, TPP the fhir.hl7.org.uk one), and whether the picked term's words go beside
+   * its id as descriptionDisplay (EMIS, where the term picked is not the concept's preferred term; TPP never).
+   */
+  readonly chosenTerm: { readonly url: string; readonly display: boolean };
+  /** URL of the problem header's link to the entry it is the header of (EMIS: GPC-ActualProblem; TPP: Care Connect's). */
+  readonly actualProblemUrl: string;
+  /**
+   * How the practice's site reads: EMIS's Location names its type ("Main Surgery"), ranks its telephone and
+   * names its managing Organization; TPP's carries the ODS site code, and TPP marks the Organization active.
+   */
+  readonly siteStyle: "emis" | "tpp";
+  /**
+   * The consultation's people and place: EMIS names the clinician twice, as primary performer (HL7 v3
+   * ParticipationType) and as recorder (GPConnect-ParticipantType-1), and writes how long it lasted; TPP names
+   * the recorder alone and, beside the practice's Location, the room as text ("Surgery").
+   */
+  readonly consultationStyle: "emis" | "tpp";
+  /**
+   * "No known allergies". GP Connect 1.6's allergies guidance ("Negation - Handling 'no known allergies'",
+   * nhsconnect/gpconnect pages/accessrecord_structured/accessrecord_structured_development_allergies_guidance.md)
+   * lets a system that holds the explicit 716186003 "No known allergy" concept and no allergy answer with an
+   * empty List whose emptyReason is nilKnown (it "may", not must), while the same guidance says allergy concepts
+   * recorded as ordinary coded entries "must" be expressed as AllergyIntolerance resources. Neither supplier's
+   * records held in ../shared/reference show a patient with no known allergies, so both flavours send the
+   * recorded concept as an AllergyIntolerance in the active allergies List (the oracle accepts either form). A
+   * record where nothing was ever asked gets an empty List with emptyReason no-content-recorded.
+   */
+  readonly noKnownAllergies: "allergy-entry";
   /** Typical answer times of the real system, applied when a region runs with realistic latency. */
   readonly latency: LatencyProfile;
 }
@@ -104,6 +134,14 @@ export const EMIS_WEB: SupplierFlavour = {
   practitionerRolesPaired: false,
   stampsLastUpdated: false,
   sharingModel: "Practice data-sharing agreements and patient dissent (dissent code on the record)",
+  chosenTerm: {
+    url: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+    display: true,
+  },
+  actualProblemUrl: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ActualProblem-1",
+  siteStyle: "emis",
+  consultationStyle: "emis",
+  noKnownAllergies: "allergy-entry",
   latency: { medianMs: 350, p95Ms: 1200 },
 };
 
@@ -137,6 +175,14 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   practitionerRolesPaired: true,
   stampsLastUpdated: true,
   sharingModel: "Enhanced Data Sharing Model: the patient's 'sharing out' consent",
+  chosenTerm: {
+    url: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+    display: false,
+  },
+  actualProblemUrl: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ActualProblem-1",
+  siteStyle: "tpp",
+  consultationStyle: "tpp",
+  noKnownAllergies: "allergy-entry",
   latency: { medianMs: 600, p95Ms: 2000 },
 };
 

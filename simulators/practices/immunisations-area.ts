@@ -6,6 +6,7 @@ import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../gpconnect/
 import type { Immunisation, ImmunisationStatus } from "../population/types.js";
 import { type AreaResult, refOf } from "./area-result.js";
 import { concept, list, type Render, requester, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import { uncategorisedObservation } from "./uncategorised-area.js";
 
 /**
@@ -25,7 +26,7 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
       { url: EXTENSIONS.dateRecorded, valueDateTime: item.date },
       {
         url: EXTENSIONS.vaccinationProcedure,
-        valueCodeableConcept: concept(item.procedure, item.legacyCode, render.input.flavour),
+        valueCodeableConcept: chosenConcept(item.procedure, item.legacyCode, render.input.flavour),
       },
     ],
     identifier: supplierIdentifier(render, id),

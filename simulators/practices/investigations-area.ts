@@ -16,6 +16,7 @@ import {
   reference,
   supplierIdentifier,
 } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import { shared } from "./shared-record.js";
 import type { SearchPeriod } from "./structured-query.js";
 
@@ -37,7 +38,7 @@ export function investigationResources(render: Render, item: Investigation): fhi
           ],
         },
       ],
-      code: concept(result.code, result.legacyCode, render.input.flavour),
+      code: chosenConcept(result.code, result.legacyCode, render.input.flavour),
       subject: render.patientRef,
       effectiveDateTime: item.collected,
       issued: dateTime(item.reported),

@@ -17,7 +17,11 @@ export function patientResource(render: Render): fhir.Patient {
     extension: [
       {
         url: EXTENSIONS.registrationDetails,
-        extension: [{ url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } }],
+        extension: [
+          { url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } },
+          // The site the patient usually attends: the practice's main Location, sent in the directory.
+          { url: "preferredBranchSurgery", valueReference: reference("Location", render.ids.location) },
+        ],
       },
     ],
     identifier: [

@@ -5,6 +5,7 @@
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js";
 import type { Problem } from "../population/types.js";
 import { author, concept, type Render, reference, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 
 /** A problem header; `inBundle` says which other problems' headers the bundle carries (for the links). */
 export function problemHeader(
@@ -39,7 +40,7 @@ export function problemHeader(
         ],
       },
     ],
-    code: concept(problem.code, problem.legacyCode, render.input.flavour),
+    code: chosenConcept(problem.code, problem.legacyCode, render.input.flavour),
     subject: render.patientRef,
     onsetDateTime: problem.onset,
     ...(problem.ended === undefined ? {} : { abatementDateTime: problem.ended }),

@@ -3,6 +3,7 @@ import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import type { Referral } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
 import { concept, list, type Render, requester, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import type { SearchPeriod } from "./structured-query.js";
 
 export function referralRequest(render: Render, item: Referral): fhir.ReferralRequest {
@@ -19,7 +20,7 @@ export function referralRequest(render: Render, item: Referral): fhir.ReferralRe
     subject: render.patientRef,
     authoredOn: item.date,
     requester: requester(render, item.requestedBy),
-    reasonCode: [concept(item.service, undefined, render.input.flavour)],
+    reasonCode: [chosenConcept(item.service, undefined, render.input.flavour)],
     description: `${item.reason}: referred to ${item.recipient}`,
   };
 }

@@ -14,6 +14,7 @@ import {
   type Render,
   supplierIdentifier,
 } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import type { SearchPeriod } from "./structured-query.js";
 
 export function uncategorisedObservation(render: Render, entry: UncategorisedEntry): fhir.Observation {
@@ -24,7 +25,7 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
     meta: { profile: [PROFILES.observation] },
     identifier: supplierIdentifier(render, id),
     status: "final",
-    code: concept(entry.code, undefined, render.input.flavour),
+    code: chosenConcept(entry.code, undefined, render.input.flavour),
     subject: render.patientRef,
     effectiveDateTime: entry.date,
     issued: dateTime(entry.date),
@@ -34,7 +35,7 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
       ? {}
       : {
           component: entry.components.map((c) => ({
-            code: concept(c.code, undefined, render.input.flavour),
+            code: chosenConcept(c.code, undefined, render.input.flavour),
             valueQuantity: quantity(c.value),
           })),
         }),

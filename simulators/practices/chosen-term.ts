@@ -1,0 +1,83 @@
+/**
+ * The clinician's chosen term on a SNOMED CT coding (Extension-coding-sctdescid): the description picked, by
+ * its id and, where the supplier writes it, its words. Both suppliers put it on the codings of the entries a
+ * clinician codes (problems, allergies, observations, immunisations, referrals, recalls); EMIS adds the
+ * picked words (descriptionDisplay) where they differ from the concept's preferred term, as its records do.
+ */
+import type { Coding } from "../population/types.js";
+import { concept } from "./bundle-render.js";
+import type { SupplierFlavour } from "./flavours.js";
+
+/** Verhoeff's dihedral-group tables: SNOMED CT identifiers end in a Verhoeff check digit. */
+const D = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+const P = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 8, 7, 6, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+const INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
+
+export function verhoeffCheckDigit(digits: string): number {
+  let c = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const digit = digits.charCodeAt(digits.length - 1 - i) - 48;
+    c = (D[c] as number[])[(P[(i + 1) % 8] as number[])[digit] as number] as number;
+  }
+  return INV[c] as number;
+}
+
+const descriptionIds = new Map<string, string>();
+
+/**
+ * A description id for a concept: synthetic, as the record's terms are (no release file is shipped), but
+ * shaped as SNOMED CT's: the concept's item (and namespace) with a "1" appended, the description partition
+ * (01 in the core, 11 in an extension's namespace) and a Verhoeff check digit. Never a concept id.
+ */
+export function descriptionIdOf(conceptId: string): string {
+  const known = descriptionIds.get(conceptId);
+  if (known !== undefined) return known;
+  const stem = conceptId.slice(0, -3);
+  const inNamespace = conceptId.charAt(conceptId.length - 3) === "1";
+  const body = `${stem}1${inNamespace ? "11" : "01"}`;
+  const id = `${body}${verhoeffCheckDigit(body)}`;
+  descriptionIds.set(conceptId, id);
+  return id;
+}
+
+/** `concept`, with the chosen term on its SNOMED CT coding as the supplier writes it. */
+export function chosenConcept(
+  snomed: Coding,
+  legacy: Coding | undefined,
+  flavour: SupplierFlavour,
+): fhir.CodeableConcept {
+  const coded = concept(snomed, legacy, flavour);
+  const coding = coded.coding?.find((c) => c.system === snomed.system);
+  if (coding === undefined) return coded;
+  const term: fhir.Extension[] = [{ url: "descriptionId", valueId: descriptionIdOf(snomed.code) }];
+  if (flavour.chosenTerm.display && legacy !== undefined && legacy.display !== snomed.display)
+    term.push({ url: "descriptionDisplay", valueString: legacy.display });
+  const { system, code, display } = coding;
+  const withTerm: fhir.Coding = {
+    extension: [{ url: flavour.chosenTerm.url, extension: term }],
+    system,
+    code,
+    display,
+  };
+  return { ...coded, coding: coded.coding?.map((c) => (c === coding ? withTerm : c)) };
+}
