@@ -60,18 +60,22 @@ export function descriptionIdOf(conceptId: string): string {
   return id;
 }
 
-/** `concept`, with the chosen term on its SNOMED CT coding as the supplier writes it. */
+/**
+ * `concept`, with the chosen term on its SNOMED CT coding as the supplier writes it. The words picked are the
+ * legacy code's term, or `picked` where the clinician chose a synonym with no legacy code beside it.
+ */
 export function chosenConcept(
   snomed: Coding,
   legacy: Coding | undefined,
   flavour: SupplierFlavour,
+  picked: string | undefined = legacy?.display,
 ): fhir.CodeableConcept {
   const coded = concept(snomed, legacy, flavour);
   const coding = coded.coding?.find((c) => c.system === snomed.system);
   if (coding === undefined) return coded;
   const term: fhir.Extension[] = [{ url: "descriptionId", valueId: descriptionIdOf(snomed.code) }];
-  if (flavour.chosenTerm.display && legacy !== undefined && legacy.display !== snomed.display)
-    term.push({ url: "descriptionDisplay", valueString: legacy.display });
+  if (flavour.chosenTerm.display && picked !== undefined && picked !== snomed.display)
+    term.push({ url: "descriptionDisplay", valueString: picked });
   const { system, code, display } = coding;
   const withTerm: fhir.Coding = {
     extension: [{ url: flavour.chosenTerm.url, extension: term }],

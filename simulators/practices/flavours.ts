@@ -89,6 +89,18 @@ export interface SupplierFlavour {
    * the recorder alone and, beside the practice's Location, the room as text ("Surgery").
    */
   readonly consultationStyle: "emis" | "tpp";
+  /** TPP signs and dates a note (authorReference, time); EMIS writes its text alone. */
+  readonly signsNotes: boolean;
+  /**
+   * A result's interpretation code system: EMIS writes HL7 v2 table 0078 under its R4 URL
+   * (terminology.hl7.org); the simulated TPP, which sends no flagged result in the capture, STU3's own.
+   */
+  readonly interpretationSystem: string;
+  /**
+   * Investigations, as the TPP capture shows them: the report's category (HL7 v2 table 0074) and the
+   * consultation it was filed in; a result group (Observation.related has-member) for a test of many results.
+   */
+  readonly investigationStyle: "emis" | "tpp";
   /**
    * "No known allergies". GP Connect 1.6's allergies guidance ("Negation - Handling 'no known allergies'",
    * nhsconnect/gpconnect pages/accessrecord_structured/accessrecord_structured_development_allergies_guidance.md)
@@ -141,6 +153,9 @@ export const EMIS_WEB: SupplierFlavour = {
   actualProblemUrl: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ActualProblem-1",
   siteStyle: "emis",
   consultationStyle: "emis",
+  signsNotes: false,
+  interpretationSystem: "http://terminology.hl7.org/CodeSystem/v2-0078",
+  investigationStyle: "emis",
   noKnownAllergies: "allergy-entry",
   latency: { medianMs: 350, p95Ms: 1200 },
 };
@@ -182,6 +197,9 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   actualProblemUrl: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ActualProblem-1",
   siteStyle: "tpp",
   consultationStyle: "tpp",
+  signsNotes: true,
+  interpretationSystem: "http://hl7.org/fhir/v2/0078",
+  investigationStyle: "tpp",
   noKnownAllergies: "allergy-entry",
   latency: { medianMs: 600, p95Ms: 2000 },
 };
