@@ -23,6 +23,7 @@ export const PROFILES = {
   specimen: `${STRUCTURE}/CareConnect-GPC-Specimen-1`,
   referralRequest: `${STRUCTURE}/CareConnect-GPC-ReferralRequest-1`,
   procedureRequest: `${STRUCTURE}/CareConnect-GPC-ProcedureRequest-1`,
+  documentReference: `${STRUCTURE}/CareConnect-GPC-DocumentReference-1`,
 } as const;
 
 const UK_STRUCTURE = "https://fhir.hl7.org.uk/STU3/StructureDefinition";

@@ -77,6 +77,8 @@ describe("EMIS Web", () => {
     expect(types).toEqual([
       "Patient",
       ...patient.referrals.map(() => "ReferralRequest"),
+      // Each referral's letter, its supporting information.
+      ...patient.referrals.map(() => "DocumentReference"),
       ...entries,
       "Organization",
       "Location",

@@ -25,6 +25,8 @@ export function directoryResources(render: Render): fhir.Resource[] {
       name: [
         { use: "official", family: clinician.family, given: [clinician.given], prefix: [clinician.prefix] },
       ],
+      // The simulated clinicians' sex is not modelled; TPP's capture says "unknown" of its own.
+      gender: "unknown",
     };
   });
   const roles = clinicians.map((clinician): fhir.PractitionerRole => {

@@ -89,6 +89,17 @@ export interface SupplierFlavour {
    * the recorder alone and, beside the practice's Location, the room as text ("Surgery").
    */
   readonly consultationStyle: "emis" | "tpp";
+  /**
+   * The Patient as each writes it: EMIS words the NHS number's verification status as text too and ranks the
+   * telephone; TPP codes the registration type (Regular) in the registration details.
+   */
+  readonly patientStyle: "emis" | "tpp";
+  /**
+   * Whether a referral's letter goes with it as a DocumentReference (its supportingInfo), as the EMIS records
+   * show (GP Connect 1.6 includes documents in the structured record: the DocumentReference page and the
+   * documents-related secondary Lists); the TPP capture's patient has none, so the simulated TPP sends none.
+   */
+  readonly referralLetters: boolean;
   /** TPP signs and dates a note (authorReference, time); EMIS writes its text alone. */
   readonly signsNotes: boolean;
   /**
@@ -153,6 +164,8 @@ export const EMIS_WEB: SupplierFlavour = {
   actualProblemUrl: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ActualProblem-1",
   siteStyle: "emis",
   consultationStyle: "emis",
+  patientStyle: "emis",
+  referralLetters: true,
   signsNotes: false,
   interpretationSystem: "http://terminology.hl7.org/CodeSystem/v2-0078",
   investigationStyle: "emis",
@@ -197,6 +210,8 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   actualProblemUrl: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ActualProblem-1",
   siteStyle: "tpp",
   consultationStyle: "tpp",
+  patientStyle: "tpp",
+  referralLetters: false,
   signsNotes: true,
   interpretationSystem: "http://hl7.org/fhir/v2/0078",
   investigationStyle: "tpp",

@@ -1,8 +1,18 @@
 /** The referrals area: each referral a ReferralRequest, within the search period asked for. */
 import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import { READ_V2_SYSTEM, SNOMED_SYSTEM } from "../population/clinical-terms.js";
 import type { Referral } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
-import { list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
+import {
+  author,
+  dateTime,
+  list,
+  meta,
+  type Render,
+  reference,
+  requester,
+  supplierIdentifier,
+} from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
 import type { SearchPeriod } from "./structured-query.js";
 
@@ -26,6 +36,10 @@ export function referralRequest(render: Render, item: Referral): fhir.ReferralRe
     requester: requester(render, item.requestedBy),
     reasonCode: [{ ...chosenConcept(item.service, undefined, render.input.flavour), text: item.reason }],
     description: `${item.reason}: referred to ${item.recipient}`,
+    // The letter, sent with the referrals area; dropped where it is not sent (see structured-bundle.ts).
+    ...(render.input.flavour.referralLetters
+      ? { supportingInfo: [reference("DocumentReference", render.ids.item("letter", item.id))] }
+      : {}),
     // The referral form's fields GP Connect has no element for, as "name:value" notes (EMIS's records).
     note: [
       { text: "Mode:Written" },
@@ -35,9 +49,55 @@ export function referralRequest(render: Render, item: Referral): fhir.ReferralRe
   };
 }
 
+/** "Referral letter", as EMIS's records code it: Read v2 9b0g.00 picked, SNOMED CT beside it. */
+const REFERRAL_LETTER = { system: SNOMED_SYSTEM, code: "25611000000107", display: "Referral letter" };
+const REFERRAL_LETTER_READ = { system: READ_V2_SYSTEM, code: "9b0g.00", display: "Referral letter" };
+
+/**
+ * The referral's letter as GP Connect's DocumentReference: its type, who wrote it, the practice as custodian,
+ * the consultation it was written in, and where the document itself is fetched (the practice's Binary
+ * endpoint of Access Document, not simulated: the url names it). Its size is derived from its id.
+ */
+function referralLetter(render: Render, item: Referral): fhir.DocumentReference {
+  const id = render.ids.item("letter", item.id);
+  const identifier = supplierIdentifier(render, id);
+  const binary = identifier[0]?.value ?? id;
+  return {
+    resourceType: "DocumentReference",
+    id,
+    meta: meta(render, PROFILES.documentReference, id, true),
+    identifier,
+    status: "current",
+    type: {
+      ...chosenConcept(REFERRAL_LETTER, REFERRAL_LETTER_READ, render.input.flavour),
+      text: "Referral letter",
+    },
+    subject: render.patientRef,
+    created: item.date,
+    indexed: dateTime(item.date),
+    author: [author(render, item.requestedBy)],
+    custodian: reference("Organization", render.ids.organization),
+    description: `Referral letter to ${item.recipient} (${item.date})`,
+    content: [
+      {
+        attachment: {
+          contentType: "application/pdf",
+          url: `Binary/${binary}`,
+          size: 20_000 + (Number.parseInt(binary.slice(-4), 16) || 0),
+        },
+      },
+    ],
+    ...(item.consultation === undefined
+      ? {}
+      : { context: { encounter: reference("Encounter", render.ids.item("encounter", item.consultation)) } }),
+  };
+}
+
 export function referralsArea(render: Render, period: SearchPeriod | undefined): AreaResult {
-  const resources = render.input.patient.referrals
-    .filter((item) => inPeriod(item.date, period))
-    .map((item) => referralRequest(render, item));
-  return { lists: [list(render, LIST_CODES.referrals, resources.map(refOf))], resources };
+  const items = render.input.patient.referrals.filter((item) => inPeriod(item.date, period));
+  const resources: fhir.Resource[] = items.map((item) => referralRequest(render, item));
+  const listed = resources.map(refOf);
+  if (render.input.flavour.referralLetters)
+    resources.push(...items.map((item) => referralLetter(render, item)));
+  return { lists: [list(render, LIST_CODES.referrals, listed)], resources };
 }

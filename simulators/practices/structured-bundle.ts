@@ -294,11 +294,23 @@ function dropUnsentContexts(
         );
         break;
       }
+      case "ReferralRequest": {
+        const referral = resource as fhir.ReferralRequest;
+        if (unsent(referral.context)) delete referral.context;
+        const letters = (referral.supportingInfo ?? []).filter((ref) => !unsent(ref));
+        if (letters.length > 0) referral.supportingInfo = letters;
+        else delete referral.supportingInfo;
+        break;
+      }
       case "ProcedureRequest":
-      case "ReferralRequest":
       case "DiagnosticReport": {
         const item = resource as { context?: fhir.Reference };
         if (unsent(item.context)) delete item.context;
+        break;
+      }
+      case "DocumentReference": {
+        const letter = resource as fhir.DocumentReference;
+        if (unsent(letter.context?.encounter)) delete letter.context;
         break;
       }
       case "Immunization": {
