@@ -24,6 +24,7 @@ export const PROFILES = {
   referralRequest: `${STRUCTURE}/CareConnect-GPC-ReferralRequest-1`,
   procedureRequest: `${STRUCTURE}/CareConnect-GPC-ProcedureRequest-1`,
   documentReference: `${STRUCTURE}/CareConnect-GPC-DocumentReference-1`,
+  healthcareService: "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1",
 } as const;
 
 const UK_STRUCTURE = "https://fhir.hl7.org.uk/STU3/StructureDefinition";

@@ -77,7 +77,8 @@ describe("EMIS Web", () => {
     expect(types).toEqual([
       "Patient",
       ...patient.referrals.map(() => "ReferralRequest"),
-      // Each referral's letter, its supporting information.
+      // The service each referral went to, then each referral's letter, its supporting information.
+      ...patient.referrals.map(() => "HealthcareService"),
       ...patient.referrals.map(() => "DocumentReference"),
       ...entries,
       "Organization",

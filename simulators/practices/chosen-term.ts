@@ -83,5 +83,7 @@ export function chosenConcept(
     code,
     display,
   };
+  // With no legacy code beside it, the SNOMED CT code is itself the clinician's pick: EMIS marks it so.
+  if (legacy === undefined && flavour.marksUserSelected) withTerm.userSelected = true;
   return { ...coded, coding: coded.coding?.map((c) => (c === coding ? withTerm : c)) };
 }

@@ -36,7 +36,9 @@ export function referralRequest(render: Render, item: Referral): fhir.ReferralRe
     requester: requester(render, item.requestedBy),
     reasonCode: [{ ...chosenConcept(item.service, undefined, render.input.flavour), text: item.reason }],
     description: `${item.reason}: referred to ${item.recipient}`,
-    // The letter, sent with the referrals area; dropped where it is not sent (see structured-bundle.ts).
+    // The service referred to, and (EMIS) the letter, sent with the referrals area; dropped where they are
+    // not sent (see structured-bundle.ts).
+    recipient: [reference("HealthcareService", render.ids.item("service", item.id))],
     ...(render.input.flavour.referralLetters
       ? { supportingInfo: [reference("DocumentReference", render.ids.item("letter", item.id))] }
       : {}),
@@ -93,10 +95,23 @@ function referralLetter(render: Render, item: Referral): fhir.DocumentReference 
   };
 }
 
+/** The service referred to, as a HealthcareService named as the referral names it. */
+function recipientService(render: Render, item: Referral): fhir.HealthcareService {
+  const id = render.ids.item("service", item.id);
+  return {
+    resourceType: "HealthcareService",
+    id,
+    meta: { profile: [PROFILES.healthcareService] },
+    identifier: supplierIdentifier(render, id),
+    name: item.recipient,
+  };
+}
+
 export function referralsArea(render: Render, period: SearchPeriod | undefined): AreaResult {
   const items = render.input.patient.referrals.filter((item) => inPeriod(item.date, period));
   const resources: fhir.Resource[] = items.map((item) => referralRequest(render, item));
   const listed = resources.map(refOf);
+  resources.push(...items.map((item) => recipientService(render, item)));
   if (render.input.flavour.referralLetters)
     resources.push(...items.map((item) => referralLetter(render, item)));
   return { lists: [list(render, LIST_CODES.referrals, listed)], resources };

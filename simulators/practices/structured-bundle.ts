@@ -300,6 +300,9 @@ function dropUnsentContexts(
         const letters = (referral.supportingInfo ?? []).filter((ref) => !unsent(ref));
         if (letters.length > 0) referral.supportingInfo = letters;
         else delete referral.supportingInfo;
+        const recipients = (referral.recipient ?? []).filter((ref) => !unsent(ref));
+        if (recipients.length > 0) referral.recipient = recipients;
+        else delete referral.recipient;
         break;
       }
       case "ProcedureRequest":
