@@ -5,7 +5,7 @@
 import { LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
 import type { DiaryEntry } from "../population/types.js";
 import { type AreaResult, refOf, secondary } from "./area-result.js";
-import { concept, list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
+import { list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
 import { problemHeader } from "./problem-header.js";
 import { shared } from "./shared-record.js";

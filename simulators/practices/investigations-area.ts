@@ -2,7 +2,7 @@
  * The investigations area: each investigation a DiagnosticReport with its Specimen and its results as
  * Observations, within the search period asked for; the List warns of results still awaiting filing.
  */
-import { CODE_SYSTEMS, LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import type { Investigation } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
 import {

@@ -5,15 +5,7 @@
 import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import type { UncategorisedEntry } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
-import {
-  author,
-  concept,
-  dateTime,
-  list,
-  quantity,
-  type Render,
-  supplierIdentifier,
-} from "./bundle-render.js";
+import { author, dateTime, list, quantity, type Render, supplierIdentifier } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
 import type { SearchPeriod } from "./structured-query.js";
 
