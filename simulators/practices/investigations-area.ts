@@ -17,6 +17,7 @@ import {
   supplierIdentifier,
 } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
+import { consultationIndex } from "./consultation-index.js";
 import { shared } from "./shared-record.js";
 import type { SearchPeriod } from "./structured-query.js";
 
@@ -29,7 +30,7 @@ function rangeText(low: number | undefined, high: number | undefined, unit: stri
 
 /** The consultation on the day the specimen was taken (a review's), if there was one. */
 function consultationOn(render: Render, date: string): fhir.Reference | undefined {
-  const consultation = render.input.patient.consultations.find((c) => c.date === date);
+  const consultation = consultationIndex(render.input.patient).byDate.get(date);
   return consultation === undefined
     ? undefined
     : reference("Encounter", render.ids.item("encounter", consultation.id));

@@ -6,6 +6,7 @@ import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js"
 import type { Problem } from "../population/types.js";
 import { author, dateTime, type Render, reference, supplierIdentifier } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
+import { consultationIndex } from "./consultation-index.js";
 
 /** A problem header; `inBundle` says which other problems' headers the bundle carries (for the links). */
 export function problemHeader(
@@ -16,7 +17,7 @@ export function problemHeader(
 ): fhir.Condition {
   const id = render.ids.item("condition", problem.id);
   const relatedProblems = (problem.relatedProblems ?? []).filter((other) => inBundle.has(other));
-  const consultation = render.input.patient.consultations.find((c) => c.problem === problem.id);
+  const consultation = consultationIndex(render.input.patient).byProblem.get(problem.id);
   return {
     resourceType: "Condition",
     id,
