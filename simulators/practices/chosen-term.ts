@@ -60,6 +60,21 @@ export function descriptionIdOf(conceptId: string): string {
   return id;
 }
 
+/** The chosen-term extensions, built once per supplier, concept and picked words (never changed once built). */
+const chosenTerms = new Map<string, fhir.Extension[]>();
+
+function chosenTerm(flavour: SupplierFlavour, snomed: Coding, picked: string | undefined): fhir.Extension[] {
+  const words = flavour.chosenTerm.display && picked !== undefined && picked !== snomed.display ? picked : "";
+  const key = `${flavour.chosenTerm.url}|${snomed.code}|${words}`;
+  const known = chosenTerms.get(key);
+  if (known !== undefined) return known;
+  const term: fhir.Extension[] = [{ url: "descriptionId", valueId: descriptionIdOf(snomed.code) }];
+  if (words !== "") term.push({ url: "descriptionDisplay", valueString: words });
+  const extension = [{ url: flavour.chosenTerm.url, extension: term }];
+  chosenTerms.set(key, extension);
+  return extension;
+}
+
 /**
  * `concept`, with the chosen term on its SNOMED CT coding as the supplier writes it. The words picked are the
  * legacy code's term, or `picked` where the clinician chose a synonym with no legacy code beside it.
@@ -70,20 +85,18 @@ export function chosenConcept(
   flavour: SupplierFlavour,
   picked: string | undefined = legacy?.display,
 ): fhir.CodeableConcept {
-  const coded = concept(snomed, legacy, flavour);
-  const coding = coded.coding?.find((c) => c.system === snomed.system);
-  if (coding === undefined) return coded;
-  const term: fhir.Extension[] = [{ url: "descriptionId", valueId: descriptionIdOf(snomed.code) }];
-  if (flavour.chosenTerm.display && picked !== undefined && picked !== snomed.display)
-    term.push({ url: "descriptionDisplay", valueString: picked });
-  const { system, code, display } = coding;
-  const withTerm: fhir.Coding = {
-    extension: [{ url: flavour.chosenTerm.url, extension: term }],
-    system,
-    code,
-    display,
+  const snomedCoding: fhir.Coding = {
+    extension: chosenTerm(flavour, snomed, picked),
+    system: snomed.system,
+    code: snomed.code,
+    display: snomed.display,
   };
   // With no legacy code beside it, the SNOMED CT code is itself the clinician's pick: EMIS marks it so.
-  if (legacy === undefined && flavour.marksUserSelected) withTerm.userSelected = true;
-  return { ...coded, coding: coded.coding?.map((c) => (c === coding ? withTerm : c)) };
+  if (legacy === undefined) {
+    if (flavour.marksUserSelected) snomedCoding.userSelected = true;
+    return { coding: [snomedCoding] };
+  }
+  const { coding, text } = concept(snomed, legacy, flavour);
+  const withTerm = (coding ?? []).map((c) => (c.system === snomed.system ? snomedCoding : c));
+  return text === undefined ? { coding: withTerm } : { coding: withTerm, text };
 }
