@@ -2,6 +2,7 @@
 
 export const NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 export const ODS_ORGANISATION_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
+export const ODS_SITE_SYSTEM = "https://fhir.nhs.uk/Id/ods-site-code";
 export const ASID_SYSTEM = "https://fhir.nhs.uk/Id/nhsSpineASID";
 export const PARTY_KEY_SYSTEM = "https://fhir.nhs.uk/Id/nhsMhsPartyKey";
 export const INTERACTION_ID_SYSTEM = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";

@@ -7,6 +7,7 @@ export const PROFILES = {
   bundle: `${STRUCTURE}/GPConnect-StructuredRecord-Bundle-1`,
   patient: `${STRUCTURE}/CareConnect-GPC-Patient-1`,
   organization: `${STRUCTURE}/CareConnect-GPC-Organization-1`,
+  location: `${STRUCTURE}/CareConnect-GPC-Location-1`,
   practitioner: `${STRUCTURE}/CareConnect-GPC-Practitioner-1`,
   practitionerRole: `${STRUCTURE}/CareConnect-GPC-PractitionerRole-1`,
   list: `${STRUCTURE}/CareConnect-GPC-List-1`,
@@ -22,6 +23,8 @@ export const PROFILES = {
   specimen: `${STRUCTURE}/CareConnect-GPC-Specimen-1`,
   referralRequest: `${STRUCTURE}/CareConnect-GPC-ReferralRequest-1`,
   procedureRequest: `${STRUCTURE}/CareConnect-GPC-ProcedureRequest-1`,
+  documentReference: `${STRUCTURE}/CareConnect-GPC-DocumentReference-1`,
+  healthcareService: "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1",
 } as const;
 
 const UK_STRUCTURE = "https://fhir.hl7.org.uk/STU3/StructureDefinition";
@@ -40,6 +43,8 @@ export const EXTENSIONS = {
   relatedProblemHeader: `${UK_STRUCTURE}/Extension-CareConnect-RelatedProblemHeader-1`,
   vaccinationProcedure: `${UK_STRUCTURE}/Extension-CareConnect-VaccinationProcedure-1`,
   dateRecorded: `${UK_STRUCTURE}/Extension-CareConnect-DateRecorded-1`,
+  mainLocation: `${STRUCTURE}/Extension-CareConnect-GPC-MainLocation-1`,
+  associatedEncounter: "http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter",
 } as const;
 
 export const CODE_SYSTEMS = {
@@ -54,6 +59,7 @@ export const CODE_SYSTEMS = {
   secondaryList: "https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1",
   nullFlavor: "http://hl7.org/fhir/v3/NullFlavor",
   participationType: "http://hl7.org/fhir/v3/ParticipationType",
+  gpcParticipantType: `${CODE_SYSTEM}/GPConnect-ParticipantType-1`,
   interpretation: "http://hl7.org/fhir/v2/0078",
   ucum: "http://unitsofmeasure.org",
 } as const;

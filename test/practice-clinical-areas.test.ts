@@ -122,8 +122,17 @@ describe("clinical areas and traits", () => {
         extraParameters: [{ name: "includeInvestigations" }, { name: "includeImmunisations" }],
       }),
     );
-    const results = resourcesIn<fhir.Observation>(body, "Observation");
+    // A test of several results is a test group whose members are the results; the results carry the values.
+    const observations = resourcesIn<fhir.Observation>(body, "Observation");
+    const groups = observations.filter((o) => o.related !== undefined);
+    const results = observations.filter((o) => o.related === undefined);
     expect(results.length).toBeGreaterThan(0);
+    for (const group of groups) {
+      for (const member of group.related ?? []) {
+        expect(member.type).toBe("has-member");
+        expect(results.map((r) => `Observation/${r.id}`)).toContain(member.target.reference);
+      }
+    }
     for (const result of results) {
       expect(result.valueQuantity?.system).toBe("http://unitsofmeasure.org");
       expect(result.referenceRange?.[0]?.high?.value ?? result.referenceRange?.[0]?.low?.value).toBeDefined();

@@ -77,8 +77,12 @@ describe("EMIS Web", () => {
     expect(types).toEqual([
       "Patient",
       ...patient.referrals.map(() => "ReferralRequest"),
+      // The service each referral went to, then each referral's letter, its supporting information.
+      ...patient.referrals.map(() => "HealthcareService"),
+      ...patient.referrals.map(() => "DocumentReference"),
       ...entries,
       "Organization",
+      "Location",
       ...resourcesIn(bundle, "Practitioner").map(() => "Practitioner"),
       ...resourcesIn(bundle, "PractitionerRole").map(() => "PractitionerRole"),
     ]);
@@ -121,7 +125,7 @@ describe("SystmOne (TPP)", () => {
       if (!products.has(m.product.code)) expected.push("Medication");
       products.add(m.product.code);
     }
-    expected.push("List 933361000000108", "Organization");
+    expected.push("List 933361000000108", "Organization", "Location");
     for (const _ of resourcesIn(tppBundle, "Practitioner")) expected.push("Practitioner", "PractitionerRole");
     expect(typesOf(tppBundle)).toEqual(expected);
   });
@@ -171,7 +175,11 @@ describe("SystmOne (TPP)", () => {
 
   it("versions only the Patient and the directory: 32 upper-case hex digits and when last changed", () => {
     for (const r of tppAll) {
-      if (["Patient", "Organization", "Practitioner", "PractitionerRole"].includes(r.resourceType ?? "")) {
+      if (
+        ["Patient", "Organization", "Location", "Practitioner", "PractitionerRole"].includes(
+          r.resourceType ?? "",
+        )
+      ) {
         expect(r.meta?.versionId).toMatch(/^[0-9A-F]{32}$/);
         expect(r.meta?.lastUpdated).toBe(`${REFERENCE_DATE}T00:00:00+00:00`);
       } else {
@@ -201,10 +209,21 @@ describe("SystmOne (TPP)", () => {
     const aspirin = resourcesIn<fhir.AllergyIntolerance>(tppAllergyBundle, "AllergyIntolerance").find(
       (a) => a.code?.coding?.[0]?.code === "293586001",
     );
-    // SNOMED CT first, CTV3 beside it, neither userSelected; the clinician's CTV3 term as the text.
+    // SNOMED CT first, with the chosen description's id alone (TPP's extension URL), CTV3 beside it, neither
+    // userSelected; the clinician's CTV3 term as the text.
     expect(aspirin?.code).toEqual({
       coding: [
-        { system: "http://snomed.info/sct", code: "293586001", display: aspirin?.code?.coding?.[0]?.display },
+        {
+          extension: [
+            {
+              url: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+              extension: [{ url: "descriptionId", valueId: expect.stringMatching(/^\d{6,18}$/) }],
+            },
+          ],
+          system: "http://snomed.info/sct",
+          code: "293586001",
+          display: aspirin?.code?.coding?.[0]?.display,
+        },
         { system: CTV3, code: "XaIpk", display: "H/O: aspirin allergy" },
       ],
       text: "H/O: aspirin allergy",
@@ -226,7 +245,7 @@ describe("SystmOne (TPP)", () => {
     expect(all[0]?.resourceType).toBe("Patient");
     const directoryStart = all.findIndex((r) => r.resourceType === "Organization");
     expect(new Set(all.slice(directoryStart + 1).map((r) => r.resourceType))).toEqual(
-      new Set(["Practitioner", "PractitionerRole"]),
+      new Set(["Location", "Practitioner", "PractitionerRole"]),
     );
     const lists = all.flatMap((r, i) => (r.resourceType === "List" ? [[r as fhir.List, i] as const] : []));
     let checked = 0;
@@ -273,7 +292,22 @@ describe("legacy codes beside SNOMED CT", () => {
       const sodium = resourcesIn<fhir.Observation>(bundle, "Observation").find((o) =>
         o.code?.coding?.some((c) => c.code === "1000661000000107"),
       );
+      // The chosen description: EMIS names the picked words where they differ from the preferred term.
+      const chosen =
+        target === seeded.emis
+          ? {
+              url: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+              extension: [
+                { url: "descriptionId", valueId: expect.stringMatching(/^\d+$/) },
+                { url: "descriptionDisplay", valueString: "Serum sodium" },
+              ],
+            }
+          : {
+              url: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+              extension: [{ url: "descriptionId", valueId: expect.stringMatching(/^\d+$/) }],
+            };
       const snomed = {
+        extension: [chosen],
         system: "http://snomed.info/sct",
         code: "1000661000000107",
         display: "Serum sodium level",
@@ -295,7 +329,13 @@ describe("a request naming the patient and no clinical area", () => {
       const patient = seeded.population.patient(target.practice.ods, 2);
       const bundle = bundleOf(await getRecord(target, { nhsNumber: patient.nhsNumber }));
       expect(bundle.meta?.profile).toEqual([`${STRUCTURE}/GPConnect-StructuredRecord-Bundle-1`]);
-      expect(typesOf(bundle)).toEqual(["Patient", "Organization", "Practitioner", "PractitionerRole"]);
+      expect(typesOf(bundle)).toEqual([
+        "Patient",
+        "Organization",
+        "Location",
+        "Practitioner",
+        "PractitionerRole",
+      ]);
       expect(stu3BundleErrors(bundle)).toEqual([]);
 
       const [subject] = resourcesIn<fhir.Patient>(bundle, "Patient");

@@ -6,7 +6,16 @@ import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import { NO_KNOWN_ALLERGY } from "../population/clinical-terms.js";
 import type { Allergy } from "../population/types.js";
 import type { AreaResult } from "./area-result.js";
-import { author, concept, list, type Render, reference, supplierIdentifier } from "./bundle-render.js";
+import {
+  author,
+  concept,
+  dateTime,
+  list,
+  type Render,
+  reference,
+  supplierIdentifier,
+} from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 
 function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
   const id = render.ids.allergy(allergy.id);
@@ -20,10 +29,12 @@ function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolera
     type: "allergy",
     category: [allergy.category],
     criticality: allergy.severity === "severe" ? "high" : "low",
-    code: concept(allergy.code, allergy.legacyCode, render.input.flavour),
+    code: chosenConcept(allergy.code, allergy.legacyCode, render.input.flavour),
     patient: render.patientRef,
+    onsetDateTime: allergy.recorded,
     assertedDate: allergy.recorded,
     recorder: author(render, allergy.recordedBy),
+    note: [allergyNote(render, allergy)],
     reaction: [
       {
         substance: concept(allergy.substance, undefined, render.input.flavour),
@@ -32,6 +43,16 @@ function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolera
       },
     ],
   };
+}
+
+/**
+ * The allergy's qualifiers as text, as the 1.6 allergies guidance asks ("Unsupported qualifiers", "Adoption
+ * of single notes field"); TPP signs and dates its note.
+ */
+function allergyNote(render: Render, allergy: Allergy): fhir.Annotation {
+  const text = `Reaction : ${allergy.reaction.display}\nSeverity : ${allergy.severity}`;
+  if (!render.input.flavour.signsNotes) return { text };
+  return { authorReference: author(render, allergy.recordedBy), time: dateTime(allergy.recorded), text };
 }
 
 /** Allergies, when asked for: the active allergies List and, with includeResolvedAllergies, the ended ones. */

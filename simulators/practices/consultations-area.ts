@@ -33,19 +33,46 @@ export function encounter(render: Render, consultation: Consultation): fhir.Enco
     status: "finished",
     type: [{ text: consultation.type }],
     subject: render.patientRef,
-    participant: [
-      {
-        type: [
-          {
-            coding: [{ system: CODE_SYSTEMS.participationType, code: "PPRF", display: "primary performer" }],
-          },
-        ],
-        individual: clinician,
-      },
-    ],
+    participant: participants(render, clinician),
     period: { start: dateTime(consultation.date), end: dateTime(consultation.date) },
+    ...consultationPlace(render, consultation),
     serviceProvider: reference("Organization", render.ids.organization),
   };
+}
+
+const PRIMARY_PERFORMER = {
+  system: CODE_SYSTEMS.participationType,
+  code: "PPRF",
+  display: "primary performer",
+};
+const RECORDER = { system: CODE_SYSTEMS.gpcParticipantType, code: "REC", display: "recorder" };
+
+/** EMIS names the clinician as primary performer and as recorder; TPP as the recorder alone. */
+function participants(render: Render, clinician: fhir.Reference): fhir.EncounterParticipant[] {
+  const recorder = { type: [{ coding: [RECORDER] }], individual: clinician };
+  return render.input.flavour.consultationStyle === "emis"
+    ? [{ type: [{ coding: [PRIMARY_PERFORMER] }], individual: clinician }, recorder]
+    : [recorder];
+}
+
+/** Minutes a consultation of each kind lasts, as EMIS records the length (a home visit takes longer). */
+const MINUTES: Readonly<Record<string, number>> = { Telephone: 5, "Home visit note": 20 };
+
+/**
+ * Where the consultation was recorded and (EMIS) how long it lasted: the practice's main Location, whatever
+ * the kind (EMIS's records name it for a home visit too); TPP names the room as text beside it ("Surgery").
+ */
+function consultationPlace(
+  render: Render,
+  consultation: Consultation,
+): Pick<fhir.Encounter, "length" | "location"> {
+  const emis = render.input.flavour.consultationStyle === "emis";
+  const minutes = MINUTES[consultation.type] ?? 10;
+  const length = emis
+    ? { length: { value: minutes, unit: "minute", system: CODE_SYSTEMS.ucum, code: "min" } }
+    : {};
+  const site = { location: reference("Location", render.ids.location) };
+  return { ...length, location: emis ? [site] : [site, { location: { display: "Surgery" } }] };
 }
 
 function narrative(render: Render, consultation: Consultation): fhir.Observation {

@@ -5,7 +5,8 @@
 import { LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
 import type { DiaryEntry } from "../population/types.js";
 import { type AreaResult, refOf, secondary } from "./area-result.js";
-import { concept, list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
+import { list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import { problemHeader } from "./problem-header.js";
 import { shared } from "./shared-record.js";
 
@@ -23,7 +24,7 @@ export function procedureRequest(render: Render, entry: DiaryEntry): fhir.Proced
     identifier: supplierIdentifier(render, id),
     status: "active",
     intent: "plan",
-    code: concept(entry.code, undefined, render.input.flavour),
+    code: chosenConcept(entry.code, undefined, render.input.flavour),
     subject: render.patientRef,
   };
   if (entry.consultation !== undefined)

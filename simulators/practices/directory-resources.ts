@@ -1,33 +1,18 @@
 /**
- * The directory of a structured record: the practice's Organization and the Practitioners (with their
+ * The directory of a structured record: the practice's Organization, its main Location, and the Practitioners (with their
  * PractitionerRoles) the Bundle's entries reference, in the supplier's order.
  */
-import { ODS_ORGANISATION_SYSTEM, SDS_USER_ID_SYSTEM } from "../../gpconnect/identifiers.js";
+import { SDS_USER_ID_SYSTEM } from "../../gpconnect/identifiers.js";
 import { CODE_SYSTEMS, PROFILES } from "../../gpconnect/profiles.js";
 import { meta, type Render, reference } from "./bundle-render.js";
+import { practiceLocation, practiceOrganization } from "./practice-site.js";
 
 /** Rendered after every other section: it describes the clinicians they referenced (`render.authors`). */
 export function directoryResources(render: Render): fhir.Resource[] {
   const { practice } = render.input;
   const organizationId = render.ids.organization;
-  const organization: fhir.Organization = {
-    resourceType: "Organization",
-    id: organizationId,
-    meta: meta(render, PROFILES.organization, organizationId, true),
-    identifier: [{ system: ODS_ORGANISATION_SYSTEM, value: practice.ods }],
-    type: [{ coding: [{ system: CODE_SYSTEMS.organisationType, code: "gp-practice" }], text: "GP Practice" }],
-    name: practice.name,
-    address: [
-      {
-        use: "work",
-        type: "physical",
-        line: [...practice.address.line],
-        city: practice.address.city,
-        ...(practice.address.district === undefined ? {} : { district: practice.address.district }),
-        postalCode: practice.address.postalCode,
-      },
-    ],
-  };
+  const organization = practiceOrganization(render);
+  const location = practiceLocation(render);
   // Clinicians in the order of the practice's staff list, so the bytes do not depend on rendering order.
   const clinicians = practice.clinicians.filter((c) => render.authors.has(c.id));
   const practitioners = clinicians.map((clinician): fhir.Practitioner => {
@@ -40,6 +25,8 @@ export function directoryResources(render: Render): fhir.Resource[] {
       name: [
         { use: "official", family: clinician.family, given: [clinician.given], prefix: [clinician.prefix] },
       ],
+      // The simulated clinicians' sex is not modelled; TPP's capture says "unknown" of its own.
+      gender: "unknown",
     };
   });
   const roles = clinicians.map((clinician): fhir.PractitionerRole => {
@@ -54,6 +41,10 @@ export function directoryResources(render: Render): fhir.Resource[] {
     };
   });
   return render.input.flavour.practitionerRolesPaired
-    ? [organization, ...practitioners.flatMap((practitioner, i) => [practitioner, roles[i] as fhir.Resource])]
-    : [organization, ...practitioners, ...roles];
+    ? [
+        organization,
+        location,
+        ...practitioners.flatMap((practitioner, i) => [practitioner, roles[i] as fhir.Resource]),
+      ]
+    : [organization, location, ...practitioners, ...roles];
 }

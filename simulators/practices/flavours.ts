@@ -70,6 +70,59 @@ export interface SupplierFlavour {
   readonly stampsLastUpdated: boolean;
   /** How the supplier decides that a record must not be shared (reported, not simulated beyond dissent). */
   readonly sharingModel: string;
+  /**
+   * The clinician's chosen term on a SNOMED CT coding (Extension-coding-sctdescid): the extension's URL (EMIS
+   * writes the fhir.nhs.uk one, TPP the fhir.hl7.org.uk one), and whether the picked term's words go beside
+   * its id as descriptionDisplay (EMIS, where the term picked is not the concept's preferred term; TPP never).
+   */
+  readonly chosenTerm: { readonly url: string; readonly display: boolean };
+  /** URL of the problem header's link to the entry it is the header of (EMIS: GPC-ActualProblem; TPP: Care Connect's). */
+  readonly actualProblemUrl: string;
+  /**
+   * How the practice's site reads: EMIS's Location names its type ("Main Surgery"), ranks its telephone and
+   * names its managing Organization; TPP's carries the ODS site code, and TPP marks the Organization active.
+   */
+  readonly siteStyle: "emis" | "tpp";
+  /**
+   * The consultation's people and place: EMIS names the clinician twice, as primary performer (HL7 v3
+   * ParticipationType) and as recorder (GPConnect-ParticipantType-1), and writes how long it lasted; TPP names
+   * the recorder alone and, beside the practice's Location, the room as text ("Surgery").
+   */
+  readonly consultationStyle: "emis" | "tpp";
+  /**
+   * The Patient as each writes it: EMIS words the NHS number's verification status as text too and ranks the
+   * telephone; TPP codes the registration type (Regular) in the registration details.
+   */
+  readonly patientStyle: "emis" | "tpp";
+  /**
+   * Whether a referral's letter goes with it as a DocumentReference (its supportingInfo), as the EMIS records
+   * show (GP Connect 1.6 includes documents in the structured record: the DocumentReference page and the
+   * documents-related secondary Lists); the TPP capture's patient has none, so the simulated TPP sends none.
+   */
+  readonly referralLetters: boolean;
+  /** TPP signs and dates a note (authorReference, time); EMIS writes its text alone. */
+  readonly signsNotes: boolean;
+  /**
+   * A result's interpretation code system: EMIS writes HL7 v2 table 0078 under its R4 URL
+   * (terminology.hl7.org); the simulated TPP, which sends no flagged result in the capture, STU3's own.
+   */
+  readonly interpretationSystem: string;
+  /**
+   * Investigations, as the TPP capture shows them: the report's category (HL7 v2 table 0074) and the
+   * consultation it was filed in; a result group (Observation.related has-member) for a test of many results.
+   */
+  readonly investigationStyle: "emis" | "tpp";
+  /**
+   * "No known allergies". GP Connect 1.6's allergies guidance ("Negation - Handling 'no known allergies'",
+   * nhsconnect/gpconnect pages/accessrecord_structured/accessrecord_structured_development_allergies_guidance.md)
+   * lets a system that holds the explicit 716186003 "No known allergy" concept and no allergy answer with an
+   * empty List whose emptyReason is nilKnown (it "may", not must), while the same guidance says allergy concepts
+   * recorded as ordinary coded entries "must" be expressed as AllergyIntolerance resources. Neither supplier's
+   * records held in ../shared/reference show a patient with no known allergies, so both flavours send the
+   * recorded concept as an AllergyIntolerance in the active allergies List (the oracle accepts either form). A
+   * record where nothing was ever asked gets an empty List with emptyReason no-content-recorded.
+   */
+  readonly noKnownAllergies: "allergy-entry";
   /** Typical answer times of the real system, applied when a region runs with realistic latency. */
   readonly latency: LatencyProfile;
   /** How the supplier writes a medication's authorisation, as its real records show. */
@@ -130,6 +183,19 @@ export const EMIS_WEB: SupplierFlavour = {
   practitionerRolesPaired: false,
   stampsLastUpdated: false,
   sharingModel: "Practice data-sharing agreements and patient dissent (dissent code on the record)",
+  chosenTerm: {
+    url: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+    display: true,
+  },
+  actualProblemUrl: "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ActualProblem-1",
+  siteStyle: "emis",
+  consultationStyle: "emis",
+  patientStyle: "emis",
+  referralLetters: true,
+  signsNotes: false,
+  interpretationSystem: "http://terminology.hl7.org/CodeSystem/v2-0078",
+  investigationStyle: "emis",
+  noKnownAllergies: "allergy-entry",
   latency: { medianMs: 350, p95Ms: 1200 },
   medicationDetail: {
     repeatsAllowed: false,
@@ -170,6 +236,19 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   practitionerRolesPaired: true,
   stampsLastUpdated: true,
   sharingModel: "Enhanced Data Sharing Model: the patient's 'sharing out' consent",
+  chosenTerm: {
+    url: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+    display: false,
+  },
+  actualProblemUrl: "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ActualProblem-1",
+  siteStyle: "tpp",
+  consultationStyle: "tpp",
+  patientStyle: "tpp",
+  referralLetters: false,
+  signsNotes: true,
+  interpretationSystem: "http://hl7.org/fhir/v2/0078",
+  investigationStyle: "tpp",
+  noKnownAllergies: "allergy-entry",
   latency: { medianMs: 600, p95Ms: 2000 },
   medicationDetail: {
     repeatsAllowed: true,

@@ -3,9 +3,12 @@
  * consent and dissent to immunisation, all in the one immunisations List.
  */
 import { CODE_SYSTEMS, EXTENSIONS, LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import { addYears } from "../population/calendar.js";
+import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
 import type { Immunisation, ImmunisationStatus } from "../population/types.js";
 import { type AreaResult, refOf } from "./area-result.js";
-import { concept, list, type Render, requester, supplierIdentifier } from "./bundle-render.js";
+import { concept, list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import { uncategorisedObservation } from "./uncategorised-area.js";
 
 /**
@@ -25,7 +28,7 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
       { url: EXTENSIONS.dateRecorded, valueDateTime: item.date },
       {
         url: EXTENSIONS.vaccinationProcedure,
-        valueCodeableConcept: concept(item.procedure, item.legacyCode, render.input.flavour),
+        valueCodeableConcept: chosenConcept(item.procedure, item.legacyCode, render.input.flavour),
       },
     ],
     identifier: supplierIdentifier(render, id),
@@ -33,14 +36,25 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
     notGiven: item.notGiven !== undefined,
     vaccineCode: { coding: [{ system: CODE_SYSTEMS.nullFlavor, code: "UNK", display: "unknown" }] },
     patient: render.patientRef,
+    // Dropped from the Bundle when the consultation is not sent with it (see structured-bundle.ts).
+    ...(item.consultation === undefined
+      ? {}
+      : { encounter: reference("Encounter", render.ids.item("encounter", item.consultation)) }),
     date: item.date,
     primarySource: true,
-    // STU3 allows only a Practitioner as the actor.
-    practitioner: [{ actor: requester(render, item.recordedBy).agent }],
+    ...(item.notGiven === undefined ? doseGiven(render, item) : {}),
+    // STU3 allows only a Practitioner as the actor; a dose given names who gave it.
+    practitioner: [
+      {
+        ...(item.notGiven === undefined ? { role: ADMINISTERING_PROVIDER } : {}),
+        actor: requester(render, item.recordedBy).agent,
+      },
+    ],
     // A dose number belongs to a dose given (a vaccination not given never has one).
     ...(item.doseSequence === undefined
       ? {}
       : {
+          note: [{ text: `Dose ${item.doseSequence} of the course` }],
           vaccinationProtocol: [
             {
               doseSequence: item.doseSequence,
@@ -52,6 +66,34 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
     ...(reason === undefined
       ? {}
       : { explanation: { reasonNotGiven: [concept(reason, undefined, render.input.flavour)] } }),
+  };
+}
+
+const ADMINISTERING_PROVIDER: fhir.CodeableConcept = {
+  coding: [{ system: "http://hl7.org/fhir/v2/0443", code: "AP", display: "Administering Provider" }],
+};
+
+/** Where a dose was given: the upper arm, as GP practices record it ("Left arm", EMIS's picked term). */
+const LEFT_UPPER_ARM = { system: SNOMED_SYSTEM, code: "368208006", display: "Left upper arm structure" };
+
+/**
+ * What only a dose given carries: where (the practice's main Location, the left upper arm), and the batch
+ * and its expiry (synthetic: the vaccine's batch is not modelled, so it is derived from the entry's id).
+ */
+function doseGiven(
+  render: Render,
+  item: Immunisation,
+): Pick<fhir.Immunization, "location" | "lotNumber" | "expirationDate" | "site"> {
+  const batch = render.ids
+    .item("batch", item.id)
+    .replace(/[^0-9a-zA-Z]/g, "")
+    .slice(0, 6)
+    .toUpperCase();
+  return {
+    location: reference("Location", render.ids.location),
+    lotNumber: batch,
+    expirationDate: addYears(item.date.slice(0, 10), 1),
+    site: chosenConcept(LEFT_UPPER_ARM, undefined, render.input.flavour, "Left arm"),
   };
 }
 

@@ -6,9 +6,21 @@ import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js";
 import { author, meta, type Render, reference } from "./bundle-render.js";
 
+/** Registration type "Regular" (CareConnect-RegistrationType-1), as TPP codes a GMS registration. */
+const REGULAR: fhir.CodeableConcept = {
+  coding: [
+    {
+      system: "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-RegistrationType-1",
+      code: "R",
+      display: "Regular",
+    },
+  ],
+};
+
 export function patientResource(render: Render): fhir.Patient {
   const { patient } = render.input;
   const id = render.ids.patient;
+  const emis = render.input.flavour.patientStyle === "emis";
   author(render, patient.usualGp.id);
   return {
     resourceType: "Patient",
@@ -17,7 +29,12 @@ export function patientResource(render: Render): fhir.Patient {
     extension: [
       {
         url: EXTENSIONS.registrationDetails,
-        extension: [{ url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } }],
+        extension: [
+          { url: "registrationPeriod", valuePeriod: { start: patient.registeredSince } },
+          ...(emis ? [] : [{ url: "registrationType", valueCodeableConcept: REGULAR }]),
+          // The site the patient usually attends: the practice's main Location, sent in the directory.
+          { url: "preferredBranchSurgery", valueReference: reference("Location", render.ids.location) },
+        ],
       },
     ],
     identifier: [
@@ -33,6 +50,7 @@ export function patientResource(render: Render): fhir.Patient {
                   display: "Number present and verified",
                 },
               ],
+              ...(emis ? { text: "Number present and verified" } : {}),
             },
           },
         ],
@@ -51,7 +69,16 @@ export function patientResource(render: Render): fhir.Patient {
     ],
     ...(patient.telecom === undefined
       ? {}
-      : { telecom: [{ system: "phone", value: patient.telecom.replaceAll(" ", ""), use: "mobile" }] }),
+      : {
+          telecom: [
+            {
+              system: "phone",
+              value: patient.telecom.replaceAll(" ", ""),
+              use: "mobile",
+              ...(emis ? { rank: 1 } : {}),
+            },
+          ],
+        }),
     gender: patient.gender,
     birthDate: patient.birthDate,
     address: [

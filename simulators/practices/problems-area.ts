@@ -11,7 +11,7 @@ import { encounter } from "./consultations-area.js";
 import { procedureRequest } from "./diary-area.js";
 import { investigationResources } from "./investigations-area.js";
 import { medicationSummary } from "./medication-area.js";
-import { problemHeader } from "./problem-header.js";
+import { actualProblem, problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
 import type { ProblemFilter } from "./structured-query.js";
@@ -77,6 +77,9 @@ export function problemsArea(render: Render, filters: readonly ProblemFilter[]):
       related,
       diaryRefs,
     );
+    const entry = actualProblem(render, problem);
+    resources.push(entry);
+    observationRefs.push(refOf(entry));
     return problemHeader(render, problem, related, inBundle);
   });
   const warnings: ListOptions["warnings"] = share.confidential.problems ? ["confidential-items"] : [];

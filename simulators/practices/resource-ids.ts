@@ -110,6 +110,8 @@ function digestDecimal(digits: number, state: HashState, ...parts: readonly (str
 export interface RecordIds {
   readonly patient: string;
   readonly organization: string;
+  /** The practice's main site (TPP gives its Location the Organization's own id). */
+  readonly location: string;
   readonly bundle: string;
   practitioner(clinicianId: string): string;
   practitionerRole(clinicianId: string): string;
@@ -140,6 +142,7 @@ function emisIds(seed: number, practice: Practice, nhsNumber: string, requestKey
   return {
     patient,
     organization,
+    location: practiceId("location"),
     bundle: digestUuid(false, patientState, `bundle:${requestKey}`),
     practitioner: (clinicianId) => practiceId(`practitioner:${clinicianId}`),
     practitionerRole: (clinicianId) =>
@@ -173,9 +176,11 @@ function tppIds(seed: number, practice: Practice, nhsNumber: string, requestKey:
     const h = digestHex(LOWER_HEX, state, ...parts);
     return `${h.slice(0, 16)}-${h.slice(16, 32)}`;
   };
+  const organization = twoHalves(practiceState, "organization");
   return {
     patient: hex16(patientState, "patient"),
-    organization: twoHalves(practiceState, "organization"),
+    organization,
+    location: organization,
     bundle: digestUuid(false, patientState, `bundle:${requestKey}`),
     practitioner: (clinicianId) => hex16(practiceState, "practitioner", clinicianId),
     practitionerRole: (clinicianId) => hex16(practiceState, "practitioner-role", clinicianId),

@@ -158,7 +158,7 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     id: ids.bundle,
     meta: { profile: [PROFILES.bundle] },
     type: "collection",
-    entry: bundleEntries(blocks, chosenRenderings(input.flavour, sections, blocks)),
+    entry: bundleEntries(input, blocks, chosenRenderings(input.flavour, sections, blocks)),
   };
   if (hasTrait(input.patient.traits, "unusual-content")) addUnusualContent(bundle);
   return bundle;
@@ -258,6 +258,7 @@ function chosenRenderings(
 
 /** The Bundle's entries: the blocks in order, each resource once, as its chosen rendering. */
 function bundleEntries(
+  input: StructuredRecordInput,
   blocks: readonly fhir.Resource[][],
   chosen: ReadonlyMap<string, fhir.Resource>,
 ): fhir.BundleEntry[] {
@@ -271,21 +272,71 @@ function bundleEntries(
       entry.push({ resource });
     }
   }
-  dropUnsentContexts(entry, emitted);
+  dropUnsentContexts(input, entry, emitted);
   dropUnsentPriorPrescriptions(entry, emitted);
   return entry;
 }
 
 /**
- * A diary entry names the consultation it was set in only when that consultation is sent too, as every
- * other reference in the Bundle resolves within it (a recall asked for on its own carries no context).
+ * An entry names the consultation it was recorded in (a diary entry's, a problem's, a referral's context, an
+ * immunisation's encounter, an allergy's associated encounter) only when that consultation is sent too, as
+ * every other reference in the Bundle resolves within it (a recall asked for on its own carries no context).
  */
-function dropUnsentContexts(entry: readonly fhir.BundleEntry[], emitted: ReadonlySet<string>): void {
+function dropUnsentContexts(
+  input: StructuredRecordInput,
+  entry: readonly fhir.BundleEntry[],
+  emitted: ReadonlySet<string>,
+): void {
+  const unsent = (ref: fhir.Reference | undefined) =>
+    ref?.reference !== undefined && !emitted.has(ref.reference);
   for (const { resource } of entry) {
-    if (resource?.resourceType !== "ProcedureRequest") continue;
-    const diaryEntry = resource as fhir.ProcedureRequest;
-    const context = diaryEntry.context?.reference;
-    if (context !== undefined && !emitted.has(context)) delete diaryEntry.context;
+    switch (resource?.resourceType) {
+      case "Condition": {
+        const header = resource as fhir.Condition;
+        if (unsent(header.context)) delete header.context;
+        // A header the problems area did not render names no entry it was made from.
+        header.extension = (header.extension ?? []).filter(
+          (e) => e.url !== input.flavour.actualProblemUrl || !unsent(e.valueReference),
+        );
+        break;
+      }
+      case "ReferralRequest": {
+        const referral = resource as fhir.ReferralRequest;
+        if (unsent(referral.context)) delete referral.context;
+        const letters = (referral.supportingInfo ?? []).filter((ref) => !unsent(ref));
+        if (letters.length > 0) referral.supportingInfo = letters;
+        else delete referral.supportingInfo;
+        const recipients = (referral.recipient ?? []).filter((ref) => !unsent(ref));
+        if (recipients.length > 0) referral.recipient = recipients;
+        else delete referral.recipient;
+        break;
+      }
+      case "ProcedureRequest":
+      case "DiagnosticReport": {
+        const item = resource as { context?: fhir.Reference };
+        if (unsent(item.context)) delete item.context;
+        break;
+      }
+      case "DocumentReference": {
+        const letter = resource as fhir.DocumentReference;
+        if (unsent(letter.context?.encounter)) delete letter.context;
+        break;
+      }
+      case "Immunization": {
+        const item = resource as fhir.Immunization;
+        if (unsent(item.encounter)) delete item.encounter;
+        break;
+      }
+      case "AllergyIntolerance": {
+        const item = resource as fhir.AllergyIntolerance;
+        const kept = (item.extension ?? []).filter(
+          (e) => e.url !== EXTENSIONS.associatedEncounter || !unsent(e.valueReference),
+        );
+        if (kept.length > 0) item.extension = kept;
+        else delete item.extension;
+        break;
+      }
+    }
   }
 }
 

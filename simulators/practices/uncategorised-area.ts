@@ -5,15 +5,8 @@
 import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import type { UncategorisedEntry } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
-import {
-  author,
-  concept,
-  dateTime,
-  list,
-  quantity,
-  type Render,
-  supplierIdentifier,
-} from "./bundle-render.js";
+import { author, dateTime, list, quantity, type Render, supplierIdentifier } from "./bundle-render.js";
+import { chosenConcept } from "./chosen-term.js";
 import type { SearchPeriod } from "./structured-query.js";
 
 export function uncategorisedObservation(render: Render, entry: UncategorisedEntry): fhir.Observation {
@@ -24,7 +17,7 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
     meta: { profile: [PROFILES.observation] },
     identifier: supplierIdentifier(render, id),
     status: "final",
-    code: concept(entry.code, undefined, render.input.flavour),
+    code: chosenConcept(entry.code, undefined, render.input.flavour),
     subject: render.patientRef,
     effectiveDateTime: entry.date,
     issued: dateTime(entry.date),
@@ -34,7 +27,7 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
       ? {}
       : {
           component: entry.components.map((c) => ({
-            code: concept(c.code, undefined, render.input.flavour),
+            code: chosenConcept(c.code, undefined, render.input.flavour),
             valueQuantity: quantity(c.value),
           })),
         }),
