@@ -24,6 +24,19 @@ export interface GatewayManifest {
   readonly environment?: Readonly<Record<string, string>>;
   readonly north?: NorthSpec;
   readonly capabilities?: CapabilitiesSpec;
+  /**
+   * The gateway's own identity as a consumer system: its organisation's ODS code and the ASID it sends the
+   * practices as `Ssp-From`. The harness registers it in the simulated SDS before the run, as the gateway's
+   * accreditation registers it in the real one; without it, the practices' Spine Secure Proxy knows only the
+   * harness's and the reference gateway's ASIDs, and refuses any other (403 ASID_CHECK_FAILED_MESSAGESENDER).
+   */
+  readonly identity?: GatewayIdentity;
+}
+
+export interface GatewayIdentity {
+  readonly ods: string;
+  /** 12 digits. */
+  readonly asid: string;
 }
 
 export type LaunchSpec = UrlLaunch | CommandLaunch | ImageLaunch;
