@@ -4,6 +4,7 @@
  */
 import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js";
+import type { SyntheticPatient } from "../population/types.js";
 import { author, meta, type Render, reference } from "./bundle-render.js";
 
 export function patientResource(render: Render): fhir.Patient {
@@ -49,9 +50,7 @@ export function patientResource(render: Render): fhir.Patient {
         ...(patient.name.prefix === "" ? {} : { prefix: [patient.name.prefix] }),
       },
     ],
-    ...(patient.telecom === undefined
-      ? {}
-      : { telecom: [{ system: "phone", value: patient.telecom.replaceAll(" ", ""), use: "mobile" }] }),
+    ...telecomOf(patient),
     gender: patient.gender,
     birthDate: patient.birthDate,
     address: [
@@ -67,4 +66,14 @@ export function patientResource(render: Render): fhir.Patient {
     generalPractitioner: [reference("Practitioner", render.ids.practitioner(patient.usualGp.id))],
     managingOrganization: reference("Organization", render.ids.organization),
   };
+}
+
+/** The patient's mobile number (as the practice writes it, without spaces) and email address, when held. */
+function telecomOf(patient: SyntheticPatient): { telecom?: fhir.ContactPoint[] } {
+  const telecom: fhir.ContactPoint[] = [];
+  if (patient.telecom !== undefined) {
+    telecom.push({ system: "phone", value: patient.telecom.replaceAll(" ", ""), use: "mobile" });
+  }
+  if (patient.email !== undefined) telecom.push({ system: "email", value: patient.email, use: "home" });
+  return telecom.length === 0 ? {} : { telecom };
 }
