@@ -14,8 +14,8 @@ import { Random } from "./random.js";
 
 /** The stream the name tables are drawn from: apart from every stream of a population. */
 const NAME_TABLES_STREAM = 0xfa4e;
-const GIVEN_NAMES_PER_SEX = 300;
-const FAMILY_NAME_DRAWS = 1_500;
+const GIVEN_NAMES_PER_SEX = 200;
+const FAMILY_NAME_DRAWS = 600;
 
 export interface NameTables {
   /** Distinct, so two given names sampled from one are never the same name. */
@@ -27,7 +27,7 @@ export interface NameTables {
 
 let tables: NameTables | undefined;
 
-/** The name tables, drawn from faker at first use (about 20 ms) and kept for the life of the process. */
+/** The name tables, drawn from faker at first use (about 15 ms) and kept for the life of the process. */
 export function nameTables(): NameTables {
   tables ??= withFaker(new Random(NAME_TABLES_STREAM), (faker) => {
     const distinct = (draw: () => string) => {

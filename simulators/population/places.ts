@@ -33,7 +33,7 @@ export const TOWNS: readonly Town[] = [
 
 /** The stream the street table is drawn from: apart from every stream of a population. */
 const STREET_TABLE_STREAM = 0x57ee7;
-const STREET_DRAWS = 400;
+const STREET_DRAWS = 250;
 
 let streets: readonly string[] | undefined;
 
