@@ -66,6 +66,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   const region = await openRegion(options);
   let gateway: GatewayTarget | undefined;
   try {
+    await registerIdentity(options.gateway, region.control);
     gateway = await startGateway(options.gateway, region.addresses, options.signal);
     const selfDescription = await gatewayCapabilityStatement(gateway.profile);
     const target = gateway;
@@ -153,6 +154,21 @@ function gatewayOfResult(target: GatewayTarget): RunResult["gateway"] {
     ...(target.manifestPath === undefined ? {} : { manifest: target.manifestPath }),
     ...(logs.length === 0 ? {} : { logs }),
   };
+}
+
+/**
+ * The gateway's own consumer identity, registered in the region's SDS: without it the practices' Spine
+ * Secure Proxy refuses the ASID the gateway sends them. An ASID SDS holds for another organisation stops the
+ * run before it starts (exit 2), as a misconfiguration.
+ */
+async function registerIdentity(gateway: LoadedManifest, control: ControlClient): Promise<void> {
+  const identity = gateway.manifest.identity;
+  if (identity === undefined) return;
+  try {
+    await control.addConsumer({ ods: identity.ods, asid: identity.asid, name: gateway.manifest.name });
+  } catch (error) {
+    throw cliError("MANIFEST_INVALID", `identity: ${(error as Error).message}`);
+  }
 }
 
 async function openRegion(options: RunOptions): Promise<RegionHandle> {

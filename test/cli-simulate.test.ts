@@ -3,6 +3,8 @@ import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RegionInfo } from "../simulators/index.js";
 import { hasNoStackTrace, runCli, startCli } from "./support/cli.js";
+import { gpConnectHeaders, structuredRecordRequest } from "./support/gpconnect-request.js";
+import { postStructuredRecord } from "./support/structured-record.js";
 
 const stopAfter: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -76,6 +78,34 @@ describe("gp-harness simulate", () => {
     });
     expect(withToken.statusCode).toBe(200);
     await withToken.body.dump();
+  });
+
+  it("says which Ssp-From ASIDs the practices accept, and with --allow-unknown-asids accepts any", async () => {
+    const strict = await startCli(["simulate", "--port", "0", "--practices", "1"]);
+    stopAfter.push(strict.stop);
+    expect(await until(strict.output, "Ctrl-C to stop.")).toMatch(
+      /^ {2}Ssp-From: only the consumers' ASIDs above; register another with POST http:\/\/\S+\/consumers$/m,
+    );
+    const relaxed = await startCli([
+      "simulate",
+      "--port",
+      "0",
+      "--practices",
+      "1",
+      "--allow-unknown-asids",
+      "--json",
+    ]);
+    stopAfter.push(relaxed.stop);
+    await until(relaxed.output, "\n");
+    const info = JSON.parse(relaxed.firstLine) as RegionInfo;
+    const practice = info.practices[0]!;
+    const patient = info.patients.find((p) => p.ods === practice.ods && p.traits.length === 0)!;
+    const answer = await postStructuredRecord(
+      practice.endpoint,
+      gpConnectHeaders({ fromAsid: "999000000077", toAsid: practice.asid, audience: practice.endpoint }),
+      JSON.stringify(structuredRecordRequest({ nhsNumber: patient.nhsNumber })),
+    );
+    expect(answer.status, answer.text).toBe(200);
   });
 
   it.each([

@@ -76,6 +76,17 @@ describe("a manifest with mistakes is refused, each mistake named by its field",
     );
   });
 
+  it("takes the gateway's own identity (ODS code and 12-digit ASID) and refuses a malformed one", () => {
+    const identity = { ods: "Y12345", asid: "999000012345" };
+    expect(checkManifest({ ...base, identity }, "gateway.json", dir, {}).manifest.identity).toEqual(identity);
+    expect(problemsOf({ ...base, identity: { ods: "Y12345", asid: "12345" } }).join("\n")).toMatch(
+      /identity\.asid: /,
+    );
+    expect(problemsOf({ ...base, identity: { asid: "999000012345" } })).toContain(
+      "identity.ods: missing (required)",
+    );
+  });
+
   it("names an environment variable a placeholder needs that is not set, and an unknown placeholder", () => {
     const manifest = {
       ...base,

@@ -55,6 +55,10 @@ export function registerSimulateCommand(cli: Command): void {
         .argParser(tokenArg),
     )
     .option("--realistic-latency", "delay practice answers as real EMIS Web and SystmOne servers do")
+    .option(
+      "--allow-unknown-asids",
+      "let practices accept any Ssp-From ASID; by default, as behind the Spine Secure Proxy, an ASID SDS holds for no consumer is refused 403 (register yours: POST {control}/consumers)",
+    )
     .option("--json", "print one line of JSON saying where everything is, then keep running")
     .action(async (options: SimulateFlags) => {
       await simulate(options);
@@ -71,6 +75,7 @@ interface SimulateFlags {
   emisShare?: number;
   controlToken?: string;
   realisticLatency?: boolean;
+  allowUnknownAsids?: boolean;
   json?: boolean;
 }
 
@@ -87,6 +92,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
       ...(flags.emisShare === undefined ? {} : { emisShare: flags.emisShare }),
       ...(flags.controlToken === undefined ? {} : { controlToken: flags.controlToken }),
       ...(flags.realisticLatency ? { realisticLatency: true } : {}),
+      ...(flags.allowUnknownAsids ? { allowUnknownAsids: true } : {}),
     });
   } catch (error) {
     throw cliError("REGION_FAILED_TO_START", (error as Error).message);
@@ -118,6 +124,11 @@ function printRegion(info: RegionInfo, flags: SimulateFlags): void {
   out(`  PDS      ${info.pds}`);
   out(`  SDS      ${info.sds}  (send any apikey header)`);
   for (const c of info.consumers) out(`  consumer ${c.ods} ASID ${c.asid}  ${c.name}`);
+  out(
+    flags.allowUnknownAsids
+      ? "  Ssp-From: any ASID accepted (--allow-unknown-asids)"
+      : `  Ssp-From: only the consumers' ASIDs above; register another with POST ${info.control}/consumers`,
+  );
   for (const p of info.practices)
     out(`  practice ${p.ods} ${p.system.padEnd(4)} ASID ${p.asid}  ${p.endpoint}`);
   out("  sample patients:");

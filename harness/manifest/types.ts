@@ -30,6 +30,19 @@ export interface GatewayManifest {
    * (harness/load/threshold-set.ts). They replace the scenarios' own budgets for those metrics.
    */
   readonly thresholds?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The gateway's own identity as a consumer system: its organisation's ODS code and the ASID it sends the
+   * practices as `Ssp-From`. The harness registers it in the simulated SDS before the run, as the gateway's
+   * accreditation registers it in the real one; without it, the practices' Spine Secure Proxy knows only the
+   * harness's and the reference gateway's ASIDs, and refuses any other (403 ASID_CHECK_FAILED_MESSAGESENDER).
+   */
+  readonly identity?: GatewayIdentity;
+}
+
+export interface GatewayIdentity {
+  readonly ods: string;
+  /** 12 digits. */
+  readonly asid: string;
 }
 
 export type LaunchSpec = UrlLaunch | CommandLaunch | ImageLaunch;

@@ -4,9 +4,10 @@
  * allergies with their reactions.
  *
  * Where the codes were confirmed ("GM-SDE" is UoM-Data-Science-Platforms/gm-sde, shared/clinical-code-sets):
- * - GP Connect 1.6.2 examples and the NHS assurance records in ../shared/reference: penicillin, aspirin and
- *   peanut allergies with their Read v2 codes, "No known allergy" 716186003, Allopurinol 300mg tablets,
- *   Paracetamol 500mg tablets 322236009 and Citalopram 20mg tablets 321987003 (consultations example);
+ * - GP Connect 1.6.2 examples and the EMIS Web assurance records in ../shared/reference: penicillin, aspirin
+ *   and peanut allergies with their Read v2 codes (EMIS records), Allopurinol 300mg tablets (EMIS records),
+ *   "No known allergy" 716186003, Paracetamol 500mg tablets 322236009 and Citalopram 20mg tablets 321987003
+ *   (the 1.6.2 examples; consultations for the last two);
  * - GM-SDE: every Read v2 and CTV3 code of the problems (hypertension, hypothyroidism, asthma, depression,
  *   osteoarthritis, gout, back pain, type 2 diabetes), the aspirin-allergy CTV3 code, the dm+d codes of
  *   ramipril, tramadol, levothyroxine, sertraline, citalopram and co-codamol, and the SNOMED CT ids of type
@@ -17,8 +18,12 @@
  *   hypothyroidism 40930008 (conditions/hypothyroidism/1 and conditions/efi-thyroid-disorders/1),
  *   osteoarthritis of knee 239873007 (conditions/osteoarthritis/1), chronic low back pain 278860009
  *   (conditions/back-problems/2);
- * - the "Allergy to ..." findings 91936005, 293586001 and 91935009 with their Read v2 codes: the EMIS and
- *   TPP assurance records in ../shared/reference/gpconnect-records;
+ * - the "Allergy to ..." findings 91936005, 293586001 and 91935009 with their Read v2 codes: the EMIS Web
+ *   assurance records in ../shared/reference/gpconnect-records. The real SystmOne capture there
+ *   (tpp-integration-9692136744.json) has none of these terms, and codes its allergies, problems and results
+ *   with SNOMED CT alone: no CTV3 coding anywhere (its allergies are drug products, "Allergy to seafood",
+ *   "Allergy to latex", "Peanut-induced anaphylaxis" and the like). The CTV3 codes SystmOne carries here are
+ *   from GM-SDE's code lists, not from TPP output;
  * - the reactions anaphylaxis 39579001, urticaria 126485001, angioedema 41291007 and eruption of skin
  *   271807003: the eHDSI Reaction Allergy value set (hl7-eu/EHDSI-Terminology-package); eruption of skin
  *   with penicillin 764146007 also in HL7 Switzerland's CH AllergyIntolerance example

@@ -4,15 +4,14 @@
  */
 import { addDays, addYears, fromDayNumber, maxDate, toDayNumber } from "./calendar.js";
 import { uniformDate } from "./distributions.js";
+import { withFaker } from "./faker.js";
 import {
-  FAMILY_NAMES,
-  FEMALE_GIVEN_NAMES,
-  MALE_GIVEN_NAMES,
+  nameTables,
   UNUSUAL_FAMILY_NAMES,
   UNUSUAL_FEMALE_GIVEN_NAMES,
   UNUSUAL_MALE_GIVEN_NAMES,
 } from "./names.js";
-import type { Random } from "./random.js";
+import { Random } from "./random.js";
 import type { SyntheticPatient, Trait } from "./types.js";
 
 /** Share of the population of England by five-year age band (ONS mid-year estimates, rounded). */
@@ -126,14 +125,41 @@ export function patientName(
     given = [random.pick(gender === "male" ? UNUSUAL_MALE_GIVEN_NAMES : UNUSUAL_FEMALE_GIVEN_NAMES)];
     family = random.pick(UNUSUAL_FAMILY_NAMES);
   } else {
-    const givenNames = gender === "male" ? MALE_GIVEN_NAMES : FEMALE_GIVEN_NAMES;
+    const names = nameTables();
+    const givenNames = gender === "male" ? names.male : names.female;
     given = random.chance(0.3) ? random.sample(givenNames, 2) : [random.pick(givenNames)];
-    family = random.pick(FAMILY_NAMES);
+    family = random.pick(names.family);
   }
   return { prefix: prefixFor(random, gender, age), given, family };
 }
 
-/** Ofcom's drama range (07700 900000-900999) is never allocated to a real phone. */
+/** Stream of the generator each telephone number and email address is drawn from, by faker. */
+const CONTACT_STREAM = 0xc0de;
+/** Share of adults who have given the practice an email address. */
+const EMAIL_SHARE = 0.4;
+
+/**
+ * A mobile number in Ofcom's drama range (07700 900000-900999), which is never allocated to a real phone,
+ * filled in by faker. One draw of the patient's generator seeds faker's, so the rest of the record is drawn
+ * as it was before faker wrote the number.
+ */
 export function mobileNumber(random: Random): string {
-  return `07700 900${String(random.int(0, 999)).padStart(3, "0")}`;
+  return withFaker(new Random(random.nextUint32(), CONTACT_STREAM), (faker) =>
+    faker.helpers.replaceSymbols("07700 900###"),
+  );
+}
+
+/**
+ * For some adults, an email address faker makes from their name at a domain reserved for examples
+ * (example.com, .net, .org: RFC 2606), so it can reach no one. Drawn last of the patient.
+ */
+export function emailAddress(
+  random: Random,
+  name: SyntheticPatient["name"],
+  age: number,
+): string | undefined {
+  if (age < 16 || !random.chance(EMAIL_SHARE)) return undefined;
+  return withFaker(new Random(random.nextUint32(), CONTACT_STREAM), (faker) =>
+    faker.internet.exampleEmail({ firstName: name.given[0] ?? "", lastName: name.family }),
+  );
 }

@@ -11,7 +11,7 @@ import { allergyRecord } from "./allergies.js";
 import { addYears, ageOn, maxDate, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
 import { routineConsultations } from "./consultations.js";
-import { birthDate, dateOfDeath, mobileNumber, patientName } from "./demographics.js";
+import { birthDate, dateOfDeath, emailAddress, mobileNumber, patientName } from "./demographics.js";
 import { diary } from "./diary.js";
 import { uniformDate } from "./distributions.js";
 import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
@@ -101,6 +101,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   immunisationDissent(b);
   // After every other area's draws: the medicines of everyday practice, by age and sex.
   everydayPrescribing(b, recordStart);
+  const email = emailAddress(random, name, ageOn(born, end));
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {
@@ -118,6 +119,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
     dissent: hasTrait(traits, "dissent"),
     restricted: hasTrait(traits, "sensitive-patient"),
   };
+  if (email !== undefined) patient.email = email;
   if (deceasedDate !== undefined) patient.deceasedDate = deceasedDate;
   patient.registration = hasTrait(traits, "inactive-registration") ? "inactive" : "active";
   if (previousPractice !== undefined) patient.previousPractice = previousPractice;

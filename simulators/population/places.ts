@@ -1,8 +1,12 @@
 /**
  * Towns of the north of England with their real postcode areas and districts, and street names.
  * Addresses built from them are synthetic: a house number and a postcode unit are invented, so an
- * address may not exist (and never names a real person's home).
+ * address may not exist (and never names a real person's home). The towns stay hand-written: faker's en_GB
+ * towns are invented ("Upper Dare") and its postcodes belong to no town, where these keep a town, its county
+ * and its postcode districts together, as PDS and a practice hold an address.
  */
+import { withFaker } from "./faker.js";
+import { Random } from "./random.js";
 
 export interface Town {
   readonly name: string;
@@ -27,38 +31,23 @@ export const TOWNS: readonly Town[] = [
   { name: "Lincoln", district: "Lincolnshire", outwardCodes: ["LN1", "LN2", "LN6"] },
 ] as const;
 
-export const STREET_NAMES = [
-  "Church Street",
-  "High Street",
-  "Station Road",
-  "Victoria Road",
-  "Green Lane",
-  "Manor Road",
-  "Park Road",
-  "Queens Road",
-  "Mill Lane",
-  "Albert Street",
-  "Springfield Road",
-  "Chapel Street",
-  "Grove Road",
-  "Kings Road",
-  "New Road",
-  "School Lane",
-  "The Crescent",
-  "Westfield Avenue",
-  "Moorland Road",
-  "Beech Grove",
-  "Oak Avenue",
-  "Willow Close",
-  "Meadow Way",
-  "Riverside Drive",
-  "St James Avenue",
-  "Philip Avenue",
-  "Harewood Avenue",
-  "Ashfield Terrace",
-  "Cemetery Road",
-  "Clifton Street",
-] as const;
+/** The stream the street table is drawn from: apart from every stream of a population. */
+const STREET_TABLE_STREAM = 0x57ee7;
+const STREET_DRAWS = 250;
+
+let streets: readonly string[] | undefined;
+
+/**
+ * Street names drawn from @faker-js/faker's en_GB streets ("Station Road", "Chapel Hill", a name with an
+ * en_GB suffix) once per process at first use, with repeats so a pick keeps faker's mix, for the population
+ * to pick from with its own generators (see names.ts for why not per address).
+ */
+export function streetNames(): readonly string[] {
+  streets ??= withFaker(new Random(STREET_TABLE_STREAM), (faker) =>
+    Object.freeze(Array.from({ length: STREET_DRAWS }, () => faker.location.street())),
+  );
+  return streets;
+}
 
 /** Letters a postcode's inward unit may use (the Royal Mail never uses C, I, K, M, O or V there). */
 export const POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ";

@@ -1,10 +1,10 @@
 /** Generates a practice from (seed, ordinal): ODS code, name, ASID, party key, address and its GPs. */
-import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from "./names.js";
+import { nameTables } from "./names.js";
 import {
   POSTCODE_UNIT_LETTERS,
   PRACTICE_NAME_SUFFIXES,
   PRACTICE_NAME_WORDS,
-  STREET_NAMES,
+  streetNames,
   TOWNS,
   type Town,
 } from "./places.js";
@@ -41,7 +41,7 @@ export function syntheticPostcode(random: Random, town: Town): string {
 
 export function syntheticAddress(random: Random, town: Town): Address {
   return {
-    line: [`${random.int(1, 180)} ${random.pick(STREET_NAMES)}`],
+    line: [`${random.int(1, 180)} ${random.pick(streetNames())}`],
     city: town.name,
     district: town.district,
     postalCode: syntheticPostcode(random, town),
@@ -50,12 +50,13 @@ export function syntheticAddress(random: Random, town: Town): Address {
 
 function clinicians(random: Random, count: number): Clinician[] {
   const list: Clinician[] = [];
+  const names = nameTables();
   for (let i = 0; i < count; i++) {
     const female = random.chance(0.55);
     list.push({
       id: `GP${i + 1}`,
-      family: random.pick(FAMILY_NAMES),
-      given: random.pick(female ? FEMALE_GIVEN_NAMES : MALE_GIVEN_NAMES),
+      family: random.pick(names.family),
+      given: random.pick(female ? names.female : names.male),
       prefix: "Dr",
       // GMP codes as SDS carries them: G + 7 digits.
       sdsUserId: `G${random.int(1_000_000, 9_999_999)}`,

@@ -4,9 +4,12 @@
  * with the Read v2 code EMIS Web and the CTV3 code SystmOne carry beside it where one could be confirmed.
  *
  * Where the codes were confirmed ("GM-SDE" is UoM-Data-Science-Platforms/gm-sde, shared/clinical-code-sets):
- * - ../shared/reference/gpconnect-records (EMIS and TPP assurance records): MMR 38598009 with Read v2
- *   65M1.00, influenza vaccination 86198006, systolic 72313002 and diastolic 1091811000000102 arterial
- *   pressure, the encounter types "GP Surgery", "Home visit note" and "Other";
+ * - ../shared/reference/gpconnect-records, the EMIS Web assurance records (emis-assurance-PWTP*): MMR
+ *   38598009 with Read v2 65M1.00, influenza vaccination 86198006, systolic 72313002 and diastolic
+ *   1091811000000102 arterial pressure, the encounter types "GP Surgery", "Home visit note" and "Other".
+ *   The real SystmOne capture there (tpp-integration-9692136744.json) confirms none of these: it holds no
+ *   immunisation or blood pressure, codes with SNOMED CT alone (no CTV3 coding anywhere), and types its two
+ *   encounters by text alone ("Admin"). SystmOne's CTV3 codes below come from the code lists that follow;
  * - ../shared/reference/gpconnect-1.6.2/examples (pathology): "FBC - Full blood count" 26604007, "Venous
  *   blood specimen" 122555007, "Diagnostic studies report" 721981007, "Haemoglobin estimation"
  *   1022431000000105;
@@ -243,7 +246,10 @@ export const MEASUREMENTS = {
 /** "Patient referral": the referral's own code; the service is named as the supplier's text. */
 export const PATIENT_REFERRAL: Coding = snomed("3457005", "Patient referral");
 
-/** The encounter types EMIS and TPP name consultations with. */
+/**
+ * The encounter types consultations are named with, as text: EMIS's, from its assurance records. The one
+ * SystmOne capture shows only "Admin" (its two encounters); SystmOne practices are given EMIS's names too.
+ */
 export const CONSULTATION_TYPES = ["GP Surgery", "GP Surgery", "GP Surgery", "Telephone", "Home visit note"];
 
 /** What a routine or review consultation's history says, by the kind of visit. */

@@ -308,6 +308,8 @@ export interface SyntheticPatient {
   readonly birthDate: string;
   readonly address: Address;
   readonly telecom?: string;
+  /** An address at an example domain (RFC 2606), for some adults. */
+  readonly email?: string;
   readonly registeredSince: string;
   readonly usualGp: Clinician;
   /** The patient has told the practice not to share their record (EMIS dissent code / TPP EDSM sharing out off). */

@@ -1,9 +1,14 @@
 /**
  * The two GP system flavours, in one place: where EMIS Web and TPP SystmOne differ in what a GP Connect
- * consumer sees. EMIS details follow the EMIS-rendered NHS assurance records in ../shared/reference.
- * SystmOne's follow real TPP output: INT-environment bundles captured in UCLH-Digital-Innovation-Hub/Xhuma
- * (app/tests/fixtures/bundles/9692136744.json and investigations/9465699896.json, 2026) and a 2019 TPP
- * demo-server response in sadikneipp/hack-cambridge4D (GPConnectDemoAPI/Patient record - Structured FHIR).
+ * consumer sees. EMIS details follow the EMIS Web NHS assurance records in ../shared/reference
+ * (emis-assurance-PWTP*). SystmOne's follow real TPP output: the NHS integration-environment capture in
+ * ../shared/reference/gpconnect-records/tpp-integration-9692136744.json (from UCLH-Digital-Innovation-Hub/Xhuma,
+ * app/tests/fixtures/bundles/, 2026; investigations/9465699896.json there too) and a 2019 TPP demo-server
+ * response in sadikneipp/hack-cambridge4D (GPConnectDemoAPI/Patient record - Structured FHIR). What the
+ * capture shows and the flavour follows: every clinical resource identified under https://tpp-uk.com/Id/ccs-id;
+ * record ids of two 16-hex parts ("{16 hex}_{16 hex}", a plan "…_plan"); Patient, Practitioner and
+ * PractitionerRole ids of 16 hex; meta.versionId (32 upper-case hex) with meta.lastUpdated on the Patient,
+ * Organization, Practitioner, PractitionerRole and Location, and meta.profile alone on the clinical items.
  * Where real TPP joins the parts of an id with "_" (record ids, "_plan"), the simulator joins them with "-":
  * STU3's id type allows only letters, digits, "-" and "."; identifier values, being strings, keep the "_".
  */
@@ -211,6 +216,9 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   productName: "SystmOne",
   vendor: "TPP",
   identifierSystem: () => "https://tpp-uk.com/Id/ccs-id",
+  // The 2026 capture codes everything with SNOMED CT alone; the 2019 demo server sent CTV3 (as the only coding
+  // of a term with no SNOMED CT concept). CTV3 beside SNOMED CT is kept as the older output: see the extra
+  // paths of test/fidelity/shape-coverage.json.
   legacyCodeSystem: CTV3_SYSTEM,
   legacyCodeFirst: false,
   marksUserSelected: false,

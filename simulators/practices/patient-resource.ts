@@ -4,6 +4,7 @@
  */
 import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js";
+import type { SyntheticPatient } from "../population/types.js";
 import { author, meta, type Render, reference } from "./bundle-render.js";
 
 /** Registration type "Regular" (CareConnect-RegistrationType-1), as TPP codes a GMS registration. */
@@ -67,18 +68,7 @@ export function patientResource(render: Render): fhir.Patient {
         ...(patient.name.prefix === "" ? {} : { prefix: [patient.name.prefix] }),
       },
     ],
-    ...(patient.telecom === undefined
-      ? {}
-      : {
-          telecom: [
-            {
-              system: "phone",
-              value: patient.telecom.replaceAll(" ", ""),
-              use: "mobile",
-              ...(emis ? { rank: 1 } : {}),
-            },
-          ],
-        }),
+    ...telecomOf(patient, emis),
     gender: patient.gender,
     birthDate: patient.birthDate,
     address: [
@@ -94,4 +84,20 @@ export function patientResource(render: Render): fhir.Patient {
     generalPractitioner: [reference("Practitioner", render.ids.practitioner(patient.usualGp.id))],
     managingOrganization: reference("Organization", render.ids.organization),
   };
+}
+
+/** The patient's mobile number (as the practice writes it, without spaces) and email address, when held. */
+/** The patient's mobile (EMIS ranks it first) and email. */
+function telecomOf(patient: SyntheticPatient, emis: boolean): { telecom?: fhir.ContactPoint[] } {
+  const telecom: fhir.ContactPoint[] = [];
+  if (patient.telecom !== undefined) {
+    telecom.push({
+      system: "phone",
+      value: patient.telecom.replaceAll(" ", ""),
+      use: "mobile",
+      ...(emis ? { rank: 1 } : {}),
+    });
+  }
+  if (patient.email !== undefined) telecom.push({ system: "email", value: patient.email, use: "home" });
+  return telecom.length === 0 ? {} : { telecom };
 }

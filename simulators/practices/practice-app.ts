@@ -10,9 +10,11 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import { GPC_ERRORS } from "../../gpconnect/error-codes.js";
+import { SSP_FROM } from "../../gpconnect/headers.js";
 import { FHIR_JSON } from "../../gpconnect/identifiers.js";
 import { operationOutcome } from "../../gpconnect/outcomes.js";
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
+import { SSP_SENDER_REFUSED_STATUS, sspSenderRefusal } from "../../gpconnect/ssp-errors.js";
 import type { Journal } from "../journal/journal.js";
 import { noteJwtClaims, recordInJournal } from "../journal/recording.js";
 import { todayUtc } from "../population/calendar.js";
@@ -61,6 +63,12 @@ export interface PracticeAppOptions {
    * read on every request so the setting can change at run time. None when left out: every consumer may read.
    */
   readonly organisationsWithoutAgreement?: () => ReadonlySet<string>;
+  /**
+   * Whether SDS holds this ASID for a consumer system, as the Spine Secure Proxy in front of a real practice
+   * asks before it forwards a request: an `Ssp-From` it does not know is refused with the proxy's own 403.
+   * Left out: every sender is let through (no proxy in front).
+   */
+  readonly knownSender?: (asid: string) => boolean;
 }
 
 const NO_DISABLED_AREAS: ReadonlySet<ClinicalAreaParameter> = new Set();
@@ -226,6 +234,13 @@ function getStructuredRecord(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  const unknownSender = senderUnknownToSpine(route, request);
+  if (unknownSender !== undefined) {
+    return reply
+      .code(SSP_SENDER_REFUSED_STATUS)
+      .type(FHIR_JSON_UTF8)
+      .send(JSON.stringify(sspSenderRefusal(unknownSender)));
+  }
   const failure = requestFailure(route, request);
   if (failure !== undefined) return sendFailure(reply, failure);
   const checked = route.checkedBody(request.body, todayUtc());
@@ -240,6 +255,20 @@ function getStructuredRecord(
     return sendFailure(reply, refusal ?? { code: "PATIENT_NOT_FOUND", diagnostics: nhsNumber });
   }
   return reply.type(FHIR_JSON_UTF8).send(recordBody(route, checked, query.value, patient));
+}
+
+/**
+ * The `Ssp-From` ASID the Spine Secure Proxy would refuse, before the practice sees the request: one of
+ * digits that SDS holds for no consumer. A missing or malformed header is left to the provider's own
+ * checks (400 BAD_REQUEST naming it).
+ */
+function senderUnknownToSpine(route: PracticeRoute, request: FastifyRequest): string | undefined {
+  const known = route.options.knownSender;
+  if (known === undefined) return undefined;
+  const value = request.headers[SSP_FROM];
+  const from = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (from === undefined || !/^\d+$/.test(from) || known(from)) return undefined;
+  return from;
 }
 
 /**

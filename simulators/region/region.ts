@@ -72,6 +72,8 @@ class SimulatedRegion implements Region {
   private readonly basePort: number;
   private readonly injector = new FaultInjector();
   private readonly consumers: DirectoryConsumer[] = [...KNOWN_CONSUMERS];
+  /** The consumers' ASIDs: the senders the practices' Spine Secure Proxy lets through. */
+  private readonly consumerAsids = new Set(KNOWN_CONSUMERS.map((consumer) => consumer.asid));
   private readonly practiceListeners = new Map<string, ServiceListener>();
   /**
    * The app of each practice's provider: one for the region's first practices, one for each practice added
@@ -217,6 +219,7 @@ class SimulatedRegion implements Region {
       );
     }
     this.consumers.push(consumer);
+    this.consumerAsids.add(consumer.asid);
     return { ...consumer };
   }
 
@@ -321,6 +324,9 @@ class SimulatedRegion implements Region {
       notFoundRoute: true,
       disabledAreas: () => this.settings.disabledAreas(practice.ods),
       organisationsWithoutAgreement: () => this.settings.organisationsWithoutAgreement(practice.ods),
+      ...(this.options.allowUnknownAsids
+        ? {}
+        : { knownSender: (asid: string) => this.consumerAsids.has(asid) }),
     });
     this.injector.install(context, {
       target: practice.ods,

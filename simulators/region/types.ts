@@ -27,6 +27,13 @@ export interface RegionOptions {
    * profile, seeded from the region's seed). Off by default, so runs stay fast.
    */
   realisticLatency?: boolean;
+  /**
+   * Let every practice accept any `Ssp-From` ASID, for local experiments. Off by default: as the Spine Secure
+   * Proxy in front of a real practice does, a practice refuses a sender whose ASID SDS holds for no consumer
+   * (403, ASID_CHECK_FAILED_MESSAGESENDER_{ASID}), so a gateway configured with the wrong ASID is caught here.
+   * SDS holds the harness's and the reference gateway's ASIDs, and any added with `addConsumer`.
+   */
+  allowUnknownAsids?: boolean;
 }
 
 export interface PracticeInfo {

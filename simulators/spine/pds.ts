@@ -168,6 +168,7 @@ export function pdsPatientResource(patient: SyntheticPatient, options: PdsPatien
     patient.telecom === undefined
       ? []
       : [{ system: patient.telecom.includes("@") ? "email" : "phone", value: patient.telecom, use: "home" }];
+  if (patient.email !== undefined) telecom.push({ system: "email", value: patient.email, use: "home" });
   return {
     ...common,
     address: [address],

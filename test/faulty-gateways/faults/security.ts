@@ -71,6 +71,12 @@ const SERVICE_TOKEN = `Bearer ${Buffer.from(JSON.stringify({ alg: "none", typ: "
   }),
 ).toString("base64url")}.`;
 
+/** The failed check of a scenario expecting a practice's refusal that met the Spine Secure Proxy's instead. */
+const SSP_REFUSAL_INSTEAD = (code: string) =>
+  new RegExp(
+    `error code ${code}: the answer carries no Spine error code .*only 403 under .*gpconnect-schedule-response-code`,
+  );
+
 const FIVE_XX_LEAKS = (kind: string) => new RegExp(`the answer leaks no ${kind}: the body carries`);
 
 export const SECURITY_FAULTS = {
@@ -257,5 +263,20 @@ export const SECURITY_FAULTS = {
       if (r.headers.authorization === undefined) r.headers.authorization = SERVICE_TOKEN;
     },
     catches: { "SECURITY-07": /a client error status \(4xx\): the gateway answered 200/ },
+  },
+  "unregistered-asid": {
+    defect:
+      "Is configured with an ASID of its own that SDS does not hold (a test-environment ASID left in), so the Spine Secure Proxy refuses every request it forwards to a practice.",
+    config: { GATEWAY_ASID: "999000000099" },
+    catches: {
+      ...everyRecordScenario(/HTTP status 200: the gateway answered 403/),
+      // Refusals the practice should have made itself come back as the proxy's instead.
+      "CONSENT-03": SSP_REFUSAL_INSTEAD("NO_PATIENT_CONSENT"),
+      "CONSENT-08": SSP_REFUSAL_INSTEAD("NO_PATIENT_CONSENT"),
+      "CONSENT-09": SSP_REFUSAL_INSTEAD("NO_ORGANISATION_CONSENT"),
+      "CONSENT-12": SSP_REFUSAL_INSTEAD("ACCESS DENIED"),
+      "SAFETY-08": SSP_REFUSAL_INSTEAD("PATIENT_NOT_FOUND"),
+      "SAFETY-10": SSP_REFUSAL_INSTEAD("PATIENT_NOT_FOUND"),
+    },
   },
 } satisfies Record<string, Fault>;
