@@ -105,6 +105,8 @@ export const CLINICAL_SAFETY_FAULTS = {
       "SAFETY-13":
         /marked as prescribed by another organisation: the MedicationStatement has no prescribing agency/,
     },
+    // Only when the CORE-09 patient's record holds what it changes.
+    mayCatch: { "CORE-09": /the record passed through intact/ },
   },
   "drops-list-warnings": {
     defect:
@@ -186,6 +188,8 @@ export const CLINICAL_SAFETY_FAULTS = {
     catches: {
       "SAFETY-03": /the allergies List is empty, with emptyReason no-content-recorded: .*no known allergy/,
     },
+    // Only when the CORE-09 patient's record holds what it changes.
+    mayCatch: { "CORE-09": /the record passed through intact/ },
   },
   "drops-no-known-allergy-entry": {
     defect:
@@ -213,6 +217,7 @@ export const CLINICAL_SAFETY_FAULTS = {
     mayCatch: {
       "CORE-08":
         /the record holds everything the practice's record holds: .*missing from the gateway's: 1 of 1 AllergyIntolerance/,
+      "CORE-09": /the record passed through intact/,
     },
   },
   "drops-empty-reason": {
@@ -397,5 +402,7 @@ export const CLINICAL_SAFETY_FAULTS = {
         }
       }),
     catches: { "SAFETY-15": /the stopped medication is not shown as current: statement active, plan active/ },
+    // Only when the CORE-09 patient's record holds what it changes.
+    mayCatch: { "CORE-09": /the record passed through intact/ },
   },
 } satisfies Record<string, Fault>;
