@@ -184,6 +184,7 @@ describe("expect.leaksNothing, and every error answer checked for leaks", () => 
     expect(e.checks.map((c) => c.name)).toEqual([
       "HTTP status 403",
       "error code NO_PATIENT_CONSENT",
+      "a FHIR JSON content type",
       "the answer leaks no stack trace",
       "the answer leaks no file path",
       "the answer leaks no internal address",
@@ -217,7 +218,11 @@ describe("expect.leaksNothing, and every error answer checked for leaks", () => 
   it("leaves a successful answer alone when run from error, and checks any answer asked for by name", () => {
     const e = expectations();
     e.error(answerWith(200, handMadeRecord()), 403, "NO_PATIENT_CONSENT");
-    expect(e.checks.map((c) => c.name)).toEqual(["HTTP status 403", "error code NO_PATIENT_CONSENT"]);
+    expect(e.checks.map((c) => c.name)).toEqual([
+      "HTTP status 403",
+      "error code NO_PATIENT_CONSENT",
+      "a FHIR JSON content type",
+    ]);
     expect(e.leaksNothing(errorAnswer(404, "PATIENT_NOT_FOUND", "born 1970-01-02"))).toBe(false);
     expect(
       e.leaksNothing(errorAnswer(404, "PATIENT_NOT_FOUND", "Ann Other not found"), { name: "Ann Other" }),

@@ -250,6 +250,15 @@ export const SECURITY_FAULTS = {
         : answer,
     catches: { "SECURITY-06": /an OperationOutcome: the body is not FHIR JSON \(text\/html/ },
   },
+  "records-as-text-plain": {
+    defect:
+      "Writes records out through a serialiser of its own that labels them text/plain, so a consumer going by the label cannot take them for FHIR.",
+    answer: (answer, original) =>
+      answer.status === 200 && /\$gpc\.getstructuredrecord$/i.test(original.url)
+        ? { ...answer, contentType: "text/plain; charset=utf-8" }
+        : answer,
+    catches: everyRecordScenario(/a FHIR JSON content type: Content-Type is text\/plain/),
+  },
   "service-token-without-jwt": {
     defect:
       "Falls back on a service token of its own when the consumer sends none, so a request from nobody is answered.",
