@@ -81,6 +81,20 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
     return reply.type("application/json; charset=utf-8").send({ nhsNumber, entries: audit.about(nhsNumber) });
   });
 
+  // The trail is read-only: nothing the API offers alters or removes an entry.
+  app.route({
+    method: ["POST", "PUT", "DELETE", "PATCH"],
+    url: "/_audit",
+    handler: async (request, reply) => {
+      void reply.header("allow", "GET");
+      throw gatewayError(
+        405,
+        "not-supported",
+        `${request.method} is not allowed: the audit trail is read-only`,
+      );
+    },
+  });
+
   for (const url of STRUCTURED_RECORD_PATHS) {
     app.post(url, getStructuredRecord);
     app.route({

@@ -90,7 +90,10 @@ function urlHosts(env: Environment, name: string): string[] {
     try {
       return new URL(url.trim()).host.toLowerCase();
     } catch {
-      throw new GatewayConfigError(name, `${name} must be base URLs separated by commas, got "${url.trim()}"`);
+      throw new GatewayConfigError(
+        name,
+        `${name} must be base URLs separated by commas, got "${url.trim()}"`,
+      );
     }
   });
 }

@@ -48,9 +48,9 @@ describe("capabilities.authentication with mistakes is refused, naming the field
   });
 
   it("roles that are not SDS job role codes, none at all, or a typo'd field", () => {
-    expect(problemsOf(withAuthentication({ kind: "gpconnect-jwt", roles: { allowed: ["R8000", "GP"] } }))).toEqual(
-      ['capabilities.authentication.roles.allowed[1]: must be an SDS job role code such as "R8000"'],
-    );
+    expect(
+      problemsOf(withAuthentication({ kind: "gpconnect-jwt", roles: { allowed: ["R8000", "GP"] } })),
+    ).toEqual(['capabilities.authentication.roles.allowed[1]: must be an SDS job role code such as "R8000"']);
     expect(problemsOf(withAuthentication({ kind: "gpconnect-jwt", roles: { allowed: [] } }))).toEqual([
       "capabilities.authentication.roles.allowed: must NOT have fewer than 1 items",
     ]);
@@ -77,7 +77,9 @@ describe("capabilities.authentication with mistakes is refused, naming the field
       'capabilities.authentication: kind "gpconnect-jwt" carries the JWT in Authorization, but north.headers.Authorization replaces it',
     );
     expect(
-      problemsOf(withAuthentication({ kind: "gpconnect-jwt" }, { north: { headers: { authorization: null } } })),
+      problemsOf(
+        withAuthentication({ kind: "gpconnect-jwt" }, { north: { headers: { authorization: null } } }),
+      ),
     ).toEqual([
       'capabilities.authentication: kind "gpconnect-jwt" carries the JWT in Authorization, but north.headers.authorization removes it',
     ]);
@@ -108,7 +110,10 @@ describe("capabilities.authentication that is right", () => {
     );
     // A header template carrying the JWT itself is no contradiction.
     checkManifest(
-      withAuthentication({ kind: "gpconnect-jwt" }, { north: { headers: { Authorization: "Bearer ${jwt}" } } }),
+      withAuthentication(
+        { kind: "gpconnect-jwt" },
+        { north: { headers: { Authorization: "Bearer ${jwt}" } } },
+      ),
       "gateway.json",
       dir,
       {},

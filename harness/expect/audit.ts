@@ -78,7 +78,8 @@ export class AuditExpectations extends LoadExpectations {
       `the consumer is ${HARNESS_CONSUMER.ods}; the entry names ${entry.consumerOds ?? "none"}`,
     );
     const time = entry.time === undefined ? Number.NaN : Date.parse(entry.time);
-    const during = time >= Date.parse(this.options.since) - CLOCK_SKEW_MS && time <= Date.now() + CLOCK_SKEW_MS;
+    const during =
+      time >= Date.parse(this.options.since) - CLOCK_SKEW_MS && time <= Date.now() + CLOCK_SKEW_MS;
     this.check(
       `the audit of ${attempt.what} says when`,
       during,
@@ -92,7 +93,10 @@ export class AuditExpectations extends LoadExpectations {
    */
   auditTrailUnaltered(
     before: GatewayAnswer | undefined,
-    attempts: ReadonlyArray<{ readonly request: AuditTrailRequest; readonly answer: GatewayAnswer | undefined }>,
+    attempts: ReadonlyArray<{
+      readonly request: AuditTrailRequest;
+      readonly answer: GatewayAnswer | undefined;
+    }>,
     after: GatewayAnswer | undefined,
     patient: WorldPatient,
   ): void {

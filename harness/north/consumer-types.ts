@@ -1,7 +1,7 @@
 /** What the two kinds of consumer (GP Connect, adapter) share: the request a scenario makes, and their parts. */
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
-import type { TokenFault } from "./identity.js";
 import type { GatewayAddress } from "./gateway-address.js";
+import type { TokenFault } from "./identity.js";
 import type { GatewayAnswer, NorthHttp } from "./north-http.js";
 import type { NorthProfile } from "./profile.js";
 import type { ConsentAnswer } from "./record-request.js";

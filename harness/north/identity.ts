@@ -2,7 +2,7 @@
  * Who the harness is when it plays the clinician's system: a consumer organisation the simulated SDS knows,
  * a synthetic GP, and the GP Connect JWT that names them.
  */
-import { CODE_SYSTEMS } from "../../gpconnect/profiles.js";
+
 import {
   ODS_ORGANISATION_SYSTEM,
   SDS_ROLE_PROFILE_SYSTEM,
@@ -15,6 +15,7 @@ import {
   REASON_FOR_REQUEST,
   REQUESTED_SCOPE,
 } from "../../gpconnect/jwt.js";
+import { CODE_SYSTEMS } from "../../gpconnect/profiles.js";
 
 /** The harness's own identity as a consumer organisation (the simulated SDS knows it). */
 export const HARNESS_CONSUMER = { ods: "Y99001", asid: "999000000001" } as const;

@@ -25,6 +25,7 @@ export const CONSENT_FAULTS = {
       "CONSENT-02": /HTTP status 403: the gateway answered 200/,
       "CONSENT-06": /HTTP status 403: the gateway answered 200/,
       "CONSENT-10": /HTTP status 403: the gateway answered 200/,
+      "SECURITY-13": /HTTP status 403: the gateway answered 200/,
       "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 30 requests failed/,
     },
   },
