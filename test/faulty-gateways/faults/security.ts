@@ -137,6 +137,24 @@ function trailKeeping(answer: Answer, keep: (entry: { outcome?: { result?: strin
   return { ...answer, body: JSON.stringify({ ...trail, entries: (trail.entries ?? []).filter(keep) }) };
 }
 
+type AuditEntryShape = {
+  traceId?: string;
+  time?: string;
+  practitionerSdsId?: string;
+  practitionerName?: string;
+};
+
+/** An audit trail answer with each entry changed by `change`. */
+function trailChanging(answer: Answer, change: (entry: AuditEntryShape) => void): Answer {
+  if (answer.status !== 200) return answer;
+  const trail = JSON.parse(answer.body) as { entries?: AuditEntryShape[] };
+  for (const entry of trail.entries ?? []) change(entry);
+  return { ...answer, body: JSON.stringify(trail) };
+}
+
+/** When each request's token says it was issued, by trace id. */
+const issuedAt = new Map<string, number>();
+
 /** The patients whose trail a DELETE was accepted for. */
 const trailsDeleted = new Set<string>();
 
@@ -171,6 +189,7 @@ export const SECURITY_FAULTS = {
       if (authorization !== undefined) r.headers.authorization = authorization;
     },
     catches: {
+      "SECURITY-13": /the audit of the refused consent names the organisation: .*the entry names none/,
       "SECURITY-02":
         /the organisation's identity reached the practice: the practice's JWT names ODS code Y99002/,
     },
@@ -213,6 +232,12 @@ export const SECURITY_FAULTS = {
           }
         : answer,
     catches: {
+      "SECURITY-08": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-09": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-10": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-11": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-12": /error code ACCESS DENIED: .*only ACCESS DENIED under/,
+      "SECURITY-13": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
       "CONSENT-02":
         /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under https:\/\/gateway\.example\/CodeSystem\/errors/,
       "CONSENT-03": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
@@ -404,6 +429,33 @@ export const SECURITY_FAULTS = {
         : answer;
     },
     catches: { "SECURITY-14": /the audit trail refuses DELETE: the audit URL answered 204/ },
+  },
+  "audits-organisation-only": {
+    defect:
+      "Writes its audit entries from the consumer's organisation alone, leaving out the practitioner who asked.",
+    answer: (answer, original) =>
+      auditedNumber(original.url) === undefined
+        ? answer
+        : trailChanging(answer, (entry) => {
+            delete entry.practitionerSdsId;
+            delete entry.practitionerName;
+          }),
+    catches: { "SECURITY-13": /the audit of the refused consent names who asked: .*the entry names nobody/ },
+  },
+  "audit-time-from-token": {
+    defect:
+      "Stamps each audit entry with the time the consumer's token says it was issued, not its own clock's.",
+    request: changeToken((claims, r) => {
+      if (typeof claims.iat === "number") issuedAt.set(traceOf(r.headers), claims.iat);
+    }),
+    answer: (answer, original) =>
+      auditedNumber(original.url) === undefined
+        ? answer
+        : trailChanging(answer, (entry) => {
+            const iat = issuedAt.get(entry.traceId ?? "");
+            if (iat !== undefined) entry.time = new Date(iat * 1000).toISOString();
+          }),
+    catches: { "SECURITY-13": /the audit of the expired token says when: the scenario began at/ },
   },
   "service-token-without-jwt": {
     defect:
