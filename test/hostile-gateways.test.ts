@@ -238,7 +238,9 @@ describe("a hostile gateway", { timeout: RUN_BUDGET_MS * 2 }, () => {
             identifier: [{ system: "https://fhir.nhs.uk/Id/nhs-number", value: nhsNumber }],
           };
           res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-          res.end(JSON.stringify({ resourceType: "Bundle", type: "collection", entry: [{ resource: patient }] }));
+          res.end(
+            JSON.stringify({ resourceType: "Bundle", type: "collection", entry: [{ resource: patient }] }),
+          );
         });
       }),
     );

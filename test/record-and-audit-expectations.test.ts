@@ -137,9 +137,9 @@ describe("refused attempts in the audit trail, and the trail unaltered", () => {
     expect(e.checks.map((c) => c.name)).toEqual([
       "the audit trail can be read",
       "the audit trail records the refused consent",
-      "the audit of the refused consent names who asked",
-      "the audit of the refused consent names the organisation",
-      "the audit of the refused consent says when",
+      "the audit entry names who asked",
+      "the audit entry names the organisation",
+      "the audit entry says when",
     ]);
     const anonymous = expectations();
     anonymous.refusalAudited(answerWith(200, refusals), HAND_MADE_PATIENT, {
@@ -149,10 +149,10 @@ describe("refused attempts in the audit trail, and the trail unaltered", () => {
     });
     anonymous.refusalAudited(answerWith(200, { ...refusals, entries: [] }), HAND_MADE_PATIENT, attempt);
     expect(failed(anonymous)).toEqual([
-      `the audit of the expired token names who asked: the clinician's SDS user id is ${HARNESS_CLINICIAN.sdsUserId}; the entry names nobody`,
-      `the audit of the expired token names the organisation: the consumer is ${HARNESS_CONSUMER.ods}; the entry names none`,
+      `the audit entry names who asked: the expired token: the clinician's SDS user id is ${HARNESS_CLINICIAN.sdsUserId}; the entry names nobody`,
+      `the audit entry names the organisation: the expired token: the consumer is ${HARNESS_CONSUMER.ods}; the entry names none`,
       expect.stringMatching(
-        /^the audit of the expired token says when: the scenario began at .*; the entry's time is 2001-01-01T00:00:00Z$/,
+        /^the audit entry says when: the expired token: the scenario began at .*; the entry's time is 2001-01-01T00:00:00Z$/,
       ),
       'the audit trail records the refused consent: no entry "refused" refused with 403; entries: none',
     ]);

@@ -68,22 +68,22 @@ export class AuditExpectations extends LoadExpectations {
     );
     if (!found || entry === undefined) return;
     this.check(
-      `the audit of ${attempt.what} names who asked`,
+      "the audit entry names who asked",
       entry.practitionerSdsId === HARNESS_CLINICIAN.sdsUserId,
-      `the clinician's SDS user id is ${HARNESS_CLINICIAN.sdsUserId}; the entry names ${entry.practitionerSdsId ?? "nobody"}`,
+      `${attempt.what}: the clinician's SDS user id is ${HARNESS_CLINICIAN.sdsUserId}; the entry names ${entry.practitionerSdsId ?? "nobody"}`,
     );
     this.check(
-      `the audit of ${attempt.what} names the organisation`,
+      "the audit entry names the organisation",
       entry.consumerOds === HARNESS_CONSUMER.ods,
-      `the consumer is ${HARNESS_CONSUMER.ods}; the entry names ${entry.consumerOds ?? "none"}`,
+      `${attempt.what}: the consumer is ${HARNESS_CONSUMER.ods}; the entry names ${entry.consumerOds ?? "none"}`,
     );
     const time = entry.time === undefined ? Number.NaN : Date.parse(entry.time);
     const during =
       time >= Date.parse(this.options.since) - CLOCK_SKEW_MS && time <= Date.now() + CLOCK_SKEW_MS;
     this.check(
-      `the audit of ${attempt.what} says when`,
+      "the audit entry says when",
       during,
-      `the scenario began at ${this.options.since}; the entry's time is ${entry.time ?? "missing"}`,
+      `${attempt.what}: the scenario began at ${this.options.since}; the entry's time is ${entry.time ?? "missing"}`,
     );
   }
 

@@ -189,7 +189,7 @@ export const SECURITY_FAULTS = {
       if (authorization !== undefined) r.headers.authorization = authorization;
     },
     catches: {
-      "SECURITY-13": /the audit of the refused consent names the organisation: .*the entry names none/,
+      "SECURITY-13": /the audit entry names the organisation: the refused consent: .*the entry names none/,
       "SECURITY-02":
         /the organisation's identity reached the practice: the practice's JWT names ODS code Y99002/,
     },
@@ -440,7 +440,9 @@ export const SECURITY_FAULTS = {
             delete entry.practitionerSdsId;
             delete entry.practitionerName;
           }),
-    catches: { "SECURITY-13": /the audit of the refused consent names who asked: .*the entry names nobody/ },
+    catches: {
+      "SECURITY-13": /the audit entry names who asked: the refused consent: .*the entry names nobody/,
+    },
   },
   "audit-time-from-token": {
     defect:
@@ -455,7 +457,7 @@ export const SECURITY_FAULTS = {
             const iat = issuedAt.get(entry.traceId ?? "");
             if (iat !== undefined) entry.time = new Date(iat * 1000).toISOString();
           }),
-    catches: { "SECURITY-13": /the audit of the expired token says when: the scenario began at/ },
+    catches: { "SECURITY-13": /the audit entry says when: the expired token: the scenario began at/ },
   },
   "service-token-without-jwt": {
     defect:
