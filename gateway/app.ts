@@ -21,6 +21,7 @@ import { operationOutcome } from "../gpconnect/outcomes.js";
 import { type AuditEntry, AuditTrail, auditOutcome, consumerIdentity } from "./audit.js";
 import type { GatewayConfig } from "./config.js";
 import { type ConsentDecision, statedConsent, usableOrThrow } from "./consent.js";
+import { checkConsumerToken } from "./consumer-token.js";
 import { readConsumerClaims } from "./gpconnect-jwt.js";
 import { isJsonObject, type JsonObject } from "./json-values.js";
 import { GatewayError, gatewayError, gpcError } from "./outcomes.js";
@@ -78,6 +79,20 @@ export function buildGatewayApp(config: GatewayConfig, options: GatewayAppOption
       throw gpcError("INVALID_NHS_NUMBER", "nhsNumber must be a valid NHS number");
     }
     return reply.type("application/json; charset=utf-8").send({ nhsNumber, entries: audit.about(nhsNumber) });
+  });
+
+  // The trail is read-only: nothing the API offers alters or removes an entry.
+  app.route({
+    method: ["POST", "PUT", "DELETE", "PATCH"],
+    url: "/_audit",
+    handler: async (request, reply) => {
+      void reply.header("allow", "GET");
+      throw gatewayError(
+        405,
+        "not-supported",
+        `${request.method} is not allowed: the audit trail is read-only`,
+      );
+    },
   });
 
   for (const url of STRUCTURED_RECORD_PATHS) {
@@ -151,29 +166,43 @@ function structuredRecordHandler(parts: RouteParts) {
     const traceId = traceIdOf(request.headers[SSP_TRACE_ID]);
     void reply.header(SSP_TRACE_ID, traceId);
     const north = readStructuredRecordRequest(request.body);
-    const consumerClaims = readConsumerClaims(request.headers.authorization);
     const stated = statedConsent(request.headers);
     const decided: Omit<AuditEntry, "outcome"> = {
       time: new Date().toISOString(),
       traceId,
       nhsNumber: north.nhsNumber,
-      ...consumerIdentity(consumerClaims),
       decision: stated.kind,
       ...(stated.kind === "emergency" ? { reason: stated.reason } : {}),
     };
+    // Who asked is audited as far as the token says, even when the token is then refused.
+    let identity: ReturnType<typeof consumerIdentity> = {};
     try {
+      const consumerClaims = readConsumerClaims(request.headers.authorization);
+      identity = consumerIdentity(consumerClaims);
+      checkConsumerToken(consumerClaims, {
+        audienceHosts: [...addressedHosts(request), ...parts.config.audienceHosts],
+        allowedRoles: parts.config.allowedRoles,
+      });
       const answer = await retrieve(parts, usableOrThrow(stated), north, traceId, consumerClaims);
-      parts.audit.record({ ...decided, outcome: auditOutcome(answer.status, answer.spineCode) });
+      parts.audit.record({ ...decided, ...identity, outcome: auditOutcome(answer.status, answer.spineCode) });
       return reply.code(answer.status).type(FHIR_JSON_UTF8).send(answer.body);
     } catch (error) {
       const failure = error instanceof GatewayError ? error : undefined;
       parts.audit.record({
         ...decided,
+        ...identity,
         outcome: auditOutcome(failure?.status ?? 500, failure?.spineCode ?? "INTERNAL_SERVER_ERROR"),
       });
       throw error;
     }
   };
+}
+
+/** The host the consumer addressed: Host, and X-Forwarded-Host when a proxy in front of the gateway says it. */
+function addressedHosts(request: FastifyRequest): string[] {
+  const forwarded = request.headers["x-forwarded-host"];
+  const hosts = [request.headers.host, typeof forwarded === "string" ? forwarded.split(",")[0] : undefined];
+  return hosts.filter((host): host is string => host !== undefined).map((host) => host.trim().toLowerCase());
 }
 
 /** Every failure as a GP Connect OperationOutcome: the gateway's own, fastify's (413, 415, 4xx), or a bug (500). */

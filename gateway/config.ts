@@ -28,6 +28,13 @@ export interface GatewayConfig {
   readonly southRetries: number;
   /** JSON-lines file the audit trail is appended to; undefined keeps it in memory only. */
   readonly auditLog: string | undefined;
+  /**
+   * The hosts (host:port) a consumer's JWT may name in `aud` besides the one the request was addressed to
+   * (its Host, or X-Forwarded-Host behind a proxy): the gateway's public addresses.
+   */
+  readonly audienceHosts: readonly string[];
+  /** SDS job role codes allowed to view records; undefined: the practitioner's role is not checked. */
+  readonly allowedRoles: readonly string[] | undefined;
 }
 
 export const GATEWAY_DEFAULTS = {
@@ -70,7 +77,37 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
     requestBudgetMs: integerIn(env, "REQUEST_BUDGET_MS", GATEWAY_DEFAULTS.requestBudgetMs, 1, 600_000),
     southRetries: integerIn(env, "SOUTH_RETRIES", GATEWAY_DEFAULTS.southRetries, 0, 5),
     auditLog: variable(env, "AUDIT_LOG"),
+    audienceHosts: urlHosts(env, "GATEWAY_AUDIENCE"),
+    allowedRoles: roleCodes(env, "ALLOWED_ROLES"),
   };
+}
+
+/** A comma-separated list of base URLs, as their hosts (host:port). */
+function urlHosts(env: Environment, name: string): string[] {
+  const value = variable(env, name);
+  if (value === undefined) return [];
+  return value.split(",").map((url) => {
+    try {
+      return new URL(url.trim()).host.toLowerCase();
+    } catch {
+      throw new GatewayConfigError(
+        name,
+        `${name} must be base URLs separated by commas, got "${url.trim()}"`,
+      );
+    }
+  });
+}
+
+/** A comma-separated list of SDS job role codes (R8000); unset: roles are not checked. */
+function roleCodes(env: Environment, name: string): string[] | undefined {
+  const value = variable(env, name);
+  if (value === undefined) return undefined;
+  const codes = value.split(",").map((code) => code.trim());
+  const bad = codes.find((code) => !/^[A-Z]\d{4}$/.test(code));
+  if (bad !== undefined) {
+    throw new GatewayConfigError(name, `${name} must be SDS job role codes such as R8000, got "${bad}"`);
+  }
+  return codes;
 }
 
 /** An unset or empty variable counts as absent, as shells make both easy to produce by accident. */

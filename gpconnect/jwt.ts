@@ -61,6 +61,10 @@ export interface RequestingPractitioner {
     readonly given?: readonly string[];
     readonly prefix?: readonly string[];
   }[];
+  /** The user's national (Spine RBAC) role, which GP Connect prefers to a local one: SDS job role codes. */
+  readonly practitionerRole?: readonly {
+    readonly role: { readonly coding: readonly { readonly system: string; readonly code: string }[] };
+  }[];
 }
 
 export interface GpConnectClaims {

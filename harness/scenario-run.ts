@@ -357,6 +357,10 @@ function describeCapability(capability: Capability): string {
       return "emergency override (capabilities.emergencyOverride)";
     case "audit-trail":
       return "an audit trail (capabilities.audit)";
+    case "clinician-authentication":
+      return "how clinicians authenticate (capabilities.authentication)";
+    case "clinician-roles":
+      return "the roles allowed to view records (capabilities.authentication.roles)";
     default:
       return `the clinical area ${capability} (north.parameters, capabilities.clinicalAreas)`;
   }

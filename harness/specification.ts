@@ -14,6 +14,7 @@ function clause(title: string, page: string, section?: string): SpecificationCla
 
 const RECORD = "accessrecord_structured_development_retrieve_patient_record.html";
 const ERRORS = "development_fhir_error_handling_guidance.html";
+const AUDIT = "integration_cross_organisation_audit_and_provenance.html";
 
 export const SPEC = {
   recordRequest: clause(
@@ -45,10 +46,27 @@ export const SPEC = {
     "resource-validation-errors",
   ),
   errorHandling: clause("FHIR error handling guidance", ERRORS),
-  auditAndProvenance: clause(
-    "Cross-organisation audit and provenance (the JWT)",
-    "integration_cross_organisation_audit_and_provenance.html",
+  malformedRequestErrors: clause(
+    "FHIR error handling guidance: malformed request errors (a JWT claim null or invalid is BAD_REQUEST)",
+    ERRORS,
+    "malformed-request-errors",
   ),
+  jwtBearerToken: clause(
+    "Cross-organisation audit and provenance: the bearer token (exp, iat, aud of the JWT)",
+    AUDIT,
+    "bearer-token",
+  ),
+  auditTrail: clause(
+    "Cross-organisation audit and provenance: the audit trail (rejected requests, who, when, no means to alter it)",
+    AUDIT,
+    "audit-trail",
+  ),
+  contentTypes: clause(
+    "FHIR API guidance: content types (application/fhir+json, UTF-8)",
+    "development_fhir_api_guidance.html",
+    "content-types",
+  ),
+  auditAndProvenance: clause("Cross-organisation audit and provenance (the JWT)", AUDIT),
   pds: clause("Integration: Personal Demographics Service", "integration_personal_demographics_service.html"),
   sds: clause("Integration: Spine Directory Service", "integration_spine_directory_service.html"),
   spineSecurityProxy: clause("Integration: Spine Security Proxy", "integration_spine_security_proxy.html"),

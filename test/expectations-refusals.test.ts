@@ -58,8 +58,9 @@ describe("expect.outcome and expect.clientError", () => {
     e.clientError(answerWith(200, { resourceType: "Bundle", type: "collection" }));
     expect(failed(e)).toEqual([
       "an OperationOutcome: the body is not FHIR JSON (text/html)",
+      "a FHIR JSON content type: Content-Type is text/html; GP Connect answers application/fhir+json",
       "a client error status (4xx): the gateway answered 200",
-      "an OperationOutcome: the body is a Bundle",
+      "an OperationOutcome: the body is a Bundle (application/fhir+json; charset=utf-8)",
     ]);
   });
 });

@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Expect, ExpectationFailure, type ExpectOptions } from "../harness/expectations.js";
+import type { GatewayAnswer } from "../harness/north/consumer.js";
 import { FHIR_SCHEMA_ENV, schemaCandidates } from "../harness/oracle/stu3-schema.js";
 import { ControlClient } from "../simulators/index.js";
 import { answerWith, errorAnswer, HAND_MADE_PATIENT, handMadeRecord } from "./support/hand-made-record.js";
@@ -184,6 +185,7 @@ describe("expect.leaksNothing, and every error answer checked for leaks", () => 
     expect(e.checks.map((c) => c.name)).toEqual([
       "HTTP status 403",
       "error code NO_PATIENT_CONSENT",
+      "a FHIR JSON content type",
       "the answer leaks no stack trace",
       "the answer leaks no file path",
       "the answer leaks no internal address",
@@ -217,7 +219,11 @@ describe("expect.leaksNothing, and every error answer checked for leaks", () => 
   it("leaves a successful answer alone when run from error, and checks any answer asked for by name", () => {
     const e = expectations();
     e.error(answerWith(200, handMadeRecord()), 403, "NO_PATIENT_CONSENT");
-    expect(e.checks.map((c) => c.name)).toEqual(["HTTP status 403", "error code NO_PATIENT_CONSENT"]);
+    expect(e.checks.map((c) => c.name)).toEqual([
+      "HTTP status 403",
+      "error code NO_PATIENT_CONSENT",
+      "a FHIR JSON content type",
+    ]);
     expect(e.leaksNothing(errorAnswer(404, "PATIENT_NOT_FOUND", "born 1970-01-02"))).toBe(false);
     expect(
       e.leaksNothing(errorAnswer(404, "PATIENT_NOT_FOUND", "Ann Other not found"), { name: "Ann Other" }),
@@ -233,5 +239,57 @@ describe("a scenario's message", () => {
       "HTTP status 201: the gateway answered 200; HTTP status 202: the gateway answered 200; " +
         "HTTP status 203: the gateway answered 200; and 2 more",
     );
+  });
+});
+
+describe("a FHIR JSON content type, on every record and every OperationOutcome", () => {
+  const labelled = (status: number, body: unknown, type: string | undefined): GatewayAnswer => ({
+    ...answerWith(status, body),
+    headers: type === undefined ? {} : { "content-type": type },
+  });
+  const verdicts = (e: Expect) =>
+    e.checks.filter((c) => c.name === "a FHIR JSON content type").map((c) => `${c.passed}: ${c.detail}`);
+
+  it("passes application/fhir+json in UTF-8, however spelt, with the parameters FHIR allows", () => {
+    const e = expectations();
+    for (const type of [
+      "application/fhir+json",
+      "application/fhir+json;charset=UTF-8",
+      'Application/FHIR+JSON; charset="utf-8"; fhirVersion=3.0',
+    ]) {
+      e.record(labelled(200, handMadeRecord(), type), HAND_MADE_PATIENT);
+    }
+    expect(verdicts(e).every((v) => v.startsWith("true"))).toBe(true);
+  });
+
+  it("fails a correct record labelled text/plain, plain JSON, another charset or nothing, saying what it was", () => {
+    const e = expectations();
+    for (const type of [
+      "text/plain",
+      "application/json",
+      "application/fhir+json; charset=iso-8859-1",
+      undefined,
+    ]) {
+      e.record(labelled(200, handMadeRecord(), type), HAND_MADE_PATIENT);
+    }
+    expect(verdicts(e)).toEqual([
+      "false: Content-Type is text/plain; GP Connect answers application/fhir+json",
+      "false: Content-Type is application/json; GP Connect answers application/fhir+json",
+      "false: Content-Type is application/fhir+json; charset=iso-8859-1; GP Connect answers in UTF-8",
+      "false: no Content-Type; GP Connect answers application/fhir+json",
+    ]);
+  });
+
+  it("is checked on refusals and client errors, and not run on an answer a consumer adapter made", () => {
+    const e = expectations();
+    const outcome = errorAnswer(403, "NO_PATIENT_CONSENT", "refused").body;
+    e.refused(labelled(403, outcome, "text/plain"), "NO_PATIENT_CONSENT");
+    e.clientError(labelled(400, outcome, "text/plain"));
+    e.record({ ...labelled(200, handMadeRecord(), undefined), throughAdapter: true }, HAND_MADE_PATIENT);
+    expect(verdicts(e)).toEqual([
+      "false: Content-Type is text/plain; GP Connect answers application/fhir+json",
+      "false: Content-Type is text/plain; GP Connect answers application/fhir+json",
+      "true: NOT RUN: the answer came through a consumer adapter",
+    ]);
   });
 });

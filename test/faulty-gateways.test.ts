@@ -13,7 +13,7 @@ import { loadCatalogue } from "../scenarios/index.js";
 import { type Region, startRegion } from "../simulators/index.js";
 import { FAULTS } from "./faulty-gateways/faults/index.js";
 import { type Fault, type Spine, startFaultyGateway } from "./faulty-gateways/faulty-gateway.js";
-import { defaultManifestWithAudit } from "./support/audit-manifest.js";
+import { defaultManifestWithAudit, REFERENCE_ALLOWED_ROLES } from "./support/audit-manifest.js";
 
 const catalogue = await loadCatalogue();
 /** Faulty gateways tried at once, each in a region of its own (PDS and SDS faults stay within a region). */
@@ -178,7 +178,13 @@ describe("the reference gateway, and the checks it makes", () => {
     const region = regions[0]!;
     const info = region.info();
     correct = await startGateway(
-      readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
+      readGatewayConfig({
+        PDS_URL: info.pds,
+        SDS_URL: info.sds,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        ALLOWED_ROLES: REFERENCE_ALLOWED_ROLES.join(","),
+      }),
     );
     const result = await runAgainst(correct.url, region);
     for (const scenario of result.scenarios)

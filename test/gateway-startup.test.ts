@@ -39,6 +39,8 @@ describe("configuration", () => {
       requestBudgetMs: 10_000,
       southRetries: 2,
       auditLog: undefined,
+      audienceHosts: [],
+      allowedRoles: undefined,
     });
   });
 

@@ -222,6 +222,37 @@ describe("a hostile gateway", { timeout: RUN_BUDGET_MS * 2 }, () => {
     expectHeld(await runAgainst(url), /not valid UTF-8/);
   });
 
+  it("serving a correct-looking record as text/plain: named, the check in report.json", async () => {
+    const url = await listen(
+      createHttpServer((req, res) => {
+        let body = "";
+        req.on("data", (chunk) => {
+          body += chunk;
+        });
+        req.on("end", () => {
+          // The patient asked about, in a Bundle that looks like the record.
+          const nhsNumber = /"value":"(\d{10})"/.exec(body)?.[1] ?? "";
+          const patient = {
+            resourceType: "Patient",
+            id: "1",
+            identifier: [{ system: "https://fhir.nhs.uk/Id/nhs-number", value: nhsNumber }],
+          };
+          res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+          res.end(
+            JSON.stringify({ resourceType: "Bundle", type: "collection", entry: [{ resource: patient }] }),
+          );
+        });
+      }),
+    );
+    const run = await runAgainst(url);
+    expectHeld(run, /a FHIR JSON content type: Content-Type is text\/plain/);
+    const report = JSON.parse(readFileSync(join(run.out, "report.json"), "utf8"));
+    const record = report.scenarios.find((s: { id: string }) => s.id === "CONSENT-01");
+    expect(
+      record.checks.filter((c: { name: string; passed: boolean }) => c.name === "a FHIR JSON content type"),
+    ).toEqual([expect.objectContaining({ passed: false, detail: expect.stringMatching(/text\/plain/) })]);
+  });
+
   it("naming a member twice, so readers differ on the record: named", async () => {
     const url = await httpGateway((_req, res) => {
       res.writeHead(200, { "content-type": "application/fhir+json" });

@@ -17,7 +17,7 @@ import { runConformance } from "../harness/runner.js";
 import type { Scenario } from "../harness/scenario.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { ControlClient, type RegionInfo } from "../simulators/index.js";
-import { defaultManifestWithAudit } from "./support/audit-manifest.js";
+import { defaultManifestWithAudit, REFERENCE_ALLOWED_ROLES } from "./support/audit-manifest.js";
 import { CLI_PATH } from "./support/cli.js";
 
 const RUNS = 110;
@@ -140,6 +140,7 @@ describe("a region left running", () => {
         SDS_URL: region.info.sds,
         PORT: "0",
         HOST: "127.0.0.1",
+        ALLOWED_ROLES: REFERENCE_ALLOWED_ROLES.join(","),
       }),
     );
   });

@@ -8,7 +8,7 @@ import { readGatewayConfig } from "../gateway/config.js";
 import { runConformance } from "../harness/runner.js";
 import { loadCatalogue } from "../scenarios/index.js";
 import { startRegion } from "../simulators/index.js";
-import { defaultManifestWithAudit } from "./support/audit-manifest.js";
+import { defaultManifestWithAudit, REFERENCE_ALLOWED_ROLES } from "./support/audit-manifest.js";
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => 1_000 + i * 7_919);
 
@@ -21,7 +21,13 @@ describe("the reference gateway over 20 seeds in a row", () => {
       const region = await startRegion({ seed, port: 0 });
       const info = region.info();
       const gateway = await startGateway(
-        readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
+        readGatewayConfig({
+          PDS_URL: info.pds,
+          SDS_URL: info.sds,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          ALLOWED_ROLES: REFERENCE_ALLOWED_ROLES.join(","),
+        }),
       );
       try {
         const result = await runConformance({

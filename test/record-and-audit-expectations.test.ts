@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Expect, type ExpectOptions, ScenarioSkipped } from "../harness/expectations.js";
+import { HARNESS_CLINICIAN, HARNESS_CONSUMER } from "../harness/north/identity.js";
 import { requestFromPractice } from "../harness/north/practice-request.js";
 import { readAuditTrail } from "../harness/oracle/audit-trail.js";
 import type { WorldPatient } from "../harness/world.js";
@@ -50,6 +51,7 @@ const TRAIL = {
   entries: [
     {
       time: "2025-06-01T10:00:00Z",
+      traceId: "a gateway's own field",
       decision: "granted",
       outcome: { result: "record-returned", status: 200 },
     },
@@ -67,7 +69,7 @@ describe("the audit trail, as the harness reads it", () => {
       ok: true,
       nhsNumber: HAND_MADE_PATIENT.nhsNumber,
       entries: [
-        { decision: "granted", result: "record-returned", status: 200 },
+        { time: "2025-06-01T10:00:00Z", decision: "granted", result: "record-returned", status: 200 },
         { decision: "refused", result: "refused", status: 403, spineCode: "NO_PATIENT_CONSENT" },
         { decision: "emergency", reason: "Unconscious", result: "record-returned", status: 200 },
       ],
@@ -105,6 +107,77 @@ describe("the audit trail, as the harness reads it", () => {
         decision: "refused",
       }),
     ).toThrow("the trail is about 9990000026, not 9990000018");
+  });
+});
+
+describe("refused attempts in the audit trail, and the trail unaltered", () => {
+  const now = new Date().toISOString();
+  const who = {
+    time: now,
+    practitionerSdsId: HARNESS_CLINICIAN.sdsUserId,
+    consumerOds: HARNESS_CONSUMER.ods,
+  };
+  const refusals = {
+    nhsNumber: HAND_MADE_PATIENT.nhsNumber,
+    entries: [
+      {
+        ...who,
+        decision: "refused",
+        outcome: { result: "refused", status: 403, spineCode: "NO_PATIENT_CONSENT" },
+      },
+      { time: "2001-01-01T00:00:00Z", decision: "granted", outcome: { result: "refused", status: 400 } },
+    ],
+  };
+  const attempt = { what: "the refused consent", decision: "refused", status: 403 } as const;
+
+  it("expect.refusalAudited passes an entry naming who, from where and when; fails one that names none", () => {
+    const e = expectations({ since: new Date(Date.now() - 1000).toISOString() });
+    e.refusalAudited(answerWith(200, refusals), HAND_MADE_PATIENT, attempt);
+    expect(failed(e)).toEqual([]);
+    expect(e.checks.map((c) => c.name)).toEqual([
+      "the audit trail can be read",
+      "the audit trail records the refused consent",
+      "the audit entry names who asked",
+      "the audit entry names the organisation",
+      "the audit entry says when",
+    ]);
+    const anonymous = expectations();
+    anonymous.refusalAudited(answerWith(200, refusals), HAND_MADE_PATIENT, {
+      what: "the expired token",
+      decision: "granted",
+      status: 400,
+    });
+    anonymous.refusalAudited(answerWith(200, { ...refusals, entries: [] }), HAND_MADE_PATIENT, attempt);
+    expect(failed(anonymous)).toEqual([
+      `the audit entry names who asked: the expired token: the clinician's SDS user id is ${HARNESS_CLINICIAN.sdsUserId}; the entry names nobody`,
+      `the audit entry names the organisation: the expired token: the consumer is ${HARNESS_CONSUMER.ods}; the entry names none`,
+      expect.stringMatching(
+        /^the audit entry says when: the expired token: the scenario began at .*; the entry's time is 2001-01-01T00:00:00Z$/,
+      ),
+      'the audit trail records the refused consent: no entry "refused" refused with 403; entries: none',
+    ]);
+  });
+
+  it("expect.auditTrailUnaltered fails an attempt that was not refused, and a trail that changed", () => {
+    const before = answerWith(200, refusals);
+    const refusedAll = (["DELETE", "PUT", "POST", "PATCH"] as const).map((method) => ({
+      request: { method },
+      answer: answerWith(405, {}),
+    }));
+    const kept = expectations();
+    kept.auditTrailUnaltered(before, refusedAll, answerWith(200, refusals), HAND_MADE_PATIENT);
+    expect(failed(kept)).toEqual([]);
+    const wiped = expectations();
+    wiped.auditTrailUnaltered(
+      before,
+      [{ request: { method: "DELETE" }, answer: answerWith(204, "") }],
+      answerWith(200, { ...refusals, entries: [] }),
+      HAND_MADE_PATIENT,
+    );
+    expect(failed(wiped)).toEqual([
+      "the audit trail refuses DELETE: the audit URL answered 204",
+      expect.stringMatching(/^the audit trail is unchanged: before: .*; after: .*"entries":\[\]/),
+    ]);
   });
 });
 

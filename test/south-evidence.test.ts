@@ -40,10 +40,14 @@ async function consumerCheckingGateway(propagate: boolean): Promise<string> {
     await lookup.body.dump();
     const answer = await request(`${running.gateway.url}${req.url}`, {
       method: "POST",
-      headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== "host")) as Record<
-        string,
-        string
-      >,
+      headers: {
+        ...(Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== "host")) as Record<
+          string,
+          string
+        >),
+        // As a reverse proxy says it: the gateway behind checks the JWT's aud against the host addressed.
+        "x-forwarded-host": String(req.headers.host),
+      },
       body: Buffer.concat(chunks),
     });
     res.writeHead(answer.statusCode, { "content-type": String(answer.headers["content-type"]) });

@@ -1,6 +1,7 @@
 /** Expectations about what the gateway answered, whatever it was: its status, its error, what it leaks. */
 import type { GatewayAnswer } from "../north/consumer.js";
 import { outcomeExplanation } from "../oracle/bundle.js";
+import { readFhirJsonContentType } from "../oracle/content-type.js";
 import { LEAK_KINDS, type LeakKind, leaksIn, type PatientDetails } from "../oracle/leaks.js";
 import { codesUnderOtherSystems, spineErrorCode } from "../oracle/operation-outcome.js";
 import { Checks } from "./checks.js";
@@ -33,6 +34,7 @@ export class AnswerExpectations extends Checks {
             ? `the answer cannot be read: ${answer.problem}`
             : "the answer carries no OperationOutcome with a Spine error code",
     );
+    if (answer.status !== 0) this.fhirJsonContentType(answer);
     this.errorLeaksNothing(answer);
   }
 
@@ -118,19 +120,36 @@ export class AnswerExpectations extends Checks {
     this.errorLeaksNothing(answer);
   }
 
-  /** The answer is a FHIR OperationOutcome with at least one issue. */
+  /**
+   * The answer is labelled FHIR JSON in UTF-8 (`application/fhir+json`, charset utf-8 allowed), as GP Connect
+   * requires: a consumer that goes by the label may not read a record labelled anything else as one. Not
+   * checked for an answer a consumer adapter made, whose headers are the gateway's own API's.
+   */
+  fhirJsonContentType(answer: GatewayAnswer): boolean {
+    const name = "a FHIR JSON content type";
+    if (answer.throughAdapter === true) {
+      return this.check(name, true, "NOT RUN: the answer came through a consumer adapter", true);
+    }
+    const type = answer.headers["content-type"];
+    const reading = readFhirJsonContentType(type);
+    return this.check(name, reading.ok, reading.ok ? `Content-Type is ${type}` : reading.problem);
+  }
+
+  /** The answer is a FHIR OperationOutcome with at least one issue, labelled FHIR JSON. */
   protected isOutcome(answer: GatewayAnswer): boolean {
     const body = answer.body as { resourceType?: unknown; issue?: unknown } | undefined;
     const passed =
       body?.resourceType === "OperationOutcome" && Array.isArray(body.issue) && body.issue.length > 0;
     const type = answer.headers["content-type"];
-    return this.check(
+    this.check(
       "an OperationOutcome",
       passed,
       passed
         ? `an OperationOutcome with ${(body.issue as unknown[]).length} issue(s)`
         : `the body is ${describeBody(answer)}${type ? ` (${type})` : ""}`,
     );
+    if (answer.status !== 0) this.fhirJsonContentType(answer);
+    return passed;
   }
 
   /** An error answer (an HTTP answer outside 2xx) is checked for leaks; a success or no answer is not. */

@@ -26,10 +26,11 @@ export interface RecordExpectation {
 export class RecordExpectations extends AnswerExpectations {
   /**
    * The gateway returned the patient's structured record: status 200 and a Bundle (preconditions), the
-   * patient's, valid FHIR STU3 and following GP Connect's structured-record rules for the areas asked for.
+   * patient's, labelled FHIR JSON, valid FHIR STU3 and following GP Connect's structured-record rules for the areas asked for.
    */
   record(answer: GatewayAnswer, patient: WorldPatient, expected: RecordExpectation = {}): fhir.Bundle {
     this.precondition(...statusVerdict(answer, 200));
+    this.fhirJsonContentType(answer);
     const bundle = asBundle(answer.body);
     this.precondition(
       "a FHIR Bundle",

@@ -9,6 +9,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ThresholdError } from "../load/errors.js";
 import { parseThresholdObject } from "../load/threshold-set.js";
+import { HARNESS_CLINICIAN } from "../north/identity.js";
 import { expand, PlaceholderError, placeholdersIn } from "./placeholders.js";
 import type { GatewayManifest, ReadinessSpec } from "./types.js";
 import { isManifestShape, manifestProblems } from "./validate.js";
@@ -211,6 +212,36 @@ function capabilityProblems(problems: string[], manifest: GatewayManifest, env: 
   }
   if (capabilities.audit !== undefined) {
     placeholders(problems, "capabilities.audit.url", capabilities.audit.url, PLACEHOLDERS.audit, env);
+  }
+  authenticationProblems(problems, manifest);
+}
+
+/** The GP Connect JWT travels in Authorization: a manifest that puts something else there contradicts itself. */
+function authenticationProblems(problems: string[], manifest: GatewayManifest): void {
+  if (manifest.capabilities?.authentication?.kind !== "gpconnect-jwt") return;
+  const replaced = Object.entries(manifest.north?.headers ?? {}).find(
+    ([name, value]) => name.toLowerCase() === "authorization" && !(value ?? "").includes("${jwt}"),
+  );
+  if (replaced !== undefined) {
+    problems.push(
+      `capabilities.authentication: kind "gpconnect-jwt" carries the JWT in Authorization, but north.headers.${replaced[0]} ${replaced[1] === null ? "removes it" : "replaces it"}`,
+    );
+  }
+  if (manifest.launch.kind === "url" && /^https?:\/\/[^/@]*@/i.test(manifest.launch.url)) {
+    problems.push(
+      'capabilities.authentication: kind "gpconnect-jwt" carries the JWT in Authorization, but launch.url carries credentials, which are sent there instead',
+    );
+  }
+  const allowed = manifest.capabilities.authentication.roles?.allowed;
+  if (allowed !== undefined && !allowed.includes(HARNESS_CLINICIAN.jobRole)) {
+    problems.push(
+      `capabilities.authentication.roles.allowed: must allow ${HARNESS_CLINICIAN.jobRole} (Clinical Practitioner Access Role), the role of the clinician the harness plays`,
+    );
+  }
+  if (manifest.north?.profile === "adapter") {
+    problems.push(
+      'capabilities.authentication: kind "gpconnect-jwt" is tried with raw GP Connect requests, which a consumer adapter (north.profile "adapter") cannot send',
+    );
   }
 }
 

@@ -44,6 +44,8 @@ export function declaredCapabilities(manifest: GatewayManifest): ReadonlySet<Cap
   if (capabilities.pointOfAccessConsent) declared.add("point-of-access-consent");
   if (capabilities.pointOfAccessConsent && capabilities.emergencyOverride) declared.add("emergency-override");
   if (capabilities.audit !== undefined) declared.add("audit-trail");
+  if (capabilities.authentication !== undefined) declared.add("clinician-authentication");
+  if (capabilities.authentication?.roles !== undefined) declared.add("clinician-roles");
   for (const area of clinicalAreas(manifest)) declared.add(area);
   return declared;
 }

@@ -136,6 +136,23 @@ export interface CapabilitiesSpec {
   readonly clinicalAreas?: readonly ClinicalAreaParameter[];
   /** Its audit trail: a GET of this URL answers the entries about one patient, in the shape harness/oracle/audit-trail.ts reads. */
   readonly audit?: { readonly url: string };
+  /** How clinicians' systems authenticate to it: what the authentication scenarios try to get past. */
+  readonly authentication?: AuthenticationSpec;
+}
+
+/**
+ * `gpconnect-jwt`: the GP Connect consumer JWT in `Authorization: Bearer` (unsigned, five minutes, `aud` the
+ * gateway's base URL), which the gateway checks and refuses when malformed, expired, issued in the future or
+ * made for another audience.
+ */
+export interface AuthenticationSpec {
+  readonly kind: "gpconnect-jwt";
+  /**
+   * The SDS job role codes (R8000...) allowed to view records, as the token carries them in
+   * `requesting_practitioner.practitionerRole[].role.coding` (CareConnect-SDSJobRoleName-1): a practitioner in
+   * any other role is refused.
+   */
+  readonly roles?: { readonly allowed: readonly string[] };
 }
 
 /** The consumer's words for the patient's answer, when the gateway uses its own. */
@@ -167,4 +184,6 @@ export type Capability =
   | "point-of-access-consent"
   | "emergency-override"
   | "audit-trail"
+  | "clinician-authentication"
+  | "clinician-roles"
   | ClinicalAreaParameter;

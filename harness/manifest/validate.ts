@@ -110,6 +110,7 @@ function badPattern(error: ErrorObject, at: string): string {
   const pattern = String((error.params as { pattern?: string }).pattern);
   if (pattern === "^https?://") return `${at}: must be an http:// or https:// URL`;
   if (pattern === "^/") return `${at}: must start with "/"`;
+  if (pattern === "^[A-Z][0-9]{4}$") return `${at}: must be an SDS job role code such as "R8000"`;
   return `${at}: ${error.message ?? "is not valid"}`;
 }
 

@@ -99,7 +99,7 @@ function normalised(
     headers[name.toLowerCase()] = String(value);
   const text = typeof answer.body === "string" ? answer.body : (JSON.stringify(answer.body) ?? "");
   const body = typeof answer.body === "string" ? parseJson(answer.body) : answer.body;
-  return { status: answer.status, headers, body, text, elapsedMs };
+  return { status: answer.status, headers, body, text, elapsedMs, throughAdapter: true };
 }
 
 function parseJson(text: string): unknown {

@@ -9,11 +9,22 @@ import { consumerJwt, HARNESS_CONSUMER } from "./identity.js";
 import type { GatewayAnswer } from "./north-http.js";
 import { applyHeaderTemplates } from "./record-request.js";
 
-export type ReadAuditTrail = (patient: RecordSubject) => Promise<GatewayAnswer | undefined>;
+/**
+ * Another method than GET, for the scenarios that try to alter the trail: DELETE without a body; PUT, POST and
+ * PATCH with a trail of no entries as JSON, as an attempt to overwrite it would send.
+ */
+export interface AuditTrailRequest {
+  readonly method: "DELETE" | "PUT" | "POST" | "PATCH";
+}
+
+export type ReadAuditTrail = (
+  patient: RecordSubject,
+  options?: AuditTrailRequest,
+) => Promise<GatewayAnswer | undefined>;
 
 export function auditTrailReader(parts: ConsumerParts): ReadAuditTrail {
   const { profile, address, http } = parts;
-  return async (patient) => {
+  return async (patient, options) => {
     if (profile.auditUrl === undefined) return undefined;
     const known = {
       gateway: address.base,
@@ -30,6 +41,10 @@ export function auditTrailReader(parts: ConsumerParts): ReadAuditTrail {
     };
     const { headers, secrets } = applyHeaderTemplates(base, profile.headers, values, parts.env);
     for (const secret of secrets) parts.secrets.add(secret);
-    return http.exchange({ method: "GET", url: url.text, headers });
+    const method = options?.method ?? "GET";
+    if (method === "GET" || method === "DELETE") return http.exchange({ method, url: url.text, headers });
+    headers["content-type"] = "application/json";
+    const body = { nhsNumber: patient.nhsNumber, entries: [] };
+    return http.exchange({ method, url: url.text, headers, body });
   };
 }

@@ -1,6 +1,7 @@
 /** What the two kinds of consumer (GP Connect, adapter) share: the request a scenario makes, and their parts. */
 import type { ClinicalAreaParameter } from "../../gpconnect/parameters.js";
 import type { GatewayAddress } from "./gateway-address.js";
+import type { TokenFault } from "./identity.js";
 import type { GatewayAnswer, NorthHttp } from "./north-http.js";
 import type { NorthProfile } from "./profile.js";
 import type { ConsentAnswer } from "./record-request.js";
@@ -46,6 +47,12 @@ export interface RawRequest {
    * credentials in the base URL) and every header template that uses `${jwt}` or `${env:...}`.
    */
   readonly credentials?: false;
+  /**
+   * The consumer's JWT with this fault in it (malformed, expired, issued in the future, for another audience,
+   * or naming the clinician in another SDS job role), wherever the JWT goes: the Authorization header and
+   * every header template that uses `${jwt}`.
+   */
+  readonly token?: TokenFault;
 }
 
 export type SendRaw = (request: RawRequest) => Promise<GatewayAnswer>;

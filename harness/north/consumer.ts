@@ -9,7 +9,7 @@ import type { NorthExchange } from "../run-result.js";
 import { adapterError, type ConsumerAdapter, loadAdapter } from "./adapter.js";
 import { adapterGetRecord } from "./adapter-consumer.js";
 import type { AnswerLimits } from "./answer-reading.js";
-import { auditTrailReader } from "./audit-trail.js";
+import { type AuditTrailRequest, auditTrailReader } from "./audit-trail.js";
 import {
   type RawRequest,
   type RecordRequestOptions,
@@ -24,6 +24,7 @@ import { applyHeaderTemplates } from "./record-request.js";
 import { redact } from "./redaction.js";
 import { structuredGetRecord, structuredSend } from "./structured-consumer.js";
 
+export type { AuditTrailRequest } from "./audit-trail.js";
 export {
   type RawRequest,
   type RecordRequestOptions,
@@ -46,7 +47,7 @@ export interface GatewayConsumer {
    * Reads the gateway's audit trail about the patient, where its manifest says (`capabilities.audit.url`);
    * undefined when it declares none.
    */
-  auditTrail(patient: RecordSubject): Promise<GatewayAnswer | undefined>;
+  auditTrail(patient: RecordSubject, options?: AuditTrailRequest): Promise<GatewayAnswer | undefined>;
   /** The secrets this consumer has used so far (for redacting whatever else is written about the run). */
   secrets(): readonly string[];
   /** Closes the consumer's connections (its TLS pool). */

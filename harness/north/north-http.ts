@@ -31,6 +31,8 @@ export interface GatewayAnswer {
    */
   readonly problem?: string;
   readonly elapsedMs: number;
+  /** Set when a consumer adapter made the answer from the gateway's own API: its headers are not GP Connect's. */
+  readonly throughAdapter?: true;
 }
 
 export interface NorthRequest {

@@ -13,7 +13,7 @@ import type {
   SendRaw,
 } from "./consumer-types.js";
 import { operationUrl } from "./gateway-address.js";
-import { consumerJwt, HARNESS_CONSUMER } from "./identity.js";
+import { consumerJwt, faultyConsumerJwt, HARNESS_CONSUMER, type TokenFault } from "./identity.js";
 import {
   applyHeaderTemplates,
   type ConsentStatement,
@@ -40,7 +40,7 @@ export function structuredSend(parts: ConsumerParts): SendRaw {
     const url = operationUrl(parts.address.base, raw.path ?? parts.profile.path);
     const credentials = raw.credentials !== false;
     const patient: RecordSubject = typeof raw.body === "object" ? raw.body.recordOf : { nhsNumber: "" };
-    const built = recordRequest(parts, patient, { consent: "granted" }, credentials);
+    const built = recordRequest(parts, patient, { consent: "granted" }, credentials, raw.token);
     const headers = { ...built.headers };
     if (raw.contentType !== undefined) headers["content-type"] = raw.contentType;
     const body = typeof raw.body === "object" ? built.body : raw.body;
@@ -55,12 +55,13 @@ function recordRequest(
   patient: RecordSubject,
   options: RecordRequestOptions,
   credentials: boolean,
+  token?: TokenFault,
 ): { headers: Record<string, string>; body: unknown } {
   const { profile, address } = parts;
   const values = {
     traceId: randomUUID(),
     // GP Connect's aud is the provider's FHIR base (the gateway's base URL), not the operation's URL.
-    jwt: consumerJwt(address.base),
+    jwt: token === undefined ? consumerJwt(address.base) : faultyConsumerJwt(address.base, token),
     consumer: HARNESS_CONSUMER,
   };
   // A gateway that does not declare point-of-access consent is told nothing about it.

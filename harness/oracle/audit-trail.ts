@@ -10,7 +10,10 @@
  *                                 "status": 403, "spineCode": "NO_PATIENT_CONSENT" },
  *                    ... } ] }
  *
- * one entry per request about the patient, oldest first; further fields are the gateway's own and are ignored.
+ * one entry per request about the patient, oldest first, each also saying when and who asked, as far as the
+ * request named them: "time" (ISO 8601), "practitionerSdsId" (the SDS user id of the JWT's
+ * requesting_practitioner), "consumerOds" (the ODS code of its requesting_organization). Further fields are the
+ * gateway's own and are ignored.
  */
 
 /** One decision of the trail, as the harness reads it. */
@@ -20,6 +23,12 @@ export interface AuditTrailEntry {
   readonly result?: string;
   readonly status?: number;
   readonly spineCode?: string;
+  /** When the request was decided (ISO 8601, as the gateway wrote it). */
+  readonly time?: string;
+  /** Who asked: the practitioner's SDS user id. */
+  readonly practitionerSdsId?: string;
+  /** From which organisation: its ODS code. */
+  readonly consumerOds?: string;
 }
 
 export type AuditTrailReading =
@@ -47,7 +56,13 @@ export function readAuditTrail(body: unknown): AuditTrailReading {
     const reason = text(entry.reason);
     const result = text(outcome.result);
     const spineCode = text(outcome.spineCode);
+    const who = {
+      time: text(entry.time),
+      practitionerSdsId: text(entry.practitionerSdsId),
+      consumerOds: text(entry.consumerOds),
+    };
     entries.push({
+      ...Object.fromEntries(Object.entries(who).filter(([, value]) => value !== undefined)),
       decision,
       ...(reason === undefined ? {} : { reason }),
       ...(result === undefined ? {} : { result }),

@@ -46,7 +46,7 @@ export class GatewayWatch {
         );
       },
       send: (request) => this.track(gateway.send(request)),
-      auditTrail: (patient) => gateway.auditTrail(patient),
+      auditTrail: (patient, options) => gateway.auditTrail(patient, options),
     };
   }
 

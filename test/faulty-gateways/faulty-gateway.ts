@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { request } from "undici";
 import { startGateway } from "../../gateway/app.js";
 import { readGatewayConfig } from "../../gateway/config.js";
+import { REFERENCE_ALLOWED_ROLES } from "../support/audit-manifest.js";
 import { type SouthTamper, startSouthProxy } from "./south-proxy.js";
 
 export interface FaultyGateway {
@@ -77,6 +78,7 @@ export async function startFaultyGateway(fault: Fault, spine: Spine): Promise<Fa
       SDS_URL: south?.sds ?? spine.sds,
       PORT: "0",
       HOST: "127.0.0.1",
+      ALLOWED_ROLES: REFERENCE_ALLOWED_ROLES.join(","),
       ...fault.config,
     }),
   );
@@ -91,6 +93,8 @@ export async function startFaultyGateway(fault: Fault, spine: Spine): Promise<Fa
       if (typeof value === "string" && !["host", "content-length", "connection"].includes(name))
         headers[name] = value;
     }
+    // As a reverse proxy says it: the gateway behind checks the JWT's aud against the host the consumer addressed.
+    if (req.headers.host !== undefined) headers["x-forwarded-host"] = req.headers.host;
     const original: Forwarded = {
       headers: { ...headers },
       body: String(req.body ?? ""),

@@ -103,6 +103,8 @@ async function forward(incoming: IncomingMessage, body: string, innerUrl: string
   }
   const jwt = incoming.headers["x-consumer-jwt"];
   if (typeof jwt === "string") headers.authorization = `Bearer ${jwt}`;
+  // As a reverse proxy says it: the gateway behind checks the JWT's aud against the host the consumer addressed.
+  if (incoming.headers.host !== undefined) headers["x-forwarded-host"] = incoming.headers.host;
   const response = await request(`${innerUrl}${incoming.url ?? "/"}`, {
     dispatcher,
     method: (incoming.method ?? "GET") as Dispatcher.HttpMethod,

@@ -85,9 +85,10 @@ export function handMadeRecord(): fhir.Bundle {
   };
 }
 
-/** The gateway's answer carrying this body as JSON. */
+/** The gateway's answer carrying this body as FHIR JSON. */
 export function answerWith(status: number, body: unknown): GatewayAnswer {
-  return { status, headers: {}, body, text: JSON.stringify(body), elapsedMs: 12 };
+  const headers = { "content-type": "application/fhir+json; charset=utf-8" };
+  return { status, headers, body, text: JSON.stringify(body), elapsedMs: 12 };
 }
 
 /** A GP Connect error answer whose diagnostics say `diagnostics`. */

@@ -48,12 +48,13 @@ export interface Answer {
   readonly elapsedMs: number;
 }
 
-function clinicianToken(): string {
+/** The clinician's token, made for the gateway at `audience` (its base URL). */
+function clinicianToken(audience: string): string {
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     iss: "https://consumer.example",
     sub: "10019",
-    aud: "https://gateway.example",
+    aud: audience,
     iat: now,
     exp: now + 300,
     reason_for_request: "directcare",
@@ -84,7 +85,7 @@ export async function askForRecord(
     method: "POST",
     headers: {
       "content-type": "application/fhir+json",
-      authorization: `Bearer ${clinicianToken()}`,
+      authorization: `Bearer ${clinicianToken(gatewayUrl)}`,
       ...(consent.consent === undefined ? {} : { "x-consent": consent.consent }),
       ...(consent.reason === undefined ? {} : { "x-consent-reason": consent.reason }),
     },

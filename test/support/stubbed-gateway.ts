@@ -101,7 +101,7 @@ async function askGateway(gatewayUrl: string, north: NorthRequest = {}): Promise
       ...(method === "POST" ? { "content-type": "application/fhir+json" } : {}),
       "ssp-traceid": CONSUMER_TRACE_ID,
       "ssp-from": "999000000001",
-      authorization: `Bearer ${consumerToken()}`,
+      authorization: `Bearer ${consumerToken({ aud: gatewayUrl })}`,
       ...(north.consent === undefined
         ? { "x-consent": "granted" }
         : north.consent === ""

@@ -25,6 +25,7 @@ export const CONSENT_FAULTS = {
       "CONSENT-02": /HTTP status 403: the gateway answered 200/,
       "CONSENT-06": /HTTP status 403: the gateway answered 200/,
       "CONSENT-10": /HTTP status 403: the gateway answered 200/,
+      "SECURITY-13": /HTTP status 403: the gateway answered 200/,
       "PERFORMANCE-01": /the error rate met rate<0\.01: [1-9]\d* of 36 requests failed/,
     },
   },
@@ -34,6 +35,8 @@ export const CONSENT_FAULTS = {
       r.headers["x-consent"] = "refused";
     },
     catches: {
+      "SECURITY-13": /the audit trail records the expired token: no entry/,
+      "SECURITY-14": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CORE-03": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-01": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
       "CONSENT-04": /HTTP status 200: the gateway answered 403 \(NO_PATIENT_CONSENT\)/,
@@ -104,6 +107,7 @@ export const CONSENT_FAULTS = {
           }
         : answer,
     catches: {
+      "SECURITY-13": /the audit trail records the refused consent: no entry/,
       "CONSENT-02": /no record request reached the practice .*: the practice received 1 record request/,
       "CONSENT-10": /the audit trail records the refusal: entries: granted → record-returned/,
     },
@@ -174,7 +178,10 @@ export const CONSENT_FAULTS = {
       answer.status === 403 && answer.body.includes("ACCESS DENIED")
         ? { status: 200, body: EMPTY_BUNDLE }
         : answer,
-    catches: { "CONSENT-12": /HTTP status 403: the gateway answered 200/ },
+    catches: {
+      "SECURITY-12": /HTTP status 403: the gateway answered 200/,
+      "CONSENT-12": /HTTP status 403: the gateway answered 200/,
+    },
   },
   "audits-nothing": {
     defect: "Serves the audit query but records nothing in it.",
@@ -188,6 +195,7 @@ export const CONSENT_FAULTS = {
       };
     },
     catches: {
+      "SECURITY-13": /the audit trail records the refused consent: no entry/,
       "CONSENT-10": /the audit trail records the refusal: entries: none/,
       "CONSENT-11": /the audit trail records the emergency access: entries: none/,
     },
@@ -215,6 +223,8 @@ export const CONSENT_FAULTS = {
           }
         : undefined,
     catches: {
+      "SECURITY-13": /the audit trail can be read: the audit URL answered 401/,
+      "SECURITY-14": /the audit trail can be read: the audit URL answered 401/,
       "CONSENT-10": /the audit trail can be read: the audit URL answered 401/,
       "CONSENT-11": /the audit trail can be read: the audit URL answered 401/,
     },

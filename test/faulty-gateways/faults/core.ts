@@ -81,6 +81,11 @@ export const CORE_FAULTS = {
       await lookup.body.dump();
     },
     catches: {
+      "SECURITY-08": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-09": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-10": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-11": /PDS was not asked about the number: PDS received 1 request/,
+      "SECURITY-12": /PDS was not asked about the number: PDS received 1 request/,
       "CORE-02": /PDS was not asked about the number: PDS received 1 request/,
       "SECURITY-05": /PDS was not asked about the number: PDS received 1 request/,
       "SECURITY-07": /PDS was not asked about the number: PDS received 1 request/,

@@ -61,6 +61,13 @@ export const RESILIENCE_FAULTS = {
       'Turns every error into an empty record, so the clinician sees "nothing recorded" instead of a problem.',
     answer: (answer) => (answer.status >= 400 ? { status: 200, body: EMPTY_BUNDLE } : answer),
     catches: {
+      "SECURITY-08": /HTTP status 400: the gateway answered 200/,
+      "SECURITY-09": /HTTP status 400: the gateway answered 200/,
+      "SECURITY-10": /HTTP status 400: the gateway answered 200/,
+      "SECURITY-11": /HTTP status 400: the gateway answered 200/,
+      "SECURITY-12": /HTTP status 403: the gateway answered 200/,
+      "SECURITY-13": /HTTP status 403: the gateway answered 200/,
+      "SECURITY-14": /the audit trail refuses DELETE: the audit URL answered 200/,
       "CORE-01": /HTTP status 404: the gateway answered 200/,
       "CONSENT-02": /HTTP status 403: the gateway answered 200/,
       "CONSENT-03": /HTTP status 403: the gateway answered 200/,

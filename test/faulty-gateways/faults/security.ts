@@ -1,7 +1,8 @@
 /** Faulty gateways that lose whose request it is, or say more than they should. */
-import { ODS_ORGANISATION_SYSTEM } from "../../../gpconnect/identifiers.js";
+import { ODS_ORGANISATION_SYSTEM, SDS_USER_ID_SYSTEM } from "../../../gpconnect/identifiers.js";
 import { operationOutcome } from "../../../gpconnect/outcomes.js";
-import type { Answer, Fault } from "../faulty-gateway.js";
+import { CODE_SYSTEMS } from "../../../gpconnect/profiles.js";
+import type { Answer, Fault, Forwarded } from "../faulty-gateway.js";
 import type { SouthHook } from "../south-proxy.js";
 import { everyRecordScenario } from "./record-scenarios.js";
 
@@ -56,11 +57,59 @@ const noteAddress =
     return send(call);
   };
 
-/** A token the gateway falls back on when the consumer sends none: its own, naming no clinician. */
-const SERVICE_TOKEN = `Bearer ${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(
-  JSON.stringify({
+/** Now, in the seconds JWT times are written in. */
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Changes the consumer's token claims on the way in, when it carries a readable JWT. */
+const changeToken =
+  (change: (claims: Claims, forwarded: Forwarded) => void) =>
+  (r: Forwarded): void => {
+    let authorization: string | undefined;
+    try {
+      authorization = withClaims(r.headers.authorization, (claims) => change(claims, r));
+    } catch {
+      return; // not a JWT: the gateway's own checks refuse it
+    }
+    if (authorization !== undefined) r.headers.authorization = authorization;
+  };
+
+/** The gateway's own base URL as the consumer addressed it (the proxy in front says which host). */
+const addressed = (r: Forwarded) => `http://${r.headers["x-forwarded-host"] ?? "127.0.0.1"}`;
+
+/** A token the gateway makes up for a bearer it cannot read: its own user, a clinical role, fresh. */
+function placeholderToken(audience: string): string {
+  const iat = nowSeconds();
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = {
+    iss: "https://gateway.example/session",
+    sub: "session-user",
+    aud: audience,
+    iat,
+    exp: iat + 300,
+    reason_for_request: "directcare",
+    requested_scope: "patient/*.read",
+    requesting_practitioner: {
+      resourceType: "Practitioner",
+      id: "session-user",
+      practitionerRole: [{ role: { coding: [{ system: CODE_SYSTEMS.sdsJobRoleName, code: "R8000" }] } }],
+    },
+  };
+  return `Bearer ${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.`;
+}
+
+/**
+ * A token the gateway falls back on when the consumer sends none: its own service account, fresh, naming no
+ * clinician but given a clinical role so that it gets through.
+ */
+function serviceToken(audience: string): string {
+  const iat = nowSeconds();
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = {
     iss: "https://gateway.example/service",
     sub: "gateway-service",
+    aud: audience,
+    iat,
+    exp: iat + 300,
     reason_for_request: "directcare",
     requested_scope: "patient/*.read",
     requesting_organization: {
@@ -68,8 +117,46 @@ const SERVICE_TOKEN = `Bearer ${Buffer.from(JSON.stringify({ alg: "none", typ: "
       identifier: [{ system: ODS_ORGANISATION_SYSTEM, value: "Y99002" }],
       name: "Gateway service account",
     },
-  }),
-).toString("base64url")}.`;
+    requesting_practitioner: {
+      resourceType: "Practitioner",
+      id: "gateway-service",
+      practitionerRole: [{ role: { coding: [{ system: CODE_SYSTEMS.sdsJobRoleName, code: "R8000" }] } }],
+    },
+  };
+  return `Bearer ${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.`;
+}
+
+/** The NHS number an audit trail URL asks about, when it is one. */
+const auditedNumber = (url: string) =>
+  /^\/_audit\b/.test(url) ? (new URL(url, "http://gateway").searchParams.get("nhsNumber") ?? "") : undefined;
+
+/** An audit trail answer with only the entries `keep` keeps. */
+function trailKeeping(answer: Answer, keep: (entry: { outcome?: { result?: string } }) => boolean): Answer {
+  if (answer.status !== 200) return answer;
+  const trail = JSON.parse(answer.body) as { entries?: Array<{ outcome?: { result?: string } }> };
+  return { ...answer, body: JSON.stringify({ ...trail, entries: (trail.entries ?? []).filter(keep) }) };
+}
+
+type AuditEntryShape = {
+  traceId?: string;
+  time?: string;
+  practitionerSdsId?: string;
+  practitionerName?: string;
+};
+
+/** An audit trail answer with each entry changed by `change`. */
+function trailChanging(answer: Answer, change: (entry: AuditEntryShape) => void): Answer {
+  if (answer.status !== 200) return answer;
+  const trail = JSON.parse(answer.body) as { entries?: AuditEntryShape[] };
+  for (const entry of trail.entries ?? []) change(entry);
+  return { ...answer, body: JSON.stringify(trail) };
+}
+
+/** When each request's token says it was issued, by trace id. */
+const issuedAt = new Map<string, number>();
+
+/** The patients whose trail a DELETE was accepted for. */
+const trailsDeleted = new Set<string>();
 
 /** The failed check of a scenario expecting a practice's refusal that met the Spine Secure Proxy's instead. */
 const SSP_REFUSAL_INSTEAD = (code: string) =>
@@ -82,11 +169,19 @@ const FIVE_XX_LEAKS = (kind: string) => new RegExp(`the answer leaks no ${kind}:
 export const SECURITY_FAULTS = {
   "anonymous-to-practice": {
     defect: "Forwards requests without the clinician: the practice sees only the gateway.",
-    request: (r) => {
-      const authorization = withClaims(r.headers.authorization, (claims) => {
-        delete claims.requesting_practitioner;
-      });
-      if (authorization !== undefined) r.headers.authorization = authorization;
+    south: {
+      practice: (call, send) => {
+        const authorization = withClaims(call.headers.authorization, (claims) => {
+          claims.sub = "UNK";
+          claims.requesting_practitioner = {
+            resourceType: "Practitioner",
+            id: "UNK",
+            identifier: [{ system: SDS_USER_ID_SYSTEM, value: "UNK" }],
+            name: [{ family: "UNK" }],
+          };
+        });
+        return send({ ...call, headers: { ...call.headers, authorization: authorization ?? "" } });
+      },
     },
     catches: { "SECURITY-01": /the clinician's identity reached the practice: .*names SDS user id UNK/ },
   },
@@ -100,6 +195,7 @@ export const SECURITY_FAULTS = {
       if (authorization !== undefined) r.headers.authorization = authorization;
     },
     catches: {
+      "SECURITY-13": /the audit entry names the organisation: the refused consent: .*the entry names none/,
       "SECURITY-02":
         /the organisation's identity reached the practice: the practice's JWT names ODS code Y99002/,
     },
@@ -142,6 +238,12 @@ export const SECURITY_FAULTS = {
           }
         : answer,
     catches: {
+      "SECURITY-08": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-09": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-10": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-11": /error code BAD_REQUEST: .*only BAD_REQUEST under/,
+      "SECURITY-12": /error code ACCESS DENIED: .*only ACCESS DENIED under/,
+      "SECURITY-13": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
       "CONSENT-02":
         /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under https:\/\/gateway\.example\/CodeSystem\/errors/,
       "CONSENT-03": /error code NO_PATIENT_CONSENT: .*only NO_PATIENT_CONSENT under/,
@@ -256,11 +358,118 @@ export const SECURITY_FAULTS = {
         : answer,
     catches: { "SECURITY-06": /an OperationOutcome: the body is not FHIR JSON \(text\/html/ },
   },
+  "records-as-text-plain": {
+    defect:
+      "Writes records out through a serialiser of its own that labels them text/plain, so a consumer going by the label cannot take them for FHIR.",
+    answer: (answer, original) =>
+      answer.status === 200 && /\$gpc\.getstructuredrecord$/i.test(original.url)
+        ? { ...answer, contentType: "text/plain; charset=utf-8" }
+        : answer,
+    catches: everyRecordScenario(/a FHIR JSON content type: Content-Type is text\/plain/),
+  },
+  "accepts-any-bearer-token": {
+    defect:
+      "Checks only that a bearer token is present: one it cannot read opens a session of its own instead of being refused.",
+    request: (r) => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(r.headers.authorization ?? "")?.[1];
+      if (bearer !== undefined && bearer.split(".").length !== 3) {
+        r.headers.authorization = placeholderToken(addressed(r));
+      }
+    },
+    catches: { "SECURITY-08": /HTTP status 400: the gateway answered 200/ },
+  },
+  "ignores-token-expiry": {
+    defect: "Reads the consumer's JWT without checking exp, so an expired token still opens records.",
+    request: changeToken((claims) => {
+      if (typeof claims.exp === "number" && claims.exp < nowSeconds()) claims.exp = nowSeconds() + 300;
+    }),
+    catches: {
+      "SECURITY-09": /HTTP status 400: the gateway answered 200/,
+      "SECURITY-13": /HTTP status 400: the gateway answered 200/,
+    },
+  },
+  "ignores-issue-time": {
+    defect: "Checks exp but not iat, so a token issued ahead of time is taken as fresh.",
+    request: changeToken((claims) => {
+      if (typeof claims.iat === "number" && claims.iat > nowSeconds()) claims.iat = nowSeconds();
+    }),
+    catches: { "SECURITY-10": /HTTP status 400: the gateway answered 200/ },
+  },
+  "ignores-audience": {
+    defect:
+      "Never compares the JWT's aud with its own address, so a token made for another provider works here.",
+    request: changeToken((claims, r) => {
+      claims.aud = addressed(r);
+    }),
+    catches: { "SECURITY-11": /HTTP status 400: the gateway answered 200/ },
+  },
+  "ignores-roles": {
+    defect:
+      "Deployed without its list of roles allowed to view records, so it lets every role through, clerks included.",
+    config: { ALLOWED_ROLES: "" },
+    catches: { "SECURITY-12": /HTTP status 403: the gateway answered 200/ },
+  },
+  "audits-only-successful-reads": {
+    defect: "Writes an audit entry only when a record was returned: refusals leave no trace.",
+    answer: (answer, original) =>
+      auditedNumber(original.url) === undefined
+        ? answer
+        : trailKeeping(answer, (entry) => entry.outcome?.result === "record-returned"),
+    catches: {
+      "CONSENT-10": /the audit trail records the refusal: entries: none/,
+      "SECURITY-13": /the audit trail records the refused consent: no entry/,
+    },
+  },
+  "audit-trail-accepts-delete": {
+    defect: "Serves its audit trail from a generic resource endpoint that also honours DELETE.",
+    instead: async (original) => {
+      const nhsNumber = auditedNumber(original.url);
+      if (nhsNumber === undefined || original.method !== "DELETE") return undefined;
+      trailsDeleted.add(nhsNumber);
+      return { status: 204, body: "" };
+    },
+    answer: (answer, original) => {
+      const nhsNumber = auditedNumber(original.url);
+      return nhsNumber !== undefined && trailsDeleted.has(nhsNumber)
+        ? trailKeeping(answer, () => false)
+        : answer;
+    },
+    catches: { "SECURITY-14": /the audit trail refuses DELETE: the audit URL answered 204/ },
+  },
+  "audits-organisation-only": {
+    defect:
+      "Writes its audit entries from the consumer's organisation alone, leaving out the practitioner who asked.",
+    answer: (answer, original) =>
+      auditedNumber(original.url) === undefined
+        ? answer
+        : trailChanging(answer, (entry) => {
+            delete entry.practitionerSdsId;
+            delete entry.practitionerName;
+          }),
+    catches: {
+      "SECURITY-13": /the audit entry names who asked: the refused consent: .*the entry names nobody/,
+    },
+  },
+  "audit-time-from-token": {
+    defect:
+      "Stamps each audit entry with the time the consumer's token says it was issued, not its own clock's.",
+    request: changeToken((claims, r) => {
+      if (typeof claims.iat === "number") issuedAt.set(traceOf(r.headers), claims.iat);
+    }),
+    answer: (answer, original) =>
+      auditedNumber(original.url) === undefined
+        ? answer
+        : trailChanging(answer, (entry) => {
+            const iat = issuedAt.get(entry.traceId ?? "");
+            if (iat !== undefined) entry.time = new Date(iat * 1000).toISOString();
+          }),
+    catches: { "SECURITY-13": /the audit entry says when: the expired token: the scenario began at/ },
+  },
   "service-token-without-jwt": {
     defect:
       "Falls back on a service token of its own when the consumer sends none, so a request from nobody is answered.",
     request: (r) => {
-      if (r.headers.authorization === undefined) r.headers.authorization = SERVICE_TOKEN;
+      if (r.headers.authorization === undefined) r.headers.authorization = serviceToken(addressed(r));
     },
     catches: { "SECURITY-07": /a client error status \(4xx\): the gateway answered 200/ },
   },
