@@ -4,6 +4,7 @@ import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "../simulators/popula
 import * as recordTerms from "../simulators/population/record-terms.js";
 import * as sensitiveTerms from "../simulators/population/sensitive-terms.js";
 import type { Coding } from "../simulators/population/types.js";
+import { descriptionIdOf } from "../simulators/practices/chosen-term.js";
 
 // Verhoeff tables (dihedral group D5), as the SNOMED CT identifier check digit uses them.
 const MULTIPLY = [
@@ -93,6 +94,15 @@ describe("the clinical code tables", () => {
   it("carry only SNOMED CT concept ids a receiving system accepts", () => {
     const bad = bySystem(SNOMED_SYSTEM).filter((c) => !isSnomedConceptId(c.code));
     expect(bad).toEqual([]);
+  });
+
+  it("give every concept a chosen-term description id SNOMED CT would accept: check digit and partition", () => {
+    for (const { code } of bySystem(SNOMED_SYSTEM)) {
+      const id = descriptionIdOf(code);
+      expect(hasValidVerhoeffDigit(id), `${code} → ${id}`).toBe(true);
+      expect(["01", "11"], `${code} → ${id}`).toContain(id.slice(-3, -1));
+      expect(isSnomedConceptId(id)).toBe(false);
+    }
   });
 
   it("carry only well-formed CTV3 codes", () => {
