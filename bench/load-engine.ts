@@ -17,7 +17,7 @@ import { isMainModule, reportToParent, runInFreshProcess, startServerProcess } f
 import { runLoad } from "./load.js";
 import { machineLine } from "./machine.js";
 
-const RATES = [1000, 2000, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000];
+const RATES = [250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000];
 const STEP_SECONDS = 3;
 
 interface Step {
