@@ -282,9 +282,16 @@ describe("PDS bad input", () => {
 
 describe("pdsPatientResource", () => {
   it("removes address, telecom and registered GP of a restricted patient and marks it R", () => {
-    const withTelecom: SyntheticPatient = { ...patient, telecom: "01632960587" };
+    const withTelecom: SyntheticPatient = {
+      ...patient,
+      telecom: "01632960587",
+      email: "jo.smith@example.net",
+    };
     const open = pdsPatientResource(withTelecom, { restricted: false });
-    expect(open.telecom).toEqual([{ system: "phone", value: "01632960587", use: "home" }]);
+    expect(open.telecom).toEqual([
+      { system: "phone", value: "01632960587", use: "home" },
+      { system: "email", value: "jo.smith@example.net", use: "home" },
+    ]);
 
     const restricted = pdsPatientResource(withTelecom, { restricted: true });
     expect(restricted.meta.security).toEqual([
