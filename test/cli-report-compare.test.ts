@@ -86,11 +86,15 @@ describe("gp-harness compare", () => {
       });
     const before = await withLoad("load-before.json", 200);
     const slower = await withLoad("load-slower.json", 260);
-    const outcome = await runCli(["compare", before, slower]);
+    // Two runs' latencies differ by noise alone: compared only when asked.
+    const unasked = await runCli(["compare", before, slower]);
+    expect(unasked.code, unasked.stdout).toBe(0);
+    expect(unasked.stdout).toMatch(/latency not compared \(--tolerance compares it\)/);
+    const outcome = await runCli(["compare", before, slower, "--tolerance", "20%"]);
     expect(outcome.code, outcome.stdout).toBe(1);
     expect(outcome.stdout).toMatch(/SLOWER CORE-01\s+latency p95: 600 → 780 ms \(\+30%\) \[steady load\]/);
     expect(outcome.stdout).toMatch(
-      /0 worse, 0 better, 3 unchanged; 5 latency figures slower beyond 20% over 1 load compared/,
+      /0 worse, 0 better, 3 unchanged; 4 latency figures slower beyond 20% over 1 load compared/,
     );
     const tolerant = await runCli(["compare", before, slower, "--tolerance", "35%"]);
     expect(tolerant.code, tolerant.stdout).toBe(0);
@@ -98,13 +102,15 @@ describe("gp-harness compare", () => {
     // Small figures move by more than 20% with noise alone: a change under --min-change is never a regression.
     const tiny = await withLoad("load-tiny.json", 2);
     const tinySlower = await withLoad("load-tiny-slower.json", 3);
-    expect((await runCli(["compare", tiny, tinySlower])).code).toBe(0);
-    expect((await runCli(["compare", tiny, tinySlower, "--min-change", "0"])).code).toBe(1);
+    expect((await runCli(["compare", tiny, tinySlower, "--tolerance", "20"])).code).toBe(0);
+    expect((await runCli(["compare", tiny, tinySlower, "--tolerance", "20", "--min-change", "0"])).code).toBe(
+      1,
+    );
     const erring = await withLoad("load-erring.json", 200, 0.2);
-    const errors = await runCli(["compare", before, erring]);
+    const errors = await runCli(["compare", before, erring, "--tolerance", "20%"]);
     expect(errors.code).toBe(1);
     expect(errors.stdout).toMatch(/SLOWER CORE-01\s+error rate: 0.0333 → 0.2 \(\+500%\)/);
-    const back = await runCli(["compare", slower, before]);
+    const back = await runCli(["compare", slower, before, "--tolerance", "20%"]);
     expect(back.code).toBe(0);
     expect(back.stdout).toMatch(/FASTER CORE-01\s+latency p95: 780 → 600 ms \(-23%\)/);
     const bad = await runCli(["compare", before, slower, "--tolerance", "lots"]);
