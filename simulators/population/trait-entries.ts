@@ -1,6 +1,7 @@
 /**
- * Entries the traits `outpatient-medication`, `sensitive-items` and `awaiting-filing` add to a record: the
- * outpatient tramadol case, items from the sensitive exclusion sets, and items not yet filed.
+ * Entries the traits `outpatient-medication`, `sensitive-items`, `awaiting-filing` and `unusual-content` add to
+ * a record: the outpatient tramadol case, items from the sensitive exclusion sets, items not yet filed, and the
+ * problem that carries unusual content.
  */
 import { addDays, addYears, maxDate, minDate } from "./calendar.js";
 import { CHRONIC_LOW_BACK_PAIN, TRAMADOL_50MG_CAPSULES } from "./clinical-terms.js";
@@ -19,6 +20,7 @@ export function traitEntries(b: RecordBuilder, traits: readonly Trait[]): void {
   if (hasTrait(traits, "outpatient-medication")) outpatientTramadol(b);
   if (hasTrait(traits, "sensitive-items")) sensitiveItems(b);
   if (hasTrait(traits, "awaiting-filing")) awaitingFiling(b);
+  if (hasTrait(traits, "unusual-content")) unusualContentCarrier(b);
   if (hasTrait(traits, "stopped-medication")) stoppedAnticoagulant(b);
 }
 
@@ -110,4 +112,13 @@ function awaitingFiling(b: RecordBuilder): void {
     },
   );
   addInvestigation(b, TESTS.fbc, received, {}, { awaitingFiling: true });
+}
+
+/**
+ * `unusual-content` decorates the record's clinical items: an active problem makes sure there is one to carry
+ * it, whatever else a young or healthy patient's record holds.
+ */
+function unusualContentCarrier(b: RecordBuilder): void {
+  const onset = b.within(maxDate(b.born, addYears(b.end, -5)), b.end);
+  addProblem(b, CHRONIC_LOW_BACK_PAIN, onset, "active");
 }
