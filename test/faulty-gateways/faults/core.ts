@@ -46,8 +46,8 @@ function firstPageOfEachList(bundle: fhir.Bundle): void {
   );
 }
 
-/** The extensions a gateway built on a strict model of the profiles keeps: NHS England's and HL7's own. */
-const KNOWN_EXTENSION = /^https?:\/\/(fhir\.nhs\.uk|hl7\.org)\//;
+/** The extensions a gateway built on a strict model of the profiles keeps: NHS England's, HL7 UK's and HL7's. */
+const KNOWN_EXTENSION = /^https?:\/\/(fhir\.nhs\.uk|fhir\.hl7\.org\.uk|hl7\.org)\//;
 
 /** Drops, at every depth, each extension whose URL the gateway's model does not know. */
 function dropUnknownExtensions(value: unknown): void {
@@ -55,9 +55,11 @@ function dropUnknownExtensions(value: unknown): void {
   else if (value !== null && typeof value === "object") {
     const element = value as Record<string, unknown>;
     if (Array.isArray(element.extension))
-      element.extension = element.extension.filter((e: { url?: string }) =>
-        KNOWN_EXTENSION.test(e?.url ?? ""),
-      );
+      // A complex extension's parts are named, not addressed: they stay with the extension they belong to.
+      element.extension = element.extension.filter((e: { url?: string }) => {
+        const url = e?.url ?? "";
+        return !/^https?:/.test(url) || KNOWN_EXTENSION.test(url);
+      });
     for (const child of Object.values(element)) dropUnknownExtensions(child);
   }
 }
