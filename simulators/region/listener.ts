@@ -37,6 +37,16 @@ interface Running {
   close(): Promise<void>;
 }
 
+/**
+ * Ports of services that are offline for now and will listen again: no ephemeral listener of this process
+ * may take one. The OS would hand a closed port to the next `listen(0)`, and a gateway calling the offline
+ * practice would then reach another service (answering 404) instead of being refused.
+ */
+const heldPorts = new Set<number>();
+
+/** How many ephemeral ports a start tries before giving up on finding one not held. */
+const EPHEMERAL_ATTEMPTS = 20;
+
 export class ServiceListener {
   private running: Running | undefined;
   /** Stopped for good: the service is gone, and its port must not open again. */
@@ -65,16 +75,39 @@ export class ServiceListener {
       const { host, name } = this.options;
       let running: Running;
       try {
-        running = await ("build" in this.options
-          ? listenWithApp(this.options.build(), host, this.boundPort)
-          : listenWithHandler(this.options, host, this.boundPort));
+        running = this.boundPort === 0 ? await this.listenOnUnheldPort() : await this.listen();
       } catch (error) {
         throw listenError(name, host, this.boundPort, error);
       }
-      const address = running.server.address();
-      if (address !== null && typeof address === "object") this.boundPort = address.port;
+      this.boundPort = boundPortOf(running);
+      heldPorts.delete(this.boundPort);
       this.running = running;
     });
+  }
+
+  private listen(): Promise<Running> {
+    const { host } = this.options;
+    return "build" in this.options
+      ? listenWithApp(this.options.build(), host, this.boundPort)
+      : listenWithHandler(this.options, host, this.boundPort);
+  }
+
+  /** An ephemeral port that no offline service of this process is keeping for its return. */
+  private async listenOnUnheldPort(): Promise<Running> {
+    const refused: Running[] = [];
+    try {
+      for (let attempt = 0; attempt < EPHEMERAL_ATTEMPTS; attempt++) {
+        const running = await this.listen();
+        if (!heldPorts.has(boundPortOf(running))) return running;
+        // Kept open until a free port is found, so the OS cannot hand the same one back.
+        refused.push(running);
+      }
+      throw new Error(
+        `every ephemeral port offered in ${EPHEMERAL_ATTEMPTS} tries is kept for an offline service`,
+      );
+    } finally {
+      await Promise.all(refused.map(closeNow));
+    }
   }
 
   /** Stops listening at once and drops every connection, idle keep-alive ones included, so callers are refused. */
@@ -83,10 +116,8 @@ export class ServiceListener {
       const running = this.running;
       if (running === undefined) return;
       this.running = undefined;
-      // server.close() stops accepting now; Fastify's own close would first run its hooks.
-      running.server.close();
-      running.server.closeAllConnections();
-      await running.close();
+      if (!this.retired) heldPorts.add(this.boundPort);
+      await closeNow(running);
       // Let clients in this process read the dropped connections' FIN before the caller's next request,
       // so it opens a new connection (refused) instead of writing into a dead pooled one.
       await new Promise((resolve) => setImmediate(resolve));
@@ -94,9 +125,10 @@ export class ServiceListener {
   }
 
   /** Stops for good: a start asked for later (a fault cleared as the service went) leaves the port closed. */
-  retire(): Promise<void> {
+  async retire(): Promise<void> {
     this.retired = true;
-    return this.stop();
+    await this.stop();
+    heldPorts.delete(this.boundPort);
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
@@ -104,6 +136,18 @@ export class ServiceListener {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+function boundPortOf(running: Running): number {
+  const address = running.server.address();
+  return address !== null && typeof address === "object" ? address.port : 0;
+}
+
+/** Stops accepting now and drops every connection; Fastify's own close would first run its hooks. */
+async function closeNow(running: Running): Promise<void> {
+  running.server.close();
+  running.server.closeAllConnections();
+  await running.close();
 }
 
 async function listenWithApp(app: FastifyInstance, host: string, port: number): Promise<Running> {

@@ -399,9 +399,9 @@ class SimulatedRegion implements Region {
     return [this.control, this.pds, this.sds, ...this.practiceListeners.values()];
   }
 
-  /** Stops every listener, then the practices' apps. */
+  /** Stops every listener for good (their ports are no longer kept for them), then the practices' apps. */
   private async stopAll(): Promise<void> {
-    await Promise.allSettled(this.allListeners().map((listener) => listener.stop()));
+    await Promise.allSettled(this.allListeners().map((listener) => listener.retire()));
     const hosts = new Set(this.practiceHosts.values());
     await Promise.allSettled([...hosts].map((practiceHost) => practiceHost.close()));
   }
