@@ -71,6 +71,30 @@ const slotTable: Answer[] = [];
 const slotHolders = new Map<number, number>();
 const slotOf = new WeakMap<Forwarded, number>();
 let sharedSlot = 0;
+/** Requests waiting for the next answer written into their slot, by slot. */
+const slotWaiters = new Map<number, Array<() => void>>();
+/** How long an answer waits for its slot's other holder, who may have failed and never write. */
+const SLOT_WAIT_MS = 10_000;
+
+/** Writes an answer into its slot and reads the slot back once every other holder has written too. */
+async function throughSlot(slot: number, answer: Answer): Promise<Answer> {
+  slotTable[slot] = answer;
+  const holders = (slotHolders.get(slot) ?? 1) - 1;
+  slotHolders.set(slot, holders);
+  for (const wake of slotWaiters.get(slot)?.splice(0) ?? []) wake();
+  if (holders > 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, SLOT_WAIT_MS);
+      const waiters = slotWaiters.get(slot) ?? [];
+      waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      slotWaiters.set(slot, waiters);
+    });
+  }
+  return slotTable[slot] ?? answer;
+}
 
 export const CLINICAL_SAFETY_FAULTS = {
   "drops-outside-prescriptions": {
@@ -378,11 +402,8 @@ export const CLINICAL_SAFETY_FAULTS = {
     answer: async (answer, original) => {
       const slot = slotOf.get(original);
       if (slot === undefined) return answer;
-      slotTable[slot] = answer;
       // While another request holds the slot, its answer lands there before this one is read back.
-      if ((slotHolders.get(slot) ?? 0) > 1) await new Promise((resolve) => setTimeout(resolve, 150));
-      slotHolders.set(slot, (slotHolders.get(slot) ?? 1) - 1);
-      return slotTable[slot] ?? answer;
+      return throughSlot(slot, answer);
     },
     catches: { "SAFETY-12": /the record is the patient's: no Patient in the bundle carries NHS number/ },
   },
