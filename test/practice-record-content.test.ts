@@ -224,7 +224,10 @@ describe("immunisations not given", () => {
         ]),
       );
       const immunisations = resourcesIn<fhir.Immunization>(bundle, "Immunization");
-      expect(refsOf(listWithCode(bundle, IMMUNISATIONS_LIST))).toHaveLength(patient.immunisations.length);
+      // The list also holds consent or dissent to immunisation, recorded as Observations.
+      expect(refsOf(listWithCode(bundle, IMMUNISATIONS_LIST))).toHaveLength(
+        patient.immunisations.length + patient.immunisationStatuses.length,
+      );
       const declined = immunisations.filter((i) => i.notGiven);
       expect(declined).toHaveLength(notGiven.length);
       for (const item of declined) {
