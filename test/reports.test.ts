@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitStatusOf } from "../harness/cli/run-command.js";
-import { type RunResult, type ScenarioResult, totalsOf, verdictOf } from "../harness/run-result.js";
+import { type RunResult, type ScenarioResult, verdictOf } from "../harness/run-result.js";
 import { junitXml } from "../reports/junit.js";
 import { writeReports } from "../reports/write-reports.js";
+import { handMadeRun } from "./support/report-fixtures.js";
 
 function scenarioResult(
   id: string,
@@ -27,41 +28,12 @@ function scenarioResult(
   };
 }
 
+/** A run around the given scenarios; one not complete names a scenario it never ran. */
 function runResult(scenarios: ScenarioResult[], complete = true): RunResult {
-  const { verdict, reason } = verdictOf(scenarios, complete);
-  return {
-    schemaVersion: 2,
-    tool: { name: "gp-harness", version: "0.0.0" },
-    complete,
-    verdict,
-    verdictReason: reason,
-    seed: 3,
-    startedAt: "2026-11-25T10:00:00.000Z",
-    finishedAt: "2026-11-25T10:00:01.000Z",
-    durationMs: 1000,
-    selection: { asked: [], selected: 2, catalogueSize: 10 },
-    gateway: {
-      name: "test",
-      url: "http://127.0.0.1:1",
-      launch: "url",
-      profile: "gpconnect-structured",
-      capabilities: [],
-    },
-    region: { control: "c", pds: "p", sds: "s", attached: false, seed: 1, referenceDate: "2026-01-01" },
-    catalogue: { version: "sha256:0123456789abcdef", size: 10 },
-    machine: {
-      platform: "linux",
-      release: "6.1.0",
-      arch: "x64",
-      cpus: 2,
-      cpuModel: "a test CPU",
-      memoryGiB: 24,
-      node: "v20.0.0",
-    },
-    totals: totalsOf(scenarios),
-    scenarios,
-    notRun: [],
-  };
+  if (complete) return handMadeRun(scenarios);
+  return handMadeRun(scenarios, [
+    { id: "A-99", title: "Never ran", pack: "consent", level: "MUST", hazard: "h" },
+  ]);
 }
 
 describe("the verdict", () => {
