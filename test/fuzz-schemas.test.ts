@@ -8,12 +8,10 @@
 import { readFileSync } from "node:fs";
 import { createGeneratorSync } from "json-schema-faker";
 import { Client } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway } from "../gateway/app.js";
-import { readGatewayConfig } from "../gateway/config.js";
+import { describe, expect, it } from "vitest";
 import { consumerJwt } from "../harness/north/identity.js";
-import { type Region, startRegion } from "../simulators/index.js";
 import { gpConnectHeaders } from "./support/gpconnect-request.js";
+import { useRegionWithReferenceGateway } from "./support/region-with-gateway.js";
 
 /** Bodies per operation of the control API that creates nothing costly, and per FHIR interface. */
 const PER_OPERATION = 300;
@@ -22,21 +20,7 @@ const STU3 = JSON.parse(
   readFileSync(new URL("../../shared/reference/fhir-stu3/fhir.schema.json", import.meta.url), "utf8"),
 ) as { definitions: Record<string, unknown> };
 
-let region: Region;
-let gateway: { url: string; close(): Promise<void> };
-
-beforeAll(async () => {
-  region = await startRegion({ seed: 23, port: 0, practices: 2, patientsPerPractice: 20 });
-  const info = region.info();
-  gateway = await startGateway(
-    readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
-  );
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await region?.close();
-});
+const started = useRegionWithReferenceGateway({ seed: 23, practices: 2, patientsPerPractice: 20 });
 
 interface Operation {
   readonly method: string;
@@ -82,15 +66,15 @@ describe("requests generated from the interfaces' own schemas", () => {
   it("the control API: every operation of its OpenAPI document, never a 500", {
     timeout: 120_000,
   }, async () => {
-    const control = new URL(region.info().control);
+    const control = new URL(started.region.info().control);
     const client = new Client(control.origin);
-    const document = (await (await fetch(`${region.info().control}/openapi.json`)).json()) as Parameters<
-      typeof operationsOf
-    >[0] & {
+    const document = (await (
+      await fetch(`${started.region.info().control}/openapi.json`)
+    ).json()) as Parameters<typeof operationsOf>[0] & {
       components?: unknown;
     };
     const generator = createGeneratorSync({ seed: 20261126, maxItems: 4 });
-    const known = region.info().practices[0]!.ods;
+    const known = started.region.info().practices[0]!.ods;
     const statuses = statusCounts();
     let sent = 0;
     try {
@@ -135,8 +119,8 @@ describe("requests generated from the interfaces' own schemas", () => {
   it("a practice and the reference gateway: STU3 Parameters from the official schema, never a 500", {
     timeout: 180_000,
   }, async () => {
-    const practice = region.info().practices[0]!;
-    const patient = region.info().patients.find((p) => p.ods === practice.ods)!;
+    const practice = started.region.info().practices[0]!;
+    const patient = started.region.info().patients.find((p) => p.ods === practice.ods)!;
     const generator = createGeneratorSync({ seed: 20261126, maxDepth: 4, maxItems: 4 });
     const patientParameter = {
       name: "patientNHSNumber",
@@ -147,19 +131,19 @@ describe("requests generated from the interfaces' own schemas", () => {
         name: "practice",
         url: new URL(`${practice.endpoint}/Patient/$gpc.getstructuredrecord`),
         headers: gpConnectHeaders({
-          fromAsid: region.info().consumer.asid,
+          fromAsid: started.region.info().consumer.asid,
           toAsid: practice.asid,
           audience: practice.endpoint,
         }),
       },
       {
         name: "gateway",
-        url: new URL("/Patient/$gpc.getstructuredrecord", gateway.url),
+        url: new URL("/Patient/$gpc.getstructuredrecord", started.gateway.url),
         headers: {
           "content-type": "application/fhir+json",
           "ssp-traceid": "0f5c2b1e-9d0a-4c4e-8a7b-3e2d1c0b9a88",
           "x-consent": "granted",
-          authorization: `Bearer ${consumerJwt(gateway.url)}`,
+          authorization: `Bearer ${consumerJwt(started.gateway.url)}`,
         },
       },
     ];

@@ -2,31 +2,15 @@
  * Bad input at every interface: thousands of generated malformed requests (fast-check) thrown at PDS, SDS,
  * the practices, the control API and the reference gateway. None may answer 500, hang, or bring a server down.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway } from "../gateway/app.js";
-import { readGatewayConfig } from "../gateway/config.js";
-import { type Region, startRegion } from "../simulators/index.js";
+import { describe, expect, it } from "vitest";
 import { fuzzInterface, interfaceTemplates, type Template } from "./support/fuzz-requests.js";
+import { useRegionWithReferenceGateway } from "./support/region-with-gateway.js";
 
 /** Requests per interface; five interfaces, so 10,000 in all. */
 const RUNS_PER_INTERFACE = 2_000;
 const REQUEST_BUDGET_MS = 5_000;
 
-let region: Region;
-let gateway: { url: string; close(): Promise<void> };
-
-beforeAll(async () => {
-  region = await startRegion({ seed: 21, port: 0, practices: 2, patientsPerPractice: 50 });
-  const info = region.info();
-  gateway = await startGateway(
-    readGatewayConfig({ PDS_URL: info.pds, SDS_URL: info.sds, PORT: "0", HOST: "127.0.0.1" }),
-  );
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await region?.close();
-});
+const started = useRegionWithReferenceGateway({ seed: 21, practices: 2, patientsPerPractice: 50 });
 
 async function fuzz(name: string, template: () => Template): Promise<void> {
   const stats = await fuzzInterface(name, template(), RUNS_PER_INTERFACE, REQUEST_BUDGET_MS);
@@ -47,6 +31,6 @@ describe("thousands of malformed requests", () => {
     ["gateway", "the reference gateway answers each with a specific error, never a 500"],
   ];
   it.each(cases)("%s: %s", { timeout: 180_000 }, async (name) => {
-    await fuzz(name, () => interfaceTemplates(region.info(), gateway.url)[name]!);
+    await fuzz(name, () => interfaceTemplates(started.region.info(), started.gateway.url)[name]!);
   });
 });
