@@ -6,6 +6,7 @@
  */
 import { run as catalogueRun } from "./catalogue-run.js";
 import { type Figure, figureTable, targetMet } from "./figures.js";
+import { run as hostileGateways } from "./hostile-gateways.js";
 import { run as loadEngine } from "./load-engine.js";
 import { machineLine } from "./machine.js";
 import { run as recordGeneration } from "./record-generation.js";
@@ -21,6 +22,7 @@ const benchmarks = {
   serving,
   "catalogue run": catalogueRun,
   "load engine": loadEngine,
+  "hostile gateways": hostileGateways,
 };
 // One benchmark failing (say, no Java for WireMock) still leaves the others' figures.
 for (const [name, benchmark] of Object.entries(benchmarks)) {
