@@ -274,6 +274,21 @@ export interface WaterfallFigure {
   readonly hops: readonly HopFigure[];
 }
 
+/** What happened to a load's arrivals. */
+export interface LoadCounts {
+  /** Arrivals the schedule asked for. */
+  readonly scheduled: number;
+  readonly sent: number;
+  /** Answered as the caller counts success. */
+  readonly succeeded: number;
+  /** Answered otherwise, timed out, or the connection failed. */
+  readonly failed: number;
+  /** Not sent: the pool of requests in flight was full at the due time. */
+  readonly dropped: number;
+  /** Sent, but later than `lateMs` after the due time. */
+  readonly late: number;
+}
+
 /** What one load run measured: open model, latency from each request's intended send time. */
 export interface LoadFigures {
   /** What the load was, in words (e.g. "steady load across the region"). */
@@ -296,14 +311,7 @@ export interface LoadFigures {
     /** Whether practices answered with their supplier's answer-time distribution. */
     readonly realisticLatency: boolean;
   };
-  readonly counts: {
-    readonly scheduled: number;
-    readonly sent: number;
-    readonly succeeded: number;
-    readonly failed: number;
-    readonly dropped: number;
-    readonly late: number;
-  };
+  readonly counts: LoadCounts;
   /** failed / sent. */
   readonly errorRate: number;
   /** Intended send to answer. */

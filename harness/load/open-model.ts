@@ -6,6 +6,7 @@
  * dropped_iterations; a send later than `lateMs` after its due time is counted late, and the scheduler's lag
  * (due time to send) is itself measured, so a busy machine shows in the figures instead of in the latencies.
  */
+import type { LoadCounts } from "../run-result.js";
 import { LatencyRecorder, type LatencySummary } from "./histogram.js";
 import { type ArrivalProfile, arrivalOffsets, poolSize } from "./profile.js";
 
@@ -58,20 +59,6 @@ export interface LoadSecond {
   readonly dropped: number;
   readonly meanMs: number;
   readonly maxMs: number;
-}
-
-export interface LoadCounts {
-  /** Arrivals the schedule asked for. */
-  readonly scheduled: number;
-  readonly sent: number;
-  /** Answered as the caller counts success. */
-  readonly succeeded: number;
-  /** Answered otherwise, timed out, or the connection failed. */
-  readonly failed: number;
-  /** Not sent: the pool of requests in flight was full at the due time. */
-  readonly dropped: number;
-  /** Sent, but later than `lateMs` after the due time. */
-  readonly late: number;
 }
 
 export interface OpenModelResult {
