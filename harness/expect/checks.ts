@@ -77,19 +77,23 @@ export class Checks {
     return `${named.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
   }
 
-  /** Records a check; a failed one is reported and the scenario carries on. */
-  protected check(name: string, passed: boolean, detail: string, notRun = false): boolean {
-    this.checks.push({ name, passed, detail, precondition: false, ...(notRun ? { notRun } : {}) });
-    return passed;
-  }
-
-  /** Records a check of a threshold the user set: its failure fails the verdict (run-result.ts, verdictOf). */
-  protected checkSetBy(setBy: CheckResult["setBy"], name: string, passed: boolean, detail: string): boolean {
+  /**
+   * Records a check; a failed one is reported and the scenario carries on. `setBy` names the user's threshold
+   * it judged, whose failure fails the verdict (run-result.ts, verdictOf).
+   */
+  protected check(
+    name: string,
+    passed: boolean,
+    detail: string,
+    notRun = false,
+    setBy?: CheckResult["setBy"],
+  ): boolean {
     this.checks.push({
       name,
       passed,
       detail,
       precondition: false,
+      ...(notRun ? { notRun } : {}),
       ...(setBy === undefined ? {} : { setBy }),
     });
     return passed;

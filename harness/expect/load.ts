@@ -33,11 +33,12 @@ export class LoadExpectations extends PracticeRecordExpectations {
       const seen = rate
         ? `${figures.counts.failed} of ${figures.counts.sent} requests failed (rate ${round(value, 4)})`
         : `${threshold.aggregation} was ${round(value, 1)} ms over ${figures[of].count} requests`;
-      this.checkSetBy(
-        source,
+      this.check(
         `the ${rate ? "error rate" : METRIC_WORDS[of]} met ${threshold.text}${source === undefined ? "" : ` (from ${source})`}`,
         holds(threshold, value),
         `${seen} (${figures.label})`,
+        false,
+        source,
       );
     }
   }
