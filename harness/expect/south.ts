@@ -52,21 +52,14 @@ export class SouthExpectations extends ClinicalExpectations {
    * JWT's requesting_practitioner), so the practice's audit trail shows a person, not just a gateway.
    */
   practitionerForwarded(practiceRequest: JournalEntry): void {
-    const token = readBearerToken(practiceRequest.headers.authorization);
-    const practitioner = (token.ok ? token.claims.requesting_practitioner : undefined) as
-      | { identifier?: Array<{ system?: string; value?: string }> }
-      | undefined;
-    const ids = Array.isArray(practitioner?.identifier) ? practitioner.identifier : [];
-    const sdsUserId = ids.find((id) => id?.system === SDS_USER_ID_SYSTEM)?.value;
-    this.check(
-      "the clinician's identity reached the practice",
-      sdsUserId === HARNESS_CLINICIAN.sdsUserId,
-      !token.ok
-        ? `the practice's request carried no readable JWT: ${token.problem}`
-        : practitioner === undefined
-          ? "the practice's JWT has no requesting_practitioner"
-          : `the practice's JWT names SDS user id ${sdsUserId ?? "none"} (the clinician is ${HARNESS_CLINICIAN.sdsUserId})`,
-    );
+    this.identityForwarded(practiceRequest, {
+      check: "the clinician's identity reached the practice",
+      claim: "requesting_practitioner",
+      system: SDS_USER_ID_SYSTEM,
+      idWords: "SDS user id",
+      expected: HARNESS_CLINICIAN.sdsUserId,
+      whose: "the clinician",
+    });
   }
 
   /**
@@ -90,20 +83,42 @@ export class SouthExpectations extends ClinicalExpectations {
    * organisation whose clinician asked.
    */
   organisationForwarded(practiceRequest: JournalEntry): void {
+    this.identityForwarded(practiceRequest, {
+      check: "the organisation's identity reached the practice",
+      claim: "requesting_organization",
+      system: ODS_ORGANISATION_SYSTEM,
+      idWords: "ODS code",
+      expected: HARNESS_CONSUMER.ods,
+      whose: "the consumer's organisation",
+    });
+  }
+
+  /** The practice's JWT carried `claim` with an identifier of `system` equal to `expected`. */
+  private identityForwarded(
+    practiceRequest: JournalEntry,
+    want: {
+      check: string;
+      claim: string;
+      system: string;
+      idWords: string;
+      expected: string;
+      whose: string;
+    },
+  ): void {
     const token = readBearerToken(practiceRequest.headers.authorization);
-    const organisation = (token.ok ? token.claims.requesting_organization : undefined) as
+    const holder = (token.ok ? token.claims[want.claim] : undefined) as
       | { identifier?: Array<{ system?: string; value?: string }> }
       | undefined;
-    const ids = Array.isArray(organisation?.identifier) ? organisation.identifier : [];
-    const ods = ids.find((id) => id?.system === ODS_ORGANISATION_SYSTEM)?.value;
+    const ids = Array.isArray(holder?.identifier) ? holder.identifier : [];
+    const value = ids.find((id) => id?.system === want.system)?.value;
     this.check(
-      "the organisation's identity reached the practice",
-      ods === HARNESS_CONSUMER.ods,
+      want.check,
+      value === want.expected,
       !token.ok
         ? `the practice's request carried no readable JWT: ${token.problem}`
-        : organisation === undefined
-          ? "the practice's JWT has no requesting_organization"
-          : `the practice's JWT names ODS code ${ods ?? "none"} (the consumer's organisation is ${HARNESS_CONSUMER.ods})`,
+        : holder === undefined
+          ? `the practice's JWT has no ${want.claim}`
+          : `the practice's JWT names ${want.idWords} ${value ?? "none"} (${want.whose} is ${want.expected})`,
     );
   }
 
