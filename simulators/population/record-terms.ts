@@ -22,6 +22,10 @@
  *   tests/haemoglobin/1; the HbA1c CTV3 term also in opensafely/covid_mortality_over_time
  *   codelists/opensafely-glycated-haemoglobin-hba1c-tests-ifcc.csv;
  * - the HbA1c test 43396009: GM-SDE tests/hba1c/1; blood pressure 75367002: GM-SDE tests/blood-pressure/1;
+ * - the blood pressure reading as EMIS's template records it (the assurance records): "O/E - blood pressure
+ *   reading" 163020007 with Read v2 246..00, its systolic part with Read v2 2469.00 and its diastolic part
+ *   with Read v2 246A.00, each part labelled by the template ("Systolic blood pressure"); the same Read v2
+ *   codes, their CTV3 codes (246.., 2469., 246A.) and 163020007 are in GM-SDE tests/blood-pressure/1;
  *   body weight 27113001: GM-SDE patient/weight/1; body mass index 60621009: GM-SDE patient/bmi/1;
  *   smoking 266919005, 77176002 and 8517006: GM-SDE patient/smoking-status-never, -current and -ex;
  * - the potassium result's Read v2 code 44I4.00 "Serum potassium": the translation-set example of the GP
@@ -242,6 +246,37 @@ export const MEASUREMENTS = {
   smoker: snomed("77176002", "Smoker"),
   exSmoker: snomed("8517006", "Ex-smoker"),
 } as const;
+
+/** One part of a reading a template records in parts, and the template's label for it. */
+export interface ComponentTerm extends LegacyCodes {
+  readonly code: Coding;
+  readonly label: string;
+}
+
+/** A blood pressure reading as a GP system's template records it: the reading, and its two parts. */
+export const BLOOD_PRESSURE_READING = {
+  reading: {
+    code: snomed("163020007", "O/E - blood pressure reading"),
+    readV2: readV2("246..00", "O/E - blood pressure reading"),
+    ctv3: ctv3("246..", "O/E - blood pressure reading"),
+  },
+  systolic: {
+    code: MEASUREMENTS.systolic,
+    readV2: readV2("2469.00", "O/E - Systolic BP reading"),
+    ctv3: ctv3("2469.", "O/E - Systolic BP reading"),
+    label: "Systolic blood pressure",
+  },
+  diastolic: {
+    code: MEASUREMENTS.diastolic,
+    readV2: readV2("246A.00", "O/E - Diastolic BP reading"),
+    ctv3: ctv3("246A.", "O/E - Diastolic BP reading"),
+    label: "Diastolic blood pressure",
+  },
+} as const satisfies {
+  reading: LegacyCodes & { code: Coding };
+  systolic: ComponentTerm;
+  diastolic: ComponentTerm;
+};
 
 /** "Patient referral": the referral's own code; the service is named as the supplier's text. */
 export const PATIENT_REFERRAL: Coding = snomed("3457005", "Patient referral");

@@ -204,14 +204,25 @@ export interface ImmunisationStatus {
 export interface UncategorisedEntry {
   readonly id: string;
   readonly code: Coding;
+  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3), when the supplier carries one. */
+  readonly legacyCode?: Coding;
   readonly date: string;
   readonly value?: Measurement;
   /** Blood pressure: systolic and diastolic as components. */
-  readonly components?: readonly { readonly code: Coding; readonly value: Measurement }[];
+  readonly components?: readonly MeasurementComponent[];
   readonly recordedBy: string;
   readonly consultation?: string;
   /** The problem it relates to, by id. */
   readonly problem?: string;
+}
+
+/** One part of a reading recorded in parts (blood pressure's systolic and diastolic). */
+export interface MeasurementComponent {
+  readonly code: Coding;
+  readonly legacyCode?: Coding;
+  /** What the template that records the reading calls this part ("Systolic blood pressure"). */
+  readonly label: string;
+  readonly value: Measurement;
 }
 
 export interface Measurement {

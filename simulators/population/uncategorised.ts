@@ -4,9 +4,9 @@
  */
 import { fromDayNumber } from "./calendar.js";
 import { gaussian } from "./distributions.js";
-import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
-import { MEASUREMENTS } from "./record-terms.js";
-import type { Coding, UncategorisedEntry } from "./types.js";
+import { entryId, legacyCodeOf, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { BLOOD_PRESSURE_READING, type ComponentTerm, MEASUREMENTS } from "./record-terms.js";
+import type { Coding, Measurement, MeasurementComponent, UncategorisedEntry } from "./types.js";
 
 const SMOKING_STATUSES = [
   [MEASUREMENTS.neverSmoked, 55],
@@ -21,12 +21,14 @@ export function addMeasurement(
   value: UncategorisedEntry["value"],
   links?: { consultation?: string; problem?: string; recordedBy?: string },
   components?: UncategorisedEntry["components"],
+  legacyCode?: Coding,
 ): void {
   const entry = {
     id: entryId("U", b.uncategorised.length + 1),
     code,
-    date,
   } as Mutable<UncategorisedEntry>;
+  if (legacyCode !== undefined) entry.legacyCode = legacyCode;
+  entry.date = date;
   if (value !== undefined) entry.value = value;
   if (components !== undefined) entry.components = components;
   entry.recordedBy = links?.recordedBy ?? b.clinician();
@@ -43,10 +45,26 @@ export function addBloodPressure(
 ) {
   const systolic = Math.round(gaussian(b.random, raised ? 142 : 124 + b.age / 4, 10));
   const diastolic = Math.round(gaussian(b.random, raised ? 86 : 76, 7));
-  addMeasurement(b, MEASUREMENTS.bloodPressure, date, undefined, links, [
-    { code: MEASUREMENTS.systolic, value: { value: systolic, unit: "mmHg", ucum: "mm[Hg]" } },
-    { code: MEASUREMENTS.diastolic, value: { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" } },
-  ]);
+  const { reading } = BLOOD_PRESSURE_READING;
+  addMeasurement(
+    b,
+    reading.code,
+    date,
+    undefined,
+    links,
+    [
+      component(b, BLOOD_PRESSURE_READING.systolic, { value: systolic, unit: "mmHg", ucum: "mm[Hg]" }),
+      component(b, BLOOD_PRESSURE_READING.diastolic, { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" }),
+    ],
+    legacyCodeOf(reading, b.practice),
+  );
+}
+
+function component(b: RecordBuilder, term: ComponentTerm, value: Measurement): MeasurementComponent {
+  const legacyCode = legacyCodeOf(term, b.practice);
+  return legacyCode === undefined
+    ? { code: term.code, label: term.label, value }
+    : { code: term.code, legacyCode, label: term.label, value };
 }
 
 /** An adult's smoking status, weight and BMI (weighed since registration). */

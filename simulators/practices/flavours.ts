@@ -49,6 +49,12 @@ export interface SupplierFlavour {
   readonly marksUserSelected: boolean;
   /** TPP puts the clinician's own term (the CTV3 term chosen) in code.text beside the codings. */
   readonly originalTermAsText: boolean;
+  /**
+   * A reading a template records in parts (blood pressure): EMIS names each part with the template's label as
+   * its code.text ("Systolic blood pressure") and writes no chosen words on the parts, as its records show; the
+   * TPP capture holds no such reading, so TPP's parts carry its usual codings alone.
+   */
+  readonly templateLabels: boolean;
   /** Order of the bundle's blocks. */
   readonly sectionOrder: readonly BundleSection[];
   /**
@@ -167,6 +173,7 @@ export const EMIS_WEB: SupplierFlavour = {
   legacyCodeFirst: true,
   marksUserSelected: true,
   originalTermAsText: false,
+  templateLabels: true,
   // As the EMIS assurance records: Lists first, then the patient, the clinical items, the people and places.
   sectionOrder: [
     "lists",
@@ -223,6 +230,7 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   legacyCodeFirst: false,
   marksUserSelected: false,
   originalTermAsText: true,
+  templateLabels: false,
   // As the 2026 captures: the Patient, each area's items with their Lists, the directory last; allergies, then
   // medications, then investigations, then problems. Where the other areas go is not shown: a choice.
   sectionOrder: [

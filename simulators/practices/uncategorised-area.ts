@@ -3,10 +3,11 @@
  * period asked for. Immunisation consent and dissent are rendered the same way.
  */
 import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
-import type { UncategorisedEntry } from "../population/types.js";
+import type { MeasurementComponent, UncategorisedEntry } from "../population/types.js";
 import { type AreaResult, inPeriod, refOf } from "./area-result.js";
 import { author, dateTime, list, quantity, type Render, supplierIdentifier } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
+import type { SupplierFlavour } from "./flavours.js";
 import type { SearchPeriod } from "./structured-query.js";
 
 export function uncategorisedObservation(render: Render, entry: UncategorisedEntry): fhir.Observation {
@@ -17,7 +18,7 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
     meta: { profile: [PROFILES.observation] },
     identifier: supplierIdentifier(render, id),
     status: "final",
-    code: chosenConcept(entry.code, undefined, render.input.flavour),
+    code: chosenConcept(entry.code, entry.legacyCode, render.input.flavour),
     subject: render.patientRef,
     effectiveDateTime: entry.date,
     issued: dateTime(entry.date),
@@ -27,11 +28,17 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
       ? {}
       : {
           component: entry.components.map((c) => ({
-            code: chosenConcept(c.code, undefined, render.input.flavour),
+            code: componentConcept(c, render.input.flavour),
             valueQuantity: quantity(c.value),
           })),
         }),
   };
+}
+
+/** A part of a reading: with the template's label as text, and no chosen words, where the supplier writes so. */
+function componentConcept(part: MeasurementComponent, flavour: SupplierFlavour): fhir.CodeableConcept {
+  if (!flavour.templateLabels) return chosenConcept(part.code, part.legacyCode, flavour);
+  return { ...chosenConcept(part.code, part.legacyCode, flavour, part.code.display), text: part.label };
 }
 
 export function uncategorisedArea(render: Render, period: SearchPeriod | undefined): AreaResult {
