@@ -31,7 +31,10 @@
  * - the potassium result's Read v2 code 44I4.00 "Serum potassium": the translation-set example of the GP
  *   Connect data model's Codeable Concept guidance and of the UK Core CodingSCTDescId guidance
  *   (NHSDigital/IOPS-FHIR-Simplifier-Backup), which pairs it with 1000651000000109 "Serum potassium level";
- * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles.
+ * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles;
+ * - referrals as EMIS codes them (the assurance records): Read v2 8H54.00 "Orthopaedic referral" beside
+ *   183545006 "Referral to orthopaedic service", and Read v2 8Hh..00 beside 306098008 "Self-referral" (a
+ *   self-referral the practice records, which GP Connect 1.6's referral guidance includes).
  * Not confirmed against a code list: the panels "Urea and electrolytes" 252167001, "Thyroid panel"
  * 35650009 and "Lipid panel" 16254007 (seen with those meanings in public code, and as bare ids in a public
  * copy of the Emergency Care Data Set investigation list, but no list pairs each id with its term). No Read
@@ -280,6 +283,21 @@ export const BLOOD_PRESSURE_READING = {
 
 /** "Patient referral": the referral's own code; the service is named as the supplier's text. */
 export const PATIENT_REFERRAL: Coding = snomed("3457005", "Patient referral");
+
+/** How a referral is coded: the referral procedure, with the legacy codes confirmed beside it. */
+export interface ReferralTerm extends LegacyCodes {
+  readonly code: Coding;
+}
+
+export const REFERRAL_TERMS = {
+  /** No more specific code confirmed for the service referred to: the service is named as text. */
+  patientReferral: { code: PATIENT_REFERRAL },
+  orthopaedic: {
+    code: snomed("183545006", "Referral to orthopaedic service"),
+    readV2: readV2("8H54.00", "Orthopaedic referral"),
+  },
+  selfReferral: { code: snomed("306098008", "Self-referral"), readV2: readV2("8Hh..00", "Self-referral") },
+} as const satisfies Record<string, ReferralTerm>;
 
 /**
  * The encounter types consultations are named with, as text: EMIS's, from its assurance records. The one

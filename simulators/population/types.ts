@@ -266,6 +266,8 @@ export interface Referral {
   readonly date: string;
   /** The service referred to (SNOMED CT procedure "Referral to ..."). */
   readonly service: Coding;
+  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3), when the supplier carries one. */
+  readonly legacyCode?: Coding;
   readonly recipient: string;
   readonly priority: "routine" | "urgent";
   readonly reason: string;
