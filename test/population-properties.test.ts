@@ -85,10 +85,7 @@ function incoherence(patient: SyntheticPatient, referenceDate: string): string[]
     if (d.consultation !== undefined && consultation?.date !== d.authoredOn)
       wrong.push(`diary entry ${d.id} was not entered in its consultation`);
   }
-  if (
-    patient.immunisationStatuses.length > 0 &&
-    patient.diaryEntries.some((d) => d.code.code === "171279008")
-  )
+  if (patient.immunisationStatuses.length > 0 && patient.diaryEntries.some((d) => d.code.code === "86198006"))
     wrong.push("a patient who refused every immunisation is still recalled for one");
   for (const status of patient.immunisationStatuses) {
     const givenAfter = patient.immunisations.find((i) => i.notGiven === undefined && i.date >= status.date);

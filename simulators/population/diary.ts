@@ -6,7 +6,7 @@
 import { dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";
-import { DECLINED_VACCINATIONS, RECALLS } from "./recall-terms.js";
+import { DECLINED_VACCINATIONS, INFLUENZA_VACCINATION_TERM, RECALLS } from "./recall-terms.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
 import type { Coding, Consultation, DiaryEntry, Problem } from "./types.js";
 
@@ -44,15 +44,16 @@ function addDiaryEntry(
   plannedDay: number,
   untilDay: number | undefined,
   authoredDay: number,
-  links: { consultation?: string; problem?: string; recordedBy?: string; note?: string } = {},
+  links: { consultation?: string; problem?: string; recordedBy?: string; note?: string; term?: string } = {},
 ): void {
   const authored = Math.min(Math.max(authoredDay, b.bornDay), b.endDay);
   const planned = Math.max(plannedDay, authored + 1);
   const entry = {
     id: entryId("D", b.diaryEntries.length + 1),
     code,
-    planned: fromDayNumber(planned),
   } as Mutable<DiaryEntry>;
+  if (links.term !== undefined) entry.term = links.term;
+  entry.planned = fromDayNumber(planned);
   if (untilDay !== undefined) entry.plannedUntil = fromDayNumber(Math.max(untilDay, planned));
   entry.authoredOn = fromDayNumber(authored);
   entry.recordedBy = links.recordedBy ?? b.clinician();
@@ -151,8 +152,8 @@ function fluVaccinationRecall(b: RecordBuilder): void {
   }
   if (fluRecallAtAnyAge(b.problems) || b.ageReachedDay(65) <= seasonStart) {
     const authored = b.withinDays(seasonStart - 150, Math.min(endDay, seasonStart - 30));
-    addDiaryEntry(b, RECALLS.immunisationDue, seasonStart, seasonStart + 121, authored, {
-      note: "Seasonal influenza vaccination",
+    addDiaryEntry(b, RECALLS.influenzaVaccination, seasonStart, seasonStart + 121, authored, {
+      term: INFLUENZA_VACCINATION_TERM,
     });
   }
 }

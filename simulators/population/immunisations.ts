@@ -174,6 +174,6 @@ export function immunisationDissent(b: RecordBuilder): void {
   // The practice stops inviting a patient who has refused every immunisation: no vaccination recalls.
   const recalls = b.diaryEntries;
   for (let i = recalls.length - 1; i >= 0; i--) {
-    if ((recalls[i] as DiaryEntry).code.code === RECALLS.immunisationDue.code) recalls.splice(i, 1);
+    if ((recalls[i] as DiaryEntry).code.code === RECALLS.influenzaVaccination.code) recalls.splice(i, 1);
   }
 }

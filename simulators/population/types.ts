@@ -172,6 +172,8 @@ export interface DiaryEntry {
   readonly id: string;
   /** What is to be done (SNOMED CT). */
   readonly code: Coding;
+  /** The words the clinician picked, where they are a synonym rather than the concept's preferred term. */
+  readonly term?: string;
   /** The planned day, or the first day of the planned period. */
   readonly planned: string;
   /** The last day of the planned period, when it is a period. */
