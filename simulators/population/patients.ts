@@ -7,7 +7,7 @@
  * own; this one draws who the patient is and where they are registered, and calls on the areas in the order
  * their draws have always been made.
  */
-import { allergyRecord } from "./allergies.js";
+import { allergyConsultations, allergyRecord } from "./allergies.js";
 import { addYears, ageOn, maxDate, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
 import { routineConsultations } from "./consultations.js";
@@ -102,6 +102,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   // After every other area's draws: the medicines of everyday practice, by age and sex.
   everydayPrescribing(b, recordStart);
   const email = emailAddress(random, name, ageOn(born, end));
+  allergyConsultations(b, allergies);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {

@@ -304,6 +304,8 @@ export interface Allergy {
   readonly severity: "mild" | "moderate" | "severe";
   readonly recorded: string;
   readonly recordedBy: string;
+  /** The consultation it was recorded in, when the patient reported the reaction there. */
+  readonly consultation?: string;
 }
 
 /** Three different answers, as a real record gives them. */

@@ -4,6 +4,7 @@
  */
 import { CODE_SYSTEMS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
 import type { Consultation, Problem } from "../population/types.js";
+import { allergyResource } from "./allergies-area.js";
 import { type AreaResult, inPeriod, refOf, renderInto, secondary } from "./area-result.js";
 import {
   author,
@@ -102,6 +103,7 @@ interface ConsultationsOptions {
 /** References to the items the consultations link to, for the area's secondary Lists. */
 interface LinkedItems {
   readonly problems: fhir.Reference[];
+  readonly allergies: fhir.Reference[];
   readonly uncategorised: fhir.Reference[];
   readonly immunisations: fhir.Reference[];
   readonly referrals: fhir.Reference[];
@@ -116,6 +118,7 @@ export function consultationsArea(render: Render, options: ConsultationsOptions)
   const share = shared(render);
   const linked: LinkedItems = {
     problems: [],
+    allergies: [],
     uncategorised: [],
     immunisations: [],
     referrals: [],
@@ -146,6 +149,7 @@ export function consultationsArea(render: Render, options: ConsultationsOptions)
     lists: [
       list(render, LIST_CODES.consultations, encounters, { warnings }),
       ...secondary(render, SECONDARY_LISTS.consultationsProblems, linked.problems),
+      ...secondary(render, SECONDARY_LISTS.consultationsAllergies, linked.allergies),
       ...secondary(render, SECONDARY_LISTS.consultationsUncategorised, linked.uncategorised),
       ...secondary(render, SECONDARY_LISTS.consultationsImmunisations, linked.immunisations),
       ...secondary(render, SECONDARY_LISTS.consultationsReferrals, linked.referrals),
@@ -182,6 +186,15 @@ function recordedItems(
   const items: fhir.Reference[] = [];
   const recordedIn = <T extends { readonly consultation?: string }>(entries: readonly T[]) =>
     entries.filter((entry) => entry.consultation === consultation.id);
+  if (patient.allergies.kind === "recorded") {
+    renderInto(
+      resources,
+      recordedIn(patient.allergies.allergies),
+      (a) => allergyResource(render, a),
+      items,
+      linked.allergies,
+    );
+  }
   renderInto(
     resources,
     recordedIn(patient.uncategorised),
