@@ -1,6 +1,6 @@
 /** The allergy record: most hold nothing or "no known allergies"; about one in eight an allergy or two. */
 import { addYears, minDate } from "./calendar.js";
-import { ALLERGIES } from "./clinical-terms.js";
+import { ALLERGIES_RECORDED_ON } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";
 import { uniformDate } from "./distributions.js";
 import { legacyCodeOf, type Mutable, type RecordBuilder } from "./record-builder.js";
@@ -48,13 +48,13 @@ function allergyRecordOfKind(
       recordedBy: random.pick(practice.clinicians).id,
     };
   }
-  const terms = random.sample(ALLERGIES, random.int(1, 2));
+  const terms = random.sample(ALLERGIES_RECORDED_ON[practice.system], random.int(1, 2));
   const allergies: Allergy[] = terms.map((term, i) => {
     const allergy = { id: `A${i + 1}`, code: term.code } as Mutable<Allergy>;
     const legacyCode = legacyCodeOf(term, practice);
     if (legacyCode !== undefined) allergy.legacyCode = legacyCode;
     allergy.category = term.category;
-    allergy.substance = term.substance;
+    if (term.substance !== undefined) allergy.substance = term.substance;
     allergy.reaction = random.pick(term.reactions);
     allergy.severity = random.weighted(ALLERGY_SEVERITIES);
     allergy.recorded = uniformDate(random, minDate(addYears(born, 1), end), end);
@@ -81,7 +81,7 @@ export function allergyConsultations(b: RecordBuilder, record: AllergyRecord): v
     const consultation = addConsultation(
       b,
       allergy.recorded,
-      `${allergy.reaction.display} after ${allergy.substance.display.toLowerCase()}. Recorded as an allergy.`,
+      `${allergy.reaction.display}. Recorded: ${allergy.code.display.toLowerCase()}.`,
       undefined,
       undefined,
       undefined,

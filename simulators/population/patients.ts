@@ -34,7 +34,7 @@ import {
   type SyntheticPatient,
   type Trait,
 } from "./types.js";
-import { lifestyleMeasurements } from "./uncategorised.js";
+import { lifestyleMeasurements, suspectedCovid19 } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 const PRESCRIBING_STREAM = 0x50524553;
@@ -103,6 +103,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   everydayPrescribing(b, recordStart);
   const email = emailAddress(random, name, ageOn(born, end));
   allergyConsultations(b, allergies);
+  suspectedCovid19(b);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {

@@ -31,6 +31,11 @@
  * - the potassium result's Read v2 code 44I4.00 "Serum potassium": the translation-set example of the GP
  *   Connect data model's Codeable Concept guidance and of the UK Core CodingSCTDescId guidance
  *   (NHSDigital/IOPS-FHIR-Simplifier-Backup), which pairs it with 1000651000000109 "Serum potassium level";
+ * - suspected COVID-19 as each supplier recorded it in 2020: EMIS's Egton code EMISNQSU106 "Suspected
+ *   2019-nCoV (Wuhan) infection" and SystmOne's CTV3 code Y20cf beside 1240761000000102: the EMIS and TPP
+ *   local-code maps of endeavourhealth/InformationManager (Database/1.Source-data/12.covid-patch.sql); the
+ *   concept's preferred term "Suspected COVID-19" as NHS Digital's Summary Care Record guide lists it
+ *   (NHSDigital/IOPS-FHIR-Simplifier-Backup, its COVID-19 coded entries);
  * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles;
  * - referrals as EMIS codes them (the assurance records): Read v2 8H54.00 "Orthopaedic referral" beside
  *   183545006 "Referral to orthopaedic service", and Read v2 8Hh..00 beside 306098008 "Self-referral" (a
@@ -42,16 +47,21 @@
  * procedures/mmr-vaccination holds only MMR products in CTV3), so those are left out. Reference ranges are
  * typical adult ranges of English NHS laboratories. Units are UCUM.
  */
-import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
+import { CTV3_SYSTEM, EGTON_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
 import type { Coding } from "./types.js";
 
 const snomed = (code: string, display: string): Coding => ({ system: SNOMED_SYSTEM, code, display });
 const readV2 = (code: string, display: string): Coding => ({ system: READ_V2_SYSTEM, code, display });
 const ctv3 = (code: string, display: string): Coding => ({ system: CTV3_SYSTEM, code, display });
+const egton = (code: string, display: string): Coding => ({ system: EGTON_SYSTEM, code, display });
 
-/** The codes EMIS Web (Read v2) and SystmOne (CTV3) carry beside SNOMED CT; absent where none was confirmed. */
+/**
+ * The codes EMIS Web (Read v2, or its own Egton code for a concept Read v2 never had) and SystmOne (CTV3)
+ * carry beside SNOMED CT; absent where none was confirmed.
+ */
 export interface LegacyCodes {
   readonly readV2?: Coding;
+  readonly egton?: Coding;
   readonly ctv3?: Coding;
 }
 
@@ -280,6 +290,13 @@ export const BLOOD_PRESSURE_READING = {
   systolic: ComponentTerm;
   diastolic: ComponentTerm;
 };
+
+/** Suspected COVID-19, as the practices recorded it from 2020: a concept Read v2 never had. */
+export const SUSPECTED_COVID_19 = {
+  code: snomed("1240761000000102", "Suspected COVID-19"),
+  egton: egton("EMISNQSU106", "Suspected 2019-nCoV (Wuhan) infection"),
+  ctv3: ctv3("Y20cf", "Suspected 2019-nCoV (Wuhan) infection"),
+} as const satisfies LegacyCodes & { code: Coding };
 
 /** "Patient referral": the referral's own code; the service is named as the supplier's text. */
 export const PATIENT_REFERRAL: Coding = snomed("3457005", "Patient referral");

@@ -296,10 +296,11 @@ export interface Allergy {
   readonly id: string;
   /** The "Allergy to ..." finding (SNOMED CT), the allergy's code. */
   readonly code: Coding;
-  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3). */
+  /** Legacy code carried beside SNOMED (EMIS: Read v2 or its Egton code; TPP: CTV3). */
   readonly legacyCode?: Coding;
   readonly category: "medication" | "food" | "environment";
-  readonly substance: Coding;
+  /** The substance, where a concept for it is known (not for a concept of EMIS's drug dictionary). */
+  readonly substance?: Coding;
   readonly reaction: Coding;
   readonly severity: "mild" | "moderate" | "severe";
   readonly recorded: string;

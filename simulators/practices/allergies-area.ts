@@ -51,7 +51,9 @@ export function allergyResource(render: Render, allergy: Allergy): fhir.AllergyI
     note: [allergyNote(render, allergy)],
     reaction: [
       {
-        substance: concept(allergy.substance, undefined, render.input.flavour),
+        ...(allergy.substance === undefined
+          ? {}
+          : { substance: concept(allergy.substance, undefined, render.input.flavour) }),
         manifestation: [concept(allergy.reaction, undefined, render.input.flavour)],
         severity: allergy.severity,
       },
