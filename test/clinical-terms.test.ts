@@ -3,9 +3,11 @@ import * as clinicalTerms from "../simulators/population/clinical-terms.js";
 import {
   CTV3_SYSTEM,
   EGTON_SYSTEM,
+  EMIS_DRUG_SYSTEM,
   READ_V2_SYSTEM,
   SNOMED_SYSTEM,
 } from "../simulators/population/clinical-terms.js";
+import { ACUTE_COURSES, LONG_TERM_MEDICINES } from "../simulators/population/prescribing-terms.js";
 import * as recordTerms from "../simulators/population/record-terms.js";
 import * as sensitiveTerms from "../simulators/population/sensitive-terms.js";
 import type { Coding } from "../simulators/population/types.js";
@@ -67,6 +69,8 @@ const READ_V2_CODE = /^(?=[A-Za-z0-9.]{5}\d{2}$)[A-Za-z0-9]+\.*\d{2}$/;
  * upper-case letters and digits, no dots ("EMISNQWI3", "ALLERGY18782NEMIS").
  */
 const EGTON_CODE = /^[A-Z][A-Z0-9]{4,}$/;
+/** An EMIS drug code: letters of the product's name and form, a number, and for some a suffix ("ALTA78"). */
+const EMIS_DRUG_CODE = /^[A-Z]{4}\d+[A-Z]*$/;
 
 function codingsIn(value: unknown, found: Coding[] = [], seen = new Set<unknown>()): Coding[] {
   if (value === null || typeof value !== "object" || seen.has(value)) return found;
@@ -154,11 +158,29 @@ describe("the clinical code tables", () => {
     expect(both).toEqual([]);
   });
 
+  it("carry only well-formed EMIS drug codes, named as the dm+d product beside them", () => {
+    expect(EMIS_DRUG_CODE.test("ETTA18971NEMIS")).toBe(true);
+    expect(EMIS_DRUG_CODE.test("330062008")).toBe(false);
+    const drugs: clinicalTerms.DrugTerm[] = [
+      ...Object.values(clinicalTerms.DRUGS),
+      ...LONG_TERM_MEDICINES.map((medicine) => medicine.drug),
+      ...ACUTE_COURSES.map((course) => course.drug),
+    ];
+    const coded = drugs.filter((d) => d.emis !== undefined);
+    expect(coded.length).toBeGreaterThan(0);
+    for (const { product, emis } of coded) {
+      expect(emis?.code.system).toBe(EMIS_DRUG_SYSTEM);
+      expect(EMIS_DRUG_CODE.test(emis?.code.code ?? "")).toBe(true);
+      expect(emis?.code.display).toBe(product.display);
+    }
+  });
+
   it("name every code in words", () => {
     expect(ALL_CODINGS.filter((c) => (c.display ?? "").trim() === "")).toEqual([]);
     expect(
       ALL_CODINGS.filter(
-        (c) => ![SNOMED_SYSTEM, READ_V2_SYSTEM, CTV3_SYSTEM, EGTON_SYSTEM].includes(c.system),
+        (c) =>
+          ![SNOMED_SYSTEM, READ_V2_SYSTEM, CTV3_SYSTEM, EGTON_SYSTEM, EMIS_DRUG_SYSTEM].includes(c.system),
       ),
     ).toEqual([]);
   });

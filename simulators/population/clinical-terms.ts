@@ -30,6 +30,7 @@
  *   CH-AllergyIntolerance-MultipleReactionEntries;
  * - peanut 762952008: Graphnet's CareConnect AllergyIntolerance API guidance; aspirin 387458008: the
  *   "Medications ValueSet" of the tecnomod-um FHIR implementation guide ("Aspirin (substance)").
+ * - EMIS's drug code ALTA78 for Allopurinol 300mg tablets: the EMIS assurance records (PWTP7);
  * - the drug allergy EMIS Web records from its drug dictionary, "Adverse reaction to Paracetamol And
  *   Dihydrocodeine": its Egton code ALLERGY18782NEMIS and the EMIS-namespace SNOMED CT concept
  *   1016891000006106 beside it, both from the EMIS assurance records (PWTP5); a concept of EMIS's own, which
@@ -47,6 +48,8 @@ import type { ClinicalSystem, Coding } from "./types.js";
 export const SNOMED_SYSTEM = "http://snomed.info/sct";
 export const READ_V2_SYSTEM = "http://read.info/readv2";
 export const CTV3_SYSTEM = "http://read.info/ctv3";
+/** EMIS's own drug codes, which EMIS Web carries beside a product's dm+d code (as the clinician's pick). */
+export const EMIS_DRUG_SYSTEM = "https://fhir.hl7.org.uk/Id/emis-drug-codes";
 /** EMIS's own codes (Egton codes) for concepts Read v2 never had, carried beside SNOMED CT in their place. */
 export const EGTON_SYSTEM = "https://fhir.hl7.org.uk/Id/egton-codes";
 
@@ -58,6 +61,12 @@ const egton = (code: string, display: string): Coding => ({ system: EGTON_SYSTEM
 /** A dm+d product with how it is usually prescribed. */
 export interface DrugTerm {
   readonly product: Coding;
+  /**
+   * EMIS's own code for the product, where one is confirmed: EMIS Web carries it beside dm+d, named with the
+   * dm+d description; `term` is the product's name as EMIS's drug dictionary gave it to the prescriber, where
+   * dm+d names it otherwise now (EMIS writes it as the Medication's code.text).
+   */
+  readonly emis?: { readonly code: Coding; readonly term?: string };
   readonly dosage: string;
   readonly quantity: { readonly value: number; readonly unit: string };
   /** Days one issue lasts: the interval between repeat issues. */
@@ -162,7 +171,10 @@ export const DRUGS = {
     "tablet",
     28,
   ),
-  allopurinol300: drug("330062008", "Allopurinol 300mg tablets", "One tablet once a day", 28, "tablet", 28),
+  allopurinol300: {
+    ...drug("330062008", "Allopurinol 300mg tablets", "One tablet once a day", 28, "tablet", 28),
+    emis: { code: { system: EMIS_DRUG_SYSTEM, code: "ALTA78", display: "Allopurinol 300mg tablets" } },
+  },
 } as const satisfies Record<string, DrugTerm>;
 
 /**

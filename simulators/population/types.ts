@@ -108,6 +108,10 @@ export interface Medication {
   readonly id: string;
   /** dm+d product (VMP/AMP), SNOMED CT code system. */
   readonly product: Coding;
+  /** The supplier's own code for the product, beside dm+d (EMIS: its drug code), when one is known. */
+  readonly localCode?: Coding;
+  /** The product's name as the prescriber's system gave it, where dm+d names it otherwise now. */
+  readonly productTerm?: string;
   readonly dosage: string;
   readonly quantity: { readonly value: number; readonly unit: string };
   /** Days one issue lasts (the expected supply duration). */
