@@ -14,7 +14,7 @@ import { routineConsultations } from "./consultations.js";
 import { birthDate, dateOfDeath, emailAddress, mobileNumber, patientName } from "./demographics.js";
 import { diary } from "./diary.js";
 import { uniformDate } from "./distributions.js";
-import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
+import { declinedVaccinations, immunisationDissent, vaccinations, vaccineMakers } from "./immunisations.js";
 import { stoppedAtDeath } from "./medications.js";
 import { practiceLeft } from "./moved-practice.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
@@ -104,6 +104,7 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   const email = emailAddress(random, name, ageOn(born, end));
   allergyConsultations(b, allergies);
   suspectedCovid19(b);
+  vaccineMakers(b);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {

@@ -13,6 +13,11 @@
  * - ../shared/reference/gpconnect-1.6.2/examples (pathology): "FBC - Full blood count" 26604007, "Venous
  *   blood specimen" 122555007, "Diagnostic studies report" 721981007, "Haemoglobin estimation"
  *   1022431000000105;
+ * - who makes each vaccine given in England's programmes (the suppliers dm+d names on its products): GM-SDE's
+ *   EMIS product lists procedures/mmr-vaccination (Priorix, GlaxoSmithKline UK Ltd; M-M-RVAXPRO, Merck Sharp &
+ *   Dohme (UK) Ltd), procedures/flu-vaccination (Sanofi Pasteur; Seqirus Vaccines Ltd; Mylan),
+ *   procedures/pneumococcal-vaccination (Pneumovax 23, Merck Sharp & Dohme (UK) Ltd) and
+ *   procedures/covid-vaccination (Pfizer Ltd; AstraZeneca UK Ltd; Moderna, Inc);
  * - vaccinations, SNOMED CT with Read v2 and CTV3: GM-SDE procedures/flu-vaccination,
  *   procedures/pneumococcal-vaccination, procedures/covid-vaccination (the dose-specific CTV3 codes are in
  *   its commit e2917eff of covid-vaccination.ctv3.txt);
@@ -68,7 +73,11 @@ export interface LegacyCodes {
 export interface VaccineTerm extends LegacyCodes {
   readonly key: string;
   readonly procedure: Coding;
+  /** Who makes the products given for it (one per dose is drawn; the vaccine product is not modelled). */
+  readonly manufacturers: readonly string[];
 }
+
+const COVID_19_VACCINE_MAKERS = ["Pfizer Ltd", "AstraZeneca UK Ltd", "Moderna, Inc"] as const;
 
 /*
  * COVID-19 vaccines arrived after Read v2 was frozen (2016): EMIS carries an EMIS local code or SNOMED CT
@@ -80,18 +89,21 @@ export const VACCINES = {
     key: "mmr",
     procedure: snomed("38598009", "Administration of measles and mumps and rubella vaccine"),
     readV2: readV2("65M1.00", "Measles/mumps/rubella vaccn."),
+    manufacturers: ["GlaxoSmithKline UK Ltd", "Merck Sharp & Dohme (UK) Ltd"],
   },
   influenza: {
     key: "influenza",
     procedure: snomed("86198006", "Administration of influenza vaccine"),
     readV2: readV2("65E..00", "Influenza vaccination"),
     ctv3: ctv3("65E..", "Influenza vaccination"),
+    manufacturers: ["Sanofi Pasteur", "Seqirus Vaccines Ltd", "Mylan"],
   },
   pneumococcal: {
     key: "pneumococcal",
     procedure: snomed("12866006", "Pneumococcal vaccination"),
     readV2: readV2("6572.00", "Pneumococcal vaccination"),
     ctv3: ctv3("6572.", "Pneumococcal vaccination"),
+    manufacturers: ["Merck Sharp & Dohme (UK) Ltd"],
   },
   covidFirst: {
     key: "covid-1",
@@ -100,6 +112,7 @@ export const VACCINES = {
       "Administration of first dose of severe acute respiratory syndrome coronavirus 2 vaccine",
     ),
     ctv3: ctv3("Y29e7", "Administration of first dose of SARS-CoV-2 vaccine"),
+    manufacturers: COVID_19_VACCINE_MAKERS,
   },
   covidSecond: {
     key: "covid-2",
@@ -108,6 +121,7 @@ export const VACCINES = {
       "Administration of second dose of severe acute respiratory syndrome coronavirus 2 vaccine",
     ),
     ctv3: ctv3("Y29e8", "Administration of second dose of SARS-CoV-2 vaccine"),
+    manufacturers: COVID_19_VACCINE_MAKERS,
   },
 } as const satisfies Record<string, VaccineTerm>;
 

@@ -166,6 +166,8 @@ export interface Immunisation {
   readonly consultation?: string;
   /** Intended but not given (declined, contraindicated): why, as GP Connect's reasonNotGiven carries it. */
   readonly notGiven?: { readonly reason: Coding };
+  /** Who made the vaccine given (a dose given only). */
+  readonly manufacturer?: string;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   supplierIdentifier,
 } from "./bundle-render.js";
 import { procedureRequest } from "./diary-area.js";
-import { immunization } from "./immunisations-area.js";
+import { immunizationResources } from "./immunisations-area.js";
 import { problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
@@ -205,7 +205,7 @@ function recordedItems(
   renderInto(
     resources,
     recordedIn(patient.immunisations),
-    (i) => immunization(render, i),
+    (i) => immunizationResources(render, i),
     items,
     linked.immunisations,
   );
