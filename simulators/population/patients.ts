@@ -23,6 +23,7 @@ import { chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
 import { newPatientCheck, recordSince } from "./record-in-transit.js";
+import { suspectedCovid19 } from "./suspected-covid-19.js";
 import { traitEntries } from "./trait-entries.js";
 import {
   type AllergyRecord,
@@ -34,7 +35,7 @@ import {
   type SyntheticPatient,
   type Trait,
 } from "./types.js";
-import { lifestyleMeasurements, suspectedCovid19 } from "./uncategorised.js";
+import { lifestyleMeasurements } from "./uncategorised.js";
 
 const PATIENT_STREAM = 0x50415449;
 const PRESCRIBING_STREAM = 0x50524553;

@@ -2,16 +2,10 @@
  * Uncategorised data: measurements and observations such as blood pressure, weight, BMI and smoking status,
  * alone or recorded in a consultation.
  */
-import { fromDayNumber, toDayNumber } from "./calendar.js";
-import { addConsultation } from "./consultations.js";
+import { fromDayNumber } from "./calendar.js";
 import { gaussian } from "./distributions.js";
 import { entryId, legacyCodeOf, type Mutable, type RecordBuilder } from "./record-builder.js";
-import {
-  BLOOD_PRESSURE_READING,
-  type ComponentTerm,
-  MEASUREMENTS,
-  SUSPECTED_COVID_19,
-} from "./record-terms.js";
+import { BLOOD_PRESSURE_READING, type ComponentTerm, MEASUREMENTS } from "./record-terms.js";
 import type { Coding, Measurement, MeasurementComponent, UncategorisedEntry } from "./types.js";
 
 const SMOKING_STATUSES = [
@@ -86,38 +80,4 @@ export function lifestyleMeasurements(b: RecordBuilder, registeredDay: number): 
   addMeasurement(b, MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
   const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
   addMeasurement(b, MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
-}
-
-/** When practices recorded suspected COVID-19 from a telephone assessment: from the first lockdown to 2021's end. */
-const COVID_SUSPECTED_FROM = toDayNumber("2020-03-16");
-const COVID_SUSPECTED_TO = toDayNumber("2021-12-31");
-/** Share of patients whose record holds a suspected COVID-19 in those months: the simulator's own figure. */
-const COVID_SUSPECTED_SHARE = 0.03;
-
-/**
- * Suspected COVID-19, assessed by telephone and recorded as a coded entry of its own. Drawn after the rest of
- * the record, so that its other draws stay as they were.
- */
-export function suspectedCovid19(b: RecordBuilder): void {
-  if (!b.random.chance(COVID_SUSPECTED_SHARE)) return;
-  const day = b.random.int(COVID_SUSPECTED_FROM, COVID_SUSPECTED_TO);
-  if (!b.inRecord(day)) return;
-  const date = fromDayNumber(day);
-  const consultation = addConsultation(
-    b,
-    date,
-    "Fever and a new continuous cough for two days. Advised to self-isolate and book a test.",
-    undefined,
-    undefined,
-    "Telephone",
-  );
-  addMeasurement(
-    b,
-    SUSPECTED_COVID_19.code,
-    date,
-    undefined,
-    { consultation: consultation.id, recordedBy: consultation.clinician },
-    undefined,
-    legacyCodeOf(SUSPECTED_COVID_19, b.practice),
-  );
 }
