@@ -8,7 +8,9 @@ import { PROBLEMS } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";
 import { DECLINED_VACCINATIONS, INFLUENZA_VACCINATION_TERM, RECALLS } from "./recall-terms.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { ASTHMA_REVIEW_TEMPLATE, type ReviewTemplate } from "./record-terms.js";
 import type { Coding, Consultation, DiaryEntry, Problem } from "./types.js";
+import { reviewTemplate } from "./uncategorised.js";
 
 /** A condition's recall: what is due, how long after its review, and whether over a month. */
 interface ConditionRecall {
@@ -16,6 +18,8 @@ interface ConditionRecall {
   readonly intervalDays: number;
   readonly windowDays?: number;
   readonly reviewNarrative?: string;
+  /** The template the review is recorded with, where the practice's system has one for it. */
+  readonly reviewTemplate?: ReviewTemplate;
 }
 
 /** Recalls a long-term condition brings. */
@@ -28,6 +32,7 @@ const CONDITION_RECALLS: Partial<Record<string, ConditionRecall>> = {
     intervalDays: 365,
     windowDays: 28,
     reviewNarrative: "Asthma review. Inhaler technique checked; personalised asthma action plan updated.",
+    reviewTemplate: ASTHMA_REVIEW_TEMPLATE,
   },
 };
 const PROBLEM_KEYS_BY_CODE = new Map(PROBLEMS.map((term) => [term.snomed.code, term.key]));
@@ -121,6 +126,12 @@ function conditionRecall(b: RecordBuilder, problem: Problem, recall: ConditionRe
       undefined,
       "GP Surgery",
     );
+    if (recall.reviewTemplate !== undefined)
+      reviewTemplate(b, recall.reviewTemplate, review.date, {
+        consultation: review.id,
+        problem: problem.id,
+        recordedBy: review.clinician,
+      });
   }
   const reviewDay = toDayNumber(review.date);
   const planned = reviewDay + recall.intervalDays + b.random.int(-14, 14);

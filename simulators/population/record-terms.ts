@@ -41,6 +41,10 @@
  *   local-code maps of endeavourhealth/InformationManager (Database/1.Source-data/12.covid-patch.sql); the
  *   concept's preferred term "Suspected COVID-19" as NHS Digital's Summary Care Record guide lists it
  *   (NHSDigital/IOPS-FHIR-Simplifier-Backup, its COVID-19 coded entries);
+ * - the asthma annual review as an EMIS template records it: Read v2 66YJ.00 "Asthma annual review" (the QOF
+ *   asthma ruleset's review codes, as the SMASH safe-medication dashboard's code groups list them) beside
+ *   394700004 (recall-terms.ts); the template's items it records without a code, as EMIS writes them (its
+ *   assurance records, PWTP5): 196411000000103 "Transfer-degraded record entry" with the item's words as text;
  * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles;
  * - referrals as EMIS codes them (the assurance records): Read v2 8H54.00 "Orthopaedic referral" beside
  *   183545006 "Referral to orthopaedic service", and Read v2 8Hh..00 beside 306098008 "Self-referral" (a
@@ -311,6 +315,31 @@ export const SUSPECTED_COVID_19 = {
   egton: egton("EMISNQSU106", "Suspected 2019-nCoV (Wuhan) infection"),
   ctv3: ctv3("Y20cf", "Suspected 2019-nCoV (Wuhan) infection"),
 } as const satisfies LegacyCodes & { code: Coding };
+
+/** How EMIS codes an entry a template records without a code: its words go beside it as text. */
+export const TRANSFER_DEGRADED_RECORD_ENTRY: Coding = snomed(
+  "196411000000103",
+  "Transfer-degraded record entry",
+);
+
+/** A template a practice records a review with: its header entry and the items filed under it. */
+export interface ReviewTemplate {
+  readonly header: LegacyCodes & { readonly code: Coding };
+  /** Items recorded without a code: the item's words and what the clinician wrote. */
+  readonly items: readonly { readonly text: string; readonly note: string }[];
+}
+
+/** The asthma annual review as EMIS Web's asthma template records it (for EMIS practices). */
+export const ASTHMA_REVIEW_TEMPLATE: ReviewTemplate = {
+  header: {
+    code: snomed("394700004", "Asthma annual review"),
+    readV2: readV2("66YJ.00", "Asthma annual review"),
+  },
+  items: [
+    { text: "Inhaler technique", note: "Good technique with a spacer." },
+    { text: "Asthma action plan", note: "Personalised asthma action plan reviewed and given." },
+  ],
+};
 
 /** "Patient referral": the referral's own code; the service is named as the supplier's text. */
 export const PATIENT_REFERRAL: Coding = snomed("3457005", "Patient referral");

@@ -222,6 +222,14 @@ export interface UncategorisedEntry {
   readonly consultation?: string;
   /** The problem it relates to, by id. */
   readonly problem?: string;
+  /** The words of an item a template records without a code (its code then says so), as the template puts them. */
+  readonly text?: string;
+  /** What the clinician wrote beside it. */
+  readonly note?: string;
+  /** The entry (by id) a template filed this one under: the header of the template's group. */
+  readonly filedUnder?: string;
+  /** A template group's header: the entries (by id) filed under it, in the template's order. */
+  readonly templateItems?: readonly string[];
 }
 
 /** One part of a reading recorded in parts (blood pressure's systolic and diastolic). */

@@ -5,7 +5,13 @@
 import { fromDayNumber } from "./calendar.js";
 import { gaussian } from "./distributions.js";
 import { entryId, legacyCodeOf, type Mutable, type RecordBuilder } from "./record-builder.js";
-import { BLOOD_PRESSURE_READING, type ComponentTerm, MEASUREMENTS } from "./record-terms.js";
+import {
+  BLOOD_PRESSURE_READING,
+  type ComponentTerm,
+  MEASUREMENTS,
+  type ReviewTemplate,
+  TRANSFER_DEGRADED_RECORD_ENTRY,
+} from "./record-terms.js";
 import type { Coding, Measurement, MeasurementComponent, UncategorisedEntry } from "./types.js";
 
 const SMOKING_STATUSES = [
@@ -80,4 +86,40 @@ export function lifestyleMeasurements(b: RecordBuilder, registeredDay: number): 
   addMeasurement(b, MEASUREMENTS.weight, weightDate, { value: weight, unit: "kg", ucum: "kg" });
   const bmi = Math.min(55, Math.max(16, Math.round(gaussian(random, 27, 4.5) * 10) / 10));
   addMeasurement(b, MEASUREMENTS.bmi, weightDate, { value: bmi, unit: "kg/m2", ucum: "kg/m2" });
+}
+
+/**
+ * A review recorded through an EMIS template: its header entry, and the template's items filed under it (each
+ * recorded without a code), all in the review's consultation. SystmOne's templates are not shown by its
+ * capture, so its practices record the review's consultation alone.
+ */
+export function reviewTemplate(
+  b: RecordBuilder,
+  template: ReviewTemplate,
+  date: string,
+  links: { consultation: string; problem: string; recordedBy: string },
+): void {
+  if (b.practice.system !== "emis") return;
+  const header = measurement(b, template.header.code, date, links, legacyCodeOf(template.header, b.practice));
+  const items: string[] = [];
+  for (const item of template.items) {
+    const entry = measurement(b, TRANSFER_DEGRADED_RECORD_ENTRY, date, links);
+    entry.text = item.text;
+    entry.note = item.note;
+    entry.filedUnder = header.id;
+    items.push(entry.id);
+  }
+  header.templateItems = items;
+}
+
+/** A coded entry with no value, answered for further fields. */
+function measurement(
+  b: RecordBuilder,
+  code: Coding,
+  date: string,
+  links: { consultation: string; problem: string; recordedBy: string },
+  legacyCode?: Coding,
+): Mutable<UncategorisedEntry> {
+  addMeasurement(b, code, date, undefined, links, undefined, legacyCode);
+  return b.uncategorised[b.uncategorised.length - 1] as Mutable<UncategorisedEntry>;
 }

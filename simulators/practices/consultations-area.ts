@@ -21,7 +21,7 @@ import { problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
 import type { SearchPeriod } from "./structured-query.js";
-import { uncategorisedObservation } from "./uncategorised-area.js";
+import { uncategorisedResources } from "./uncategorised-area.js";
 
 export function encounter(render: Render, consultation: Consultation): fhir.Encounter {
   const id = render.ids.item("encounter", consultation.id);
@@ -195,13 +195,13 @@ function recordedItems(
       linked.allergies,
     );
   }
-  renderInto(
-    resources,
-    recordedIn(patient.uncategorised),
-    (u) => uncategorisedObservation(render, u),
-    items,
-    linked.uncategorised,
-  );
+  for (const entry of recordedIn(patient.uncategorised)) {
+    const rendered = uncategorisedResources(render, entry);
+    resources.push(...rendered);
+    linked.uncategorised.push(refOf(rendered[0] as fhir.Resource));
+    // The consultation's List holds a template's QuestionnaireResponse beside its entries, as EMIS's does.
+    for (const resource of rendered) items.push(refOf(resource));
+  }
   renderInto(
     resources,
     recordedIn(patient.immunisations),
