@@ -194,9 +194,8 @@ describe("EMIS Web's codes, as its records show them", () => {
     expect(given.length).toBeGreaterThan(0);
     for (const dose of given) {
       const maker = organisations.get(dose.manufacturer?.reference ?? "");
-      expect(maker?.name).toBe(
-        patient.immunisations.find((i) => i.manufacturer === maker?.name)?.manufacturer,
-      );
+      expect(maker?.name, dose.manufacturer?.reference).toBeTruthy();
+      expect(patient.immunisations.map((i) => i.manufacturer)).toContain(maker?.name);
       expect(maker?.identifier).toBeUndefined();
     }
   });
