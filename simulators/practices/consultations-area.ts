@@ -21,7 +21,7 @@ import { problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
 import type { SearchPeriod } from "./structured-query.js";
-import { uncategorisedResources } from "./uncategorised-area.js";
+import { templateResponse, uncategorisedObservation } from "./uncategorised-area.js";
 
 export function encounter(render: Render, consultation: Consultation): fhir.Encounter {
   const id = render.ids.item("encounter", consultation.id);
@@ -196,11 +196,16 @@ function recordedItems(
     );
   }
   for (const entry of recordedIn(patient.uncategorised)) {
-    const rendered = uncategorisedResources(render, entry);
-    resources.push(...rendered);
-    linked.uncategorised.push(refOf(rendered[0] as fhir.Resource));
+    const observation = uncategorisedObservation(render, entry);
+    resources.push(observation);
+    linked.uncategorised.push(refOf(observation));
+    items.push(refOf(observation));
     // The consultation's List holds a template's QuestionnaireResponse beside its entries, as EMIS's does.
-    for (const resource of rendered) items.push(refOf(resource));
+    const response = templateResponse(render, entry);
+    if (response !== undefined) {
+      resources.push(response);
+      items.push(refOf(response));
+    }
   }
   renderInto(
     resources,

@@ -124,10 +124,13 @@ function vaccineMaker(render: Render, name: string): fhir.Organization {
 }
 
 /** A vaccination with the Organization that made it, when it names one. */
-export function immunizationResources(render: Render, item: Immunisation): fhir.Resource[] {
+export function immunizationResources(
+  render: Render,
+  item: Immunisation,
+): fhir.Resource | readonly fhir.Resource[] {
   const resource = immunization(render, item);
   return item.manufacturer === undefined || item.notGiven !== undefined
-    ? [resource]
+    ? resource
     : [resource, vaccineMaker(render, item.manufacturer)];
 }
 
@@ -145,16 +148,16 @@ export function immunisationsArea(
   const makers: fhir.Resource[] = [];
   for (const item of patient.immunisations) {
     if (!options.includeNotGiven && item.notGiven !== undefined) continue;
-    const [resource, maker] = immunizationResources(render, item);
-    listed.push(resource as fhir.Resource);
-    if (maker !== undefined) makers.push(maker);
+    listed.push(immunization(render, item));
+    if (item.manufacturer !== undefined && item.notGiven === undefined)
+      makers.push(vaccineMaker(render, item.manufacturer));
   }
   if (options.includeStatus) {
     for (const status of patient.immunisationStatuses) listed.push(immunisationStatus(render, status));
   }
   return {
     lists: [list(render, LIST_CODES.immunisations, listed.map(refOf))],
-    resources: [...listed, ...makers],
+    resources: makers.length === 0 ? listed : [...listed, ...makers],
   };
 }
 

@@ -22,8 +22,7 @@ import type { SearchPeriod } from "./structured-query.js";
 
 export function uncategorisedObservation(render: Render, entry: UncategorisedEntry): fhir.Observation {
   const id = render.ids.item("observation", entry.id);
-  const grouped = render.input.flavour.templateGroups === "questionnaire-response";
-  return {
+  const observation: fhir.Observation = {
     resourceType: "Observation",
     id,
     meta: { profile: [PROFILES.observation] },
@@ -47,15 +46,19 @@ export function uncategorisedObservation(render: Render, entry: UncategorisedEnt
             valueQuantity: quantity(c.value),
           })),
         }),
-    ...(entry.note === undefined ? {} : { comment: entry.note }),
-    // A template's header has its group's QuestionnaireResponse as member; what is filed under it, derives from it.
-    ...(grouped && entry.templateItems !== undefined
-      ? { related: [{ type: "has-member", target: questionnaireReference(render, entry.id) }] }
-      : {}),
-    ...(grouped && entry.filedUnder !== undefined
-      ? { related: [{ type: "derived-from", target: questionnaireReference(render, entry.filedUnder) }] }
-      : {}),
   };
+  // Assigned in place (most entries have neither): what the clinician wrote, and a template group's links.
+  if (entry.note !== undefined) observation.comment = entry.note;
+  if (render.input.flavour.templateGroups === "questionnaire-response") {
+    // A template's header has its group's QuestionnaireResponse as member; what is filed under it derives from it.
+    if (entry.templateItems !== undefined)
+      observation.related = [{ type: "has-member", target: questionnaireReference(render, entry.id) }];
+    else if (entry.filedUnder !== undefined)
+      observation.related = [
+        { type: "derived-from", target: questionnaireReference(render, entry.filedUnder) },
+      ];
+  }
+  return observation;
 }
 
 const questionnaireReference = (render: Render, headerId: string) =>
@@ -97,12 +100,24 @@ function questionnaireResponse(render: Render, header: UncategorisedEntry): fhir
 const QUESTIONNAIRE_RESPONSE_PROFILE =
   "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-QuestionnaireResponse-1";
 
-/** An entry as the resources it is sent as: its Observation and, for a template's header, its group's response. */
-export function uncategorisedResources(render: Render, entry: UncategorisedEntry): fhir.Resource[] {
-  const observation = uncategorisedObservation(render, entry);
+/** A template header's group as its QuestionnaireResponse, where the supplier sends one; undefined otherwise. */
+export function templateResponse(
+  render: Render,
+  entry: UncategorisedEntry,
+): fhir.QuestionnaireResponse | undefined {
   return entry.templateItems !== undefined && render.input.flavour.templateGroups === "questionnaire-response"
-    ? [observation, questionnaireResponse(render, entry)]
-    : [observation];
+    ? questionnaireResponse(render, entry)
+    : undefined;
+}
+
+/** An entry as the resources it is sent as: its Observation and, for a template's header, its group's response. */
+export function uncategorisedResources(
+  render: Render,
+  entry: UncategorisedEntry,
+): fhir.Resource | readonly fhir.Resource[] {
+  const observation = uncategorisedObservation(render, entry);
+  const response = templateResponse(render, entry);
+  return response === undefined ? observation : [observation, response];
 }
 
 /** A part of a reading: with the template's label as text, and no chosen words, where the supplier writes so. */
@@ -116,12 +131,12 @@ export function uncategorisedArea(render: Render, period: SearchPeriod | undefin
   const responses: fhir.Resource[] = [];
   for (const entry of render.input.patient.uncategorised) {
     if (!inPeriod(entry.date, period)) continue;
-    const [observation, response] = uncategorisedResources(render, entry);
-    listed.push(observation as fhir.Resource);
+    listed.push(uncategorisedObservation(render, entry));
+    const response = templateResponse(render, entry);
     if (response !== undefined) responses.push(response);
   }
   return {
     lists: [list(render, LIST_CODES.uncategorised, listed.map(refOf))],
-    resources: [...listed, ...responses],
+    resources: responses.length === 0 ? listed : [...listed, ...responses],
   };
 }
