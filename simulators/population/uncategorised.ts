@@ -52,6 +52,7 @@ export function addBloodPressure(
   const systolic = Math.round(gaussian(b.random, raised ? 142 : 124 + b.age / 4, 10));
   const diastolic = Math.round(gaussian(b.random, raised ? 86 : 76, 7));
   const { reading } = BLOOD_PRESSURE_READING;
+  // mm[Hg] as the unit too: GP Connect's blood pressure page requires it, and EMIS's records write it so.
   addMeasurement(
     b,
     reading.code,
@@ -59,8 +60,8 @@ export function addBloodPressure(
     undefined,
     links,
     [
-      component(b, BLOOD_PRESSURE_READING.systolic, { value: systolic, unit: "mmHg", ucum: "mm[Hg]" }),
-      component(b, BLOOD_PRESSURE_READING.diastolic, { value: diastolic, unit: "mmHg", ucum: "mm[Hg]" }),
+      component(b, BLOOD_PRESSURE_READING.systolic, { value: systolic, unit: "mm[Hg]", ucum: "mm[Hg]" }),
+      component(b, BLOOD_PRESSURE_READING.diastolic, { value: diastolic, unit: "mm[Hg]", ucum: "mm[Hg]" }),
     ],
     legacyCodeOf(reading, b.practice),
   );
