@@ -92,6 +92,7 @@ export const SECONDARY_LISTS = {
   problemsDiaryEntries: "problems-diary-entries-related-to-problems",
   consultationsProblems: "consultations-problems-contained-in-consultations",
   consultationsUncategorised: "consultations-uncategorised-data-contained-in-consultations",
+  consultationsAllergies: "consultations-allergies-contained-in-consultations",
   consultationsImmunisations: "consultations-immunisations-contained-in-consultations",
   consultationsReferrals: "consultations-outbound-referrals-in-consultations",
   consultationsDiaryEntries: "consultations-diary-entries-contained-in-consultations",

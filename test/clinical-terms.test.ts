@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as clinicalTerms from "../simulators/population/clinical-terms.js";
-import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "../simulators/population/clinical-terms.js";
+import {
+  CTV3_SYSTEM,
+  EGTON_SYSTEM,
+  EMIS_DRUG_SYSTEM,
+  READ_V2_SYSTEM,
+  SNOMED_SYSTEM,
+} from "../simulators/population/clinical-terms.js";
+import { ACUTE_COURSES, LONG_TERM_MEDICINES } from "../simulators/population/prescribing-terms.js";
 import * as recordTerms from "../simulators/population/record-terms.js";
 import * as sensitiveTerms from "../simulators/population/sensitive-terms.js";
 import type { Coding } from "../simulators/population/types.js";
@@ -57,6 +64,13 @@ const CTV3_CODE = /^(?=.{5}$)[A-Za-z0-9]+\.*$/;
  * right with dots, then the two-digit term code.
  */
 const READ_V2_CODE = /^(?=[A-Za-z0-9.]{5}\d{2}$)[A-Za-z0-9]+\.*\d{2}$/;
+/**
+ * An Egton code (EMIS's own, for a concept Read v2 never had), as EMIS's records and code lists carry them:
+ * upper-case letters and digits, no dots ("EMISNQWI3", "ALLERGY18782NEMIS").
+ */
+const EGTON_CODE = /^[A-Z][A-Z0-9]{4,}$/;
+/** An EMIS drug code: letters of the product's name and form, a number, and for some a suffix ("ALTA78"). */
+const EMIS_DRUG_CODE = /^[A-Z]{4}\d+[A-Z]*$/;
 
 function codingsIn(value: unknown, found: Coding[] = [], seen = new Set<unknown>()): Coding[] {
   if (value === null || typeof value !== "object" || seen.has(value)) return found;
@@ -71,6 +85,21 @@ function codingsIn(value: unknown, found: Coding[] = [], seen = new Set<unknown>
 }
 
 const ALL_CODINGS = codingsIn([clinicalTerms, recordTerms, sensitiveTerms]);
+
+/** Every term of the tables that carries legacy codes (an object with a readV2, egton or ctv3 coding). */
+function codingHolders(
+  value: unknown,
+  found: { readV2?: Coding; egton?: Coding }[] = [],
+  seen = new Set<unknown>(),
+): { readV2?: Coding; egton?: Coding }[] {
+  if (value === null || typeof value !== "object" || seen.has(value)) return found;
+  seen.add(value);
+  const term = value as { readV2?: unknown; egton?: unknown; ctv3?: unknown };
+  if (term.readV2 !== undefined || term.egton !== undefined || term.ctv3 !== undefined)
+    found.push(value as { readV2?: Coding; egton?: Coding });
+  for (const child of Object.values(value)) codingHolders(child, found, seen);
+  return found;
+}
 const bySystem = (system: string) => ALL_CODINGS.filter((c) => c.system === system);
 
 describe("the clinical code tables", () => {
@@ -118,10 +147,41 @@ describe("the clinical code tables", () => {
     expect(bad).toEqual([]);
   });
 
+  it("carry only well-formed Egton codes, each in place of a Read v2 code", () => {
+    expect(EGTON_CODE.test("EMISNQWI3")).toBe(true);
+    expect(EGTON_CODE.test("65M1.00")).toBe(false);
+    expect(bySystem(EGTON_SYSTEM).length).toBeGreaterThan(0);
+    expect(bySystem(EGTON_SYSTEM).filter((c) => !EGTON_CODE.test(c.code))).toEqual([]);
+    const both = codingHolders([clinicalTerms, recordTerms]).filter(
+      (term) => term.egton !== undefined && term.readV2 !== undefined,
+    );
+    expect(both).toEqual([]);
+  });
+
+  it("carry only well-formed EMIS drug codes, named as the dm+d product beside them", () => {
+    expect(EMIS_DRUG_CODE.test("ETTA18971NEMIS")).toBe(true);
+    expect(EMIS_DRUG_CODE.test("330062008")).toBe(false);
+    const drugs: clinicalTerms.DrugTerm[] = [
+      ...Object.values(clinicalTerms.DRUGS),
+      ...LONG_TERM_MEDICINES.map((medicine) => medicine.drug),
+      ...ACUTE_COURSES.map((course) => course.drug),
+    ];
+    const coded = drugs.filter((d) => d.emis !== undefined);
+    expect(coded.length).toBeGreaterThan(0);
+    for (const { product, emis } of coded) {
+      expect(emis?.code.system).toBe(EMIS_DRUG_SYSTEM);
+      expect(EMIS_DRUG_CODE.test(emis?.code.code ?? "")).toBe(true);
+      expect(emis?.code.display).toBe(product.display);
+    }
+  });
+
   it("name every code in words", () => {
     expect(ALL_CODINGS.filter((c) => (c.display ?? "").trim() === "")).toEqual([]);
     expect(
-      ALL_CODINGS.filter((c) => ![SNOMED_SYSTEM, READ_V2_SYSTEM, CTV3_SYSTEM].includes(c.system)),
+      ALL_CODINGS.filter(
+        (c) =>
+          ![SNOMED_SYSTEM, READ_V2_SYSTEM, CTV3_SYSTEM, EGTON_SYSTEM, EMIS_DRUG_SYSTEM].includes(c.system),
+      ),
     ).toEqual([]);
   });
 

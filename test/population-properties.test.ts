@@ -85,10 +85,24 @@ function incoherence(patient: SyntheticPatient, referenceDate: string): string[]
     if (d.consultation !== undefined && consultation?.date !== d.authoredOn)
       wrong.push(`diary entry ${d.id} was not entered in its consultation`);
   }
-  if (
-    patient.immunisationStatuses.length > 0 &&
-    patient.diaryEntries.some((d) => d.code.code === "171279008")
-  )
+  if (patient.allergies.kind === "recorded") {
+    for (const a of patient.allergies.allergies) {
+      if (a.consultation !== undefined && consultations.get(a.consultation)?.date !== a.recorded)
+        wrong.push(`allergy ${a.id} was not recorded in its consultation`);
+    }
+  }
+  const entries = new Map(patient.uncategorised.map((u) => [u.id, u]));
+  for (const u of patient.uncategorised) {
+    const header = u.filedUnder === undefined ? undefined : entries.get(u.filedUnder);
+    if (u.filedUnder !== undefined && !header?.templateItems?.includes(u.id))
+      wrong.push(`observation ${u.id} is filed under ${u.filedUnder}, which does not list it`);
+    if (header !== undefined && (header.date !== u.date || header.consultation !== u.consultation))
+      wrong.push(`observation ${u.id} was not recorded with the template it is filed under`);
+    for (const item of u.templateItems ?? [])
+      if (entries.get(item)?.filedUnder !== u.id)
+        wrong.push(`observation ${item} is not filed under ${u.id}`);
+  }
+  if (patient.immunisationStatuses.length > 0 && patient.diaryEntries.some((d) => d.code.code === "86198006"))
     wrong.push("a patient who refused every immunisation is still recalled for one");
   for (const status of patient.immunisationStatuses) {
     const givenAfter = patient.immunisations.find((i) => i.notGiven === undefined && i.date >= status.date);

@@ -243,7 +243,10 @@ describe("SystmOne (TPP)", () => {
     const all = resourcesIn(bundle);
     const position = new Map(all.map((r, i) => [`${r.resourceType}/${r.id}`, i]));
     expect(all[0]?.resourceType).toBe("Patient");
-    const directoryStart = all.findIndex((r) => r.resourceType === "Organization");
+    // The practice's Organization (a vaccine's maker, also an Organization, goes with its immunisation).
+    const directoryStart = all.findIndex(
+      (r) => r.resourceType === "Organization" && (r as fhir.Organization).identifier !== undefined,
+    );
     expect(new Set(all.slice(directoryStart + 1).map((r) => r.resourceType))).toEqual(
       new Set(["Location", "Practitioner", "PractitionerRole"]),
     );

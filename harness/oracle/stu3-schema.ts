@@ -171,6 +171,7 @@ const STRUCTURED_RECORD_TYPES = [
   "Immunization",
   "Location",
   "DocumentReference",
+  "QuestionnaireResponse",
   "OperationOutcome",
 ];
 

@@ -30,6 +30,11 @@
  *   CH-AllergyIntolerance-MultipleReactionEntries;
  * - peanut 762952008: Graphnet's CareConnect AllergyIntolerance API guidance; aspirin 387458008: the
  *   "Medications ValueSet" of the tecnomod-um FHIR implementation guide ("Aspirin (substance)").
+ * - EMIS's drug code ALTA78 for Allopurinol 300mg tablets: the EMIS assurance records (PWTP7);
+ * - the drug allergy EMIS Web records from its drug dictionary, "Adverse reaction to Paracetamol And
+ *   Dihydrocodeine": its Egton code ALLERGY18782NEMIS and the EMIS-namespace SNOMED CT concept
+ *   1016891000006106 beside it, both from the EMIS assurance records (PWTP5); a concept of EMIS's own, which
+ *   SystmOne does not hold, so SystmOne practices never record it.
  * Not confirmed against a code list: the reaction wheezing 56018004 (seen with that meaning in public FHIR
  * and C-CDA examples only). The hypothyroidism Read v2 code C04..00 is termed "Acquired hypothyroidism",
  * while SNOMED CT and CTV3 (XE124) carry plain "Hypothyroidism": both legacy codes are in GM-SDE's
@@ -38,19 +43,30 @@
  * records carry it. No CTV3 code could be confirmed for the penicillin and peanut allergies, so SystmOne
  * carries SNOMED CT alone.
  */
-import type { Coding } from "./types.js";
+import type { ClinicalSystem, Coding } from "./types.js";
 
 export const SNOMED_SYSTEM = "http://snomed.info/sct";
 export const READ_V2_SYSTEM = "http://read.info/readv2";
 export const CTV3_SYSTEM = "http://read.info/ctv3";
+/** EMIS's own drug codes, which EMIS Web carries beside a product's dm+d code (as the clinician's pick). */
+export const EMIS_DRUG_SYSTEM = "https://fhir.hl7.org.uk/Id/emis-drug-codes";
+/** EMIS's own codes (Egton codes) for concepts Read v2 never had, carried beside SNOMED CT in their place. */
+export const EGTON_SYSTEM = "https://fhir.hl7.org.uk/Id/egton-codes";
 
 const snomed = (code: string, display: string): Coding => ({ system: SNOMED_SYSTEM, code, display });
 const readV2 = (code: string, display: string): Coding => ({ system: READ_V2_SYSTEM, code, display });
 const ctv3 = (code: string, display: string): Coding => ({ system: CTV3_SYSTEM, code, display });
+const egton = (code: string, display: string): Coding => ({ system: EGTON_SYSTEM, code, display });
 
 /** A dm+d product with how it is usually prescribed. */
 export interface DrugTerm {
   readonly product: Coding;
+  /**
+   * EMIS's own code for the product, where one is confirmed: EMIS Web carries it beside dm+d, named with the
+   * dm+d description; `term` is the product's name as EMIS's drug dictionary gave it to the prescriber, where
+   * dm+d names it otherwise now (EMIS writes it as the Medication's code.text).
+   */
+  readonly emis?: { readonly code: Coding; readonly term?: string };
   readonly dosage: string;
   readonly quantity: { readonly value: number; readonly unit: string };
   /** Days one issue lasts: the interval between repeat issues. */
@@ -73,10 +89,15 @@ export interface AllergyTerm {
   readonly key: string;
   /** The "Allergy to ..." finding, as the allergy's code. */
   readonly code: Coding;
-  readonly readV2: Coding;
+  /** Absent for a concept Read v2 never had: EMIS then carries its Egton code. */
+  readonly readV2?: Coding;
+  readonly egton?: Coding;
   /** Absent where no CTV3 code could be confirmed: SystmOne then carries SNOMED CT alone. */
   readonly ctv3?: Coding;
-  readonly substance: Coding;
+  /** A concept of one supplier's own (EMIS's drug dictionary): only that supplier's practices record it. */
+  readonly onlyOn?: ClinicalSystem;
+  /** Absent where no substance concept could be confirmed (the reaction then names none). */
+  readonly substance?: Coding;
   readonly category: "medication" | "food" | "environment";
   readonly reactions: readonly Coding[];
 }
@@ -150,7 +171,10 @@ export const DRUGS = {
     "tablet",
     28,
   ),
-  allopurinol300: drug("330062008", "Allopurinol 300mg tablets", "One tablet once a day", 28, "tablet", 28),
+  allopurinol300: {
+    ...drug("330062008", "Allopurinol 300mg tablets", "One tablet once a day", 28, "tablet", 28),
+    emis: { code: { system: EMIS_DRUG_SYSTEM, code: "ALTA78", display: "Allopurinol 300mg tablets" } },
+  },
 } as const satisfies Record<string, DrugTerm>;
 
 /**
@@ -282,6 +306,14 @@ export const ALLERGIES: readonly AllergyTerm[] = [
     reactions: [WHEEZING, URTICARIA, ANGIOEDEMA],
   },
   {
+    key: "paracetamol-and-dihydrocodeine",
+    code: snomed("1016891000006106", "Adverse reaction to Paracetamol And Dihydrocodeine"),
+    egton: egton("ALLERGY18782NEMIS", "Adverse reaction to Paracetamol And Dihydrocodeine"),
+    onlyOn: "emis",
+    category: "medication",
+    reactions: [RASH, URTICARIA],
+  },
+  {
     key: "peanut",
     code: snomed("91935009", "Allergy to peanut"),
     readV2: readV2("SN58200", "Peanut allergy"),
@@ -290,6 +322,12 @@ export const ALLERGIES: readonly AllergyTerm[] = [
     reactions: [URTICARIA, ANGIOEDEMA, ANAPHYLAXIS],
   },
 ];
+
+/** The allergies a practice of each system can record (a supplier's own concepts only on its own practices). */
+export const ALLERGIES_RECORDED_ON: Readonly<Record<ClinicalSystem, readonly AllergyTerm[]>> = {
+  emis: ALLERGIES.filter((term) => term.onlyOn === undefined || term.onlyOn === "emis"),
+  tpp: ALLERGIES.filter((term) => term.onlyOn === undefined || term.onlyOn === "tpp"),
+};
 
 /** "No known allergy": a positive statement, unlike an empty allergy record (GP Connect 1.6 examples). */
 export const NO_KNOWN_ALLERGY: Coding = snomed("716186003", "No known allergy");

@@ -6,9 +6,11 @@
 import { dayNumberOf, fromDayNumber, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";
-import { DECLINED_VACCINATIONS, RECALLS } from "./recall-terms.js";
+import { DECLINED_VACCINATIONS, INFLUENZA_VACCINATION_TERM, RECALLS } from "./recall-terms.js";
 import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { ASTHMA_REVIEW_TEMPLATE, type ReviewTemplate } from "./record-terms.js";
 import type { Coding, Consultation, DiaryEntry, Problem } from "./types.js";
+import { reviewTemplate } from "./uncategorised.js";
 
 /** A condition's recall: what is due, how long after its review, and whether over a month. */
 interface ConditionRecall {
@@ -16,6 +18,8 @@ interface ConditionRecall {
   readonly intervalDays: number;
   readonly windowDays?: number;
   readonly reviewNarrative?: string;
+  /** The template the review is recorded with, where the practice's system has one for it. */
+  readonly reviewTemplate?: ReviewTemplate;
 }
 
 /** Recalls a long-term condition brings. */
@@ -28,6 +32,7 @@ const CONDITION_RECALLS: Partial<Record<string, ConditionRecall>> = {
     intervalDays: 365,
     windowDays: 28,
     reviewNarrative: "Asthma review. Inhaler technique checked; personalised asthma action plan updated.",
+    reviewTemplate: ASTHMA_REVIEW_TEMPLATE,
   },
 };
 const PROBLEM_KEYS_BY_CODE = new Map(PROBLEMS.map((term) => [term.snomed.code, term.key]));
@@ -44,15 +49,16 @@ function addDiaryEntry(
   plannedDay: number,
   untilDay: number | undefined,
   authoredDay: number,
-  links: { consultation?: string; problem?: string; recordedBy?: string; note?: string } = {},
+  links: { consultation?: string; problem?: string; recordedBy?: string; note?: string; term?: string } = {},
 ): void {
   const authored = Math.min(Math.max(authoredDay, b.bornDay), b.endDay);
   const planned = Math.max(plannedDay, authored + 1);
   const entry = {
     id: entryId("D", b.diaryEntries.length + 1),
     code,
-    planned: fromDayNumber(planned),
   } as Mutable<DiaryEntry>;
+  if (links.term !== undefined) entry.term = links.term;
+  entry.planned = fromDayNumber(planned);
   if (untilDay !== undefined) entry.plannedUntil = fromDayNumber(Math.max(untilDay, planned));
   entry.authoredOn = fromDayNumber(authored);
   entry.recordedBy = links.recordedBy ?? b.clinician();
@@ -120,6 +126,12 @@ function conditionRecall(b: RecordBuilder, problem: Problem, recall: ConditionRe
       undefined,
       "GP Surgery",
     );
+    if (recall.reviewTemplate !== undefined)
+      reviewTemplate(b, recall.reviewTemplate, review.date, {
+        consultation: review.id,
+        problem: problem.id,
+        recordedBy: review.clinician,
+      });
   }
   const reviewDay = toDayNumber(review.date);
   const planned = reviewDay + recall.intervalDays + b.random.int(-14, 14);
@@ -151,8 +163,8 @@ function fluVaccinationRecall(b: RecordBuilder): void {
   }
   if (fluRecallAtAnyAge(b.problems) || b.ageReachedDay(65) <= seasonStart) {
     const authored = b.withinDays(seasonStart - 150, Math.min(endDay, seasonStart - 30));
-    addDiaryEntry(b, RECALLS.immunisationDue, seasonStart, seasonStart + 121, authored, {
-      note: "Seasonal influenza vaccination",
+    addDiaryEntry(b, RECALLS.influenzaVaccination, seasonStart, seasonStart + 121, authored, {
+      term: INFLUENZA_VACCINATION_TERM,
     });
   }
 }

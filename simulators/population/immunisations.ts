@@ -151,6 +151,28 @@ export function declinedVaccinations(b: RecordBuilder): void {
 
 const yearOf = (isoDate: string) => Number(isoDate.slice(0, 4));
 
+const VACCINES_BY_PROCEDURE = new Map<string, VaccineTerm>(
+  Object.values(VACCINES).map((vaccine) => [vaccine.procedure.code, vaccine]),
+);
+
+/**
+ * Who made each vaccine given: one of the makers of its products, the second COVID-19 dose the first's. Drawn
+ * after the rest of the record, so that its other draws stay as they were.
+ */
+export function vaccineMakers(b: RecordBuilder): void {
+  let firstCovidDose: string | undefined;
+  for (const immunisation of b.immunisations as Mutable<Immunisation>[]) {
+    const vaccine = VACCINES_BY_PROCEDURE.get(immunisation.procedure.code);
+    if (vaccine === undefined || immunisation.notGiven !== undefined) continue;
+    const maker =
+      vaccine === VACCINES.covidSecond && firstCovidDose !== undefined
+        ? firstCovidDose
+        : b.random.pick(vaccine.manufacturers);
+    if (vaccine === VACCINES.covidFirst) firstCovidDose = maker;
+    immunisation.manufacturer = maker;
+  }
+}
+
 /** About one patient in a hundred has told the practice they want no immunisations at all. */
 const IMMUNISATION_DISSENT_RECORDED = 0.01;
 
@@ -174,6 +196,6 @@ export function immunisationDissent(b: RecordBuilder): void {
   // The practice stops inviting a patient who has refused every immunisation: no vaccination recalls.
   const recalls = b.diaryEntries;
   for (let i = recalls.length - 1; i >= 0; i--) {
-    if ((recalls[i] as DiaryEntry).code.code === RECALLS.immunisationDue.code) recalls.splice(i, 1);
+    if ((recalls[i] as DiaryEntry).code.code === RECALLS.influenzaVaccination.code) recalls.splice(i, 1);
   }
 }

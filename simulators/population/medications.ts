@@ -196,6 +196,11 @@ function pushMedication(
   if (instruction !== undefined) fields.patientInstruction = instruction;
   const note = prescriberNote(entry);
   if (note !== undefined) fields.prescriberNote = note;
+  // EMIS's own code and name for the product, where EMIS has one (SystmOne sends dm+d alone).
+  if (drug.emis !== undefined && b.practice.system === "emis") {
+    fields.localCode = drug.emis.code;
+    if (drug.emis.term !== undefined) fields.productTerm = drug.emis.term;
+  }
   const medication = fields as Medication;
   b.medications.push(medication);
   return medication;

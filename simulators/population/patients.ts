@@ -7,14 +7,14 @@
  * own; this one draws who the patient is and where they are registered, and calls on the areas in the order
  * their draws have always been made.
  */
-import { allergyRecord } from "./allergies.js";
+import { allergyConsultations, allergyRecord } from "./allergies.js";
 import { addYears, ageOn, maxDate, toDayNumber } from "./calendar.js";
 import { PROBLEMS } from "./clinical-terms.js";
 import { routineConsultations } from "./consultations.js";
 import { birthDate, dateOfDeath, emailAddress, mobileNumber, patientName } from "./demographics.js";
 import { diary } from "./diary.js";
 import { uniformDate } from "./distributions.js";
-import { declinedVaccinations, immunisationDissent, vaccinations } from "./immunisations.js";
+import { declinedVaccinations, immunisationDissent, vaccinations, vaccineMakers } from "./immunisations.js";
 import { stoppedAtDeath } from "./medications.js";
 import { practiceLeft } from "./moved-practice.js";
 import { practiceTown, syntheticAddress } from "./practices.js";
@@ -23,6 +23,7 @@ import { chronicCare } from "./problems.js";
 import { Random } from "./random.js";
 import { type Mutable, RecordBuilder } from "./record-builder.js";
 import { newPatientCheck, recordSince } from "./record-in-transit.js";
+import { suspectedCovid19 } from "./suspected-covid-19.js";
 import { traitEntries } from "./trait-entries.js";
 import {
   type AllergyRecord,
@@ -102,6 +103,9 @@ export function generatePatient(input: PatientSeed, wholeRecord = false): Synthe
   // After every other area's draws: the medicines of everyday practice, by age and sex.
   everydayPrescribing(b, recordStart);
   const email = emailAddress(random, name, ageOn(born, end));
+  allergyConsultations(b, allergies);
+  suspectedCovid19(b);
+  vaccineMakers(b);
 
   // Optional fields only when present (no undefined values), in the order the record has always had.
   const patient: Partial<Mutable<SyntheticPatient>> = {

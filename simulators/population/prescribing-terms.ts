@@ -5,10 +5,12 @@
  *
  * Products: every dm+d code here (and its display) is one the real supplier records in
  * ../shared/reference/gpconnect-records carry (the TPP SystmOne integration capture and the EMIS assurance
- * records), so each is a code real practices send. Problems: SNOMED CT concepts (findings and disorders)
- * carried without a legacy code, as none could be confirmed one-to-one.
+ * records), so each is a code real practices send. The combined pill's EMIS drug code ETTA18971NEMIS and
+ * the name EMIS gave it before dm+d's present one (ingredients the other way round) are as EMIS's records
+ * carry them (assurance patient PWTP2). Problems: SNOMED CT concepts (findings and disorders) carried without
+ * a legacy code, as none could be confirmed one-to-one.
  */
-import { type DrugTerm, SNOMED_SYSTEM } from "./clinical-terms.js";
+import { type DrugTerm, EMIS_DRUG_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
 import type { Coding } from "./types.js";
 
 const snomed = (code: string, display: string): Coding => ({ system: SNOMED_SYSTEM, code, display });
@@ -191,6 +193,30 @@ export const LONG_TERM_MEDICINES: readonly LongTermMedicine[] = [
       "tablet",
       84,
     ),
+    fromAge: 16,
+    toAge: 49,
+    femaleOnly: true,
+    weight: 8,
+  },
+  {
+    drug: {
+      ...drug(
+        "326324002",
+        "Ethinylestradiol 30microgram / Levonorgestrel 150microgram tablets",
+        "One tablet daily for 21 days, then 7 days without tablets",
+        63,
+        "tablet",
+        84,
+      ),
+      emis: {
+        code: {
+          system: EMIS_DRUG_SYSTEM,
+          code: "ETTA18971NEMIS",
+          display: "Ethinylestradiol 30microgram / Levonorgestrel 150microgram tablets",
+        },
+        term: "Levonorgestrel 150microgram / Ethinylestradiol 30microgram tablets",
+      },
+    },
     fromAge: 16,
     toAge: 49,
     femaleOnly: true,

@@ -7,7 +7,9 @@
  * - 394700004 "Asthma annual review": OpenSAFELY codelist opensafely/asthma-annual-review-qof;
  * - 310425007 "Diabetes monitoring invitation": NHS Digital primary care domain refset DMINVITE_COD (as
  *   published on OpenCodelists, nhsd-primary-care-domain-refsets-dminvite_cod);
- * - 171279008 "Immunisation due": GP Connect 1.6.2 immunisations example (explanation.reason);
+ * - the influenza vaccination recall as EMIS Web records it (the assurance records' diary entries, all three
+ *   patients): the procedure 86198006 "Administration of influenza vaccine" itself, picked by its synonym
+ *   "Influenza vaccination";
  * - 171149006 "Screening for malignant neoplasm of cervix": several public FHIR value sets and measures
  *   (cervical screening service type and procedure);
  * - 75367002 "Blood pressure" and 35650009 "Thyroid panel": reused from record-terms.ts, which says where
@@ -33,11 +35,14 @@ export const RECALLS = {
   medicationReview: snomed("314529007", "Medication review due"),
   asthmaReview: snomed("394700004", "Asthma annual review"),
   diabetesMonitoring: snomed("310425007", "Diabetes monitoring invitation"),
-  immunisationDue: snomed("171279008", "Immunisation due"),
+  influenzaVaccination: VACCINES.influenza.procedure,
   cervicalScreening: snomed("171149006", "Screening for malignant neoplasm of cervix"),
   bloodPressure: MEASUREMENTS.bloodPressure,
   thyroidFunction: TESTS.thyroid.code,
 } as const;
+
+/** The words a clinician picks for the influenza vaccination recall (a synonym of the procedure's concept). */
+export const INFLUENZA_VACCINATION_TERM = "Influenza vaccination";
 
 /** A vaccination offered and declined: the situation code, and which given vaccination it stands for. */
 export interface DeclinedVaccinationTerm {

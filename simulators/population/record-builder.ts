@@ -37,11 +37,15 @@ export function entryId(prefix: string, ordinal: number): string {
   return ordinal <= ENTRY_IDS_CACHED ? (table[ordinal - 1] as string) : `${prefix}${ordinal}`;
 }
 
+/**
+ * The code a practice carries beside SNOMED CT: EMIS's Read v2 code, or its own Egton code for a concept Read
+ * v2 never had; SystmOne's CTV3 code (its own "Y" codes included).
+ */
 export function legacyCodeOf(
-  term: { readonly readV2?: Coding; readonly ctv3?: Coding },
+  term: { readonly readV2?: Coding; readonly egton?: Coding; readonly ctv3?: Coding },
   practice: Practice,
 ): Coding | undefined {
-  return practice.system === "emis" ? term.readV2 : term.ctv3;
+  return practice.system === "emis" ? (term.readV2 ?? term.egton) : term.ctv3;
 }
 
 /** Everything the record builders share for one patient. */

@@ -13,6 +13,11 @@
  * - ../shared/reference/gpconnect-1.6.2/examples (pathology): "FBC - Full blood count" 26604007, "Venous
  *   blood specimen" 122555007, "Diagnostic studies report" 721981007, "Haemoglobin estimation"
  *   1022431000000105;
+ * - who makes each vaccine given in England's programmes (the suppliers dm+d names on its products): GM-SDE's
+ *   EMIS product lists procedures/mmr-vaccination (Priorix, GlaxoSmithKline UK Ltd; M-M-RVAXPRO, Merck Sharp &
+ *   Dohme (UK) Ltd), procedures/flu-vaccination (Sanofi Pasteur; Seqirus Vaccines Ltd; Mylan),
+ *   procedures/pneumococcal-vaccination (Pneumovax 23, Merck Sharp & Dohme (UK) Ltd) and
+ *   procedures/covid-vaccination (Pfizer Ltd; AstraZeneca UK Ltd; Moderna, Inc);
  * - vaccinations, SNOMED CT with Read v2 and CTV3: GM-SDE procedures/flu-vaccination,
  *   procedures/pneumococcal-vaccination, procedures/covid-vaccination (the dose-specific CTV3 codes are in
  *   its commit e2917eff of covid-vaccination.ctv3.txt);
@@ -22,12 +27,28 @@
  *   tests/haemoglobin/1; the HbA1c CTV3 term also in opensafely/covid_mortality_over_time
  *   codelists/opensafely-glycated-haemoglobin-hba1c-tests-ifcc.csv;
  * - the HbA1c test 43396009: GM-SDE tests/hba1c/1; blood pressure 75367002: GM-SDE tests/blood-pressure/1;
+ * - the blood pressure reading as EMIS's template records it (the assurance records): "O/E - blood pressure
+ *   reading" 163020007 with Read v2 246..00, its systolic part with Read v2 2469.00 and its diastolic part
+ *   with Read v2 246A.00, each part labelled by the template ("Systolic blood pressure"); the same Read v2
+ *   codes, their CTV3 codes (246.., 2469., 246A.) and 163020007 are in GM-SDE tests/blood-pressure/1;
  *   body weight 27113001: GM-SDE patient/weight/1; body mass index 60621009: GM-SDE patient/bmi/1;
  *   smoking 266919005, 77176002 and 8517006: GM-SDE patient/smoking-status-never, -current and -ex;
  * - the potassium result's Read v2 code 44I4.00 "Serum potassium": the translation-set example of the GP
  *   Connect data model's Codeable Concept guidance and of the UK Core CodingSCTDescId guidance
  *   (NHSDigital/IOPS-FHIR-Simplifier-Backup), which pairs it with 1000651000000109 "Serum potassium level";
- * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles.
+ * - suspected COVID-19 as each supplier recorded it in 2020: EMIS's Egton code EMISNQSU106 "Suspected
+ *   2019-nCoV (Wuhan) infection" and SystmOne's CTV3 code Y20cf beside 1240761000000102: the EMIS and TPP
+ *   local-code maps of endeavourhealth/InformationManager (Database/1.Source-data/12.covid-patch.sql); the
+ *   concept's preferred term "Suspected COVID-19" as NHS Digital's Summary Care Record guide lists it
+ *   (NHSDigital/IOPS-FHIR-Simplifier-Backup, its COVID-19 coded entries);
+ * - the asthma annual review as an EMIS template records it: Read v2 66YJ.00 "Asthma annual review" (the QOF
+ *   asthma ruleset's review codes, as the SMASH safe-medication dashboard's code groups list them) beside
+ *   394700004 (recall-terms.ts); the template's items it records without a code, as EMIS writes them (its
+ *   assurance records, PWTP5): 196411000000103 "Transfer-degraded record entry" with the item's words as text;
+ * - "Patient referral" 3457005: the ServiceRequestCategoryVS value set of Helsenorge's FHIR profiles;
+ * - referrals as EMIS codes them (the assurance records): Read v2 8H54.00 "Orthopaedic referral" beside
+ *   183545006 "Referral to orthopaedic service", and Read v2 8Hh..00 beside 306098008 "Self-referral" (a
+ *   self-referral the practice records, which GP Connect 1.6's referral guidance includes).
  * Not confirmed against a code list: the panels "Urea and electrolytes" 252167001, "Thyroid panel"
  * 35650009 and "Lipid panel" 16254007 (seen with those meanings in public code, and as bare ids in a public
  * copy of the Emergency Care Data Set investigation list, but no list pairs each id with its term). No Read
@@ -35,23 +56,32 @@
  * procedures/mmr-vaccination holds only MMR products in CTV3), so those are left out. Reference ranges are
  * typical adult ranges of English NHS laboratories. Units are UCUM.
  */
-import { CTV3_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
+import { CTV3_SYSTEM, EGTON_SYSTEM, READ_V2_SYSTEM, SNOMED_SYSTEM } from "./clinical-terms.js";
 import type { Coding } from "./types.js";
 
 const snomed = (code: string, display: string): Coding => ({ system: SNOMED_SYSTEM, code, display });
 const readV2 = (code: string, display: string): Coding => ({ system: READ_V2_SYSTEM, code, display });
 const ctv3 = (code: string, display: string): Coding => ({ system: CTV3_SYSTEM, code, display });
+const egton = (code: string, display: string): Coding => ({ system: EGTON_SYSTEM, code, display });
 
-/** The codes EMIS Web (Read v2) and SystmOne (CTV3) carry beside SNOMED CT; absent where none was confirmed. */
+/**
+ * The codes EMIS Web (Read v2, or its own Egton code for a concept Read v2 never had) and SystmOne (CTV3)
+ * carry beside SNOMED CT; absent where none was confirmed.
+ */
 export interface LegacyCodes {
   readonly readV2?: Coding;
+  readonly egton?: Coding;
   readonly ctv3?: Coding;
 }
 
 export interface VaccineTerm extends LegacyCodes {
   readonly key: string;
   readonly procedure: Coding;
+  /** Who makes the products given for it (one per dose is drawn; the vaccine product is not modelled). */
+  readonly manufacturers: readonly string[];
 }
+
+const COVID_19_VACCINE_MAKERS = ["Pfizer Ltd", "AstraZeneca UK Ltd", "Moderna, Inc"] as const;
 
 /*
  * COVID-19 vaccines arrived after Read v2 was frozen (2016): EMIS carries an EMIS local code or SNOMED CT
@@ -63,18 +93,21 @@ export const VACCINES = {
     key: "mmr",
     procedure: snomed("38598009", "Administration of measles and mumps and rubella vaccine"),
     readV2: readV2("65M1.00", "Measles/mumps/rubella vaccn."),
+    manufacturers: ["GlaxoSmithKline UK Ltd", "Merck Sharp & Dohme (UK) Ltd"],
   },
   influenza: {
     key: "influenza",
     procedure: snomed("86198006", "Administration of influenza vaccine"),
     readV2: readV2("65E..00", "Influenza vaccination"),
     ctv3: ctv3("65E..", "Influenza vaccination"),
+    manufacturers: ["Sanofi Pasteur", "Seqirus Vaccines Ltd", "Mylan"],
   },
   pneumococcal: {
     key: "pneumococcal",
     procedure: snomed("12866006", "Pneumococcal vaccination"),
     readV2: readV2("6572.00", "Pneumococcal vaccination"),
     ctv3: ctv3("6572.", "Pneumococcal vaccination"),
+    manufacturers: ["Merck Sharp & Dohme (UK) Ltd"],
   },
   covidFirst: {
     key: "covid-1",
@@ -83,6 +116,7 @@ export const VACCINES = {
       "Administration of first dose of severe acute respiratory syndrome coronavirus 2 vaccine",
     ),
     ctv3: ctv3("Y29e7", "Administration of first dose of SARS-CoV-2 vaccine"),
+    manufacturers: COVID_19_VACCINE_MAKERS,
   },
   covidSecond: {
     key: "covid-2",
@@ -91,6 +125,7 @@ export const VACCINES = {
       "Administration of second dose of severe acute respiratory syndrome coronavirus 2 vaccine",
     ),
     ctv3: ctv3("Y29e8", "Administration of second dose of SARS-CoV-2 vaccine"),
+    manufacturers: COVID_19_VACCINE_MAKERS,
   },
 } as const satisfies Record<string, VaccineTerm>;
 
@@ -243,8 +278,86 @@ export const MEASUREMENTS = {
   exSmoker: snomed("8517006", "Ex-smoker"),
 } as const;
 
+/** One part of a reading a template records in parts, and the template's label for it. */
+export interface ComponentTerm extends LegacyCodes {
+  readonly code: Coding;
+  readonly label: string;
+}
+
+/** A blood pressure reading as a GP system's template records it: the reading, and its two parts. */
+export const BLOOD_PRESSURE_READING = {
+  reading: {
+    code: snomed("163020007", "O/E - blood pressure reading"),
+    readV2: readV2("246..00", "O/E - blood pressure reading"),
+    ctv3: ctv3("246..", "O/E - blood pressure reading"),
+  },
+  systolic: {
+    code: MEASUREMENTS.systolic,
+    readV2: readV2("2469.00", "O/E - Systolic BP reading"),
+    ctv3: ctv3("2469.", "O/E - Systolic BP reading"),
+    label: "Systolic blood pressure",
+  },
+  diastolic: {
+    code: MEASUREMENTS.diastolic,
+    readV2: readV2("246A.00", "O/E - Diastolic BP reading"),
+    ctv3: ctv3("246A.", "O/E - Diastolic BP reading"),
+    label: "Diastolic blood pressure",
+  },
+} as const satisfies {
+  reading: LegacyCodes & { code: Coding };
+  systolic: ComponentTerm;
+  diastolic: ComponentTerm;
+};
+
+/** Suspected COVID-19, as the practices recorded it from 2020: a concept Read v2 never had. */
+export const SUSPECTED_COVID_19 = {
+  code: snomed("1240761000000102", "Suspected COVID-19"),
+  egton: egton("EMISNQSU106", "Suspected 2019-nCoV (Wuhan) infection"),
+  ctv3: ctv3("Y20cf", "Suspected 2019-nCoV (Wuhan) infection"),
+} as const satisfies LegacyCodes & { code: Coding };
+
+/** How EMIS codes an entry a template records without a code: its words go beside it as text. */
+export const TRANSFER_DEGRADED_RECORD_ENTRY: Coding = snomed(
+  "196411000000103",
+  "Transfer-degraded record entry",
+);
+
+/** A template a practice records a review with: its header entry and the items filed under it. */
+export interface ReviewTemplate {
+  readonly header: LegacyCodes & { readonly code: Coding };
+  /** Items recorded without a code: the item's words and what the clinician wrote. */
+  readonly items: readonly { readonly text: string; readonly note: string }[];
+}
+
+/** The asthma annual review as EMIS Web's asthma template records it (for EMIS practices). */
+export const ASTHMA_REVIEW_TEMPLATE: ReviewTemplate = {
+  header: {
+    code: snomed("394700004", "Asthma annual review"),
+    readV2: readV2("66YJ.00", "Asthma annual review"),
+  },
+  items: [
+    { text: "Inhaler technique", note: "Good technique with a spacer." },
+    { text: "Asthma action plan", note: "Personalised asthma action plan reviewed and given." },
+  ],
+};
+
 /** "Patient referral": the referral's own code; the service is named as the supplier's text. */
 export const PATIENT_REFERRAL: Coding = snomed("3457005", "Patient referral");
+
+/** How a referral is coded: the referral procedure, with the legacy codes confirmed beside it. */
+export interface ReferralTerm extends LegacyCodes {
+  readonly code: Coding;
+}
+
+export const REFERRAL_TERMS = {
+  /** No more specific code confirmed for the service referred to: the service is named as text. */
+  patientReferral: { code: PATIENT_REFERRAL },
+  orthopaedic: {
+    code: snomed("183545006", "Referral to orthopaedic service"),
+    readV2: readV2("8H54.00", "Orthopaedic referral"),
+  },
+  selfReferral: { code: snomed("306098008", "Self-referral"), readV2: readV2("8Hh..00", "Self-referral") },
+} as const satisfies Record<string, ReferralTerm>;
 
 /**
  * The encounter types consultations are named with, as text: EMIS's, from its assurance records. The one

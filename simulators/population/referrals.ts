@@ -2,14 +2,26 @@
 import { addDays } from "./calendar.js";
 import type { ProblemTerm } from "./clinical-terms.js";
 import { addConsultation } from "./consultations.js";
-import { entryId, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { entryId, legacyCodeOf, type Mutable, type RecordBuilder } from "./record-builder.js";
+import { REFERRAL_TERMS, type ReferralTerm } from "./record-terms.js";
 import type { Problem, Referral } from "./types.js";
 
-/** Where a condition is referred to, and how often. */
-const REFERRALS: Partial<Record<string, { service: string; chance: number }>> = {
-  "osteoarthritis-of-knee": { service: "Trauma and Orthopaedics", chance: 0.3 },
-  depression: { service: "NHS Talking Therapies", chance: 0.4 },
-  "type-2-diabetes": { service: "Diabetes Structured Education", chance: 0.3 },
+/**
+ * Where a condition is referred to, how the referral is coded, and how often. NHS Talking Therapies take
+ * referrals from the patient: the practice records the self-referral it advised.
+ */
+const REFERRALS: Partial<Record<string, { service: string; term: ReferralTerm; chance: number }>> = {
+  "osteoarthritis-of-knee": {
+    service: "Trauma and Orthopaedics",
+    term: REFERRAL_TERMS.orthopaedic,
+    chance: 0.3,
+  },
+  depression: { service: "NHS Talking Therapies", term: REFERRAL_TERMS.selfReferral, chance: 0.4 },
+  "type-2-diabetes": {
+    service: "Diabetes Structured Education",
+    term: REFERRAL_TERMS.patientReferral,
+    chance: 0.3,
+  },
 };
 
 export function addReferral(
@@ -17,17 +29,26 @@ export function addReferral(
   date: string,
   service: string,
   reason: string,
-  links: { problem?: string; consultation?: string; priority?: "routine" | "urgent"; requestedBy?: string },
+  links: {
+    problem?: string;
+    consultation?: string;
+    priority?: "routine" | "urgent";
+    requestedBy?: string;
+    term?: ReferralTerm;
+  },
 ): void {
-  const referral: Mutable<Referral> = {
+  const term: ReferralTerm = links.term ?? REFERRAL_TERMS.patientReferral;
+  const referral = {
     id: entryId("R", b.referrals.length + 1),
     date,
-    service: { system: "http://snomed.info/sct", code: "3457005", display: "Patient referral" },
-    recipient: `${service}, ${b.town} General Hospital`,
-    priority: links.priority ?? "routine",
-    reason,
-    requestedBy: links.requestedBy ?? b.clinician(),
-  };
+    service: term.code,
+  } as Mutable<Referral>;
+  const legacyCode = legacyCodeOf(term, b.practice);
+  if (legacyCode !== undefined) referral.legacyCode = legacyCode;
+  referral.recipient = `${service}, ${b.town} General Hospital`;
+  referral.priority = links.priority ?? "routine";
+  referral.reason = reason;
+  referral.requestedBy = links.requestedBy ?? b.clinician();
   if (links.problem !== undefined) referral.problem = links.problem;
   if (links.consultation !== undefined) referral.consultation = links.consultation;
   b.referrals.push(referral);
@@ -48,5 +69,6 @@ export function conditionReferral(b: RecordBuilder, term: ProblemTerm, problem: 
     problem: problem.id,
     consultation: consultation.id,
     requestedBy: consultation.clinician,
+    term: referral.term,
   });
 }

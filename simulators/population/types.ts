@@ -108,6 +108,10 @@ export interface Medication {
   readonly id: string;
   /** dm+d product (VMP/AMP), SNOMED CT code system. */
   readonly product: Coding;
+  /** The supplier's own code for the product, beside dm+d (EMIS: its drug code), when one is known. */
+  readonly localCode?: Coding;
+  /** The product's name as the prescriber's system gave it, where dm+d names it otherwise now. */
+  readonly productTerm?: string;
   readonly dosage: string;
   readonly quantity: { readonly value: number; readonly unit: string };
   /** Days one issue lasts (the expected supply duration). */
@@ -162,6 +166,8 @@ export interface Immunisation {
   readonly consultation?: string;
   /** Intended but not given (declined, contraindicated): why, as GP Connect's reasonNotGiven carries it. */
   readonly notGiven?: { readonly reason: Coding };
+  /** Who made the vaccine given (a dose given only). */
+  readonly manufacturer?: string;
 }
 
 /**
@@ -172,6 +178,8 @@ export interface DiaryEntry {
   readonly id: string;
   /** What is to be done (SNOMED CT). */
   readonly code: Coding;
+  /** The words the clinician picked, where they are a synonym rather than the concept's preferred term. */
+  readonly term?: string;
   /** The planned day, or the first day of the planned period. */
   readonly planned: string;
   /** The last day of the planned period, when it is a period. */
@@ -204,14 +212,33 @@ export interface ImmunisationStatus {
 export interface UncategorisedEntry {
   readonly id: string;
   readonly code: Coding;
+  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3), when the supplier carries one. */
+  readonly legacyCode?: Coding;
   readonly date: string;
   readonly value?: Measurement;
   /** Blood pressure: systolic and diastolic as components. */
-  readonly components?: readonly { readonly code: Coding; readonly value: Measurement }[];
+  readonly components?: readonly MeasurementComponent[];
   readonly recordedBy: string;
   readonly consultation?: string;
   /** The problem it relates to, by id. */
   readonly problem?: string;
+  /** The words of an item a template records without a code (its code then says so), as the template puts them. */
+  readonly text?: string;
+  /** What the clinician wrote beside it. */
+  readonly note?: string;
+  /** The entry (by id) a template filed this one under: the header of the template's group. */
+  readonly filedUnder?: string;
+  /** A template group's header: the entries (by id) filed under it, in the template's order. */
+  readonly templateItems?: readonly string[];
+}
+
+/** One part of a reading recorded in parts (blood pressure's systolic and diastolic). */
+export interface MeasurementComponent {
+  readonly code: Coding;
+  readonly legacyCode?: Coding;
+  /** What the template that records the reading calls this part ("Systolic blood pressure"). */
+  readonly label: string;
+  readonly value: Measurement;
 }
 
 export interface Measurement {
@@ -255,6 +282,8 @@ export interface Referral {
   readonly date: string;
   /** The service referred to (SNOMED CT procedure "Referral to ..."). */
   readonly service: Coding;
+  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3), when the supplier carries one. */
+  readonly legacyCode?: Coding;
   readonly recipient: string;
   readonly priority: "routine" | "urgent";
   readonly reason: string;
@@ -281,14 +310,17 @@ export interface Allergy {
   readonly id: string;
   /** The "Allergy to ..." finding (SNOMED CT), the allergy's code. */
   readonly code: Coding;
-  /** Legacy code carried beside SNOMED (EMIS: Read v2; TPP: CTV3). */
+  /** Legacy code carried beside SNOMED (EMIS: Read v2 or its Egton code; TPP: CTV3). */
   readonly legacyCode?: Coding;
   readonly category: "medication" | "food" | "environment";
-  readonly substance: Coding;
+  /** The substance, where a concept for it is known (not for a concept of EMIS's drug dictionary). */
+  readonly substance?: Coding;
   readonly reaction: Coding;
   readonly severity: "mild" | "moderate" | "severe";
   readonly recorded: string;
   readonly recordedBy: string;
+  /** The consultation it was recorded in, when the patient reported the reaction there. */
+  readonly consultation?: string;
 }
 
 /** Three different answers, as a real record gives them. */

@@ -2,7 +2,7 @@
  * The allergies area: the patient's allergies as AllergyIntolerances, or the "no known allergy" entry, in the
  * allergies List, and the List of ended allergies when asked for.
  */
-import { LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
+import { EXTENSIONS, LIST_CODES, PROFILES } from "../../gpconnect/profiles.js";
 import { NO_KNOWN_ALLERGY } from "../population/clinical-terms.js";
 import type { Allergy } from "../population/types.js";
 import type { AreaResult } from "./area-result.js";
@@ -17,12 +17,26 @@ import {
 } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
 
-function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
+/**
+ * An allergy as GP Connect 1.6's AllergyIntolerance page says, naming the consultation it was recorded in (the
+ * encounter extension; dropped from the Bundle when the consultation is not sent, see structured-bundle.ts).
+ */
+export function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolerance {
   const id = render.ids.allergy(allergy.id);
   return {
     resourceType: "AllergyIntolerance",
     id,
     meta: { profile: [PROFILES.allergyIntolerance] },
+    ...(allergy.consultation === undefined
+      ? {}
+      : {
+          extension: [
+            {
+              url: EXTENSIONS.associatedEncounter,
+              valueReference: reference("Encounter", render.ids.item("encounter", allergy.consultation)),
+            },
+          ],
+        }),
     identifier: supplierIdentifier(render, id),
     clinicalStatus: "active",
     verificationStatus: "unconfirmed",
@@ -37,7 +51,9 @@ function allergyResource(render: Render, allergy: Allergy): fhir.AllergyIntolera
     note: [allergyNote(render, allergy)],
     reaction: [
       {
-        substance: concept(allergy.substance, undefined, render.input.flavour),
+        ...(allergy.substance === undefined
+          ? {}
+          : { substance: concept(allergy.substance, undefined, render.input.flavour) }),
         manifestation: [concept(allergy.reaction, undefined, render.input.flavour)],
         severity: allergy.severity,
       },

@@ -4,6 +4,7 @@
  * clinician codes (problems, allergies, observations, immunisations, referrals, recalls); EMIS adds the
  * picked words (descriptionDisplay) where they differ from the concept's preferred term, as its records do.
  */
+import { EGTON_SYSTEM } from "../population/clinical-terms.js";
 import type { Coding } from "../population/types.js";
 import { concept } from "./bundle-render.js";
 import type { SupplierFlavour } from "./flavours.js";
@@ -77,13 +78,14 @@ function chosenTerm(flavour: SupplierFlavour, snomed: Coding, picked: string | u
 
 /**
  * `concept`, with the chosen term on its SNOMED CT coding as the supplier writes it. The words picked are the
- * legacy code's term, or `picked` where the clinician chose a synonym with no legacy code beside it.
+ * legacy code's term, or `picked` where the clinician chose a synonym with no legacy code beside it. An Egton
+ * code's term is EMIS's own, not a SNOMED CT description: EMIS writes no chosen words beside one.
  */
 export function chosenConcept(
   snomed: Coding,
   legacy: Coding | undefined,
   flavour: SupplierFlavour,
-  picked: string | undefined = legacy?.display,
+  picked: string | undefined = legacy?.system === EGTON_SYSTEM ? undefined : legacy?.display,
 ): fhir.CodeableConcept {
   const snomedCoding: fhir.Coding = {
     extension: chosenTerm(flavour, snomed, picked),

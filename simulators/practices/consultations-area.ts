@@ -4,6 +4,7 @@
  */
 import { CODE_SYSTEMS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconnect/profiles.js";
 import type { Consultation, Problem } from "../population/types.js";
+import { allergyResource } from "./allergies-area.js";
 import { type AreaResult, inPeriod, refOf, renderInto, secondary } from "./area-result.js";
 import {
   author,
@@ -15,12 +16,12 @@ import {
   supplierIdentifier,
 } from "./bundle-render.js";
 import { procedureRequest } from "./diary-area.js";
-import { immunization } from "./immunisations-area.js";
+import { immunizationResources } from "./immunisations-area.js";
 import { problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
 import type { SearchPeriod } from "./structured-query.js";
-import { uncategorisedObservation } from "./uncategorised-area.js";
+import { templateResponse, uncategorisedObservation } from "./uncategorised-area.js";
 
 export function encounter(render: Render, consultation: Consultation): fhir.Encounter {
   const id = render.ids.item("encounter", consultation.id);
@@ -102,6 +103,7 @@ interface ConsultationsOptions {
 /** References to the items the consultations link to, for the area's secondary Lists. */
 interface LinkedItems {
   readonly problems: fhir.Reference[];
+  readonly allergies: fhir.Reference[];
   readonly uncategorised: fhir.Reference[];
   readonly immunisations: fhir.Reference[];
   readonly referrals: fhir.Reference[];
@@ -116,6 +118,7 @@ export function consultationsArea(render: Render, options: ConsultationsOptions)
   const share = shared(render);
   const linked: LinkedItems = {
     problems: [],
+    allergies: [],
     uncategorised: [],
     immunisations: [],
     referrals: [],
@@ -146,6 +149,7 @@ export function consultationsArea(render: Render, options: ConsultationsOptions)
     lists: [
       list(render, LIST_CODES.consultations, encounters, { warnings }),
       ...secondary(render, SECONDARY_LISTS.consultationsProblems, linked.problems),
+      ...secondary(render, SECONDARY_LISTS.consultationsAllergies, linked.allergies),
       ...secondary(render, SECONDARY_LISTS.consultationsUncategorised, linked.uncategorised),
       ...secondary(render, SECONDARY_LISTS.consultationsImmunisations, linked.immunisations),
       ...secondary(render, SECONDARY_LISTS.consultationsReferrals, linked.referrals),
@@ -182,17 +186,31 @@ function recordedItems(
   const items: fhir.Reference[] = [];
   const recordedIn = <T extends { readonly consultation?: string }>(entries: readonly T[]) =>
     entries.filter((entry) => entry.consultation === consultation.id);
-  renderInto(
-    resources,
-    recordedIn(patient.uncategorised),
-    (u) => uncategorisedObservation(render, u),
-    items,
-    linked.uncategorised,
-  );
+  if (patient.allergies.kind === "recorded") {
+    renderInto(
+      resources,
+      recordedIn(patient.allergies.allergies),
+      (a) => allergyResource(render, a),
+      items,
+      linked.allergies,
+    );
+  }
+  for (const entry of recordedIn(patient.uncategorised)) {
+    const observation = uncategorisedObservation(render, entry);
+    resources.push(observation);
+    linked.uncategorised.push(refOf(observation));
+    items.push(refOf(observation));
+    // The consultation's List holds a template's QuestionnaireResponse beside its entries, as EMIS's does.
+    const response = templateResponse(render, entry);
+    if (response !== undefined) {
+      resources.push(response);
+      items.push(refOf(response));
+    }
+  }
   renderInto(
     resources,
     recordedIn(patient.immunisations),
-    (i) => immunization(render, i),
+    (i) => immunizationResources(render, i),
     items,
     linked.immunisations,
   );

@@ -24,7 +24,7 @@ export function procedureRequest(render: Render, entry: DiaryEntry): fhir.Proced
     identifier: supplierIdentifier(render, id),
     status: "active",
     intent: "plan",
-    code: chosenConcept(entry.code, undefined, render.input.flavour),
+    code: chosenConcept(entry.code, undefined, render.input.flavour, entry.term),
     subject: render.patientRef,
   };
   if (entry.consultation !== undefined)

@@ -49,6 +49,18 @@ export interface SupplierFlavour {
   readonly marksUserSelected: boolean;
   /** TPP puts the clinician's own term (the CTV3 term chosen) in code.text beside the codings. */
   readonly originalTermAsText: boolean;
+  /**
+   * A reading a template records in parts (blood pressure): EMIS names each part with the template's label as
+   * its code.text ("Systolic blood pressure") and writes no chosen words on the parts, as its records show; the
+   * TPP capture holds no such reading, so TPP's parts carry its usual codings alone.
+   */
+  readonly templateLabels: boolean;
+  /**
+   * Entries a template files under a header entry: EMIS joins them with a QuestionnaireResponse (its records;
+   * GP Connect 1.6's page for hierarchical uncategorised data), the header having it as member and each entry
+   * derived from it; the TPP capture shows none, so TPP sends such entries side by side.
+   */
+  readonly templateGroups: "questionnaire-response" | "flat";
   /** Order of the bundle's blocks. */
   readonly sectionOrder: readonly BundleSection[];
   /**
@@ -167,6 +179,8 @@ export const EMIS_WEB: SupplierFlavour = {
   legacyCodeFirst: true,
   marksUserSelected: true,
   originalTermAsText: false,
+  templateLabels: true,
+  templateGroups: "questionnaire-response",
   // As the EMIS assurance records: Lists first, then the patient, the clinical items, the people and places.
   sectionOrder: [
     "lists",
@@ -223,6 +237,8 @@ export const TPP_SYSTMONE: SupplierFlavour = {
   legacyCodeFirst: false,
   marksUserSelected: false,
   originalTermAsText: true,
+  templateLabels: false,
+  templateGroups: "flat",
   // As the 2026 captures: the Patient, each area's items with their Lists, the directory last; allergies, then
   // medications, then investigations, then problems. Where the other areas go is not shown: a choice.
   sectionOrder: [

@@ -7,7 +7,15 @@ import { addYears } from "../population/calendar.js";
 import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
 import type { Immunisation, ImmunisationStatus } from "../population/types.js";
 import { type AreaResult, refOf } from "./area-result.js";
-import { concept, list, type Render, reference, requester, supplierIdentifier } from "./bundle-render.js";
+import {
+  concept,
+  list,
+  meta,
+  type Render,
+  reference,
+  requester,
+  supplierIdentifier,
+} from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
 import { uncategorisedObservation } from "./uncategorised-area.js";
 
@@ -77,13 +85,14 @@ const ADMINISTERING_PROVIDER: fhir.CodeableConcept = {
 const LEFT_UPPER_ARM = { system: SNOMED_SYSTEM, code: "368208006", display: "Left upper arm structure" };
 
 /**
- * What only a dose given carries: where (the practice's main Location, the left upper arm), and the batch
- * and its expiry (synthetic: the vaccine's batch is not modelled, so it is derived from the entry's id).
+ * What only a dose given carries: where (the practice's main Location, the left upper arm), who made the
+ * vaccine (an Organization sent with it, see `vaccineMaker`), and the batch and its expiry (synthetic: the
+ * vaccine's batch is not modelled, so it is derived from the entry's id).
  */
 function doseGiven(
   render: Render,
   item: Immunisation,
-): Pick<fhir.Immunization, "location" | "lotNumber" | "expirationDate" | "site"> {
+): Pick<fhir.Immunization, "location" | "manufacturer" | "lotNumber" | "expirationDate" | "site"> {
   const batch = render.ids
     .item("batch", item.id)
     .replace(/[^0-9a-zA-Z]/g, "")
@@ -91,10 +100,38 @@ function doseGiven(
     .toUpperCase();
   return {
     location: reference("Location", render.ids.location),
+    ...(item.manufacturer === undefined
+      ? {}
+      : { manufacturer: reference("Organization", render.ids.item("manufacturer", item.manufacturer)) }),
     lotNumber: batch,
     expirationDate: addYears(item.date.slice(0, 10), 1),
     site: chosenConcept(LEFT_UPPER_ARM, undefined, render.input.flavour, "Left arm"),
   };
+}
+
+/**
+ * The vaccine's maker, as GP Connect's Immunization page has it (manufacturer references an Organization) and
+ * EMIS's records send it: an Organization named and nothing more.
+ */
+function vaccineMaker(render: Render, name: string): fhir.Organization {
+  const id = render.ids.item("manufacturer", name);
+  return {
+    resourceType: "Organization",
+    id,
+    meta: meta(render, PROFILES.organization, id, true),
+    name,
+  };
+}
+
+/** A vaccination with the Organization that made it, when it names one. */
+export function immunizationResources(
+  render: Render,
+  item: Immunisation,
+): fhir.Resource | readonly fhir.Resource[] {
+  const resource = immunization(render, item);
+  return item.manufacturer === undefined || item.notGiven !== undefined
+    ? resource
+    : [resource, vaccineMaker(render, item.manufacturer)];
 }
 
 /**
@@ -107,13 +144,21 @@ export function immunisationsArea(
   options: { readonly includeNotGiven: boolean; readonly includeStatus: boolean },
 ): AreaResult {
   const { patient } = render.input;
-  const resources: fhir.Resource[] = patient.immunisations
-    .filter((item) => options.includeNotGiven || item.notGiven === undefined)
-    .map((item) => immunization(render, item));
-  if (options.includeStatus) {
-    for (const status of patient.immunisationStatuses) resources.push(immunisationStatus(render, status));
+  const listed: fhir.Resource[] = [];
+  const makers: fhir.Resource[] = [];
+  for (const item of patient.immunisations) {
+    if (!options.includeNotGiven && item.notGiven !== undefined) continue;
+    listed.push(immunization(render, item));
+    if (item.manufacturer !== undefined && item.notGiven === undefined)
+      makers.push(vaccineMaker(render, item.manufacturer));
   }
-  return { lists: [list(render, LIST_CODES.immunisations, resources.map(refOf))], resources };
+  if (options.includeStatus) {
+    for (const status of patient.immunisationStatuses) listed.push(immunisationStatus(render, status));
+  }
+  return {
+    lists: [list(render, LIST_CODES.immunisations, listed.map(refOf))],
+    resources: makers.length === 0 ? listed : [...listed, ...makers],
+  };
 }
 
 /** Consent or dissent to immunisation: an Observation like any coded entry, with the clinician's note. */

@@ -22,6 +22,7 @@ import {
   requester,
   supplierIdentifier,
 } from "./bundle-render.js";
+import type { SupplierFlavour } from "./flavours.js";
 import { shared } from "./shared-record.js";
 
 function prescribingAgency(medication: Medication): fhir.Extension {
@@ -214,9 +215,18 @@ export function medicationSummary(render: Render, medication: Medication): fhir.
     resourceType: "Medication",
     id: medicationId,
     meta: { profile: [PROFILES.medication] },
-    code: concept(medication.product, undefined, flavour),
+    code: productCode(medication, flavour),
   };
   return [statement, plan, product];
+}
+
+/**
+ * The product's code: dm+d, with the supplier's own code beside it where it has one (EMIS's drug code, as the
+ * clinician's pick) and, as text, the name the prescriber saw where dm+d names the product otherwise now.
+ */
+function productCode(medication: Medication, flavour: SupplierFlavour): fhir.CodeableConcept {
+  const code = concept(medication.product, medication.localCode, flavour);
+  return medication.productTerm === undefined ? code : { ...code, text: medication.productTerm };
 }
 
 function issueOrders(

@@ -15,7 +15,7 @@ import { actualProblem, problemHeader } from "./problem-header.js";
 import { referralRequest } from "./referrals-area.js";
 import { shared } from "./shared-record.js";
 import type { ProblemFilter } from "./structured-query.js";
-import { uncategorisedObservation } from "./uncategorised-area.js";
+import { uncategorisedResources } from "./uncategorised-area.js";
 
 /** Problems: the headers that match any filter, with what relates to them, and the linked problems. */
 export function problemsArea(render: Render, filters: readonly ProblemFilter[]): AreaResult {
@@ -58,7 +58,7 @@ export function problemsArea(render: Render, filters: readonly ProblemFilter[]):
     renderInto(
       resources,
       about(patient.uncategorised),
-      (u) => uncategorisedObservation(render, u),
+      (u) => uncategorisedResources(render, u),
       related,
       observationRefs,
     );

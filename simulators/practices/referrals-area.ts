@@ -34,7 +34,9 @@ export function referralRequest(render: Render, item: Referral): fhir.ReferralRe
       : { context: reference("Encounter", render.ids.item("encounter", item.consultation)) }),
     authoredOn: item.date,
     requester: requester(render, item.requestedBy),
-    reasonCode: [{ ...chosenConcept(item.service, undefined, render.input.flavour), text: item.reason }],
+    reasonCode: [
+      { ...chosenConcept(item.service, item.legacyCode, render.input.flavour), text: item.reason },
+    ],
     description: `${item.reason}: referred to ${item.recipient}`,
     // The service referred to, and (EMIS) the letter, sent with the referrals area; dropped where they are
     // not sent (see structured-bundle.ts).

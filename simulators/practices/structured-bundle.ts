@@ -278,8 +278,9 @@ function bundleEntries(
 }
 
 /**
- * An entry names the consultation it was recorded in (a diary entry's, a problem's, a referral's context, an
- * immunisation's encounter, an allergy's associated encounter) only when that consultation is sent too, as
+ * An entry names the consultation it was recorded in (a diary entry's, a problem's, a referral's or a template
+ * group's context, an immunisation's encounter, an allergy's associated encounter) only when that consultation
+ * is sent too, as
  * every other reference in the Bundle resolves within it (a recall asked for on its own carries no context).
  */
 function dropUnsentContexts(
@@ -312,7 +313,8 @@ function dropUnsentContexts(
         break;
       }
       case "ProcedureRequest":
-      case "DiagnosticReport": {
+      case "DiagnosticReport":
+      case "QuestionnaireResponse": {
         const item = resource as { context?: fhir.Reference };
         if (unsent(item.context)) delete item.context;
         break;
