@@ -229,29 +229,62 @@ function bundleSections(
 }
 
 /**
+ * The rendering chosen for each resource, by type and then id: looked up by the resource's own strings, so no
+ * "type/id" key is made for each of a record's hundred-odd resources.
+ */
+class Renderings {
+  private readonly byType = new Map<string, Map<string, fhir.Resource>>();
+
+  get(resourceType: string, id: string): fhir.Resource | undefined {
+    return this.byType.get(resourceType)?.get(id);
+  }
+
+  /** The rendering kept for `resource`'s type and id: `resource` itself if it is the first. */
+  keep(resource: fhir.Resource & { readonly id: string }): fhir.Resource {
+    const resourceType = resource.resourceType ?? "";
+    let ofType = this.byType.get(resourceType);
+    if (ofType === undefined) {
+      ofType = new Map();
+      this.byType.set(resourceType, ofType);
+    }
+    const first = ofType.get(resource.id);
+    if (first !== undefined) return first;
+    ofType.set(resource.id, resource);
+    return resource;
+  }
+
+  /** The rendering a reference ("Type/id") names, if any. */
+  referenced(reference: string): fhir.Resource | undefined {
+    const slash = reference.indexOf("/");
+    return slash < 0 ? undefined : this.get(reference.slice(0, slash), reference.slice(slash + 1));
+  }
+}
+
+/**
  * One resource appears once, wherever several areas linked to it. The rendering sent is the fullest (a
  * problem header from the problems area carries all its links; from a consultation only that one), or
  * the first the flavour's order reaches; problem headers still go with the problems area's. The other
- * renderings of a problem header add the links they carry to the one sent. Keyed by "type/id".
+ * renderings of a problem header add the links they carry to the one sent.
  */
 function chosenRenderings(
   flavour: SupplierFlavour,
   sections: Readonly<Record<BundleSection, fhir.Resource[]>>,
   blocks: readonly fhir.Resource[][],
-): Map<string, fhir.Resource> {
-  const priority =
-    flavour.sharedItemsAt === "fullest-rendering"
-      ? RENDERING_PRIORITY.map((section) => sections[section])
-      : [sections.problems.filter((r) => r.resourceType === "Condition"), ...blocks];
-  const chosen = new Map<string, fhir.Resource>();
-  for (const resources of priority) {
+): Renderings {
+  const chosen = new Renderings();
+  const choose = (resources: readonly fhir.Resource[], onlyConditions: boolean) => {
     for (const resource of resources) {
-      const key = `${resource.resourceType}/${resource.id}`;
-      const first = chosen.get(key);
-      if (first === undefined) chosen.set(key, resource);
-      else if (first !== resource && first.resourceType === "Condition")
+      if (resource.id === undefined || (onlyConditions && resource.resourceType !== "Condition")) continue;
+      const first = chosen.keep(resource as fhir.Resource & { readonly id: string });
+      if (first !== resource && first.resourceType === "Condition")
         addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
     }
+  };
+  if (flavour.sharedItemsAt === "fullest-rendering") {
+    for (const section of RENDERING_PRIORITY) choose(sections[section], false);
+  } else {
+    choose(sections.problems, true);
+    for (const block of blocks) choose(block, false);
   }
   return chosen;
 }
@@ -260,20 +293,26 @@ function chosenRenderings(
 function bundleEntries(
   input: StructuredRecordInput,
   blocks: readonly fhir.Resource[][],
-  chosen: ReadonlyMap<string, fhir.Resource>,
+  chosen: Renderings,
 ): fhir.BundleEntry[] {
-  const emitted = new Set<string>();
+  const emitted = new Set<fhir.Resource>();
   const entry: fhir.BundleEntry[] = [];
   for (const resources of blocks) {
     for (const resource of resources) {
-      const key = `${resource.resourceType}/${resource.id}`;
-      if (resource.id !== undefined && (emitted.has(key) || chosen.get(key) !== resource)) continue;
-      emitted.add(key);
+      if (resource.id !== undefined) {
+        if (emitted.has(resource) || chosen.get(resource.resourceType ?? "", resource.id) !== resource)
+          continue;
+        emitted.add(resource);
+      }
       entry.push({ resource });
     }
   }
-  dropUnsentContexts(input, entry, emitted);
-  dropUnsentPriorPrescriptions(entry, emitted);
+  const sent = (reference: string) => {
+    const resource = chosen.referenced(reference);
+    return resource !== undefined && emitted.has(resource);
+  };
+  dropUnsentContexts(input, entry, sent);
+  dropUnsentPriorPrescriptions(entry, sent);
   return entry;
 }
 
@@ -285,10 +324,9 @@ function bundleEntries(
 function dropUnsentContexts(
   input: StructuredRecordInput,
   entry: readonly fhir.BundleEntry[],
-  emitted: ReadonlySet<string>,
+  sent: (reference: string) => boolean,
 ): void {
-  const unsent = (ref: fhir.Reference | undefined) =>
-    ref?.reference !== undefined && !emitted.has(ref.reference);
+  const unsent = (ref: fhir.Reference | undefined) => ref?.reference !== undefined && !sent(ref.reference);
   for (const { resource } of entry) {
     switch (resource?.resourceType) {
       case "Condition": {
@@ -343,12 +381,12 @@ function dropUnsentContexts(
 /** A renewed repeat names the authorisation it renews only when that one is sent too (out of scope, withheld). */
 function dropUnsentPriorPrescriptions(
   entry: readonly fhir.BundleEntry[],
-  emitted: ReadonlySet<string>,
+  sent: (reference: string) => boolean,
 ): void {
   for (const { resource } of entry) {
     if (resource?.resourceType !== "MedicationRequest") continue;
     const plan = resource as fhir.MedicationRequest;
     const prior = plan.priorPrescription?.reference;
-    if (prior !== undefined && !emitted.has(prior)) delete plan.priorPrescription;
+    if (prior !== undefined && !sent(prior)) delete plan.priorPrescription;
   }
 }
