@@ -9,8 +9,9 @@ import { EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconne
 import { hasTrait } from "../population/types.js";
 import { allergiesArea } from "./allergies-area.js";
 import type { AreaResult } from "./area-result.js";
-import { type Render, reference, type StructuredRecordInput } from "./bundle-render.js";
+import { dateTime, type Render, reference, type StructuredRecordInput } from "./bundle-render.js";
 import { consultationsArea } from "./consultations-area.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { diaryArea } from "./diary-area.js";
 import { directoryResources } from "./directory-resources.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
@@ -57,24 +58,26 @@ const RENDERING_PRIORITY: readonly BundleSection[] = [
 
 /**
  * GP Connect returns one "linked problems" list however many areas brought problems into the bundle: the
- * later ones are merged into the first.
+ * later ones are merged into the first. Answers the Lists merged away (not sent).
  */
-function oneLinkedProblemsList(lists: fhir.List[]): fhir.List[] {
+function mergeLinkedProblemsLists(lists: readonly fhir.List[]): ReadonlySet<fhir.List> {
   const isLinkedProblems = (l: fhir.List) =>
     l.code?.coding?.[0]?.code === SECONDARY_LISTS.problemsLinkedProblems;
-  const first = lists.find(isLinkedProblems);
-  if (first === undefined) return lists;
+  const linked = lists.filter(isLinkedProblems);
+  const [first, ...others] = linked;
+  if (first === undefined || others.length === 0) return NOTHING_MERGED;
   const items = new Set((first.entry ?? []).map((e) => e.item.reference));
-  for (const other of lists) {
-    if (other === first || !isLinkedProblems(other)) continue;
+  for (const other of others) {
     for (const e of other.entry ?? []) {
       if (items.has(e.item.reference)) continue;
       items.add(e.item.reference);
       first.entry = [...(first.entry ?? []), e];
     }
   }
-  return lists.filter((l) => l === first || !isLinkedProblems(l));
+  return new Set(others);
 }
+
+const NOTHING_MERGED: ReadonlySet<fhir.List> = new Set();
 
 /**
  * A problem header several areas rendered (each with the links it knew of) is sent once, with every link:
@@ -127,6 +130,8 @@ function bundleBlocks(
   return blocks;
 }
 
+const BUNDLE_META: fhir.Meta = deepFreeze({ profile: [PROFILES.bundle] });
+
 /** A canonical key of what was asked, so the bundle id is stable for the same question. */
 export function queryKey(query: StructuredRecordQuery): string {
   const { nhsNumber: _nhsNumber, ...asked } = query;
@@ -145,7 +150,13 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     input.patient.nhsNumber,
     queryKey(input.query),
   );
-  const render: Render = { input, ids, patientRef: reference("Patient", ids.patient), authors: new Map() };
+  const render: Render = {
+    input,
+    ids,
+    patientRef: reference("Patient", ids.patient),
+    authors: new Map(),
+    listDate: dateTime(input.asOf),
+  };
   const patient = patientResource(render);
   const areas = renderAreas(render);
   // Rendered last: it lists every clinician the entries above referenced.
@@ -156,7 +167,7 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   const bundle: fhir.Bundle = {
     resourceType: "Bundle",
     id: ids.bundle,
-    meta: { profile: [PROFILES.bundle] },
+    meta: BUNDLE_META,
     type: "collection",
     entry: bundleEntries(input, blocks, chosenRenderings(input.flavour, sections, blocks)),
   };
@@ -188,17 +199,25 @@ function renderAreas(render: Render): RenderedAreas {
 
 /**
  * The Lists sent, in LIST_ORDER, and each area's Lists among them: the linked-problems Lists merged into one
- * (see oneLinkedProblemsList), the others are not sent.
+ * (see mergeLinkedProblemsLists), the others are not sent.
  */
 function listsSent(areas: RenderedAreas): {
   lists: fhir.List[];
   areaLists: Record<AreaSection, fhir.List[]>;
 } {
-  const lists = oneLinkedProblemsList(LIST_ORDER.flatMap((area) => areas[area]?.lists ?? []));
-  const sent = new Set(lists);
+  const all: fhir.List[] = [];
+  for (const area of LIST_ORDER) {
+    const lists = areas[area]?.lists;
+    if (lists !== undefined) for (const l of lists) all.push(l);
+  }
+  const merged = mergeLinkedProblemsLists(all);
+  const sent = (l: fhir.List) => !merged.has(l);
   const areaLists = {} as Record<AreaSection, fhir.List[]>;
-  for (const area of LIST_ORDER) areaLists[area] = (areas[area]?.lists ?? []).filter((l) => sent.has(l));
-  return { lists, areaLists };
+  for (const area of LIST_ORDER) {
+    const lists = areas[area]?.lists ?? [];
+    areaLists[area] = merged.size === 0 ? lists : lists.filter(sent);
+  }
+  return { lists: merged.size === 0 ? all : all.filter(sent), areaLists };
 }
 
 /** The resources of each section of the bundle. */
@@ -253,12 +272,20 @@ class Renderings {
     return resource;
   }
 
-  /** The rendering a reference ("Type/id") names, if any. */
-  referenced(reference: string): fhir.Resource | undefined {
+  /** Notes that the rendering kept for this type and id has been sent: it is not sent again. */
+  markSent(resourceType: string, id: string): void {
+    this.byType.get(resourceType)?.set(id, SENT);
+  }
+
+  /** Whether the resource a reference ("Type/id") names has been sent. */
+  sent(reference: string): boolean {
     const slash = reference.indexOf("/");
-    return slash < 0 ? undefined : this.get(reference.slice(0, slash), reference.slice(slash + 1));
+    return slash >= 0 && this.get(reference.slice(0, slash), reference.slice(slash + 1)) === SENT;
   }
 }
+
+/** What a resource's rendering is replaced with once it is sent (no Set of the sent resources is needed). */
+const SENT: fhir.Resource = Object.freeze({});
 
 /**
  * One resource appears once, wherever several areas linked to it. The rendering sent is the fullest (a
@@ -295,22 +322,19 @@ function bundleEntries(
   blocks: readonly fhir.Resource[][],
   chosen: Renderings,
 ): fhir.BundleEntry[] {
-  const emitted = new Set<fhir.Resource>();
   const entry: fhir.BundleEntry[] = [];
   for (const resources of blocks) {
     for (const resource of resources) {
       if (resource.id !== undefined) {
-        if (emitted.has(resource) || chosen.get(resource.resourceType ?? "", resource.id) !== resource)
-          continue;
-        emitted.add(resource);
+        const resourceType = resource.resourceType ?? "";
+        // Once sent, the chosen rendering is no longer the one kept: a second sight of it is skipped too.
+        if (chosen.get(resourceType, resource.id) !== resource) continue;
+        chosen.markSent(resourceType, resource.id);
       }
       entry.push({ resource });
     }
   }
-  const sent = (reference: string) => {
-    const resource = chosen.referenced(reference);
-    return resource !== undefined && emitted.has(resource);
-  };
+  const sent = (reference: string) => chosen.sent(reference);
   dropUnsentContexts(input, entry, sent);
   dropUnsentPriorPrescriptions(entry, sent);
   return entry;
