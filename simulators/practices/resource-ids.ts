@@ -253,7 +253,7 @@ interface PracticeIds {
   readonly medications: Map<string, string>;
 }
 
-const practiceIdsBySeed = new WeakMap<Practice, Map<number, PracticeIds>>();
+const practiceIdsBySeed = new WeakMap<Practice, Map<string, PracticeIds>>();
 
 function practiceIds(system: SupplierFlavour["system"], seed: number, practice: Practice): PracticeIds {
   let bySeed = practiceIdsBySeed.get(practice);
@@ -261,7 +261,9 @@ function practiceIds(system: SupplierFlavour["system"], seed: number, practice: 
     bySeed = new Map();
     practiceIdsBySeed.set(practice, bySeed);
   }
-  let ids = bySeed.get(seed);
+  // Keyed by the id shapes too: a practice may be rendered in the other supplier's flavour (a test does).
+  const key = `${system}|${seed}`;
+  let ids = bySeed.get(key);
   if (ids === undefined) {
     const practiceState = extended(INITIAL, seed, practice.ods);
     const versionState = extended(practiceState, "version");
@@ -287,7 +289,7 @@ function practiceIds(system: SupplierFlavour["system"], seed: number, practice: 
       practitionerRoles: new Map(),
       medications: new Map(),
     };
-    bySeed.set(seed, ids);
+    bySeed.set(key, ids);
   }
   return ids;
 }
