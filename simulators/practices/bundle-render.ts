@@ -36,6 +36,8 @@ export interface Render {
   readonly authors: Map<string, Clinician>;
   /** The date every List is stamped with: the day the record is read as of, as a FHIR dateTime. */
   readonly listDate: string;
+  /** The system of the supplier identifier every clinical resource carries (the flavour's, for the practice). */
+  readonly identifierSystem: string;
 }
 
 export const reference = (resourceType: string, id: string): fhir.Reference => ({
@@ -52,12 +54,7 @@ export function meta(render: Render, profile: string, id: string, versioned: boo
 }
 
 export function supplierIdentifier(render: Render, id: string): fhir.Identifier[] {
-  return [
-    {
-      system: render.input.flavour.identifierSystem(render.input.practice),
-      value: render.ids.identifierValue(id),
-    },
-  ];
+  return [{ system: render.identifierSystem, value: render.ids.identifierValue(id) }];
 }
 
 /**
@@ -82,15 +79,28 @@ export function concept(
  * EMIS's records and TPP's captures (recorder, asserter, performer, requester, note.authorReference) alike.
  */
 export function author(render: Render, clinicianId: string): fhir.Reference {
-  const clinician = render.input.practice.clinicians.find((c) => c.id === clinicianId);
-  if (clinician !== undefined) render.authors.set(clinician.id, clinician);
+  if (!render.authors.has(clinicianId)) {
+    const clinician = clinicianOf(render.input.practice, clinicianId);
+    if (clinician !== undefined) render.authors.set(clinician.id, clinician);
+  }
   return reference("Practitioner", render.ids.practitioner(clinicianId));
+}
+
+/** A practice's clinicians by id, indexed once per practice (an entry names its author by id). */
+const staffIndexes = new WeakMap<Practice, ReadonlyMap<string, Clinician>>();
+
+function clinicianOf(practice: Practice, clinicianId: string): Clinician | undefined {
+  let staff = staffIndexes.get(practice);
+  if (staff === undefined) {
+    staff = new Map(practice.clinicians.map((c) => [c.id, c]));
+    staffIndexes.set(practice, staff);
+  }
+  return staff.get(clinicianId);
 }
 
 /** STU3 allows only a Practitioner (not a role) as the requesting agent. */
 export function requester(render: Render, clinicianId: string): fhir.MedicationRequestRequester {
-  author(render, clinicianId);
-  return { agent: reference("Practitioner", render.ids.practitioner(clinicianId)) };
+  return { agent: author(render, clinicianId) };
 }
 
 export interface ListOptions {

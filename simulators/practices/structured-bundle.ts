@@ -156,6 +156,7 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     patientRef: reference("Patient", ids.patient),
     authors: new Map(),
     listDate: dateTime(input.asOf),
+    identifierSystem: input.flavour.identifierSystem(input.practice),
   };
   const patient = patientResource(render);
   const areas = renderAreas(render);
