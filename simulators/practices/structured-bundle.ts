@@ -61,8 +61,6 @@ const RENDERING_PRIORITY: readonly BundleSection[] = [
  * later ones are merged into the first. Answers the Lists merged away (not sent).
  */
 function mergeLinkedProblemsLists(lists: readonly fhir.List[]): ReadonlySet<fhir.List> {
-  const isLinkedProblems = (l: fhir.List) =>
-    l.code?.coding?.[0]?.code === SECONDARY_LISTS.problemsLinkedProblems;
   const linked = lists.filter(isLinkedProblems);
   const [first, ...others] = linked;
   if (first === undefined || others.length === 0) return NOTHING_MERGED;
@@ -78,6 +76,10 @@ function mergeLinkedProblemsLists(lists: readonly fhir.List[]): ReadonlySet<fhir
 }
 
 const NOTHING_MERGED: ReadonlySet<fhir.List> = new Set();
+
+const isLinkedProblems = (l: fhir.List) =>
+  l.code?.coding?.[0]?.code === SECONDARY_LISTS.problemsLinkedProblems;
+const isProblemsList = (l: fhir.List) => l.code?.coding?.[0]?.code === LIST_CODES.problems.code;
 
 /**
  * A problem header several areas rendered (each with the links it knew of) is sent once, with every link:
@@ -119,7 +121,6 @@ function bundleBlocks(
       blocks.push(items, lists);
       continue;
     }
-    const isProblemsList = (l: fhir.List) => l.code?.coding?.[0]?.code === LIST_CODES.problems.code;
     blocks.push(
       items.filter((r) => r.resourceType !== "Condition"),
       lists.filter((l) => !isProblemsList(l)),
@@ -212,13 +213,12 @@ function listsSent(areas: RenderedAreas): {
     if (lists !== undefined) for (const l of lists) all.push(l);
   }
   const merged = mergeLinkedProblemsLists(all);
-  const sent = (l: fhir.List) => !merged.has(l);
   const areaLists = {} as Record<AreaSection, fhir.List[]>;
   for (const area of LIST_ORDER) {
     const lists = areas[area]?.lists ?? [];
-    areaLists[area] = merged.size === 0 ? lists : lists.filter(sent);
+    areaLists[area] = merged.size === 0 ? lists : lists.filter((l) => !merged.has(l));
   }
-  return { lists: merged.size === 0 ? all : all.filter(sent), areaLists };
+  return { lists: merged.size === 0 ? all : all.filter((l) => !merged.has(l)), areaLists };
 }
 
 /** The resources of each section of the bundle. */
@@ -300,21 +300,22 @@ function chosenRenderings(
   blocks: readonly fhir.Resource[][],
 ): Renderings {
   const chosen = new Renderings();
-  const choose = (resources: readonly fhir.Resource[], onlyConditions: boolean) => {
-    for (const resource of resources) {
-      if (resource.id === undefined || (onlyConditions && resource.resourceType !== "Condition")) continue;
-      const first = chosen.keep(resource as fhir.Resource & { readonly id: string });
-      if (first !== resource && first.resourceType === "Condition")
-        addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
-    }
-  };
   if (flavour.sharedItemsAt === "fullest-rendering") {
-    for (const section of RENDERING_PRIORITY) choose(sections[section], false);
+    for (const section of RENDERING_PRIORITY) choose(chosen, sections[section], false);
   } else {
-    choose(sections.problems, true);
-    for (const block of blocks) choose(block, false);
+    choose(chosen, sections.problems, true);
+    for (const block of blocks) choose(chosen, block, false);
   }
   return chosen;
+}
+
+function choose(chosen: Renderings, resources: readonly fhir.Resource[], onlyConditions: boolean): void {
+  for (const resource of resources) {
+    if (resource.id === undefined || (onlyConditions && resource.resourceType !== "Condition")) continue;
+    const first = chosen.keep(resource as fhir.Resource & { readonly id: string });
+    if (first !== resource && first.resourceType === "Condition")
+      addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
+  }
 }
 
 /** The Bundle's entries: the blocks in order, each resource once, as its chosen rendering. */
@@ -335,9 +336,8 @@ function bundleEntries(
       entry.push({ resource });
     }
   }
-  const sent = (reference: string) => chosen.sent(reference);
-  dropUnsentContexts(input, entry, sent);
-  dropUnsentPriorPrescriptions(entry, sent);
+  dropUnsentContexts(input, entry, chosen);
+  dropUnsentPriorPrescriptions(entry, chosen);
   return entry;
 }
 
@@ -349,9 +349,10 @@ function bundleEntries(
 function dropUnsentContexts(
   input: StructuredRecordInput,
   entry: readonly fhir.BundleEntry[],
-  sent: (reference: string) => boolean,
+  chosen: Renderings,
 ): void {
-  const unsent = (ref: fhir.Reference | undefined) => ref?.reference !== undefined && !sent(ref.reference);
+  const unsent = (ref: fhir.Reference | undefined) =>
+    ref?.reference !== undefined && !chosen.sent(ref.reference);
   for (const { resource } of entry) {
     switch (resource?.resourceType) {
       case "Condition": {
@@ -404,14 +405,11 @@ function dropUnsentContexts(
 }
 
 /** A renewed repeat names the authorisation it renews only when that one is sent too (out of scope, withheld). */
-function dropUnsentPriorPrescriptions(
-  entry: readonly fhir.BundleEntry[],
-  sent: (reference: string) => boolean,
-): void {
+function dropUnsentPriorPrescriptions(entry: readonly fhir.BundleEntry[], chosen: Renderings): void {
   for (const { resource } of entry) {
     if (resource?.resourceType !== "MedicationRequest") continue;
     const plan = resource as fhir.MedicationRequest;
     const prior = plan.priorPrescription?.reference;
-    if (prior !== undefined && !sent(prior)) delete plan.priorPrescription;
+    if (prior !== undefined && !chosen.sent(prior)) delete plan.priorPrescription;
   }
 }
