@@ -34,6 +34,8 @@ export interface Render {
   readonly patientRef: fhir.Reference;
   /** Clinicians the bundle must describe, collected while rendering entries. */
   readonly authors: Map<string, Clinician>;
+  /** The reference to each clinician's Practitioner, made once per record and shared (frozen) by its entries. */
+  readonly authorReferences: Map<string, fhir.Reference>;
   /** The date every List is stamped with: the day the record is read as of, as a FHIR dateTime. */
   readonly listDate: string;
   /** The system of the supplier identifier every clinical resource carries (the flavour's, for the practice). */
@@ -79,11 +81,14 @@ export function concept(
  * EMIS's records and TPP's captures (recorder, asserter, performer, requester, note.authorReference) alike.
  */
 export function author(render: Render, clinicianId: string): fhir.Reference {
-  if (!render.authors.has(clinicianId)) {
+  let known = render.authorReferences.get(clinicianId);
+  if (known === undefined) {
     const clinician = clinicianOf(render.input.practice, clinicianId);
     if (clinician !== undefined) render.authors.set(clinician.id, clinician);
+    known = Object.freeze(reference("Practitioner", render.ids.practitioner(clinicianId)));
+    render.authorReferences.set(clinicianId, known);
   }
-  return reference("Practitioner", render.ids.practitioner(clinicianId));
+  return known;
 }
 
 /** A practice's clinicians by id, indexed once per practice (an entry names its author by id). */

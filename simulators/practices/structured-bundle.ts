@@ -156,6 +156,7 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     ids,
     patientRef: reference("Patient", ids.patient),
     authors: new Map(),
+    authorReferences: new Map(),
     listDate: dateTime(input.asOf),
     identifierSystem: input.flavour.identifierSystem(input.practice),
   };
