@@ -97,7 +97,7 @@ export function directoryResources(render: Render): fhir.Resource[] {
   const roles = clinicians.map((c) => kept(directory.roles, c, () => practitionerRole(render, c)));
   const resources: fhir.Resource[] = [directory.organization, directory.location];
   if (render.input.flavour.practitionerRolesPaired) {
-    practitioners.forEach((p, i) => resources.push(p, roles[i] as fhir.Resource));
+    for (const [i, person] of practitioners.entries()) resources.push(person, roles[i] as fhir.Resource);
   } else {
     resources.push(...practitioners, ...roles);
   }
