@@ -11,7 +11,7 @@ import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
 import type { ClinicalAreaParameter } from "../gpconnect/parameters.js";
 import { Journal } from "../simulators/journal/journal.js";
 import { createPopulation } from "../simulators/population/population.js";
-import { type SyntheticPatient, TRAITS } from "../simulators/population/types.js";
+import { type Population, type SyntheticPatient, TRAITS } from "../simulators/population/types.js";
 import { bundleBody } from "../simulators/practices/bundle-body.js";
 import { buildPracticeApp, flavourOf } from "../simulators/practices/index.js";
 import { withParameterWarnings } from "../simulators/practices/parameter-warnings.js";
@@ -66,7 +66,7 @@ function parametersFor(nhsNumber: string, areas: readonly fhir.ParametersParamet
 
 /** Every patient of a small population (both suppliers), and one with each trait at every practice. */
 function everyone(seed: number): {
-  population: ReturnType<typeof createPopulation>;
+  population: Population;
   patients: SyntheticPatient[];
 } {
   const population = createPopulation({
@@ -86,7 +86,7 @@ function everyone(seed: number): {
 
 /** The answer a practice gives to `question` about `patient`, as the object Bundle. */
 function answerBundle(
-  population: ReturnType<typeof createPopulation>,
+  population: Population,
   patient: SyntheticPatient,
   question: (typeof QUESTIONS)[number],
 ): fhir.Bundle | undefined {
