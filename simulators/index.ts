@@ -36,6 +36,7 @@ export {
   TRAITS,
   type Trait,
 } from "./population/types.js";
+export { bundleBody } from "./practices/bundle-body.js";
 export type { StructuredRecordInput } from "./practices/bundle-render.js";
 export {
   buildPracticeApp,

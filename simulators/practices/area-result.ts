@@ -27,7 +27,19 @@ export const secondary = (render: Render, code: string, items: readonly fhir.Ref
         }),
       ];
 
+/** Secondary Lists' titles, by code (a few dozen codes, each titled in every record). */
+const titles = new Map<string, string>();
+
 function title(code: string): string {
+  let known = titles.get(code);
+  if (known === undefined) {
+    known = titleOf(code);
+    titles.set(code, known);
+  }
+  return known;
+}
+
+function titleOf(code: string): string {
   const words = code.split("-");
   const [area = "", ...rest] = words;
   return `${area.charAt(0).toUpperCase()}${area.slice(1)} - ${rest.join(" ")}`;

@@ -11,6 +11,7 @@ import {
 } from "../../gpconnect/profiles.js";
 import { SNOMED_SYSTEM } from "../population/clinical-terms.js";
 import type { Clinician, Coding, Practice, SyntheticPatient } from "../population/types.js";
+import { deepFreeze } from "./deep-freeze.js";
 import type { SupplierFlavour } from "./flavours.js";
 import type { RecordIds } from "./resource-ids.js";
 import type { StructuredRecordQuery } from "./structured-query.js";
@@ -33,6 +34,12 @@ export interface Render {
   readonly patientRef: fhir.Reference;
   /** Clinicians the bundle must describe, collected while rendering entries. */
   readonly authors: Map<string, Clinician>;
+  /** The reference to each clinician's Practitioner, made once per record and shared (frozen) by its entries. */
+  readonly authorReferences: Map<string, fhir.Reference>;
+  /** The date every List is stamped with: the day the record is read as of, as a FHIR dateTime. */
+  readonly listDate: string;
+  /** The system of the supplier identifier every clinical resource carries (the flavour's, for the practice). */
+  readonly identifierSystem: string;
 }
 
 export const reference = (resourceType: string, id: string): fhir.Reference => ({
@@ -49,12 +56,7 @@ export function meta(render: Render, profile: string, id: string, versioned: boo
 }
 
 export function supplierIdentifier(render: Render, id: string): fhir.Identifier[] {
-  return [
-    {
-      system: render.input.flavour.identifierSystem(render.input.practice),
-      value: render.ids.identifierValue(id),
-    },
-  ];
+  return [{ system: render.identifierSystem, value: render.ids.identifierValue(id) }];
 }
 
 /**
@@ -79,15 +81,31 @@ export function concept(
  * EMIS's records and TPP's captures (recorder, asserter, performer, requester, note.authorReference) alike.
  */
 export function author(render: Render, clinicianId: string): fhir.Reference {
-  const clinician = render.input.practice.clinicians.find((c) => c.id === clinicianId);
-  if (clinician !== undefined) render.authors.set(clinician.id, clinician);
-  return reference("Practitioner", render.ids.practitioner(clinicianId));
+  let known = render.authorReferences.get(clinicianId);
+  if (known === undefined) {
+    const clinician = clinicianOf(render.input.practice, clinicianId);
+    if (clinician !== undefined) render.authors.set(clinician.id, clinician);
+    known = Object.freeze(reference("Practitioner", render.ids.practitioner(clinicianId)));
+    render.authorReferences.set(clinicianId, known);
+  }
+  return known;
+}
+
+/** A practice's clinicians by id, indexed once per practice (an entry names its author by id). */
+const staffIndexes = new WeakMap<Practice, ReadonlyMap<string, Clinician>>();
+
+function clinicianOf(practice: Practice, clinicianId: string): Clinician | undefined {
+  let staff = staffIndexes.get(practice);
+  if (staff === undefined) {
+    staff = new Map(practice.clinicians.map((c) => [c.id, c]));
+    staffIndexes.set(practice, staff);
+  }
+  return staff.get(clinicianId);
 }
 
 /** STU3 allows only a Practitioner (not a role) as the requesting agent. */
 export function requester(render: Render, clinicianId: string): fhir.MedicationRequestRequester {
-  author(render, clinicianId);
-  return { agent: reference("Practitioner", render.ids.practitioner(clinicianId)) };
+  return { agent: author(render, clinicianId) };
 }
 
 export interface ListOptions {
@@ -107,13 +125,69 @@ export interface ListOptions {
   readonly problem?: fhir.Reference;
 }
 
-/** Sorted-by orderings, built once: every List carries one. */
-const ORDERED_BY_EVENT_DATE = {
-  system: CODE_SYSTEMS.listOrder,
-  code: "event-date",
-  display: "Sorted by Event Date",
-};
-const ORDERED_BY_SYSTEM = { system: CODE_SYSTEMS.listOrder, code: "system", display: "Sorted by System" };
+/**
+ * The parts of a List that are the same in every record, built once and shared, frozen (a record has about
+ * fifty Lists).
+ */
+const LIST_META: fhir.Meta = deepFreeze({ profile: [PROFILES.list] });
+const CLINICAL_SETTING: fhir.Extension = deepFreeze({
+  url: EXTENSIONS.clinicalSetting,
+  valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...GENERAL_PRACTICE_SETTING }] },
+});
+const ONLY_CLINICAL_SETTING: fhir.Extension[] = deepFreeze([CLINICAL_SETTING]);
+const WARNING_EXTENSIONS = new Map<ListWarning, fhir.Extension>(
+  (Object.keys(LIST_WARNING_NOTES) as ListWarning[]).map((code) => [
+    code,
+    deepFreeze({ url: EXTENSIONS.listWarningCode, valueCode: code }),
+  ]),
+);
+const ORDERED_BY_EVENT_DATE: fhir.CodeableConcept = deepFreeze({
+  coding: [{ system: CODE_SYSTEMS.listOrder, code: "event-date", display: "Sorted by Event Date" }],
+});
+const ORDERED_BY_SYSTEM: fhir.CodeableConcept = deepFreeze({
+  coding: [{ system: CODE_SYSTEMS.listOrder, code: "system", display: "Sorted by System" }],
+});
+const NO_CONTENT_RECORDED: fhir.CodeableConcept = deepFreeze({
+  coding: [
+    { system: CODE_SYSTEMS.listEmptyReason, code: "no-content-recorded", display: "No Content Recorded" },
+  ],
+});
+const EMPTY_LIST_NOTE = "Information not available";
+
+/** A List's code, by code system, code and display: one shared CodeableConcept each. */
+const listCodes = new Map<string, Map<string, Map<string, fhir.CodeableConcept>>>();
+
+function listCode(system: string, code: string, display: string): fhir.CodeableConcept {
+  let ofSystem = listCodes.get(system);
+  if (ofSystem === undefined) {
+    ofSystem = new Map();
+    listCodes.set(system, ofSystem);
+  }
+  let ofCode = ofSystem.get(code);
+  if (ofCode === undefined) {
+    ofCode = new Map();
+    ofSystem.set(code, ofCode);
+  }
+  let concept = ofCode.get(display);
+  if (concept === undefined) {
+    concept = deepFreeze({ coding: [{ system, code, display }] });
+    ofCode.set(display, concept);
+  }
+  return concept;
+}
+
+/** A List's note when it names no date (all but the data-in-transit one): one shared note each. */
+const listNotes = new Map<string, fhir.Annotation[]>();
+
+function listNote(text: string, shareable: boolean): fhir.Annotation[] {
+  if (!shareable) return [{ text }];
+  let note = listNotes.get(text);
+  if (note === undefined) {
+    note = deepFreeze([{ text }]);
+    listNotes.set(text, note);
+  }
+  return note;
+}
 
 /**
  * A List resource. Optional fields are assigned in place, in the order the JSON gives them, rather than
@@ -121,7 +195,7 @@ const ORDERED_BY_SYSTEM = { system: CODE_SYSTEMS.listOrder, code: "system", disp
  */
 export function list(
   render: Render,
-  listCode: { readonly code: string; readonly display: string },
+  listCodeAndDisplay: { readonly code: string; readonly display: string },
   items: readonly fhir.Reference[],
   options: ListOptions = {},
 ): fhir.List {
@@ -131,57 +205,53 @@ export function list(
   const warnings: readonly ListWarning[] = inTransit
     ? [...(options.warnings ?? []), "data-in-transit"]
     : (options.warnings ?? []);
-  const extension: fhir.Extension[] = [];
-  if (options.encounter === undefined) {
-    extension.push({
-      url: EXTENSIONS.clinicalSetting,
-      valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...GENERAL_PRACTICE_SETTING }] },
-    });
-  }
-  for (const code of warnings) extension.push({ url: EXTENSIONS.listWarningCode, valueCode: code });
-  if (options.problem !== undefined) {
-    extension.push({
-      url: EXTENSIONS.relatedProblemHeader,
-      extension: [{ url: "target", valueReference: options.problem }],
-    });
+  let extension: fhir.Extension[] | undefined;
+  if (warnings.length === 0 && options.problem === undefined) {
+    if (options.encounter === undefined) extension = ONLY_CLINICAL_SETTING;
+  } else {
+    extension = [];
+    if (options.encounter === undefined) extension.push(CLINICAL_SETTING);
+    for (const code of warnings) extension.push(WARNING_EXTENSIONS.get(code) as fhir.Extension);
+    if (options.problem !== undefined) {
+      extension.push({
+        url: EXTENSIONS.relatedProblemHeader,
+        extension: [{ url: "target", valueReference: options.problem }],
+      });
+    }
   }
   const resource: fhir.List = { resourceType: "List" } as fhir.List;
   if (options.id !== undefined) resource.id = options.id;
-  resource.meta = { profile: [PROFILES.list] };
-  if (extension.length > 0) resource.extension = extension;
+  resource.meta = LIST_META;
+  if (extension !== undefined) resource.extension = extension;
   resource.status = "current";
   resource.mode = "snapshot";
-  resource.title = options.title ?? listCode.display;
-  resource.code = {
-    coding: [{ system: options.system ?? SNOMED_SYSTEM, code: listCode.code, display: listCode.display }],
-  };
+  resource.title = options.title ?? listCodeAndDisplay.display;
+  resource.code = listCode(
+    options.system ?? SNOMED_SYSTEM,
+    listCodeAndDisplay.code,
+    listCodeAndDisplay.display,
+  );
   resource.subject = render.patientRef;
   if (options.encounter !== undefined) resource.encounter = options.encounter;
-  resource.date = `${render.input.asOf}T00:00:00+00:00`;
-  resource.orderedBy = {
-    coding: [
-      {
-        ...((options.orderedBy ?? "event-date") === "event-date" ? ORDERED_BY_EVENT_DATE : ORDERED_BY_SYSTEM),
-      },
-    ],
-  };
-  const notes = warnings.map((code) =>
-    code === "data-in-transit"
-      ? dataInTransitNote(render.input.patient.registeredSince)
-      : LIST_WARNING_NOTES[code],
-  );
+  resource.date = render.listDate;
+  resource.orderedBy =
+    (options.orderedBy ?? "event-date") === "event-date" ? ORDERED_BY_EVENT_DATE : ORDERED_BY_SYSTEM;
+  let notes = "";
+  for (const code of warnings) {
+    const note =
+      code === "data-in-transit"
+        ? dataInTransitNote(render.input.patient.registeredSince)
+        : LIST_WARNING_NOTES[code];
+    notes = notes === "" ? note : `${notes} ${note}`;
+  }
   if (items.length > 0) {
-    if (notes.length > 0) resource.note = [{ text: notes.join(" ") }];
+    if (notes !== "") resource.note = listNote(notes, !inTransit);
     resource.entry = items.map((item) => ({ item }));
     return resource;
   }
   // An empty list says why it is empty, as GP Connect requires.
-  resource.note = [{ text: [...notes, "Information not available"].join(" ") }];
-  resource.emptyReason = {
-    coding: [
-      { system: CODE_SYSTEMS.listEmptyReason, code: "no-content-recorded", display: "No Content Recorded" },
-    ],
-  };
+  resource.note = listNote(notes === "" ? EMPTY_LIST_NOTE : `${notes} ${EMPTY_LIST_NOTE}`, !inTransit);
+  resource.emptyReason = NO_CONTENT_RECORDED;
   return resource;
 }
 

@@ -7,6 +7,7 @@
 import { EGTON_SYSTEM } from "../population/clinical-terms.js";
 import type { Coding } from "../population/types.js";
 import { concept } from "./bundle-render.js";
+import { deepFreeze } from "./deep-freeze.js";
 import type { SupplierFlavour } from "./flavours.js";
 
 /** Verhoeff's dihedral-group tables: SNOMED CT identifiers end in a Verhoeff check digit. */
@@ -86,6 +87,54 @@ export function chosenConcept(
   legacy: Coding | undefined,
   flavour: SupplierFlavour,
   picked: string | undefined = legacy?.system === EGTON_SYSTEM ? undefined : legacy?.display,
+): fhir.CodeableConcept {
+  const byPicked = knownConcepts(flavour, snomed, legacy);
+  let known = byPicked.get(picked);
+  if (known === undefined) {
+    known = deepFreeze(conceptWithChosenTerm(snomed, legacy, flavour, picked));
+    byPicked.set(picked, known);
+  }
+  return known;
+}
+
+/**
+ * The concepts made for a flavour, by the coding objects they were made from (the record's terms come from
+ * shared tables, and are never changed) and the words picked: one frozen CodeableConcept each, shared by
+ * every record that codes an entry the same way.
+ */
+const conceptsMade = new WeakMap<
+  SupplierFlavour,
+  WeakMap<Coding, Map<Coding | null, Map<string | undefined, fhir.CodeableConcept>>>
+>();
+
+function knownConcepts(
+  flavour: SupplierFlavour,
+  snomed: Coding,
+  legacy: Coding | undefined,
+): Map<string | undefined, fhir.CodeableConcept> {
+  let bySnomed = conceptsMade.get(flavour);
+  if (bySnomed === undefined) {
+    bySnomed = new WeakMap();
+    conceptsMade.set(flavour, bySnomed);
+  }
+  let byLegacy = bySnomed.get(snomed);
+  if (byLegacy === undefined) {
+    byLegacy = new Map();
+    bySnomed.set(snomed, byLegacy);
+  }
+  let byPicked = byLegacy.get(legacy ?? null);
+  if (byPicked === undefined) {
+    byPicked = new Map();
+    byLegacy.set(legacy ?? null, byPicked);
+  }
+  return byPicked;
+}
+
+function conceptWithChosenTerm(
+  snomed: Coding,
+  legacy: Coding | undefined,
+  flavour: SupplierFlavour,
+  picked: string | undefined,
 ): fhir.CodeableConcept {
   const snomedCoding: fhir.Coding = {
     extension: chosenTerm(flavour, snomed, picked),

@@ -15,6 +15,7 @@ import {
   reference,
   supplierIdentifier,
 } from "./bundle-render.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { procedureRequest } from "./diary-area.js";
 import { immunizationResources } from "./immunisations-area.js";
 import { problemHeader } from "./problem-header.js";
@@ -41,12 +42,12 @@ export function encounter(render: Render, consultation: Consultation): fhir.Enco
   };
 }
 
-const PRIMARY_PERFORMER = {
+const PRIMARY_PERFORMER = deepFreeze({
   system: CODE_SYSTEMS.participationType,
   code: "PPRF",
   display: "primary performer",
-};
-const RECORDER = { system: CODE_SYSTEMS.gpcParticipantType, code: "REC", display: "recorder" };
+});
+const RECORDER = deepFreeze({ system: CODE_SYSTEMS.gpcParticipantType, code: "REC", display: "recorder" });
 
 /** EMIS names the clinician as primary performer and as recorder; TPP as the recorder alone. */
 function participants(render: Render, clinician: fhir.Reference): fhir.EncounterParticipant[] {

@@ -17,6 +17,7 @@ import {
   supplierIdentifier,
 } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { uncategorisedObservation } from "./uncategorised-area.js";
 
 /**
@@ -77,9 +78,9 @@ export function immunization(render: Render, item: Immunisation): fhir.Immunizat
   };
 }
 
-const ADMINISTERING_PROVIDER: fhir.CodeableConcept = {
+const ADMINISTERING_PROVIDER: fhir.CodeableConcept = deepFreeze({
   coding: [{ system: "http://hl7.org/fhir/v2/0443", code: "AP", display: "Administering Provider" }],
-};
+});
 
 /** Where a dose was given: the upper arm, as GP practices record it ("Left arm", EMIS's picked term). */
 const LEFT_UPPER_ARM = { system: SNOMED_SYSTEM, code: "368208006", display: "Left upper arm structure" };

@@ -18,6 +18,7 @@ import {
 } from "./bundle-render.js";
 import { chosenConcept } from "./chosen-term.js";
 import { consultationIndex } from "./consultation-index.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { shared } from "./shared-record.js";
 import type { SearchPeriod } from "./structured-query.js";
 
@@ -36,7 +37,7 @@ function consultationOn(render: Render, date: string): fhir.Reference | undefine
     : reference("Encounter", render.ids.item("encounter", consultation.id));
 }
 
-const PATHOLOGY = {
+const PATHOLOGY = deepFreeze({
   coding: [
     {
       system: "http://hl7.org/fhir/v2/0074",
@@ -44,7 +45,7 @@ const PATHOLOGY = {
       display: "Pathology (gross & histopath, not surgical)",
     },
   ],
-};
+});
 
 /**
  * A test of several results as GP Connect's test group (pathology guidance): an Observation of the test whose

@@ -6,9 +6,10 @@ import { NHS_NUMBER_SYSTEM } from "../../gpconnect/identifiers.js";
 import { CODE_SYSTEMS, EXTENSIONS, PROFILES } from "../../gpconnect/profiles.js";
 import type { SyntheticPatient } from "../population/types.js";
 import { author, meta, type Render, reference } from "./bundle-render.js";
+import { deepFreeze } from "./deep-freeze.js";
 
 /** Registration type "Regular" (CareConnect-RegistrationType-1), as TPP codes a GMS registration. */
-const REGULAR: fhir.CodeableConcept = {
+const REGULAR: fhir.CodeableConcept = deepFreeze({
   coding: [
     {
       system: "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-RegistrationType-1",
@@ -16,7 +17,7 @@ const REGULAR: fhir.CodeableConcept = {
       display: "Regular",
     },
   ],
-};
+});
 
 export function patientResource(render: Render): fhir.Patient {
   const { patient } = render.input;

@@ -20,6 +20,7 @@ import { noteJwtClaims, recordInJournal } from "../journal/recording.js";
 import { todayUtc } from "../population/calendar.js";
 import type { Population, Practice, SyntheticPatient } from "../population/types.js";
 import { applyServerLimits } from "../server-limits.js";
+import { bundleBody } from "./bundle-body.js";
 import { populationKey, type SerialisedBundleCache, sharedBundleCache } from "./bundle-cache.js";
 import { capabilityStatement } from "./capability-statement.js";
 import type { Checked, GpcFailure } from "./failure.js";
@@ -355,5 +356,5 @@ function renderedRecord(route: PracticeRoute, patient: SyntheticPatient, served:
     flavour: route.flavour,
     asOf: population.referenceDate,
   });
-  return Buffer.from(JSON.stringify(withParameterWarnings(bundle, served)));
+  return bundleBody(withParameterWarnings(bundle, served));
 }

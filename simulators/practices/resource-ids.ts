@@ -10,6 +10,10 @@ import type { SupplierFlavour } from "./flavours.js";
  * lanes (each its own basis and odd multiplier) with a murmur3 finaliser that mixes the lanes together.
  * Ids only need to be stable and distinct within a region; a SHA-256 per id was a third of Bundle building.
  * A hash of the parts shared by a record's ids is kept and extended, so each id hashes only its own key.
+ *
+ * The lanes of the hash being computed live in module variables, so an id costs no allocation but its
+ * text: a record's Bundle makes hundreds of ids. Feeding "kind", ":" and "item" one after the other hashes
+ * exactly what feeding "kind:item" does, so keys are never concatenated to be hashed.
  */
 interface HashState {
   readonly a: number;
@@ -19,29 +23,62 @@ interface HashState {
 }
 
 const SEPARATOR = 0x7c; // "|"
+const COLON = 0x3a; // ":"
 const INITIAL: HashState = { a: 0x811c9dc5, b: 0x050c5d1f, c: 0x6b43a9b5, d: 0x1b873593 };
 
-function extend(state: HashState, ...parts: readonly (string | number)[]): HashState {
-  let { a, b, c, d } = state;
+let laneA = 0;
+let laneB = 0;
+let laneC = 0;
+let laneD = 0;
+
+function begin(state: HashState): void {
+  laneA = state.a;
+  laneB = state.b;
+  laneC = state.c;
+  laneD = state.d;
+}
+
+function feedCode(code: number): void {
+  laneA = Math.imul(laneA ^ code, 0x01000193);
+  laneB = Math.imul(laneB ^ code, 0x9e3779b1);
+  laneC = Math.imul(laneC ^ code, 0x85ebca6b);
+  laneD = Math.imul(laneD ^ code, 0xc2b2ae35);
+}
+
+function feed(text: string): void {
+  let a = laneA;
+  let b = laneB;
+  let c = laneC;
+  let d = laneD;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x9e3779b1);
+    c = Math.imul(c ^ code, 0x85ebca6b);
+    d = Math.imul(d ^ code, 0xc2b2ae35);
+  }
+  laneA = a;
+  laneB = b;
+  laneC = c;
+  laneD = d;
+}
+
+/** The state after `parts`, "|"-joined, fed to `state` (no "|" before the first part of a fresh hash). */
+function extended(state: HashState, ...parts: readonly (string | number)[]): HashState {
+  begin(state);
   let first = state === INITIAL;
   for (const part of parts) {
-    const text = typeof part === "string" ? part : String(part);
-    if (!first) {
-      a = Math.imul(a ^ SEPARATOR, 0x01000193);
-      b = Math.imul(b ^ SEPARATOR, 0x9e3779b1);
-      c = Math.imul(c ^ SEPARATOR, 0x85ebca6b);
-      d = Math.imul(d ^ SEPARATOR, 0xc2b2ae35);
-    }
+    if (!first) feedCode(SEPARATOR);
     first = false;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      a = Math.imul(a ^ code, 0x01000193);
-      b = Math.imul(b ^ code, 0x9e3779b1);
-      c = Math.imul(c ^ code, 0x85ebca6b);
-      d = Math.imul(d ^ code, 0xc2b2ae35);
-    }
+    feed(typeof part === "string" ? part : String(part));
   }
-  return { a, b, c, d };
+  return { a: laneA, b: laneB, c: laneC, d: laneD };
+}
+
+/** Starts hashing one more part of a kept state: the part's text is fed next. */
+function beginPart(state: HashState): void {
+  begin(state);
+  feedCode(SEPARATOR);
 }
 
 function fmix32(h: number): number {
@@ -51,9 +88,17 @@ function fmix32(h: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** The four finished lanes of a state, each an unsigned 32-bit word. */
-function finish(state: HashState): [number, number, number, number] {
-  let { a, b, c, d } = state;
+/** The four finished words of the hash just fed, each an unsigned 32-bit word. */
+let wordA = 0;
+let wordB = 0;
+let wordC = 0;
+let wordD = 0;
+
+function finish(): void {
+  let a = laneA;
+  let b = laneB;
+  let c = laneC;
+  let d = laneD;
   a = (a + b + c + d) | 0;
   b = (b + a) | 0;
   c = (c + a) | 0;
@@ -63,49 +108,112 @@ function finish(state: HashState): [number, number, number, number] {
   c = fmix32(c);
   d = fmix32(d);
   a = (a + b + c + d) | 0;
-  return [a >>> 0, (b + a) >>> 0, (c + a) >>> 0, (d + a) >>> 0];
-}
-
-/** Two hex digits per byte, looked up: formatting ids with toString(16) and padStart cost more than hashing. */
-const LOWER_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
-const UPPER_HEX = LOWER_HEX.map((pair) => pair.toUpperCase());
-
-const hex8 = (table: readonly string[], word: number) =>
-  `${table[word >>> 24]}${table[(word >>> 16) & 0xff]}${table[(word >>> 8) & 0xff]}${table[word & 0xff]}`;
-const hex4 = (table: readonly string[], half: number) => `${table[half >>> 8]}${table[half & 0xff]}`;
-
-/** 32 hex digits, lower-case or (for TPP's version ids) upper-case. */
-function digestHex(
-  table: readonly string[],
-  state: HashState,
-  ...parts: readonly (string | number)[]
-): string {
-  const [a, b, c, d] = finish(extend(state, ...parts));
-  return `${hex8(table, a)}${hex8(table, b)}${hex8(table, c)}${hex8(table, d)}`;
+  wordA = a >>> 0;
+  wordB = (b + a) >>> 0;
+  wordC = (c + a) >>> 0;
+  wordD = (d + a) >>> 0;
 }
 
 /**
- * A GUID-shaped id (version 4 layout: "4" as the 13th digit, 8/9/A/B as the 17th) from a digest, upper-case
- * as EMIS writes them, or lower-case for Bundle ids.
+ * Ids are written as bytes into one scratch buffer and read back as one flat string: formatting them with
+ * toString(16) and padStart, or joining per-byte strings, cost more than hashing.
  */
-function digestUuid(upper: boolean, state: HashState, ...parts: readonly (string | number)[]): string {
-  const table = upper ? UPPER_HEX : LOWER_HEX;
-  const [a, b, c, d] = finish(extend(state, ...parts));
-  const version = `4${(table[(b >>> 8) & 0xff] as string).charAt(1)}${table[b & 0xff]}`;
-  const variant = `${"89ab"[(c >>> 28) % 4]}${(table[(c >>> 24) & 0xff] as string).charAt(1)}${table[(c >>> 16) & 0xff]}`;
-  return `${hex8(table, a)}-${hex4(table, b >>> 16)}-${version}-${upper ? variant.toUpperCase() : variant}-${hex4(table, c & 0xffff)}${hex8(table, d)}`;
+const scratch = Buffer.alloc(64);
+const LOWER_DIGITS = Buffer.from("0123456789abcdef", "latin1");
+const UPPER_DIGITS = Buffer.from("0123456789ABCDEF", "latin1");
+const DASH = 0x2d;
+
+function writeHex(digits: Buffer, word: number, count: number, at: number): number {
+  let position = at + count;
+  let rest = word;
+  for (let i = 0; i < count; i++) {
+    scratch[--position] = digits[rest & 15] as number;
+    rest >>>= 4;
+  }
+  return at + count;
 }
 
-/** A decimal number of at most `digits` digits (7 to 19), no leading zeros. */
-function digestDecimal(digits: number, state: HashState, ...parts: readonly (string | number)[]): string {
-  const [a, b, c] = finish(extend(state, ...parts));
+const scratchText = (length: number) => scratch.toString("latin1", 0, length);
+
+/**
+ * The finished hash as a GUID-shaped id (version 4 layout: "4" as the 13th digit, 8/9/A/B as the 17th),
+ * upper-case as EMIS writes them, or lower-case for Bundle ids.
+ */
+function uuidText(upper: boolean): string {
+  const digits = upper ? UPPER_DIGITS : LOWER_DIGITS;
+  let at = writeHex(digits, wordA, 8, 0);
+  scratch[at++] = DASH;
+  at = writeHex(digits, wordB >>> 16, 4, at);
+  scratch[at++] = DASH;
+  at = writeHex(digits, 0x4000 | (wordB & 0xfff), 4, at);
+  scratch[at++] = DASH;
+  at = writeHex(digits, 0x8000 | (((wordC >>> 28) & 3) << 12) | ((wordC >>> 16) & 0xfff), 4, at);
+  scratch[at++] = DASH;
+  at = writeHex(digits, wordC & 0xffff, 4, at);
+  at = writeHex(digits, wordD, 8, at);
+  return scratchText(at);
+}
+
+/** The finished hash as 32 hex digits, or its first 16. */
+function hexText(digits: Buffer, length: 16 | 32): string {
+  let at = writeHex(digits, wordA, 8, 0);
+  at = writeHex(digits, wordB, 8, at);
+  if (length === 32) {
+    at = writeHex(digits, wordC, 8, at);
+    at = writeHex(digits, wordD, 8, at);
+  }
+  return scratchText(at);
+}
+
+/** The finished hash as TPP's two 16-hex halves joined with "-". */
+function twoHalvesText(): string {
+  let at = writeHex(LOWER_DIGITS, wordA, 8, 0);
+  at = writeHex(LOWER_DIGITS, wordB, 8, at);
+  scratch[at++] = DASH;
+  at = writeHex(LOWER_DIGITS, wordC, 8, at);
+  at = writeHex(LOWER_DIGITS, wordD, 8, at);
+  return scratchText(at);
+}
+
+/** The finished hash as a decimal number of at most `digits` digits (7 to 19), no leading zeros. */
+function decimalText(digits: number): string {
   // 53 bits: exact in a double.
-  const wide = (a & 0x1fffff) * 0x1_0000_0000 + b;
+  const wide = (wordA & 0x1fffff) * 0x1_0000_0000 + wordB;
   if (digits <= 15) return String(wide % 10 ** digits);
   const leading = wide % 10 ** (digits - 9);
-  const trailing = c % 1_000_000_000;
+  const trailing = wordC % 1_000_000_000;
   return leading === 0 ? String(trailing) : `${leading}${String(trailing).padStart(9, "0")}`;
 }
+
+/** GUID of `state` extended with one part. */
+function uuidOf(upper: boolean, state: HashState, key: string): string {
+  beginPart(state);
+  feed(key);
+  finish();
+  return uuidText(upper);
+}
+
+/** GUID of `state` extended with the one part "`kind`:`key`" (hashed without being joined). */
+function uuidOfKind(state: HashState, kind: string, key: string): string {
+  beginPart(state);
+  feed(kind);
+  feedCode(COLON);
+  feed(key);
+  finish();
+  return uuidText(true);
+}
+
+/** Hash of `state` extended with the parts `kind` and `key`, finished (read it with one of the texts). */
+function finishTwoParts(state: HashState, kind: string, key: string): void {
+  beginPart(state);
+  feed(kind);
+  feedCode(SEPARATOR);
+  feed(key);
+  finish();
+}
+
+/** An id with its dashes taken out (EMIS's identifier values), or turned to "_" (TPP's). */
+const compact = (id: string) => id.replaceAll("-", "");
 
 export interface RecordIds {
   readonly patient: string;
@@ -128,35 +236,154 @@ export interface RecordIds {
   identifierValue(resourceId: string): string;
 }
 
+/**
+ * What a practice's ids share whatever the patient: its hash states and the ids of its Organization, site and
+ * clinicians, made once per practice (and seed) and kept while the practice is.
+ */
+interface PracticeIds {
+  readonly practiceState: HashState;
+  readonly versionState: HashState;
+  readonly organization: string;
+  readonly location: string;
+  /** The Organization's id without its dashes (EMIS's PractitionerRole ids end with it). */
+  readonly organizationCompact: string;
+  readonly practitioners: Map<string, string>;
+  readonly practitionerRoles: Map<string, string>;
+  /** TPP's Medication ids, which depend on the product alone. */
+  readonly medications: Map<string, string>;
+}
+
+const practiceIdsBySeed = new WeakMap<Practice, Map<string, PracticeIds>>();
+
+function practiceIds(system: SupplierFlavour["system"], seed: number, practice: Practice): PracticeIds {
+  let bySeed = practiceIdsBySeed.get(practice);
+  if (bySeed === undefined) {
+    bySeed = new Map();
+    practiceIdsBySeed.set(practice, bySeed);
+  }
+  // Keyed by the id shapes too: a practice may be rendered in the other supplier's flavour (a test does).
+  const key = `${system}|${seed}`;
+  let ids = bySeed.get(key);
+  if (ids === undefined) {
+    const practiceState = extended(INITIAL, seed, practice.ods);
+    const versionState = extended(practiceState, "version");
+    let organization: string;
+    let location: string;
+    if (system === "emis") {
+      organization = uuidOf(true, practiceState, "organization");
+      location = uuidOf(true, practiceState, "location");
+    } else {
+      beginPart(practiceState);
+      feed("organization");
+      finish();
+      organization = twoHalvesText();
+      location = organization;
+    }
+    ids = {
+      practiceState,
+      versionState,
+      organization,
+      location,
+      organizationCompact: compact(organization),
+      practitioners: new Map(),
+      practitionerRoles: new Map(),
+      medications: new Map(),
+    };
+    bySeed.set(key, ids);
+  }
+  return ids;
+}
+
 /** EMIS Web: upper-case GUIDs; statements are "{request id}-MS"; identifiers join patient and item GUIDs. */
-function emisIds(seed: number, practice: Practice, nhsNumber: string, requestKey: string): RecordIds {
-  const practiceState = extend(INITIAL, seed, practice.ods);
-  const patientState = extend(practiceState, nhsNumber);
-  const versionState = extend(practiceState, "version");
-  const practiceId = (key: string) => digestUuid(true, practiceState, key);
-  const patientId = (key: string) => digestUuid(true, patientState, key);
-  const patient = patientId("patient");
-  const organization = practiceId("organization");
-  const organizationCompact = organization.replaceAll("-", "");
-  const patientCompact = patient.replaceAll("-", "");
-  return {
-    patient,
-    organization,
-    location: practiceId("location"),
-    bundle: digestUuid(false, patientState, `bundle:${requestKey}`),
-    practitioner: (clinicianId) => practiceId(`practitioner:${clinicianId}`),
-    practitionerRole: (clinicianId) =>
-      `${practiceId(`practitioner:${clinicianId}`).replaceAll("-", "")}${organizationCompact}`,
-    medication: (productCode) => patientId(`medication:${productCode}`),
-    medicationStatement: (medicationId) => `${patientId(`plan:${medicationId}`)}-MS`,
-    medicationPlan: (medicationId) => patientId(`plan:${medicationId}`),
-    medicationOrder: (medicationId, issueIndex) => patientId(`order:${medicationId}:${issueIndex}`),
-    allergy: (allergyId) => patientId(`allergy:${allergyId}`),
-    // EMIS marks a problem header's id with "-PROB" beside the id of the entry it heads.
-    item: (kind, itemId) => `${patientId(`${kind}:${itemId}`)}${kind === "condition" ? "-PROB" : ""}`,
-    versionId: (resourceId) => digestDecimal(19, versionState, resourceId),
-    identifierValue: (resourceId) => `${patientCompact}${resourceId.replaceAll("-", "")}`,
-  };
+class EmisIds implements RecordIds {
+  readonly patient: string;
+  readonly organization: string;
+  readonly location: string;
+  readonly bundle: string;
+  private readonly patientState: HashState;
+  private readonly patientCompact: string;
+  /** A medication's plan id is asked for by its statement, its plan, its orders and renewals. */
+  private readonly plans = new Map<string, string>();
+
+  constructor(
+    private readonly shared: PracticeIds,
+    nhsNumber: string,
+    requestKey: string,
+  ) {
+    this.patientState = extended(shared.practiceState, nhsNumber);
+    this.patient = uuidOf(true, this.patientState, "patient");
+    this.patientCompact = compact(this.patient);
+    this.organization = shared.organization;
+    this.location = shared.location;
+    beginPart(this.patientState);
+    feed("bundle:");
+    feed(requestKey);
+    finish();
+    this.bundle = uuidText(false);
+  }
+
+  practitioner(clinicianId: string): string {
+    const known = this.shared.practitioners.get(clinicianId);
+    if (known !== undefined) return known;
+    const id = uuidOfKind(this.shared.practiceState, "practitioner", clinicianId);
+    this.shared.practitioners.set(clinicianId, id);
+    return id;
+  }
+
+  practitionerRole(clinicianId: string): string {
+    const known = this.shared.practitionerRoles.get(clinicianId);
+    if (known !== undefined) return known;
+    const id = `${compact(this.practitioner(clinicianId))}${this.shared.organizationCompact}`;
+    this.shared.practitionerRoles.set(clinicianId, id);
+    return id;
+  }
+
+  medication(productCode: string): string {
+    return uuidOfKind(this.patientState, "medication", productCode);
+  }
+
+  medicationStatement(medicationId: string): string {
+    return `${this.medicationPlan(medicationId)}-MS`;
+  }
+
+  medicationPlan(medicationId: string): string {
+    const known = this.plans.get(medicationId);
+    if (known !== undefined) return known;
+    const id = uuidOfKind(this.patientState, "plan", medicationId);
+    this.plans.set(medicationId, id);
+    return id;
+  }
+
+  medicationOrder(medicationId: string, issueIndex: number): string {
+    beginPart(this.patientState);
+    feed("order:");
+    feed(medicationId);
+    feedCode(COLON);
+    feed(String(issueIndex));
+    finish();
+    return uuidText(true);
+  }
+
+  allergy(allergyId: string): string {
+    return uuidOfKind(this.patientState, "allergy", allergyId);
+  }
+
+  // EMIS marks a problem header's id with "-PROB" beside the id of the entry it heads.
+  item(kind: string, itemId: string): string {
+    const id = uuidOfKind(this.patientState, kind, itemId);
+    return kind === "condition" ? `${id}-PROB` : id;
+  }
+
+  versionId(resourceId: string): string {
+    beginPart(this.shared.versionState);
+    feed(resourceId);
+    finish();
+    return decimalText(19);
+  }
+
+  identifierValue(resourceId: string): string {
+    return `${this.patientCompact}${compact(resourceId)}`;
+  }
 }
 
 /**
@@ -165,35 +392,101 @@ function emisIds(seed: number, practice: Practice, nhsNumber: string, requestKey
  * (STU3 ids may not hold "_"); a plan is its statement's id with "-plan"; a Medication "{7 digits}-0"; version
  * ids 32 upper-case hex digits. The ccs-id identifier value is the id with TPP's "_" restored.
  */
-function tppIds(seed: number, practice: Practice, nhsNumber: string, requestKey: string): RecordIds {
-  const practiceState = extend(INITIAL, seed, practice.ods);
-  const patientState = extend(practiceState, nhsNumber);
-  const versionState = extend(practiceState, "version");
-  const medicationState = extend(INITIAL, seed, "medication");
-  const hex16 = (state: HashState, ...parts: readonly string[]) =>
-    digestHex(LOWER_HEX, state, ...parts).slice(0, 16);
-  const twoHalves = (state: HashState, ...parts: readonly string[]) => {
-    const h = digestHex(LOWER_HEX, state, ...parts);
-    return `${h.slice(0, 16)}-${h.slice(16, 32)}`;
-  };
-  const organization = twoHalves(practiceState, "organization");
-  return {
-    patient: hex16(patientState, "patient"),
-    organization,
-    location: organization,
-    bundle: digestUuid(false, patientState, `bundle:${requestKey}`),
-    practitioner: (clinicianId) => hex16(practiceState, "practitioner", clinicianId),
-    practitionerRole: (clinicianId) => hex16(practiceState, "practitioner-role", clinicianId),
-    medication: (productCode) => `${digestDecimal(7, medicationState, productCode)}-0`,
-    medicationStatement: (medicationId) => twoHalves(patientState, "medication", medicationId),
-    medicationPlan: (medicationId) => `${twoHalves(patientState, "medication", medicationId)}-plan`,
-    medicationOrder: (medicationId, issueIndex) =>
-      `${twoHalves(patientState, "medication", medicationId)}-issue${issueIndex + 1}`,
-    allergy: (allergyId) => twoHalves(patientState, "allergy", allergyId),
-    item: (kind, itemId) => twoHalves(patientState, kind, itemId),
-    versionId: (resourceId) => digestHex(UPPER_HEX, versionState, resourceId),
-    identifierValue: (resourceId) => resourceId.replaceAll("-", "_"),
-  };
+class TppIds implements RecordIds {
+  readonly patient: string;
+  readonly organization: string;
+  readonly location: string;
+  readonly bundle: string;
+  private readonly patientState: HashState;
+  /** A medication's statement id, which its plan and orders extend. */
+  private readonly statements = new Map<string, string>();
+
+  constructor(
+    private readonly shared: PracticeIds,
+    private readonly seed: number,
+    nhsNumber: string,
+    requestKey: string,
+  ) {
+    this.patientState = extended(shared.practiceState, nhsNumber);
+    beginPart(this.patientState);
+    feed("patient");
+    finish();
+    this.patient = hexText(LOWER_DIGITS, 16);
+    this.organization = shared.organization;
+    this.location = shared.location;
+    beginPart(this.patientState);
+    feed("bundle:");
+    feed(requestKey);
+    finish();
+    this.bundle = uuidText(false);
+  }
+
+  practitioner(clinicianId: string): string {
+    const known = this.shared.practitioners.get(clinicianId);
+    if (known !== undefined) return known;
+    finishTwoParts(this.shared.practiceState, "practitioner", clinicianId);
+    const id = hexText(LOWER_DIGITS, 16);
+    this.shared.practitioners.set(clinicianId, id);
+    return id;
+  }
+
+  practitionerRole(clinicianId: string): string {
+    const known = this.shared.practitionerRoles.get(clinicianId);
+    if (known !== undefined) return known;
+    finishTwoParts(this.shared.practiceState, "practitioner-role", clinicianId);
+    const id = hexText(LOWER_DIGITS, 16);
+    this.shared.practitionerRoles.set(clinicianId, id);
+    return id;
+  }
+
+  medication(productCode: string): string {
+    const known = this.shared.medications.get(productCode);
+    if (known !== undefined) return known;
+    const medicationState = extended(INITIAL, this.seed, "medication");
+    beginPart(medicationState);
+    feed(productCode);
+    finish();
+    const id = `${decimalText(7)}-0`;
+    this.shared.medications.set(productCode, id);
+    return id;
+  }
+
+  medicationStatement(medicationId: string): string {
+    const known = this.statements.get(medicationId);
+    if (known !== undefined) return known;
+    finishTwoParts(this.patientState, "medication", medicationId);
+    const id = twoHalvesText();
+    this.statements.set(medicationId, id);
+    return id;
+  }
+
+  medicationPlan(medicationId: string): string {
+    return `${this.medicationStatement(medicationId)}-plan`;
+  }
+
+  medicationOrder(medicationId: string, issueIndex: number): string {
+    return `${this.medicationStatement(medicationId)}-issue${issueIndex + 1}`;
+  }
+
+  allergy(allergyId: string): string {
+    return this.item("allergy", allergyId);
+  }
+
+  item(kind: string, itemId: string): string {
+    finishTwoParts(this.patientState, kind, itemId);
+    return twoHalvesText();
+  }
+
+  versionId(resourceId: string): string {
+    beginPart(this.shared.versionState);
+    feed(resourceId);
+    finish();
+    return hexText(UPPER_DIGITS, 32);
+  }
+
+  identifierValue(resourceId: string): string {
+    return resourceId.replaceAll("-", "_");
+  }
 }
 
 /**
@@ -207,7 +500,8 @@ export function recordIds(
   nhsNumber: string,
   requestKey: string,
 ): RecordIds {
+  const shared = practiceIds(flavour.system, seed, practice);
   return flavour.system === "emis"
-    ? emisIds(seed, practice, nhsNumber, requestKey)
-    : tppIds(seed, practice, nhsNumber, requestKey);
+    ? new EmisIds(shared, nhsNumber, requestKey)
+    : new TppIds(shared, seed, nhsNumber, requestKey);
 }

@@ -4,8 +4,27 @@
  */
 import type { Render } from "./bundle-render.js";
 
+/** What a record shares, worked out once per record and read (never changed) by each of its areas. */
+type Share = {
+  readonly [K in keyof ReturnType<typeof share>]: ReturnType<typeof share>[K] extends (infer T)[]
+    ? readonly T[]
+    : ReturnType<typeof share>[K];
+};
+
+/** The last record's share: its areas each ask for it, one after the other, while it is rendered. */
+let lastRender: Render | undefined;
+let lastShare: Share | undefined;
+
 /** Everything the record shares: sensitive items and unfiled data never leave the practice. */
-export function shared(render: Render) {
+export function shared(render: Render): Share {
+  if (render !== lastRender || lastShare === undefined) {
+    lastShare = share(render);
+    lastRender = render;
+  }
+  return lastShare;
+}
+
+function share(render: Render) {
   const { patient } = render.input;
   const problems = patient.problems.filter((p) => p.sensitive !== true);
   const withheldProblems = new Set(patient.problems.filter((p) => p.sensitive === true).map((p) => p.id));

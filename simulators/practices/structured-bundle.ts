@@ -9,8 +9,9 @@ import { EXTENSIONS, LIST_CODES, PROFILES, SECONDARY_LISTS } from "../../gpconne
 import { hasTrait } from "../population/types.js";
 import { allergiesArea } from "./allergies-area.js";
 import type { AreaResult } from "./area-result.js";
-import { type Render, reference, type StructuredRecordInput } from "./bundle-render.js";
+import { dateTime, type Render, reference, type StructuredRecordInput } from "./bundle-render.js";
 import { consultationsArea } from "./consultations-area.js";
+import { deepFreeze } from "./deep-freeze.js";
 import { diaryArea } from "./diary-area.js";
 import { directoryResources } from "./directory-resources.js";
 import type { BundleSection, SupplierFlavour } from "./flavours.js";
@@ -57,24 +58,28 @@ const RENDERING_PRIORITY: readonly BundleSection[] = [
 
 /**
  * GP Connect returns one "linked problems" list however many areas brought problems into the bundle: the
- * later ones are merged into the first.
+ * later ones are merged into the first. Answers the Lists merged away (not sent).
  */
-function oneLinkedProblemsList(lists: fhir.List[]): fhir.List[] {
-  const isLinkedProblems = (l: fhir.List) =>
-    l.code?.coding?.[0]?.code === SECONDARY_LISTS.problemsLinkedProblems;
-  const first = lists.find(isLinkedProblems);
-  if (first === undefined) return lists;
+function mergeLinkedProblemsLists(lists: readonly fhir.List[]): ReadonlySet<fhir.List> {
+  const linked = lists.filter(isLinkedProblems);
+  const [first, ...others] = linked;
+  if (first === undefined || others.length === 0) return NOTHING_MERGED;
   const items = new Set((first.entry ?? []).map((e) => e.item.reference));
-  for (const other of lists) {
-    if (other === first || !isLinkedProblems(other)) continue;
+  for (const other of others) {
     for (const e of other.entry ?? []) {
       if (items.has(e.item.reference)) continue;
       items.add(e.item.reference);
       first.entry = [...(first.entry ?? []), e];
     }
   }
-  return lists.filter((l) => l === first || !isLinkedProblems(l));
+  return new Set(others);
 }
+
+const NOTHING_MERGED: ReadonlySet<fhir.List> = new Set();
+
+const isLinkedProblems = (l: fhir.List) =>
+  l.code?.coding?.[0]?.code === SECONDARY_LISTS.problemsLinkedProblems;
+const isProblemsList = (l: fhir.List) => l.code?.coding?.[0]?.code === LIST_CODES.problems.code;
 
 /**
  * A problem header several areas rendered (each with the links it knew of) is sent once, with every link:
@@ -116,7 +121,6 @@ function bundleBlocks(
       blocks.push(items, lists);
       continue;
     }
-    const isProblemsList = (l: fhir.List) => l.code?.coding?.[0]?.code === LIST_CODES.problems.code;
     blocks.push(
       items.filter((r) => r.resourceType !== "Condition"),
       lists.filter((l) => !isProblemsList(l)),
@@ -126,6 +130,8 @@ function bundleBlocks(
   }
   return blocks;
 }
+
+const BUNDLE_META: fhir.Meta = deepFreeze({ profile: [PROFILES.bundle] });
 
 /** A canonical key of what was asked, so the bundle id is stable for the same question. */
 export function queryKey(query: StructuredRecordQuery): string {
@@ -145,7 +151,15 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
     input.patient.nhsNumber,
     queryKey(input.query),
   );
-  const render: Render = { input, ids, patientRef: reference("Patient", ids.patient), authors: new Map() };
+  const render: Render = {
+    input,
+    ids,
+    patientRef: reference("Patient", ids.patient),
+    authors: new Map(),
+    authorReferences: new Map(),
+    listDate: dateTime(input.asOf),
+    identifierSystem: input.flavour.identifierSystem(input.practice),
+  };
   const patient = patientResource(render);
   const areas = renderAreas(render);
   // Rendered last: it lists every clinician the entries above referenced.
@@ -156,7 +170,7 @@ export function structuredRecordBundle(input: StructuredRecordInput): fhir.Bundl
   const bundle: fhir.Bundle = {
     resourceType: "Bundle",
     id: ids.bundle,
-    meta: { profile: [PROFILES.bundle] },
+    meta: BUNDLE_META,
     type: "collection",
     entry: bundleEntries(input, blocks, chosenRenderings(input.flavour, sections, blocks)),
   };
@@ -188,17 +202,24 @@ function renderAreas(render: Render): RenderedAreas {
 
 /**
  * The Lists sent, in LIST_ORDER, and each area's Lists among them: the linked-problems Lists merged into one
- * (see oneLinkedProblemsList), the others are not sent.
+ * (see mergeLinkedProblemsLists), the others are not sent.
  */
 function listsSent(areas: RenderedAreas): {
   lists: fhir.List[];
   areaLists: Record<AreaSection, fhir.List[]>;
 } {
-  const lists = oneLinkedProblemsList(LIST_ORDER.flatMap((area) => areas[area]?.lists ?? []));
-  const sent = new Set(lists);
+  const all: fhir.List[] = [];
+  for (const area of LIST_ORDER) {
+    const lists = areas[area]?.lists;
+    if (lists !== undefined) for (const l of lists) all.push(l);
+  }
+  const merged = mergeLinkedProblemsLists(all);
   const areaLists = {} as Record<AreaSection, fhir.List[]>;
-  for (const area of LIST_ORDER) areaLists[area] = (areas[area]?.lists ?? []).filter((l) => sent.has(l));
-  return { lists, areaLists };
+  for (const area of LIST_ORDER) {
+    const lists = areas[area]?.lists ?? [];
+    areaLists[area] = merged.size === 0 ? lists : lists.filter((l) => !merged.has(l));
+  }
+  return { lists: merged.size === 0 ? all : all.filter((l) => !merged.has(l)), areaLists };
 }
 
 /** The resources of each section of the bundle. */
@@ -229,51 +250,95 @@ function bundleSections(
 }
 
 /**
+ * The rendering chosen for each resource, by type and then id: looked up by the resource's own strings, so no
+ * "type/id" key is made for each of a record's hundred-odd resources.
+ */
+class Renderings {
+  private readonly byType = new Map<string, Map<string, fhir.Resource>>();
+
+  get(resourceType: string, id: string): fhir.Resource | undefined {
+    return this.byType.get(resourceType)?.get(id);
+  }
+
+  /** The rendering kept for `resource`'s type and id: `resource` itself if it is the first. */
+  keep(resource: fhir.Resource & { readonly id: string }): fhir.Resource {
+    const resourceType = resource.resourceType ?? "";
+    let ofType = this.byType.get(resourceType);
+    if (ofType === undefined) {
+      ofType = new Map();
+      this.byType.set(resourceType, ofType);
+    }
+    const first = ofType.get(resource.id);
+    if (first !== undefined) return first;
+    ofType.set(resource.id, resource);
+    return resource;
+  }
+
+  /** Notes that the rendering kept for this type and id has been sent: it is not sent again. */
+  markSent(resourceType: string, id: string): void {
+    this.byType.get(resourceType)?.set(id, SENT);
+  }
+
+  /** Whether the resource a reference ("Type/id") names has been sent. */
+  sent(reference: string): boolean {
+    const slash = reference.indexOf("/");
+    return slash >= 0 && this.get(reference.slice(0, slash), reference.slice(slash + 1)) === SENT;
+  }
+}
+
+/** What a resource's rendering is replaced with once it is sent (no Set of the sent resources is needed). */
+const SENT: fhir.Resource = Object.freeze({});
+
+/**
  * One resource appears once, wherever several areas linked to it. The rendering sent is the fullest (a
  * problem header from the problems area carries all its links; from a consultation only that one), or
  * the first the flavour's order reaches; problem headers still go with the problems area's. The other
- * renderings of a problem header add the links they carry to the one sent. Keyed by "type/id".
+ * renderings of a problem header add the links they carry to the one sent.
  */
 function chosenRenderings(
   flavour: SupplierFlavour,
   sections: Readonly<Record<BundleSection, fhir.Resource[]>>,
   blocks: readonly fhir.Resource[][],
-): Map<string, fhir.Resource> {
-  const priority =
-    flavour.sharedItemsAt === "fullest-rendering"
-      ? RENDERING_PRIORITY.map((section) => sections[section])
-      : [sections.problems.filter((r) => r.resourceType === "Condition"), ...blocks];
-  const chosen = new Map<string, fhir.Resource>();
-  for (const resources of priority) {
-    for (const resource of resources) {
-      const key = `${resource.resourceType}/${resource.id}`;
-      const first = chosen.get(key);
-      if (first === undefined) chosen.set(key, resource);
-      else if (first !== resource && first.resourceType === "Condition")
-        addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
-    }
+): Renderings {
+  const chosen = new Renderings();
+  if (flavour.sharedItemsAt === "fullest-rendering") {
+    for (const section of RENDERING_PRIORITY) choose(chosen, sections[section], false);
+  } else {
+    choose(chosen, sections.problems, true);
+    for (const block of blocks) choose(chosen, block, false);
   }
   return chosen;
+}
+
+function choose(chosen: Renderings, resources: readonly fhir.Resource[], onlyConditions: boolean): void {
+  for (const resource of resources) {
+    if (resource.id === undefined || (onlyConditions && resource.resourceType !== "Condition")) continue;
+    const first = chosen.keep(resource as fhir.Resource & { readonly id: string });
+    if (first !== resource && first.resourceType === "Condition")
+      addRelatedContent(first as fhir.Condition, resource as fhir.Condition);
+  }
 }
 
 /** The Bundle's entries: the blocks in order, each resource once, as its chosen rendering. */
 function bundleEntries(
   input: StructuredRecordInput,
   blocks: readonly fhir.Resource[][],
-  chosen: ReadonlyMap<string, fhir.Resource>,
+  chosen: Renderings,
 ): fhir.BundleEntry[] {
-  const emitted = new Set<string>();
   const entry: fhir.BundleEntry[] = [];
   for (const resources of blocks) {
     for (const resource of resources) {
-      const key = `${resource.resourceType}/${resource.id}`;
-      if (resource.id !== undefined && (emitted.has(key) || chosen.get(key) !== resource)) continue;
-      emitted.add(key);
+      if (resource.id !== undefined) {
+        const resourceType = resource.resourceType ?? "";
+        // Once sent, the chosen rendering is no longer the one kept: a second sight of it is skipped too.
+        if (chosen.get(resourceType, resource.id) !== resource) continue;
+        chosen.markSent(resourceType, resource.id);
+      }
       entry.push({ resource });
     }
   }
-  dropUnsentContexts(input, entry, emitted);
-  dropUnsentPriorPrescriptions(entry, emitted);
+  dropUnsentContexts(input, entry, chosen);
+  dropUnsentPriorPrescriptions(entry, chosen);
   return entry;
 }
 
@@ -286,10 +351,10 @@ function bundleEntries(
 function dropUnsentContexts(
   input: StructuredRecordInput,
   entry: readonly fhir.BundleEntry[],
-  emitted: ReadonlySet<string>,
+  chosen: Renderings,
 ): void {
   const unsent = (ref: fhir.Reference | undefined) =>
-    ref?.reference !== undefined && !emitted.has(ref.reference);
+    ref?.reference !== undefined && !chosen.sent(ref.reference);
   for (const { resource } of entry) {
     switch (resource?.resourceType) {
       case "Condition": {
@@ -343,14 +408,11 @@ function dropUnsentContexts(
 }
 
 /** A renewed repeat names the authorisation it renews only when that one is sent too (out of scope, withheld). */
-function dropUnsentPriorPrescriptions(
-  entry: readonly fhir.BundleEntry[],
-  emitted: ReadonlySet<string>,
-): void {
+function dropUnsentPriorPrescriptions(entry: readonly fhir.BundleEntry[], chosen: Renderings): void {
   for (const { resource } of entry) {
     if (resource?.resourceType !== "MedicationRequest") continue;
     const plan = resource as fhir.MedicationRequest;
     const prior = plan.priorPrescription?.reference;
-    if (prior !== undefined && !emitted.has(prior)) delete plan.priorPrescription;
+    if (prior !== undefined && !chosen.sent(prior)) delete plan.priorPrescription;
   }
 }
