@@ -15,6 +15,7 @@ import {
   reference,
   supplierIdentifier,
 } from "./bundle-render.js";
+import { recordedIn } from "./consultation-index.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { procedureRequest } from "./diary-area.js";
 import { immunizationResources } from "./immunisations-area.js";
@@ -183,20 +184,10 @@ function recordedItems(
   resources: fhir.Resource[],
   linked: LinkedItems,
 ): fhir.Reference[] {
-  const { patient } = render.input;
   const items: fhir.Reference[] = [];
-  const recordedIn = <T extends { readonly consultation?: string }>(entries: readonly T[]) =>
-    entries.filter((entry) => entry.consultation === consultation.id);
-  if (patient.allergies.kind === "recorded") {
-    renderInto(
-      resources,
-      recordedIn(patient.allergies.allergies),
-      (a) => allergyResource(render, a),
-      items,
-      linked.allergies,
-    );
-  }
-  for (const entry of recordedIn(patient.uncategorised)) {
+  const recorded = recordedIn(render.input.patient, consultation.id);
+  renderInto(resources, recorded.allergies, (a) => allergyResource(render, a), items, linked.allergies);
+  for (const entry of recorded.uncategorised) {
     const observation = uncategorisedObservation(render, entry);
     resources.push(observation);
     linked.uncategorised.push(refOf(observation));
@@ -210,21 +201,15 @@ function recordedItems(
   }
   renderInto(
     resources,
-    recordedIn(patient.immunisations),
+    recorded.immunisations,
     (i) => immunizationResources(render, i),
     items,
     linked.immunisations,
   );
+  renderInto(resources, recorded.referrals, (r) => referralRequest(render, r), items, linked.referrals);
   renderInto(
     resources,
-    recordedIn(patient.referrals),
-    (r) => referralRequest(render, r),
-    items,
-    linked.referrals,
-  );
-  renderInto(
-    resources,
-    recordedIn(patient.diaryEntries),
+    recorded.diaryEntries,
     (d) => procedureRequest(render, d),
     items,
     linked.diaryEntries,
