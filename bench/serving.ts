@@ -252,7 +252,27 @@ async function measureRounds(
   return results;
 }
 
-function servingFigures(results: ReadonlyMap<PeerName, Measurement[]>): Figure[] {
+/**
+ * The floor under serving a record never asked for before: JSON.stringify alone of the served record's Bundle
+ * (parsed back from its bytes), per CPU-second of this process. A practice that builds the record as objects and
+ * serialises them on one thread serves at most this many, whatever its building costs.
+ */
+function serialiserFloor(body: Buffer): number {
+  const bundle: unknown = JSON.parse(body.toString("utf8"));
+  const warmUntil = performance.now() + 500;
+  while (performance.now() < warmUntil) JSON.stringify(bundle);
+  let records = 0;
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  while (performance.now() - start < 2000) {
+    JSON.stringify(bundle);
+    records += 1;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  return records / ((cpu.user + cpu.system) / 1e6);
+}
+
+function servingFigures(results: ReadonlyMap<PeerName, Measurement[]>, floor: number): Figure[] {
   const summary = (name: PeerName) => {
     const rounds = results.get(name) ?? [];
     return {
@@ -303,6 +323,16 @@ function servingFigures(results: ReadonlyMap<PeerName, Measurement[]>): Figure[]
       harness.perCpuSecond / bare.perCpuSecond,
     ),
     ratio("gp-harness / WireMock (requests per server CPU-second)", harness.perCpuSecond / mock.perCpuSecond),
+    {
+      benchmark: "serving",
+      measure: "the floor: JSON.stringify alone of this record, one core",
+      value: floor,
+      unit: "records/CPU-s",
+    },
+    ratio(
+      "uncached target (1.5 × WireMock's requests/s) / the floor",
+      (TARGET_VS_WIREMOCK * mock.requestsPerSecond) / floor,
+    ),
   ];
 }
 
@@ -335,7 +365,11 @@ export async function run(): Promise<Figure[]> {
         `warm-up ${NODE_WARM_UP_SECONDS} s (node peers), ${WIREMOCK_WARM_UP_SECONDS} s (WireMock); ` +
         `latency resolution 1 ms; table figures are means of the rounds`,
     );
-    const figures = servingFigures(await measureRounds(peers, chosen.request));
+    const floor = serialiserFloor(chosen.answer.body);
+    console.log(
+      `the serialiser alone (JSON.stringify of this record, already built): ${formatNumber(floor)} per CPU-second`,
+    );
+    const figures = servingFigures(await measureRounds(peers, chosen.request), floor);
     console.log(`\n${figureTable(figures)}`);
     return figures;
   } finally {
