@@ -14,7 +14,7 @@ import {
   STRUCTURED_RECORD_INTERACTION,
 } from "../gpconnect/identifiers.js";
 import { startRegion, TRAITS } from "../simulators/index.js";
-import { EVERY_CLINICAL_AREA, gpConnectHeaders } from "../test/support/gpconnect-request.js";
+import { gpConnectHeaders, STRUCTURED_RECORD_QUESTIONS } from "../test/support/gpconnect-request.js";
 
 const SEED = 1;
 /** What differs from run to run by design: the ports the region happened to bind, SDS's search Bundle ids. */
@@ -25,23 +25,6 @@ const withoutRunParticulars = (text: string): string =>
 const REFERENCE_DATE = "2026-06-30";
 const PRACTICES = 6;
 const PATIENTS_PER_PRACTICE = 40;
-
-/** The request bodies asked of every patient: every area alone, then everything at once. */
-const REQUESTS: readonly (readonly fhir.ParametersParameter[])[] = [
-  ...EVERY_CLINICAL_AREA.map((area) => [area]),
-  EVERY_CLINICAL_AREA,
-  [
-    { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: false }] },
-    { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: false }] },
-    {
-      name: "includeImmunisations",
-      part: [
-        { name: "includeNotGiven", valueBoolean: true },
-        { name: "includeDissentStatus", valueBoolean: true },
-      ],
-    },
-  ],
-];
 
 async function main(): Promise<void> {
   const verbose = process.argv.includes("--verbose");
@@ -78,7 +61,7 @@ async function main(): Promise<void> {
           headers: { "x-request-id": "00000000-0000-4000-8000-000000000000" },
         });
         digest.update(`PDS ${nhsNumber} ${pds.statusCode}\n`).update(await pds.body.text());
-        for (const areas of REQUESTS) {
+        for (const areas of STRUCTURED_RECORD_QUESTIONS) {
           const body: fhir.Parameters = {
             resourceType: "Parameters",
             parameter: [

@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { samplePeakMemory } from "../test/support/peak-memory.js";
 import { type Figure, figureTable, formatNumber } from "./figures.js";
 import { isMainModule } from "./fresh-process.js";
 import { machineLine } from "./machine.js";
@@ -34,17 +35,6 @@ interface OneRun {
   readonly scenarios: number;
   readonly peakMiB: number;
   readonly packs: ReadonlyMap<string, number>;
-}
-
-/** Peak resident memory of a process still running, from /proc (VmHWM), in MiB; 0 where /proc is absent. */
-function peakResidentMiB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return kib === undefined ? 0 : Number(kib) / 1024;
-  } catch {
-    return 0;
-  }
 }
 
 /** Each pack's wall time inside the run: its first scenario's start to its last scenario's end. */
@@ -74,12 +64,9 @@ async function runOnce(selection: readonly string[]): Promise<OneRun> {
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  let peakMiB = 0;
-  const sampler = setInterval(() => {
-    if (child.pid !== undefined) peakMiB = Math.max(peakMiB, peakResidentMiB(child.pid));
-  }, 50);
+  const peakMemory = samplePeakMemory(child.pid);
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  clearInterval(sampler);
+  const peakMiB = peakMemory.stop();
   const wallS = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`gp-harness run ${selection.join(" ")} exited ${code}: ${stderr}`);
   const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as {

@@ -41,6 +41,28 @@ export const EVERY_CLINICAL_AREA: readonly fhir.ParametersParameter[] = [
   { name: "includeDiaryEntries" },
 ];
 
+/**
+ * The clinical-area parameters asked of every patient where answers are checked whole (the served bytes, the
+ * answers' digest): every area alone, then every area at once, then narrower options (resolved allergies and
+ * prescription issues left out, immunisations not given and dissent status asked for). The digest is over
+ * the answers in this order: add to the end, or the figure changes.
+ */
+export const STRUCTURED_RECORD_QUESTIONS: readonly (readonly fhir.ParametersParameter[])[] = [
+  ...EVERY_CLINICAL_AREA.map((area) => [area]),
+  EVERY_CLINICAL_AREA,
+  [
+    { name: "includeAllergies", part: [{ name: "includeResolvedAllergies", valueBoolean: false }] },
+    { name: "includeMedication", part: [{ name: "includePrescriptionIssues", valueBoolean: false }] },
+    {
+      name: "includeImmunisations",
+      part: [
+        { name: "includeNotGiven", valueBoolean: true },
+        { name: "includeDissentStatus", valueBoolean: true },
+      ],
+    },
+  ],
+];
+
 export function structuredRecordRequest(options: StructuredRecordRequestOptions): fhir.Parameters {
   const parameter: fhir.ParametersParameter[] = [
     {

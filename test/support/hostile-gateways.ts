@@ -5,13 +5,13 @@
  * figures).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI_PATH } from "./cli.js";
+import { samplePeakMemory } from "./peak-memory.js";
 
 /** Two scenarios, one expecting a record and one an error: every hostile answer must fail both. */
 export const HOSTILE_SCENARIOS = "CONSENT-01,CORE-01";
@@ -266,24 +266,16 @@ export async function runAgainst(url: string, flags: readonly string[] = []): Pr
   );
   let stdout = "";
   let stderr = "";
-  let peakKiB = 0;
   child.stdout.on("data", (d) => {
     stdout += d;
   });
   child.stderr.on("data", (d) => {
     stderr += d;
   });
-  const sample = setInterval(() => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
-      if (hwm !== undefined) peakKiB = Math.max(peakKiB, Number(hwm));
-    } catch {
-      // exited
-    }
-  }, 50);
+  const peakMemory = samplePeakMemory(child.pid);
   const killer = setTimeout(() => child.kill("SIGKILL"), HOSTILE_RUN_BUDGET_MS);
   const code = await new Promise<number | null>((done) => child.once("exit", (c) => done(c)));
-  clearInterval(sample);
+  const peakMiB = peakMemory.stop();
   clearTimeout(killer);
-  return { code, stdout, stderr, elapsedMs: performance.now() - started, peakMiB: peakKiB / 1024, out };
+  return { code, stdout, stderr, elapsedMs: performance.now() - started, peakMiB, out };
 }
