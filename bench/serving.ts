@@ -24,6 +24,7 @@ import { fullRecordRequest } from "./full-record-request.js";
 import { type LoadRequest, type LoadResult, type LoadSettings, runLoad } from "./load.js";
 import { machineLine } from "./machine.js";
 import { largestListSize } from "./region-startup.js";
+import { perCpuSecond, serialiseAlone } from "./serialiser-floor.js";
 import {
   type PeerReady,
   practiceEndpointPath,
@@ -252,26 +253,6 @@ async function measureRounds(
   return results;
 }
 
-/**
- * The floor under serving a record never asked for before: JSON.stringify alone of the served record's Bundle
- * (parsed back from its bytes), per CPU-second of this process. A practice that builds the record as objects and
- * serialises them on one thread serves at most this many, whatever its building costs.
- */
-function serialiserFloor(body: Buffer): number {
-  const bundle: unknown = JSON.parse(body.toString("utf8"));
-  const warmUntil = performance.now() + 500;
-  while (performance.now() < warmUntil) JSON.stringify(bundle);
-  let records = 0;
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  while (performance.now() - start < 2000) {
-    JSON.stringify(bundle);
-    records += 1;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  return records / ((cpu.user + cpu.system) / 1e6);
-}
-
 function servingFigures(results: ReadonlyMap<PeerName, Measurement[]>, floor: number): Figure[] {
   const summary = (name: PeerName) => {
     const rounds = results.get(name) ?? [];
@@ -365,7 +346,8 @@ export async function run(): Promise<Figure[]> {
         `warm-up ${NODE_WARM_UP_SECONDS} s (node peers), ${WIREMOCK_WARM_UP_SECONDS} s (WireMock); ` +
         `latency resolution 1 ms; table figures are means of the rounds`,
     );
-    const floor = serialiserFloor(chosen.answer.body);
+    // The floor under serving a record never asked for before: the served record, parsed back from its bytes.
+    const floor = perCpuSecond(serialiseAlone([JSON.parse(chosen.answer.body.toString("utf8"))], 500, 2000));
     console.log(
       `the serialiser alone (JSON.stringify of this record, already built): ${formatNumber(floor)} per CPU-second`,
     );

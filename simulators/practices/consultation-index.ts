@@ -23,13 +23,7 @@ export interface RecordedIn {
 }
 
 /** The same, as it is gathered. */
-interface Gathering {
-  readonly allergies: Allergy[];
-  readonly uncategorised: UncategorisedEntry[];
-  readonly immunisations: Immunisation[];
-  readonly referrals: Referral[];
-  readonly diaryEntries: DiaryEntry[];
-}
+type Gathering = { readonly [Kind in keyof RecordedIn]: RecordedIn[Kind][number][] };
 
 const NOTHING_RECORDED: RecordedIn = Object.freeze({
   allergies: Object.freeze([]),
