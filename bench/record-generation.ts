@@ -21,6 +21,7 @@ import {
 import { fullRecordRequest } from "./full-record-request.js";
 import { machineLine } from "./machine.js";
 import { largestListSize } from "./region-startup.js";
+import { serialiseAlone } from "./serialiser-floor.js";
 
 const PRACTICES = 146;
 const SEED = 1;
@@ -44,6 +45,8 @@ interface GenerationRun {
   readonly areas: readonly string[];
   readonly refused: readonly string[];
   readonly generationOnly: Phase;
+  /** The Bundle built as objects, not serialised: what building costs before any JSON is made. */
+  readonly bundleOnly: Phase;
   readonly withBundle: Phase;
   /** The Bundle as the bytes a practice answers with (bundleBody), rather than JSON.stringify's text. */
   readonly withBody: Phase;
@@ -130,7 +133,12 @@ function measure(pinned: boolean): GenerationRun {
   timed(population, warmBundle.nextIndex, -1, WARM_UP_MS / 4, generateAndAnswer);
 
   const generationOnly = timed(population, 0, 1, MEASURE_MS, generateOnly);
-  const withBundle = timed(population, generationOnly.nextIndex, 1, MEASURE_MS, generateAndServe);
+  const buildOnly = (practice: Practice, index: number) => {
+    const bundle = bundleOf(practice, index);
+    return { bytes: 0, entries: bundle.entry?.length ?? 0 };
+  };
+  const bundleOnly = timed(population, generationOnly.nextIndex, 1, MEASURE_MS, buildOnly);
+  const withBundle = timed(population, bundleOnly.nextIndex, 1, MEASURE_MS, generateAndServe);
   const withBody = timed(population, withBundle.nextIndex, 1, MEASURE_MS, generateAndAnswer);
   const prebuilt: fhir.Bundle[] = [];
   const practices = population.practices();
@@ -138,49 +146,25 @@ function measure(pinned: boolean): GenerationRun {
     const practice = practices[i % practices.length] as Practice;
     prebuilt.push(bundleOf(practice, withBody.nextIndex + Math.floor(i / practices.length)));
   }
-  const stringifyOnly = serialisedOnly(prebuilt);
+  const alone = serialiseAlone(prebuilt, WARM_UP_MS / 4, MEASURE_MS);
+  let entriesEach = 0;
+  for (const bundle of prebuilt) entriesEach += bundle.entry?.length ?? 0;
+  const stringifyOnly: Phase = {
+    records: alone.records,
+    elapsedMs: alone.elapsedMs,
+    cpuMs: alone.cpuMs,
+    bytes: alone.characters,
+    entries: entriesEach * alone.rounds,
+  };
   return {
     pinned,
     areas: request.areas,
     refused: request.refused,
     generationOnly,
+    bundleOnly,
     withBundle,
     withBody,
     stringifyOnly,
-  };
-}
-
-/** JSON.stringify of the Bundles given, round after round, for the warm-up and then the time measured. */
-function serialisedOnly(bundles: readonly fhir.Bundle[]): Phase {
-  const round = () => {
-    let bytes = 0;
-    let entries = 0;
-    for (const bundle of bundles) {
-      bytes += JSON.stringify(bundle).length;
-      entries += bundle.entry?.length ?? 0;
-    }
-    return { bytes, entries };
-  };
-  const warmUntil = performance.now() + WARM_UP_MS / 4;
-  while (performance.now() < warmUntil) round();
-  let records = 0;
-  let bytes = 0;
-  let entries = 0;
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  while (performance.now() - start < MEASURE_MS) {
-    const done = round();
-    records += bundles.length;
-    bytes += done.bytes;
-    entries += done.entries;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  return {
-    records,
-    elapsedMs: performance.now() - start,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    bytes,
-    entries,
   };
 }
 
@@ -201,7 +185,7 @@ export async function run(): Promise<Figure[]> {
     pinToOneCore: true,
     nodeFlags: profilingFlags(),
   });
-  const { generationOnly, withBundle, withBody, stringifyOnly } = result;
+  const { generationOnly, bundleOnly, withBundle, withBody, stringifyOnly } = result;
   console.log(
     `${result.pinned ? "pinned to one CPU with taskset" : "NOT pinned (no taskset): one JS thread"}; ` +
       `${PRACTICES} practices, patients taken from every practice in turn, each generated for the first time`,
@@ -213,6 +197,7 @@ export async function run(): Promise<Figure[]> {
         : ` (the practices refuse, so left out: ${result.refused.join(", ")})`),
   );
   console.log(`generation only:                 ${describe(generationOnly)}`);
+  console.log(`generation + Bundle (objects):   ${describe(bundleOnly)}`);
   console.log(`generation + Bundle + stringify: ${describe(withBundle)}`);
   console.log(`generation + Bundle + body:      ${describe(withBody)}`);
   console.log(`JSON.stringify alone (built):    ${describe(stringifyOnly)}`);
@@ -239,6 +224,12 @@ export async function run(): Promise<Figure[]> {
       value: perCpuSecond(generationOnly),
       unit: "records/CPU-s",
       target,
+    },
+    {
+      benchmark: "record generation",
+      measure: "generated + Bundle as objects, not serialised, one core",
+      value: perCpuSecond(bundleOnly),
+      unit: "records/CPU-s",
     },
     {
       benchmark: "record generation",

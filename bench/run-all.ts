@@ -12,6 +12,7 @@ import { machineLine } from "./machine.js";
 import { run as recordGeneration } from "./record-generation.js";
 import { run as regionStartup } from "./region-startup.js";
 import { run as serving } from "./serving.js";
+import { run as textPieces } from "./text-pieces.js";
 
 const started = performance.now();
 const figures: Figure[] = [];
@@ -20,6 +21,7 @@ const benchmarks = {
   "region start-up": regionStartup,
   "record generation": recordGeneration,
   serving,
+  "text pieces": textPieces,
   "catalogue run": catalogueRun,
   "load engine": loadEngine,
   "hostile gateways": hostileGateways,
