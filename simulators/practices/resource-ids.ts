@@ -185,31 +185,24 @@ function decimalText(digits: number): string {
   return leading === 0 ? String(trailing) : `${leading}${String(trailing).padStart(9, "0")}`;
 }
 
-/** GUID of `state` extended with one part. */
-function uuidOf(upper: boolean, state: HashState, key: string): string {
+/**
+ * Finishes the hash of `state` extended with one more part: `key`, or `kind`, `joint` and `key` hashed one
+ * after the other without being joined. Read it with one of the texts above.
+ */
+function finishPart(state: HashState, key: string, kind?: string, joint = SEPARATOR): void {
   beginPart(state);
+  if (kind !== undefined) {
+    feed(kind);
+    feedCode(joint);
+  }
   feed(key);
   finish();
+}
+
+/** The GUID of `state` extended with the part `key`, or "`kind`:`key`". */
+function guid(upper: boolean, state: HashState, key: string, kind?: string): string {
+  finishPart(state, key, kind, COLON);
   return uuidText(upper);
-}
-
-/** GUID of `state` extended with the one part "`kind`:`key`" (hashed without being joined). */
-function uuidOfKind(state: HashState, kind: string, key: string): string {
-  beginPart(state);
-  feed(kind);
-  feedCode(COLON);
-  feed(key);
-  finish();
-  return uuidText(true);
-}
-
-/** Hash of `state` extended with the parts `kind` and `key`, finished (read it with one of the texts). */
-function finishTwoParts(state: HashState, kind: string, key: string): void {
-  beginPart(state);
-  feed(kind);
-  feedCode(SEPARATOR);
-  feed(key);
-  finish();
 }
 
 /** An id with its dashes taken out (EMIS's identifier values), or turned to "_" (TPP's). */
@@ -270,12 +263,10 @@ function practiceIds(system: SupplierFlavour["system"], seed: number, practice: 
     let organization: string;
     let location: string;
     if (system === "emis") {
-      organization = uuidOf(true, practiceState, "organization");
-      location = uuidOf(true, practiceState, "location");
+      organization = guid(true, practiceState, "organization");
+      location = guid(true, practiceState, "location");
     } else {
-      beginPart(practiceState);
-      feed("organization");
-      finish();
+      finishPart(practiceState, "organization");
       organization = twoHalvesText();
       location = organization;
     }
@@ -311,21 +302,17 @@ class EmisIds implements RecordIds {
     requestKey: string,
   ) {
     this.patientState = extended(shared.practiceState, nhsNumber);
-    this.patient = uuidOf(true, this.patientState, "patient");
+    this.patient = guid(true, this.patientState, "patient");
     this.patientCompact = compact(this.patient);
     this.organization = shared.organization;
     this.location = shared.location;
-    beginPart(this.patientState);
-    feed("bundle:");
-    feed(requestKey);
-    finish();
-    this.bundle = uuidText(false);
+    this.bundle = guid(false, this.patientState, requestKey, "bundle");
   }
 
   practitioner(clinicianId: string): string {
     const known = this.shared.practitioners.get(clinicianId);
     if (known !== undefined) return known;
-    const id = uuidOfKind(this.shared.practiceState, "practitioner", clinicianId);
+    const id = guid(true, this.shared.practiceState, clinicianId, "practitioner");
     this.shared.practitioners.set(clinicianId, id);
     return id;
   }
@@ -339,7 +326,7 @@ class EmisIds implements RecordIds {
   }
 
   medication(productCode: string): string {
-    return uuidOfKind(this.patientState, "medication", productCode);
+    return guid(true, this.patientState, productCode, "medication");
   }
 
   medicationStatement(medicationId: string): string {
@@ -349,7 +336,7 @@ class EmisIds implements RecordIds {
   medicationPlan(medicationId: string): string {
     const known = this.plans.get(medicationId);
     if (known !== undefined) return known;
-    const id = uuidOfKind(this.patientState, "plan", medicationId);
+    const id = guid(true, this.patientState, medicationId, "plan");
     this.plans.set(medicationId, id);
     return id;
   }
@@ -365,19 +352,17 @@ class EmisIds implements RecordIds {
   }
 
   allergy(allergyId: string): string {
-    return uuidOfKind(this.patientState, "allergy", allergyId);
+    return guid(true, this.patientState, allergyId, "allergy");
   }
 
   // EMIS marks a problem header's id with "-PROB" beside the id of the entry it heads.
   item(kind: string, itemId: string): string {
-    const id = uuidOfKind(this.patientState, kind, itemId);
+    const id = guid(true, this.patientState, itemId, kind);
     return kind === "condition" ? `${id}-PROB` : id;
   }
 
   versionId(resourceId: string): string {
-    beginPart(this.shared.versionState);
-    feed(resourceId);
-    finish();
+    finishPart(this.shared.versionState, resourceId);
     return decimalText(19);
   }
 
@@ -408,23 +393,17 @@ class TppIds implements RecordIds {
     requestKey: string,
   ) {
     this.patientState = extended(shared.practiceState, nhsNumber);
-    beginPart(this.patientState);
-    feed("patient");
-    finish();
+    finishPart(this.patientState, "patient");
     this.patient = hexText(LOWER_DIGITS, 16);
     this.organization = shared.organization;
     this.location = shared.location;
-    beginPart(this.patientState);
-    feed("bundle:");
-    feed(requestKey);
-    finish();
-    this.bundle = uuidText(false);
+    this.bundle = guid(false, this.patientState, requestKey, "bundle");
   }
 
   practitioner(clinicianId: string): string {
     const known = this.shared.practitioners.get(clinicianId);
     if (known !== undefined) return known;
-    finishTwoParts(this.shared.practiceState, "practitioner", clinicianId);
+    finishPart(this.shared.practiceState, clinicianId, "practitioner");
     const id = hexText(LOWER_DIGITS, 16);
     this.shared.practitioners.set(clinicianId, id);
     return id;
@@ -433,7 +412,7 @@ class TppIds implements RecordIds {
   practitionerRole(clinicianId: string): string {
     const known = this.shared.practitionerRoles.get(clinicianId);
     if (known !== undefined) return known;
-    finishTwoParts(this.shared.practiceState, "practitioner-role", clinicianId);
+    finishPart(this.shared.practiceState, clinicianId, "practitioner-role");
     const id = hexText(LOWER_DIGITS, 16);
     this.shared.practitionerRoles.set(clinicianId, id);
     return id;
@@ -443,9 +422,7 @@ class TppIds implements RecordIds {
     const known = this.shared.medications.get(productCode);
     if (known !== undefined) return known;
     const medicationState = extended(INITIAL, this.seed, "medication");
-    beginPart(medicationState);
-    feed(productCode);
-    finish();
+    finishPart(medicationState, productCode);
     const id = `${decimalText(7)}-0`;
     this.shared.medications.set(productCode, id);
     return id;
@@ -454,7 +431,7 @@ class TppIds implements RecordIds {
   medicationStatement(medicationId: string): string {
     const known = this.statements.get(medicationId);
     if (known !== undefined) return known;
-    finishTwoParts(this.patientState, "medication", medicationId);
+    finishPart(this.patientState, medicationId, "medication");
     const id = twoHalvesText();
     this.statements.set(medicationId, id);
     return id;
@@ -473,14 +450,12 @@ class TppIds implements RecordIds {
   }
 
   item(kind: string, itemId: string): string {
-    finishTwoParts(this.patientState, kind, itemId);
+    finishPart(this.patientState, itemId, kind);
     return twoHalvesText();
   }
 
   versionId(resourceId: string): string {
-    beginPart(this.shared.versionState);
-    feed(resourceId);
-    finish();
+    finishPart(this.shared.versionState, resourceId);
     return hexText(UPPER_DIGITS, 32);
   }
 
