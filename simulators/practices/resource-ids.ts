@@ -401,20 +401,21 @@ class TppIds implements RecordIds {
   }
 
   practitioner(clinicianId: string): string {
-    const known = this.shared.practitioners.get(clinicianId);
-    if (known !== undefined) return known;
-    finishPart(this.shared.practiceState, clinicianId, "practitioner");
-    const id = hexText(LOWER_DIGITS, 16);
-    this.shared.practitioners.set(clinicianId, id);
-    return id;
+    return this.clinicianId(this.shared.practitioners, "practitioner", clinicianId);
   }
 
   practitionerRole(clinicianId: string): string {
-    const known = this.shared.practitionerRoles.get(clinicianId);
-    if (known !== undefined) return known;
-    finishPart(this.shared.practiceState, clinicianId, "practitioner-role");
-    const id = hexText(LOWER_DIGITS, 16);
-    this.shared.practitionerRoles.set(clinicianId, id);
+    return this.clinicianId(this.shared.practitionerRoles, "practitioner-role", clinicianId);
+  }
+
+  /** A clinician's id of 16 hex digits for `kind`, made once per practice and kept in `known`. */
+  private clinicianId(known: Map<string, string>, kind: string, clinicianId: string): string {
+    let id = known.get(clinicianId);
+    if (id === undefined) {
+      finishPart(this.shared.practiceState, clinicianId, kind);
+      id = hexText(LOWER_DIGITS, 16);
+      known.set(clinicianId, id);
+    }
     return id;
   }
 
