@@ -65,8 +65,20 @@ export const EVIDENCE_JSON_LIMIT = 2 * 1024 * 1024;
 /** The longest a diagnostic connection after a TLS failure may take. */
 const TLS_PROBE_BUDGET_MS = 2_000;
 
+/**
+ * How long a connection to the gateway is kept idle for the next request, when the gateway does not say how
+ * long it keeps one (a `Keep-Alive: timeout=…` header; with one, the gateway's word less a margin). Shorter
+ * than common servers' own idle limits (gunicorn closes after 2 s without saying so): a request written into a
+ * connection the gateway is closing at that moment fails as if the gateway had dropped it, a failure that
+ * would be the harness's and not the gateway's.
+ */
+export const IDLE_CONNECTION_MS = 1_000;
+
+/** The connections to gateways spoken to without TLS settings: one pool for every consumer, never closed. */
+const plainPool = new Agent({ keepAliveTimeout: IDLE_CONNECTION_MS });
+
 export class NorthHttp {
-  /** Only with TLS settings; otherwise undici's shared pool, which needs no closing. */
+  /** Only with TLS settings; otherwise the shared plain pool. */
   private readonly dispatcher: Agent | undefined;
 
   constructor(private readonly options: NorthHttpOptions) {
@@ -75,6 +87,7 @@ export class NorthHttp {
       tls === undefined
         ? undefined
         : new Agent({
+            keepAliveTimeout: IDLE_CONNECTION_MS,
             connect: {
               ...(tls.ca === undefined ? {} : { ca: tls.ca }),
               ...(tls.cert === undefined ? {} : { cert: tls.cert }),
@@ -96,7 +109,7 @@ export class NorthHttp {
         method: north.method as Dispatcher.HttpMethod,
         headers: north.headers,
         ...(north.body === undefined ? {} : { body: bodyText(north.body) }),
-        ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
+        dispatcher: this.dispatcher ?? plainPool,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
         signal,
