@@ -4,7 +4,14 @@
  * (tried one by one, so the benchmarks follow the practices as they grow).
  */
 import { NHS_NUMBER_SYSTEM } from "../gpconnect/identifiers.js";
-import { parseStructuredRecordParameters, type StructuredRecordQuery } from "../simulators/index.js";
+import {
+  flavourOf,
+  type Population,
+  type Practice,
+  parseStructuredRecordParameters,
+  type StructuredRecordQuery,
+  structuredRecordBundle,
+} from "../simulators/index.js";
 import { EVERY_CLINICAL_AREA } from "../test/support/gpconnect-request.js";
 
 /** Everything, with no filters: resolved allergies, prescription issues, all problems, all consultations... */
@@ -40,4 +47,22 @@ export function fullRecordRequest(nhsNumber: string, today: string): FullRecordR
     areas: accepted.map((area) => area.name),
     refused: CLINICAL_AREAS.filter((area) => !accepted.includes(area)).map((area) => area.name),
   };
+}
+
+/** The Bundle `practice` serves for `request` about its patient at `index` in the list, as objects. */
+export function fullRecordBundle(
+  population: Population,
+  request: FullRecordRequest,
+  practice: Practice,
+  index: number,
+): fhir.Bundle {
+  const patient = population.patient(practice.ods, index);
+  return structuredRecordBundle({
+    seed: population.seed,
+    practice,
+    patient,
+    query: { ...request.query, nhsNumber: patient.nhsNumber },
+    flavour: flavourOf(practice.system),
+    asOf: population.referenceDate,
+  });
 }

@@ -9,7 +9,7 @@
  */
 
 import type { Population, Practice } from "../simulators/index.js";
-import { bundleBody, createPopulation, flavourOf, structuredRecordBundle } from "../simulators/index.js";
+import { bundleBody, createPopulation } from "../simulators/index.js";
 import { type Figure, figureTable, formatNumber } from "./figures.js";
 import {
   canPinToOneCore,
@@ -18,10 +18,10 @@ import {
   reportToParent,
   runInFreshProcess,
 } from "./fresh-process.js";
-import { fullRecordRequest } from "./full-record-request.js";
+import { fullRecordBundle, fullRecordRequest } from "./full-record-request.js";
 import { machineLine } from "./machine.js";
 import { largestListSize } from "./region-startup.js";
-import { serialiseAlone } from "./serialiser-floor.js";
+import { perCpuSecond, serialiseAlone } from "./serialiser-floor.js";
 
 const PRACTICES = 146;
 const SEED = 1;
@@ -107,17 +107,8 @@ function measure(pinned: boolean): GenerationRun {
     population.patient(practice.ods, index);
     return undefined;
   };
-  const bundleOf = (practice: Practice, index: number) => {
-    const patient = population.patient(practice.ods, index);
-    return structuredRecordBundle({
-      seed: population.seed,
-      practice,
-      patient,
-      query: { ...request.query, nhsNumber: patient.nhsNumber },
-      flavour: flavourOf(practice.system),
-      asOf: population.referenceDate,
-    });
-  };
+  const bundleOf = (practice: Practice, index: number) =>
+    fullRecordBundle(population, request, practice, index);
   const generateAndServe = (practice: Practice, index: number) => {
     const bundle = bundleOf(practice, index);
     return { bytes: JSON.stringify(bundle).length, entries: bundle.entry?.length ?? 0 };
@@ -168,8 +159,7 @@ function measure(pinned: boolean): GenerationRun {
   };
 }
 
-/** Records per second of the core's time: what one core does, whatever else the machine is running. */
-const perCpuSecond = (phase: Phase) => (phase.records / phase.cpuMs) * 1000;
+/** Records per second of wall-clock time (the CPU-second figure, from serialiser-floor.ts, is what one core does). */
 const perWallSecond = (phase: Phase) => (phase.records / phase.elapsedMs) * 1000;
 const microsecondsEach = (phase: Phase) => (phase.cpuMs * 1000) / phase.records;
 const describe = (phase: Phase) =>

@@ -8,10 +8,10 @@
  *   node --import tsx bench/text-pieces.ts
  */
 
-import { createPopulation, flavourOf, structuredRecordBundle } from "../simulators/index.js";
+import { createPopulation } from "../simulators/index.js";
 import { type Figure, figureTable, formatNumber } from "./figures.js";
 import { isMainModule } from "./fresh-process.js";
-import { fullRecordRequest } from "./full-record-request.js";
+import { fullRecordBundle, fullRecordRequest } from "./full-record-request.js";
 import { machineLine } from "./machine.js";
 
 const PIECE_LENGTHS = [60, 35, 20, 10] as const;
@@ -41,15 +41,7 @@ function medianRecord(): fhir.Bundle {
   const request = fullRecordRequest(population.patient(practice.ods, 0).nhsNumber, population.referenceDate);
   const records: { bundle: fhir.Bundle; length: number }[] = [];
   for (let index = 0; index < 40; index++) {
-    const patient = population.patient(practice.ods, index);
-    const bundle = structuredRecordBundle({
-      seed: population.seed,
-      practice,
-      patient,
-      query: { ...request.query, nhsNumber: patient.nhsNumber },
-      flavour: flavourOf(practice.system),
-      asOf: population.referenceDate,
-    });
+    const bundle = fullRecordBundle(population, request, practice, index);
     records.push({ bundle, length: JSON.stringify(bundle).length });
   }
   records.sort((a, b) => a.length - b.length);
